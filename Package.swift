@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "Steeple",
+  products: [
+    .library(name: "Steeple", targets: ["Steeple"]),
+    .executable(name: "steeple", targets: ["steeple"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // Source text, tokens, syntax tree, diagnostics. Depends on nothing.
+    .target(name: "SteepleSyntax", swiftSettings: strict),
+    // Resolver, values, evaluator, modules and core builtins.
+    .target(name: "SteepleInterpreter", dependencies: ["SteepleSyntax"], swiftSettings: strict),
+    // The embedding API: sessions, host bindings, results as Swift values.
+    .target(name: "Steeple", dependencies: ["SteepleInterpreter", "SteepleSyntax"], swiftSettings: strict),
+    // The `steeple` command.
+    .executableTarget(
+      name: "steeple",
+      dependencies: ["Steeple", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict),
+    // A small tool that embeds Steeple with a builtin and a module of its own.
+    .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple"], swiftSettings: strict),
+    .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
+      resources: [.copy("Fixtures")], swiftSettings: strict),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// Embedders import only `Steeple`: values, diagnostics and source ranges come with it.
+@_exported public import SteepleInterpreter
+@_exported public import SteepleSyntax

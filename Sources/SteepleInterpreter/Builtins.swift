@@ -1,0 +1,201 @@
+import SteepleSyntax
+
+/// The functions every script can call without importing anything.
+enum Builtins {
+  static let all: [BuiltinFunction] = [
+    BuiltinFunction("print", summary: "print(values...) writes the values, separated by spaces, and a line break", print),
+    BuiltinFunction("len", summary: "len(x) is the number of elements of a list, fields of a record or characters of a string", len),
+    BuiltinFunction("range", summary: "range(end), range(start, end) or range(start, end, step): a list of ints", range),
+    BuiltinFunction("keys", summary: "keys(record) is the list of its field names, in order") { call in
+      try call.expect(1, 1)
+      return .list(ListObject(try call.record(0, "record").keys.map(Value.string)))
+    },
+    BuiltinFunction("values", summary: "values(record) is the list of its field values, in order") { call in
+      try call.expect(1, 1)
+      return .list(ListObject(try call.record(0, "record").values))
+    },
+    BuiltinFunction("str", summary: "str(x) is x as text: a string as is, anything else as its literal") { call in
+      try call.expect(1, 1)
+      return .string(call.positional[0].text)
+    },
+    BuiltinFunction("int", summary: "int(x) converts a float (truncating), a bool or a string of digits to an int", int),
+    BuiltinFunction("float", summary: "float(x) converts an int or a string to a float", float),
+    BuiltinFunction("type", summary: "type(x) is the name of x's type: \"int\", \"string\", \"list\", \"account\", ...") { call in
+      try call.expect(1, 1)
+      return .string(call.positional[0].typeName)
+    },
+    BuiltinFunction("sorted", summary: "sorted(list, key: fn, reverse: false) is a sorted copy of the list", sorted),
+    BuiltinFunction("reversed", summary: "reversed(list) is a reversed copy of the list") { call in
+      try call.expect(1, 1)
+      return .list(ListObject(try call.list(0, "list").elements.reversed()))
+    },
+    BuiltinFunction("min", summary: "min(list) or min(a, b, ...) is the smallest value") { call in try extreme(call, -1) },
+    BuiltinFunction("max", summary: "max(list) or max(a, b, ...) is the largest value") { call in try extreme(call, 1) },
+    BuiltinFunction("abs", summary: "abs(x) is the absolute value of a number") { call in
+      try call.expect(1, 1)
+      switch call.positional[0] {
+      case .int(let value):
+        guard value != Int.min else { throw ScriptError("integer overflow", detail: "abs of the smallest int does not fit in 64 bits") }
+        return .int(abs(value))
+      case .float(let value): return .float(abs(value))
+      case let other: throw call.wrongType("x", "a number", other)
+      }
+    },
+    BuiltinFunction("sum", summary: "sum(list) adds the numbers of a list") { call in
+      try call.expect(1, 1)
+      var total: Value = .int(0)
+      for element in try call.list(0, "list").elements {
+        switch element {
+        case .int, .float: total = try Operators.arithmetic(.add, total, element, at: call.range)
+        default: throw ScriptError("sum() expects numbers, but the list holds \(element.typeName)", detail: "sum a list of ints or floats")
+        }
+      }
+      return total
+    },
+    BuiltinFunction("enumerate", summary: "enumerate(list) is a list of [index, element] pairs") { call in
+      try call.expect(1, 1)
+      return .list(ListObject(try call.list(0, "list").elements.enumerated().map { .list(ListObject([.int($0.offset), $0.element])) }))
+    },
+    BuiltinFunction("fail", summary: "fail(message) stops the script with an error at this call") { call in
+      try call.expect(1, 1)
+      throw ScriptError(call.positional[0].text, detail: "the script called fail() here", code: "fail")
+    },
+  ]
+
+  static let byName: [String: BuiltinFunction] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+  static func print(_ call: BuiltinCall) throws -> Value {
+    for keyword in call.keywords where keyword.label != "separator" {
+      throw ScriptError("print() has no parameter '\(keyword.label)'", detail: "print takes values and an optional separator:")
+    }
+    var separator = " "
+    if let given = call.keywords.first(where: { $0.label == "separator" })?.value {
+      guard case .string(let text) = given else { throw call.wrongType("separator", "a string", given) }
+      separator = text
+    }
+    call.output(call.positional.map(\.text).joined(separator: separator) + "\n")
+    return .nil
+  }
+
+  static func len(_ call: BuiltinCall) throws -> Value {
+    try call.expect(1, 1)
+    switch call.positional[0] {
+    case .string(let string): return .int(string.count)
+    case .list(let list): return .int(list.elements.count)
+    case .record(let record): return .int(record.count)
+    case let other:
+      throw ScriptError("len() expects a string, list or record, but got \(other.typeName)", detail: "pass a string, list or record")
+    }
+  }
+
+  static func rangeBounds(_ values: [Int], at range: SourceRange) throws -> (Int, Int, Int) {
+    let (start, end, stride): (Int, Int, Int)
+    switch values.count {
+    case 1: (start, end, stride) = (0, values[0], 1)
+    case 2: (start, end, stride) = (values[0], values[1], 1)
+    case 3: (start, end, stride) = (values[0], values[1], values[2])
+    default:
+      throw Diagnostic(code: "argument-count", "range() takes 1 to 3 arguments, but \(values.count) were given",
+        detail: "write range(end), range(start, end) or range(start, end, step)", at: range)
+    }
+    if stride == 0 {
+      throw Diagnostic(code: "invalid-argument", "range() step cannot be zero", detail: "use a positive or negative step", at: range)
+    }
+    return (start, end, stride)
+  }
+
+  static func range(_ call: BuiltinCall) throws -> Value {
+    try call.expect(1, 3)
+    let values = try call.positional.indices.map { try call.int($0, ["start", "end", "step"][$0]) }
+    let (start, end, stride) = try rangeBounds(values, at: call.range)
+    let count = stride > 0 ? (end > start ? (end.subtractingReportingOverflow(start).partialValue - 1) / stride + 1 : 0)
+      : (start > end ? (start.subtractingReportingOverflow(end).partialValue - 1) / -stride + 1 : 0)
+    if count < 0 || count > Limits.maxElements {
+      throw ScriptError("range() would make more than \(Limits.maxElements) elements",
+        detail: "to count in a loop, write 'for i in range(n)' directly: it builds no list", code: "too-large")
+    }
+    return .list(ListObject(Swift.stride(from: start, to: end, by: stride).map(Value.int)))
+  }
+
+  static func int(_ call: BuiltinCall) throws -> Value {
+    try call.expect(1, 1)
+    switch call.positional[0] {
+    case .int: return call.positional[0]
+    case .bool(let value): return .int(value ? 1 : 0)
+    case .float(let value):
+      guard value.isFinite, let result = Int(exactly: value.rounded(.towardZero)) else {
+        throw ScriptError("cannot convert \(Value.formatFloat(value)) to int", detail: "the value is not finite or does not fit in 64 bits")
+      }
+      return .int(result)
+    case .string(let text):
+      let trimmed = text.trimmingWhitespace()
+      guard let result = Int(String(trimmed.filter { $0 != "_" })) else {
+        throw ScriptError("cannot convert \(Value.quote(text)) to int", detail: "the string must hold a whole number, such as \"42\"")
+      }
+      return .int(result)
+    case let other:
+      throw ScriptError("cannot convert \(other.typeName) to int", detail: "int() converts numbers, bools and strings of digits")
+    }
+  }
+
+  static func float(_ call: BuiltinCall) throws -> Value {
+    try call.expect(1, 1)
+    switch call.positional[0] {
+    case .int(let value): return .float(Double(value))
+    case .float: return call.positional[0]
+    case .string(let text):
+      guard let result = Double(text.trimmingWhitespace()) else {
+        throw ScriptError("cannot convert \(Value.quote(text)) to float", detail: "the string must hold a number, such as \"1.5\"")
+      }
+      return .float(result)
+    case let other:
+      throw ScriptError("cannot convert \(other.typeName) to float", detail: "float() converts numbers and strings")
+    }
+  }
+
+  static func sorted(_ call: BuiltinCall) throws -> Value {
+    try call.expect(1, 3, labels: ["key", "reverse"])
+    let elements = try call.list(0, "list").elements
+    let keyFunction = call.argument(1, "key")
+    let reverse = call.argument(2, "reverse")?.isTruthy ?? false
+    var keys = elements
+    if let keyFunction, !(keyFunction.typeName == "nil") {
+      keys = try elements.map { try call.invoke(keyFunction, [$0]) }
+    }
+    var failure: (any Error)?
+    let order = keys.indices.sorted { a, b in
+      guard failure == nil else { return false }
+      do {
+        let comparison = try Operators.compare(keys[a], keys[b], at: call.range)
+        return reverse ? comparison > 0 : comparison < 0
+      } catch {
+        failure = error
+        return false
+      }
+    }
+    if let failure { throw failure }
+    return .list(ListObject(order.map { elements[$0] }))
+  }
+
+  static func extreme(_ call: BuiltinCall, _ sign: Int) throws -> Value {
+    try call.expect(1, Int.max)
+    var candidates = call.positional
+    if candidates.count == 1, case .list(let list) = candidates[0] { candidates = list.elements }
+    guard var best = candidates.first else {
+      throw ScriptError("\(call.name)() of an empty list", detail: "check that the list has elements first")
+    }
+    for candidate in candidates.dropFirst() where try Operators.compare(candidate, best, at: call.range) * sign > 0 {
+      best = candidate
+    }
+    return best
+  }
+}
+
+extension String {
+  func trimmingWhitespace() -> String {
+    let scalars = unicodeScalars
+    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+    let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+    return String(scalars[first...last])
+  }
+}

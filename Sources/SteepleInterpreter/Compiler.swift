@@ -1,0 +1,506 @@
+import SteepleSyntax
+
+/// Resolves a syntax tree and builds the nodes that run it.
+///
+/// Every name is mapped to a slot (a local of the running function, a variable of an enclosing one
+/// `depth` frames out, or a builtin constant) before anything runs, so undefined names,
+/// assignments to constants, `break` outside loops and the like are all reported up front, each with
+/// its range and, for names, the closest one that exists. Function bodies are resolved when their
+/// enclosing function (or the module) is complete, so functions can call functions declared below
+/// them.
+final class Compiler {
+  enum BindingKind {
+    case variable, constant, parameter, function, loopVariable
+    case module(ModuleObject?)
+
+    var isMutable: Bool {
+      switch self {
+      case .variable, .parameter: return true
+      default: return false
+      }
+    }
+
+    var word: String {
+      switch self {
+      case .variable: return "variable"
+      case .constant: return "constant"
+      case .parameter: return "parameter"
+      case .function: return "function"
+      case .loopVariable: return "loop variable"
+      case .module: return "module"
+      }
+    }
+  }
+
+  struct Binding {
+    let slot: Int
+    let kind: BindingKind
+    let range: SourceRange
+  }
+
+  final class BlockScope {
+    var names: [String: Binding] = [:]
+    /// Names this block declares further down, for "used before its declaration".
+    var laterNames: [String: SourceRange] = [:]
+  }
+
+  final class FunctionScope {
+    let parent: FunctionScope?
+    /// The parent's blocks visible where this function is defined.
+    let parentBlocks: [BlockScope]
+    var blocks: [BlockScope] = []
+    var slotCount = 0
+    var loopDepth = 0
+    let isModule: Bool
+    var deferred: [() -> Void] = []
+
+    init(parent: FunctionScope?, parentBlocks: [BlockScope], isModule: Bool) {
+      self.parent = parent
+      self.parentBlocks = parentBlocks
+      self.isModule = isModule
+    }
+
+    func allocate() -> Int {
+      slotCount += 1
+      return slotCount - 1
+    }
+  }
+
+  private let interpreter: Interpreter
+  private let file: SourceFile
+  private(set) var diagnostics: [Diagnostic] = []
+  private var scope: FunctionScope
+  /// Set once the last top-level expression is compiled, for a script's result value.
+  private var resultSlot: Int?
+
+  init(interpreter: Interpreter, file: SourceFile) {
+    self.interpreter = interpreter
+    self.file = file
+    self.scope = FunctionScope(parent: nil, parentBlocks: [], isModule: true)
+  }
+
+  /// The compiled module: its statements, its slot count and its top-level names.
+  struct CompiledModule {
+    let statements: [StatementNode]
+    let slotCount: Int
+    let exports: [(name: String, slot: Int)]
+  }
+
+  func compileModule(_ program: SourceProgram) -> CompiledModule {
+    let block = BlockScope()
+    scope.blocks = [block]
+    let statements = compileBlockStatements(program.statements, in: block, markResult: true)
+    runDeferred(scope)
+    let exports = block.names.filter { !$0.key.hasPrefix("_") }.map { (name: $0.key, slot: $0.value.slot) }
+      .sorted { $0.slot < $1.slot }
+    return CompiledModule(statements: statements, slotCount: scope.slotCount, exports: exports)
+  }
+
+  private func runDeferred(_ function: FunctionScope) {
+    while !function.deferred.isEmpty {
+      let work = function.deferred.removeFirst()
+      work()
+    }
+  }
+
+  // MARK: Diagnostics
+
+  private func error(
+    _ code: String, _ summary: String, _ detail: String, at range: SourceRange, notes: [Diagnostic.Note] = [],
+    suggestion: String? = nil
+  ) {
+    diagnostics.append(Diagnostic(code: code, summary, detail: detail, at: range, notes: notes, suggestion: suggestion))
+  }
+
+  // MARK: Names
+
+  private enum Resolved {
+    case slot(depth: Int, Binding)
+    case universal(Value)
+  }
+
+  private func lookup(_ name: String) -> Resolved? {
+    var depth = 0
+    var function: FunctionScope? = scope
+    var blocks = scope.blocks
+    while let current = function {
+      for block in blocks.reversed() {
+        if let binding = block.names[name] { return .slot(depth: depth, binding) }
+      }
+      blocks = current.parentBlocks
+      function = current.parent
+      depth += 1
+    }
+    if let value = interpreter.predeclared[name] { return .universal(value) }
+    if let builtin = Builtins.byName[name] { return .universal(.builtin(builtin)) }
+    return nil
+  }
+
+  /// Every name visible here, for spelling suggestions.
+  private func visibleNames() -> [String] {
+    var names: [String] = []
+    var function: FunctionScope? = scope
+    var blocks = scope.blocks
+    while let current = function {
+      for block in blocks { names += block.names.keys }
+      blocks = current.parentBlocks
+      function = current.parent
+    }
+    return names + interpreter.predeclared.keys + Builtins.byName.keys
+  }
+
+  private func laterDeclaration(of name: String) -> SourceRange? {
+    for block in scope.blocks.reversed() {
+      if let range = block.laterNames[name] { return range }
+    }
+    return nil
+  }
+
+  private func undefined(_ name: String, at range: SourceRange) {
+    if let later = laterDeclaration(of: name) {
+      error("used-before-declaration", "'\(name)' is used before it is declared",
+        "move the declaration above this line", at: range, notes: [.init("'\(name)' is declared here", at: later)])
+      return
+    }
+    let suggestion = Spelling.nearest(to: name, in: visibleNames().sorted())
+    var notes: [Diagnostic.Note] = []
+    if let suggestion, case .slot(_, let binding)? = lookup(suggestion) {
+      notes.append(.init("'\(suggestion)' is declared here", at: binding.range))
+    }
+    error("undefined-name", "undefined name '\(name)'",
+      "declare it with 'let' or 'var' before this line, import the module it belongs to, or fix the spelling",
+      at: range, notes: notes, suggestion: suggestion)
+  }
+
+  /// Declares a name in the innermost block; reports a redeclaration in the same block.
+  @discardableResult
+  private func declare(_ identifier: Identifier, _ kind: BindingKind) -> Int {
+    let block = scope.blocks[scope.blocks.count - 1]
+    block.laterNames[identifier.name] = nil
+    if let existing = block.names[identifier.name] {
+      error("redeclaration", "'\(identifier.name)' is already declared in this scope",
+        "choose another name, or assign to the existing \(existing.kind.word) without '\(kind.isMutable ? "var" : "let")'",
+        at: identifier.range, notes: [.init("first declared here", at: existing.range)])
+      return existing.slot
+    }
+    let slot = scope.allocate()
+    block.names[identifier.name] = Binding(slot: slot, kind: kind, range: identifier.range)
+    return slot
+  }
+
+  // MARK: Statements
+
+  private func compileBlock(_ block: Block, setUp: ((BlockScope) -> Void)? = nil) -> [StatementNode] {
+    let blockScope = BlockScope()
+    scope.blocks.append(blockScope)
+    setUp?(blockScope)
+    let statements = compileBlockStatements(block.statements, in: blockScope, markResult: false)
+    scope.blocks.removeLast()
+    return statements
+  }
+
+  private func compileBlockStatements(_ statements: [Statement], in block: BlockScope, markResult: Bool) -> [StatementNode] {
+    for statement in statements {
+      switch statement.kind {
+      case .binding(let name, _, _): if block.laterNames[name.name] == nil { block.laterNames[name.name] = name.range }
+      case .function(let name, _): if block.laterNames[name.name] == nil { block.laterNames[name.name] = name.range }
+      default: break
+      }
+    }
+    var nodes: [StatementNode] = []
+    for (index, statement) in statements.enumerated() {
+      if markResult, index == statements.count - 1, case .expression(let expression) = statement.kind {
+        // The last expression of a script is its result, as a REPL or embedder sees it.
+        let slot = scope.allocate()
+        resultSlot = slot
+        nodes.append(StoreNode(depth: 0, slot: slot, name: "<result>", op: nil, value: compileExpression(expression), range: statement.range))
+        continue
+      }
+      if let node = compileStatement(statement) { nodes.append(node) }
+    }
+    return nodes
+  }
+
+  var resultSlotIndex: Int? { resultSlot }
+
+  private func compileStatement(_ statement: Statement) -> StatementNode? {
+    switch statement.kind {
+    case .binding(let name, let mutable, let value):
+      let node = compileExpression(value)
+      let slot = declare(name, mutable ? .variable : .constant)
+      return StoreNode(depth: 0, slot: slot, name: name.name, op: nil, value: node, range: statement.range)
+    case .function(let name, let literal):
+      let slot = declare(name, .function)
+      let node = compileFunction(literal, name: name.name)
+      return StoreNode(depth: 0, slot: slot, name: name.name, op: nil, value: node, range: statement.range)
+    case .assignment(let target, let op, let value):
+      return compileAssignment(target, op, value, range: statement.range)
+    case .ifChain(let branches, let otherwise):
+      var conditions: [ExpressionNode] = []
+      var bodies: [[StatementNode]] = []
+      for branch in branches {
+        conditions.append(compileExpression(branch.condition))
+        bodies.append(compileBlock(branch.body))
+      }
+      return IfNode(conditions: conditions, bodies: bodies, otherwise: otherwise.map { compileBlock($0) }, range: statement.range)
+    case .whileLoop(let condition, let body):
+      let conditionNode = compileExpression(condition)
+      scope.loopDepth += 1
+      let bodyNodes = compileBlock(body)
+      scope.loopDepth -= 1
+      return WhileNode(condition: conditionNode, body: bodyNodes, range: statement.range)
+    case .forLoop(let variables, let iterable, let body):
+      return compileFor(variables, iterable, body, range: statement.range)
+    case .breakLoop, .continueLoop:
+      let isBreak: Bool = { if case .breakLoop = statement.kind { return true } else { return false } }()
+      if scope.loopDepth == 0 {
+        error("outside-loop", "'\(isBreak ? "break" : "continue")' outside a loop",
+          "'\(isBreak ? "break" : "continue")' can only appear inside 'for' or 'while'", at: statement.range)
+        return nil
+      }
+      return isBreak ? BreakNode(range: statement.range) : ContinueNode(range: statement.range)
+    case .returnValue(let value):
+      if scope.isModule {
+        error("outside-function", "'return' outside a function",
+          "'return' can only appear inside 'fn'; to stop a script with an error, call fail(\"why\")", at: statement.range)
+        return nil
+      }
+      return ReturnNode(value: value.map(compileExpression), range: statement.range)
+    case .importModule(let path, let pathRange, let alias):
+      return compileImport(path, pathRange, alias, range: statement.range)
+    case .expression(let expression):
+      return ExpressionStatementNode(compileExpression(expression))
+    case .invalid:
+      return nil
+    }
+  }
+
+  private func compileImport(_ path: String, _ pathRange: SourceRange, _ alias: Identifier?, range: SourceRange) -> StatementNode? {
+    guard scope.isModule, scope.blocks.count == 1 else {
+      error("nested-import", "'import' must be at the top level of a file",
+        "move the import to the top of the file, outside any function, loop or 'if'", at: range)
+      return nil
+    }
+    let name: Identifier
+    if let alias {
+      name = alias
+    } else {
+      var stem = String(path.split(separator: "/").last ?? "")
+      if stem.hasSuffix(".spire") { stem.removeLast(6) }
+      guard let first = stem.utf8.first, !(first >= 48 && first <= 57),
+        stem.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
+        Keyword(rawValue: stem) == nil
+      else {
+        error("import-name", "cannot name the module \(Value.quote(path)) after its file",
+          "'\(stem)' is not a valid name; give it one: import \(Value.quote(path)) as name", at: pathRange)
+        return nil
+      }
+      name = Identifier(stem, range: pathRange)
+    }
+    var diagnostics: [Diagnostic] = []
+    let module = interpreter.importModule(path, from: file, at: pathRange, diagnostics: &diagnostics)
+    self.diagnostics += diagnostics
+    let slot = declare(name, .module(module))
+    guard let module else { return nil }
+    return StoreNode(depth: 0, slot: slot, name: name.name, op: nil, value: ConstantNode(.module(module), range: pathRange), range: range)
+  }
+
+  private func compileFor(_ variables: [Identifier], _ iterable: Expression, _ body: Block, range: SourceRange) -> StatementNode? {
+    // `for i in range(...)` with the builtin range counts without building a list.
+    var rangeBounds: [ExpressionNode]?
+    if variables.count == 1, case .call(let callee, let arguments) = iterable.kind, case .name("range") = callee.kind,
+      case .universal(.builtin(let builtin))? = lookup("range"), builtin === Builtins.byName["range"],
+      (1...3).contains(arguments.count), arguments.allSatisfy({ $0.label == nil })
+    {
+      rangeBounds = arguments.map { compileExpression($0.value) }
+    }
+    let iterableNode = rangeBounds == nil ? compileExpression(iterable) : nil
+    var slots: [Int] = []
+    scope.loopDepth += 1
+    let bodyNodes = compileBlock(body) { _ in
+      for variable in variables { slots.append(self.declare(variable, .loopVariable)) }
+    }
+    scope.loopDepth -= 1
+    if let rangeBounds {
+      return ForRangeNode(slot: slots[0], bounds: rangeBounds, body: bodyNodes, range: range)
+    }
+    guard let iterableNode, !slots.isEmpty else { return nil }
+    return ForNode(slots: slots, iterable: iterableNode, body: bodyNodes, range: range)
+  }
+
+  private func compileAssignment(_ target: Expression, _ op: BinaryOperator?, _ value: Expression, range: SourceRange) -> StatementNode? {
+    switch target.kind {
+    case .name(let name):
+      let valueNode = compileExpression(value)
+      switch lookup(name) {
+      case .slot(let depth, let binding)?:
+        if !binding.kind.isMutable {
+          let how: String
+          switch binding.kind {
+          case .constant: how = "declare it with 'var' instead of 'let' if it must change"
+          case .loopVariable: how = "loop variables take each element in turn; copy it into a 'var' to change it"
+          case .module: how = "choose another name for the variable"
+          default: how = "declare a new variable with 'var'"
+          }
+          error("assign-to-constant", "cannot assign to \(binding.kind.word) '\(name)'", how, at: target.range,
+            notes: [.init("'\(name)' is declared here", at: binding.range)])
+          return nil
+        }
+        return StoreNode(depth: depth, slot: binding.slot, name: name, op: op, value: valueNode, range: range)
+      case .universal?:
+        error("assign-to-builtin", "cannot assign to builtin '\(name)'",
+          "declare a variable of your own: var \(name)_ = ...", at: target.range)
+        return nil
+      case nil:
+        if op == nil, laterDeclaration(of: name) == nil {
+          let suggestion = Spelling.nearest(to: name, in: visibleNames().sorted())
+          error("undefined-name", "cannot assign to undefined name '\(name)'",
+            "declare it first: var \(name) = ...", at: target.range, suggestion: suggestion)
+        } else {
+          undefined(name, at: target.range)
+        }
+        return nil
+      }
+    case .member(let object, let name):
+      return MemberStoreNode(object: compileExpression(object), name: name.name, nameRange: name.range, op: op,
+        value: compileExpression(value), range: range)
+    case .index(let object, let index):
+      return IndexStoreNode(object: compileExpression(object), index: compileExpression(index), op: op,
+        value: compileExpression(value), range: range)
+    default:
+      return nil
+    }
+  }
+
+  // MARK: Functions
+
+  /// Compiles a function literal: defaults now, in this scope; the body once this scope is complete.
+  private func compileFunction(_ literal: FunctionLiteral, name: String?) -> ExpressionNode {
+    let code = FunctionCode(
+      name: name ?? "<anonymous>", parameterNames: literal.parameters.map(\.name.name),
+      parameterRanges: literal.parameters.map(\.name.range), range: literal.range)
+    let defaults = literal.parameters.map { $0.defaultValue.map(compileExpression) }
+    let parent = scope
+    let visible = scope.blocks
+    let owner = scope
+    owner.deferred.append { [unowned self] in
+      let saved = self.scope
+      let function = FunctionScope(parent: parent, parentBlocks: visible, isModule: false)
+      self.scope = function
+      let body = self.compileBlock(Block(statements: Self.implicitReturn(literal.body.statements), range: literal.body.range)) { _ in
+        for parameter in literal.parameters { self.declare(parameter.name, .parameter) }
+      }
+      self.runDeferred(function)
+      code.body = body
+      code.slotCount = function.slotCount
+      self.scope = saved
+    }
+    return FunctionLiteralNode(code: code, defaults: defaults, range: literal.range)
+  }
+
+  /// A body's last expression is its value: rewrites it, and the last expressions of a final
+  /// `if`/`else` chain, into `return`s.
+  static func implicitReturn(_ statements: [Statement]) -> [Statement] {
+    guard let last = statements.last else { return statements }
+    var rewritten = statements
+    switch last.kind {
+    case .expression(let expression):
+      rewritten[rewritten.count - 1] = Statement(.returnValue(expression), range: last.range)
+    case .ifChain(let branches, let otherwise):
+      let newBranches = branches.map { ($0.condition, Block(statements: implicitReturn($0.body.statements), range: $0.body.range)) }
+      let newOtherwise = otherwise.map { Block(statements: implicitReturn($0.statements), range: $0.range) }
+      rewritten[rewritten.count - 1] = Statement(.ifChain(branches: newBranches.map { (condition: $0.0, body: $0.1) }, otherwise: newOtherwise), range: last.range)
+    default:
+      break
+    }
+    return rewritten
+  }
+
+  // MARK: Expressions
+
+  func compileExpression(_ expression: Expression) -> ExpressionNode {
+    let range = expression.range
+    switch expression.kind {
+    case .nilLiteral: return ConstantNode(.nil, range: range)
+    case .boolean(let value): return ConstantNode(.bool(value), range: range)
+    case .integer(let value): return ConstantNode(.int(value), range: range)
+    case .float(let value): return ConstantNode(.float(value), range: range)
+    case .string(let parts):
+      if parts.isEmpty { return ConstantNode(.string(""), range: range) }
+      if parts.count == 1, case .text(let text) = parts[0] { return ConstantNode(.string(text), range: range) }
+      return InterpolationNode(parts: parts.map { part in
+        switch part {
+        case .text(let text): return .text(text)
+        case .interpolation(let inner): return .value(compileExpression(inner))
+        }
+      }, range: range)
+    case .list(let elements):
+      return ListLiteralNode(elements: elements.map(compileExpression), range: range)
+    case .record(let fields):
+      return RecordLiteralNode(shape: RecordShape(keys: fields.map(\.name.name)), values: fields.map { compileExpression($0.value) }, range: range)
+    case .name(let name):
+      switch lookup(name) {
+      case .slot(let depth, let binding)?:
+        return depth == 0 ? LocalNode(slot: binding.slot, range: range) : OuterNode(depth: depth, slot: binding.slot, range: range)
+      case .universal(let value)?:
+        return ConstantNode(value, range: range)
+      case nil:
+        undefined(name, at: range)
+        return ConstantNode(.nil, range: range)
+      }
+    case .unary(let op, let operand):
+      let node = compileExpression(operand)
+      return op == .negate ? NegateNode(node, range: range) : NotNode(node, range: range)
+    case .binary(let op, let left, let right):
+      let lhs = compileExpression(left)
+      let rhs = compileExpression(right)
+      switch op {
+      case .and: return AndNode(lhs, rhs, range: range)
+      case .or: return OrNode(lhs, rhs, range: range)
+      case .nilCoalescing: return CoalesceNode(lhs, rhs, range: range)
+      default: return BinaryNode(op, lhs, rhs, range: range)
+      }
+    case .call(let callee, let arguments):
+      let argumentNodes = arguments.map { compileExpression($0.value) }
+      let labels = arguments.map { $0.label?.name }
+      if case .member(let object, let name) = callee.kind {
+        checkModuleMember(object, name)
+        return MethodCallNode(receiver: compileExpression(object), name: name.name, nameRange: name.range,
+          arguments: argumentNodes, labels: labels, range: range)
+      }
+      return CallNode(callee: compileExpression(callee), arguments: argumentNodes, labels: labels, range: range)
+    case .member(let object, let name):
+      checkModuleMember(object, name)
+      return MemberNode(object: compileExpression(object), name: name.name, nameRange: name.range, range: range)
+    case .index(let object, let index):
+      return IndexNode(object: compileExpression(object), index: compileExpression(index), range: range)
+    case .function(let literal):
+      return compileFunction(literal, name: nil)
+    case .declaration(let declaration):
+      return compileDeclaration(declaration, range: range)
+    case .invalid:
+      return ConstantNode(.nil, range: range)
+    }
+  }
+
+  /// `module.member` where the module is imported by name: the member must exist.
+  private func checkModuleMember(_ object: Expression, _ member: Identifier) {
+    guard case .name(let name) = object.kind, case .slot(_, let binding)? = lookup(name),
+      case .module(let module?) = binding.kind, module[member.name] == nil
+    else { return }
+    error("unknown-member", "module '\(module.name)' has no member '\(member.name)'",
+      module.memberNames.isEmpty ? "the module exports nothing" : "its members are: \(module.memberNames.joined(separator: ", "))",
+      at: member.range, suggestion: Spelling.nearest(to: member.name, in: module.memberNames))
+  }
+
+  private func compileDeclaration(_ declaration: Declaration, range: SourceRange) -> ExpressionNode {
+    let fields = RecordLiteralNode(
+      shape: RecordShape(keys: declaration.fields.map(\.name.name)),
+      values: declaration.fields.map { compileExpression($0.value) }, range: range)
+    var fieldRanges: [String: SourceRange] = [:]
+    for field in declaration.fields { fieldRanges[field.name.name] = field.name.range.through(field.value.range) }
+    return DeclarationNode(
+      kind: declaration.kind, name: compileExpression(declaration.name), parent: declaration.parent.map(compileExpression),
+      arguments: declaration.arguments.map(compileExpression), fields: fields, fieldRanges: fieldRanges, range: range)
+  }
+}

@@ -1,0 +1,468 @@
+import SteepleSyntax
+
+/// A resolved expression, ready to evaluate: names are slots, literals are values.
+///
+/// The tree is walked by virtual calls; each node class does one thing. Subclasses override
+/// `evaluate`.
+class ExpressionNode {
+  let range: SourceRange
+
+  init(range: SourceRange) { self.range = range }
+
+  func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    preconditionFailure("\(type(of: self)) does not evaluate")
+  }
+}
+
+final class ConstantNode: ExpressionNode {
+  let value: Value
+
+  init(_ value: Value, range: SourceRange) {
+    self.value = value
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value { value }
+}
+
+/// A variable of the running function.
+final class LocalNode: ExpressionNode {
+  let slot: Int
+
+  init(slot: Int, range: SourceRange) {
+    self.slot = slot
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value { frame[slot] }
+}
+
+/// A variable of an enclosing function or of the module, `depth` frames out.
+final class OuterNode: ExpressionNode {
+  let depth: Int
+  let slot: Int
+
+  init(depth: Int, slot: Int, range: SourceRange) {
+    self.depth = depth
+    self.slot = slot
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value { frame.outer(depth)[slot] }
+}
+
+final class InterpolationNode: ExpressionNode {
+  enum Part {
+    case text(String)
+    case value(ExpressionNode)
+  }
+
+  let parts: [Part]
+
+  init(parts: [Part], range: SourceRange) {
+    self.parts = parts
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    var out = ""
+    for part in parts {
+      switch part {
+      case .text(let text): out += text
+      case .value(let node):
+        switch try node.evaluate(frame, runtime) {
+        case .string(let string): out += string
+        case .int(let int): out += String(int)
+        case let other: out += other.literal
+        }
+        try Limits.checkString(out.utf8.count, at: range)
+      }
+    }
+    return .string(out)
+  }
+}
+
+final class ListLiteralNode: ExpressionNode {
+  let elements: [ExpressionNode]
+
+  init(elements: [ExpressionNode], range: SourceRange) {
+    self.elements = elements
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    var values: [Value] = []
+    values.reserveCapacity(elements.count)
+    for element in elements { values.append(try element.evaluate(frame, runtime)) }
+    return .list(ListObject(values))
+  }
+}
+
+final class RecordLiteralNode: ExpressionNode {
+  let shape: RecordShape
+  let values: [ExpressionNode]
+
+  init(shape: RecordShape, values: [ExpressionNode], range: SourceRange) {
+    self.shape = shape
+    self.values = values
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    var evaluated: [Value] = []
+    evaluated.reserveCapacity(values.count)
+    for value in values { evaluated.append(try value.evaluate(frame, runtime)) }
+    return .record(RecordObject(shape: shape, values: evaluated))
+  }
+}
+
+final class NegateNode: ExpressionNode {
+  let operand: ExpressionNode
+
+  init(_ operand: ExpressionNode, range: SourceRange) {
+    self.operand = operand
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    switch try operand.evaluate(frame, runtime) {
+    case .int(let value):
+      guard value != Int.min else { throw Operators.overflow(at: range) }
+      return .int(-value)
+    case .float(let value): return .float(-value)
+    case let other:
+      throw Diagnostic(code: "type-mismatch", "cannot negate \(other.typeName)", detail: "'-' applies to numbers", at: range)
+    }
+  }
+}
+
+final class NotNode: ExpressionNode {
+  let operand: ExpressionNode
+
+  init(_ operand: ExpressionNode, range: SourceRange) {
+    self.operand = operand
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    .bool(!(try operand.evaluate(frame, runtime).isTruthy))
+  }
+}
+
+/// An arithmetic or comparison operator; integer cases are checked first, as they are the most common.
+final class BinaryNode: ExpressionNode {
+  let op: BinaryOperator
+  let left: ExpressionNode
+  let right: ExpressionNode
+
+  init(_ op: BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode, range: SourceRange) {
+    self.op = op
+    self.left = left
+    self.right = right
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let lhs = try left.evaluate(frame, runtime)
+    let rhs = try right.evaluate(frame, runtime)
+    if case .int(let a) = lhs, case .int(let b) = rhs {
+      switch op {
+      case .add:
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw Operators.overflow(at: range) }
+        return .int(sum)
+      case .subtract:
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        if overflow { throw Operators.overflow(at: range) }
+        return .int(difference)
+      case .multiply:
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw Operators.overflow(at: range) }
+        return .int(product)
+      case .less: return .bool(a < b)
+      case .lessEqual: return .bool(a <= b)
+      case .greater: return .bool(a > b)
+      case .greaterEqual: return .bool(a >= b)
+      case .equal: return .bool(a == b)
+      case .notEqual: return .bool(a != b)
+      default: break
+      }
+    }
+    return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range)
+  }
+}
+
+final class AndNode: ExpressionNode {
+  let left: ExpressionNode
+  let right: ExpressionNode
+
+  init(_ left: ExpressionNode, _ right: ExpressionNode, range: SourceRange) {
+    self.left = left
+    self.right = right
+    super.init(range: range)
+  }
+
+  /// Like Python: the left value if it is false, otherwise the right value.
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let lhs = try left.evaluate(frame, runtime)
+    return lhs.isTruthy ? try right.evaluate(frame, runtime) : lhs
+  }
+}
+
+final class OrNode: ExpressionNode {
+  let left: ExpressionNode
+  let right: ExpressionNode
+
+  init(_ left: ExpressionNode, _ right: ExpressionNode, range: SourceRange) {
+    self.left = left
+    self.right = right
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let lhs = try left.evaluate(frame, runtime)
+    return lhs.isTruthy ? lhs : try right.evaluate(frame, runtime)
+  }
+}
+
+final class CoalesceNode: ExpressionNode {
+  let left: ExpressionNode
+  let right: ExpressionNode
+
+  init(_ left: ExpressionNode, _ right: ExpressionNode, range: SourceRange) {
+    self.left = left
+    self.right = right
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let lhs = try left.evaluate(frame, runtime)
+    if case .nil = lhs { return try right.evaluate(frame, runtime) }
+    return lhs
+  }
+}
+
+/// `callee(arguments)`.
+final class CallNode: ExpressionNode {
+  let callee: ExpressionNode
+  let arguments: [ExpressionNode]
+  /// The label of each argument, `nil` for positional ones.
+  let labels: [String?]
+  let hasLabels: Bool
+
+  init(callee: ExpressionNode, arguments: [ExpressionNode], labels: [String?], range: SourceRange) {
+    self.callee = callee
+    self.arguments = arguments
+    self.labels = labels
+    self.hasLabels = labels.contains { $0 != nil }
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let target = try callee.evaluate(frame, runtime)
+    if case .function(let function) = target, !hasLabels {
+      // The common case: positional arguments go straight into the callee's frame.
+      let code = function.code
+      guard arguments.count <= code.parameterNames.count else {
+        throw runtime.tooManyArguments(function, given: arguments.count, at: range)
+      }
+      let calleeFrame = Frame.make(parent: function.captured, count: code.slotCount)
+      for index in arguments.indices {
+        calleeFrame[index] = try arguments[index].evaluate(frame, runtime)
+      }
+      if arguments.count < code.parameterNames.count {
+        var bound = [Bool](repeating: false, count: code.parameterNames.count)
+        for index in arguments.indices { bound[index] = true }
+        try runtime.fillDefaults(function, calleeFrame, bound, at: range)
+      }
+      return try runtime.invoke(function, calleeFrame, at: range)
+    }
+    var positional: [Value] = []
+    var keywords: [(String, Value)] = []
+    for index in arguments.indices {
+      let value = try arguments[index].evaluate(frame, runtime)
+      if let label = labels[index] { keywords.append((label, value)) } else { positional.append(value) }
+    }
+    return try runtime.call(target, positional: positional, keywords: keywords, at: range)
+  }
+}
+
+/// `receiver.name(arguments)`: a method of a string or list, or a function stored in a record,
+/// module or handle.
+final class MethodCallNode: ExpressionNode {
+  let receiver: ExpressionNode
+  let name: String
+  let nameRange: SourceRange
+  let arguments: [ExpressionNode]
+  let labels: [String?]
+
+  init(receiver: ExpressionNode, name: String, nameRange: SourceRange, arguments: [ExpressionNode], labels: [String?], range: SourceRange) {
+    self.receiver = receiver
+    self.name = name
+    self.nameRange = nameRange
+    self.arguments = arguments
+    self.labels = labels
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let object = try receiver.evaluate(frame, runtime)
+    var positional: [Value] = []
+    positional.reserveCapacity(arguments.count)
+    var keywords: [(String, Value)] = []
+    for index in arguments.indices {
+      let value = try arguments[index].evaluate(frame, runtime)
+      if let label = labels[index] { keywords.append((label, value)) } else { positional.append(value) }
+    }
+    switch object {
+    case .string, .list:
+      try runtime.step(range)
+      return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: runtime, at: range, nameRange: nameRange)
+    default:
+      let callee = try MemberNode.member(of: object, name, at: nameRange, runtime: runtime)
+      return try runtime.call(callee, positional: positional, keywords: keywords, at: range)
+    }
+  }
+}
+
+/// `object.name`.
+final class MemberNode: ExpressionNode {
+  let object: ExpressionNode
+  let name: String
+  let nameRange: SourceRange
+  /// The shape and position where the field was found last time.
+  private var cachedShape: RecordShape?
+  private var cachedPosition = 0
+
+  init(object: ExpressionNode, name: String, nameRange: SourceRange, range: SourceRange) {
+    self.object = object
+    self.name = name
+    self.nameRange = nameRange
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let value = try object.evaluate(frame, runtime)
+    if case .record(let record) = value {
+      if record.shape === cachedShape { return record.values[cachedPosition] }
+      if let position = record.index(of: name) {
+        cachedShape = record.shape
+        cachedPosition = position
+        return record.values[position]
+      }
+    }
+    return try Self.member(of: value, name, at: nameRange, runtime: runtime)
+  }
+
+  static func member(of value: Value, _ name: String, at range: SourceRange, runtime: Runtime) throws -> Value {
+    switch value {
+    case .record(let record):
+      if let field = record[name] { return field }
+      throw Diagnostic(
+        code: "unknown-field", "record has no field '\(name)'",
+        detail: record.keys.isEmpty ? "the record is empty" : "its fields are: \(record.keys.joined(separator: ", "))",
+        at: range, suggestion: Spelling.nearest(to: name, in: record.keys))
+    case .module(let module):
+      if let member = module[name] { return member }
+      throw Diagnostic(
+        code: "unknown-member", "module '\(module.name)' has no member '\(name)'",
+        detail: "its members are: \(module.memberNames.joined(separator: ", "))", at: range,
+        suggestion: Spelling.nearest(to: name, in: module.memberNames))
+    case .handle(let handle):
+      if let member = handle.member(name) { return member }
+      throw Diagnostic(
+        code: "unknown-field", "\(handle.kind) \(Value.quote(handle.name)) has no field '\(name)'",
+        detail: "its fields are: \(handle.memberNames.joined(separator: ", "))", at: range,
+        suggestion: Spelling.nearest(to: name, in: handle.memberNames))
+    case .string, .list:
+      let names = Methods.names(for: value)
+      if names.contains(name) { return .method(BoundMethod(receiver: value, name: name)) }
+      throw Diagnostic(
+        code: "unknown-member", "\(value.typeName) has no method '\(name)'",
+        detail: "\(value.typeName) methods are: \(names.joined(separator: ", "))", at: range,
+        suggestion: Spelling.nearest(to: name, in: names))
+    default:
+      throw Diagnostic(
+        code: "unknown-member", "\(value.typeName) has no member '\(name)'",
+        detail: value.typeName == "nil" ? "the value is nil; use '??' to give a default" : "members can be read from records, modules, declarations, strings and lists",
+        at: range)
+    }
+  }
+}
+
+/// `object[index]`.
+final class IndexNode: ExpressionNode {
+  let object: ExpressionNode
+  let index: ExpressionNode
+
+  init(object: ExpressionNode, index: ExpressionNode, range: SourceRange) {
+    self.object = object
+    self.index = index
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let container = try object.evaluate(frame, runtime)
+    let key = try index.evaluate(frame, runtime)
+    return try Operators.subscriptGet(container, key, at: range, indexRange: index.range)
+  }
+}
+
+/// `fn(...) { ... }`: makes a closure over the current frame.
+final class FunctionLiteralNode: ExpressionNode {
+  let code: FunctionCode
+  let defaults: [ExpressionNode?]
+
+  init(code: FunctionCode, defaults: [ExpressionNode?], range: SourceRange) {
+    self.code = code
+    self.defaults = defaults
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    let values = try defaults.map { try $0?.evaluate(frame, runtime) }
+    return .function(FunctionObject(code: code, captured: frame, defaults: values))
+  }
+}
+
+/// A primitive: evaluates its parts and hands them to the host.
+final class DeclarationNode: ExpressionNode {
+  let kind: DeclarationKind
+  let name: ExpressionNode
+  let parent: ExpressionNode?
+  let arguments: [ExpressionNode]
+  let fields: RecordLiteralNode
+  let fieldRanges: [String: SourceRange]
+
+  init(kind: DeclarationKind, name: ExpressionNode, parent: ExpressionNode?, arguments: [ExpressionNode], fields: RecordLiteralNode, fieldRanges: [String: SourceRange], range: SourceRange) {
+    self.kind = kind
+    self.name = name
+    self.parent = parent
+    self.arguments = arguments
+    self.fields = fields
+    self.fieldRanges = fieldRanges
+    super.init(range: range)
+  }
+
+  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+    try runtime.step(range)
+    let nameValue = try name.evaluate(frame, runtime)
+    guard case .string(let nameText) = nameValue else {
+      throw Diagnostic(
+        code: "type-mismatch", "the name of \(kind == .entry ? "an entry" : "a \(kind.rawValue)") must be a string, not \(nameValue.typeName)",
+        detail: "write the name in quotes, or interpolate: \"name-\\(x)\"", at: name.range)
+    }
+    let parentValue = try parent?.evaluate(frame, runtime)
+    let argumentValues = try arguments.map { try $0.evaluate(frame, runtime) }
+    guard case .record(let record) = try fields.evaluate(frame, runtime) else { preconditionFailure() }
+    record.freeze()
+    let declaration = DeclarationRecord(
+      kind: kind, name: nameText, parent: parentValue, arguments: argumentValues, fields: record, range: range,
+      fieldRanges: fieldRanges)
+    do {
+      return try runtime.interpreter.host.declare(declaration)
+    } catch let failure as ScriptError {
+      throw runtime.diagnostic(failure, at: range)
+    }
+  }
+}

@@ -1,0 +1,182 @@
+public import SteepleSyntax
+
+/// Runs Steeple scripts.
+///
+/// An interpreter owns everything a run touches: the host that receives declarations, the module
+/// loader and cache, the output, the step budget and the cancellation token. Nothing is global, so
+/// several interpreters can run side by side on different threads. One interpreter is used from
+/// one thread at a time.
+public final class Interpreter {
+  public struct Options: Sendable {
+    /// The most steps (statements, loop iterations and calls) a run may take; `nil` for no limit.
+    public var maxSteps: Int?
+    /// The deepest nesting of calls before a run stops with an error.
+    public var maxCallDepth: Int
+
+    public init(maxSteps: Int? = nil, maxCallDepth: Int = 1000) {
+      self.maxSteps = maxSteps
+      self.maxCallDepth = maxCallDepth
+    }
+  }
+
+  public var options: Options
+  public var host: any DeclarationHost
+  public var loader: any ModuleLoader
+  /// Receives what `print` writes, line breaks included.
+  public var output: (String) -> Void
+  /// Names every script sees besides the builtins: an embedder's own functions and values.
+  public private(set) var predeclared: [String: Value] = [:]
+  /// Namespaces an embedder supplies, imported by name before any file is looked for.
+  public private(set) var hostModules: [String: ModuleObject] = [:]
+  public let cancellation = CancellationToken()
+
+  private var modules: [String: ModuleObject] = [:]
+  private var loading: [(id: String, file: SourceFile, range: SourceRange?)] = []
+  private var runtime: Runtime?
+
+  public init(
+    options: Options = Options(), host: any DeclarationHost = RecordingHost(), loader: any ModuleLoader = NoModuleLoader(),
+    output: @escaping (String) -> Void = { print($0, terminator: "") }
+  ) {
+    self.options = options
+    self.host = host
+    self.loader = loader
+    self.output = output
+  }
+
+  /// Makes `name` visible to every script, as a builtin is.
+  public func define(_ name: String, _ value: Value) { predeclared[name] = value }
+
+  /// Adds a builtin function.
+  public func define(_ builtin: BuiltinFunction) { predeclared[builtin.name] = .builtin(builtin) }
+
+  /// Adds a namespace that `import "name"` finds.
+  public func addModule(_ module: ModuleObject) { hostModules[module.name] = module }
+
+  /// The names of the core builtins.
+  public static var builtinNames: [String] { Builtins.all.map(\.name) }
+
+  /// What a run produced.
+  public struct Result {
+    /// Every error found, in the order found. Empty when the run succeeded.
+    public var diagnostics: [Diagnostic]
+    /// The script's top-level names and their values, when it ran to the end.
+    public var globals: [(name: String, value: Value)]
+    /// The value of the script's last statement when that is an expression.
+    public var value: Value?
+    /// Steps taken, when a budget was set.
+    public var steps: Int
+
+    public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
+  }
+
+  /// Parses, resolves and runs a file, with its imports. Never throws: problems are diagnostics.
+  public func run(_ file: SourceFile) -> Result {
+    let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    self.runtime = runtime
+    defer { self.runtime = nil }
+    loading = [(file.name, file, nil)]
+    defer { loading = [] }
+    var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
+    let outcome = execute(file, runtime: runtime)
+    result.diagnostics = outcome.diagnostics
+    if let frame = outcome.frame, outcome.diagnostics.isEmpty {
+      result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
+      if let slot = outcome.resultSlot { result.value = frame[slot] }
+    }
+    result.steps = runtime.stepsTaken
+    return result
+  }
+
+  /// Runs source text under a name such as `<string>`.
+  public func run(_ text: String, name: String = "<string>") -> Result {
+    run(SourceFile(name: name, text: text))
+  }
+
+  /// Calls a function value from Swift, as a script would.
+  public func call(_ function: Value, _ arguments: [Value], keywords: [(String, Value)] = []) throws -> Value {
+    let runtime = self.runtime ?? Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    let range: SourceRange
+    if case .function(let object) = function { range = object.range } else { range = SourceRange(file: SourceFile(name: "<host>", text: ""), start: 0, end: 0) }
+    return try runtime.call(function, positional: arguments, keywords: keywords, at: range)
+  }
+
+  private struct Outcome {
+    var diagnostics: [Diagnostic]
+    var module: Compiler.CompiledModule
+    var frame: Frame?
+    var resultSlot: Int?
+  }
+
+  private func execute(_ file: SourceFile, runtime: Runtime) -> Outcome {
+    let (program, parseDiagnostics) = Parser.parse(file)
+    let compiler = Compiler(interpreter: self, file: file)
+    let module = compiler.compileModule(program)
+    let diagnostics = parseDiagnostics + compiler.diagnostics
+    guard diagnostics.isEmpty else {
+      return Outcome(diagnostics: diagnostics.sorted(by: Self.sourceOrder), module: module, frame: nil, resultSlot: nil)
+    }
+    let frame = Frame.make(parent: nil, count: module.slotCount)
+    do {
+      _ = try StatementNode.run(module.statements, frame, runtime)
+    } catch let diagnostic as Diagnostic {
+      return Outcome(diagnostics: [diagnostic], module: module, frame: frame, resultSlot: nil)
+    } catch {
+      let range = SourceRange(file: file, start: 0, end: 0)
+      return Outcome(diagnostics: [Diagnostic(code: "internal", "\(error)", detail: "this is a bug in Steeple", at: range)],
+        module: module, frame: frame, resultSlot: nil)
+    }
+    return Outcome(diagnostics: [], module: module, frame: frame, resultSlot: compiler.resultSlotIndex)
+  }
+
+  /// Errors of the same file in the order of their position; files in the order first seen.
+  static func sourceOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+    guard let left = a.range, let right = b.range, left.file === right.file else { return false }
+    return left.start < right.start
+  }
+
+  /// Loads, runs and freezes a module once; later imports get the cached module.
+  func importModule(_ path: String, from importer: SourceFile, at range: SourceRange, diagnostics: inout [Diagnostic]) -> ModuleObject? {
+    if let module = hostModules[path] { return module }
+    let source: ModuleSource
+    do {
+      source = try loader.load(path, from: importer)
+    } catch let failure as ScriptError {
+      diagnostics.append(Diagnostic(code: failure.code, failure.summary, detail: failure.detail, at: range, suggestion: failure.suggestion))
+      return nil
+    } catch {
+      diagnostics.append(Diagnostic(code: "module-not-found", "cannot load module \(Value.quote(path)): \(error)", detail: "check the path", at: range))
+      return nil
+    }
+    if let cached = modules[source.id] { return cached }
+    if let start = loading.firstIndex(where: { $0.id == source.id }) {
+      let chain = loading[start...].map(\.file.name) + [source.file.name]
+      var notes: [Diagnostic.Note] = []
+      for entry in loading[(start + 1)...] {
+        if let importRange = entry.range { notes.append(.init("\(importRange.file.name) imports \(entry.file.name) here", at: importRange)) }
+      }
+      diagnostics.append(Diagnostic(
+        code: "import-cycle", "import cycle: \(chain.joined(separator: " -> "))",
+        detail: "modules cannot import each other in a circle; move what they share into a third module that both import",
+        at: range, notes: notes))
+      return nil
+    }
+    guard let runtime else { return nil }
+    loading.append((source.id, source.file, range))
+    defer { loading.removeLast() }
+    let outcome = execute(source.file, runtime: runtime)
+    guard outcome.diagnostics.isEmpty, let frame = outcome.frame else {
+      diagnostics.append(Diagnostic(
+        code: "module-failed", "module \(Value.quote(path)) failed to load",
+        detail: "fix the errors reported in \(source.file.name)", at: range))
+      diagnostics += outcome.diagnostics
+      return nil
+    }
+    var stem = String(path.split(separator: "/").last ?? Substring(path))
+    if stem.hasSuffix(".spire") { stem.removeLast(6) }
+    let module = ModuleObject(name: stem, origin: source.id, members: outcome.module.exports.map { ($0.name, frame[$0.slot]) })
+    frame.freeze()
+    modules[source.id] = module
+    return module
+  }
+}

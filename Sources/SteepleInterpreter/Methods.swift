@@ -1,0 +1,144 @@
+import SteepleSyntax
+
+/// The methods of strings and lists: `"a,b".split(",")`, `xs.append(x)`.
+enum Methods {
+  static let stringMethods = ["split", "join", "starts_with", "ends_with", "replace", "upper", "lower", "trim", "contains", "lines"]
+  static let listMethods = ["append", "extend", "pop", "insert", "contains", "index_of"]
+
+  static func names(for value: Value) -> [String] {
+    switch value {
+    case .string: return stringMethods
+    case .list: return listMethods
+    default: return []
+    }
+  }
+
+  static func call(
+    _ name: String, on receiver: Value, positional: [Value], keywords: [(String, Value)], runtime: Runtime,
+    at range: SourceRange, nameRange: SourceRange? = nil
+  ) throws -> Value {
+    let call = BuiltinCall(name: name, positional: positional, keywords: keywords.map { (label: $0.0, value: $0.1) }, range: range, runtime: runtime)
+    do {
+      switch receiver {
+      case .string(let string): return try stringMethod(name, string, call)
+      case .list(let list): return try listMethod(name, list, call)
+      default: break
+      }
+    } catch let failure as ScriptError {
+      throw runtime.diagnostic(failure, at: range)
+    } catch let unknown as UnknownMethod {
+      let names = self.names(for: receiver)
+      throw Diagnostic(
+        code: "unknown-member", "\(receiver.typeName) has no method '\(unknown.name)'",
+        detail: "\(receiver.typeName) methods are: \(names.joined(separator: ", "))", at: nameRange ?? range,
+        suggestion: Spelling.nearest(to: unknown.name, in: names))
+    }
+    throw Diagnostic(code: "unknown-member", "\(receiver.typeName) has no methods", detail: "only strings and lists have methods", at: range)
+  }
+
+  struct UnknownMethod: Error { let name: String }
+
+  static func stringMethod(_ name: String, _ string: String, _ call: BuiltinCall) throws -> Value {
+    switch name {
+    case "split":
+      try call.expect(0, 1, labels: ["separator"])
+      guard let separatorValue = call.argument(0, "separator"), case .string(let separator) = separatorValue else {
+        if let given = call.argument(0, "separator"), given.typeName != "nil" { throw call.wrongType("separator", "a string", given) }
+        return .list(ListObject(string.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) }))
+      }
+      guard !separator.isEmpty else { throw ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text") }
+      return .list(ListObject(string.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) }))
+    case "join":
+      try call.expect(1, 1)
+      var parts: [String] = []
+      var bytes = 0
+      for element in try call.list(0, "list").elements {
+        guard case .string(let part) = element else {
+          throw ScriptError("join() expects a list of strings, but it holds \(element.typeName)", detail: "convert the elements first, e.g. with str(x)")
+        }
+        bytes += part.utf8.count + string.utf8.count
+        parts.append(part)
+      }
+      try Limits.checkString(bytes, at: call.range)
+      return .string(parts.joined(separator: string))
+    case "starts_with":
+      try call.expect(1, 1)
+      return .bool(string.hasPrefix(try call.string(0, "prefix")))
+    case "ends_with":
+      try call.expect(1, 1)
+      return .bool(string.hasSuffix(try call.string(0, "suffix")))
+    case "contains":
+      try call.expect(1, 1)
+      let part = try call.string(0, "text")
+      return .bool(part.isEmpty || string.contains(part))
+    case "replace":
+      try call.expect(2, 2)
+      let old = try call.string(0, "old")
+      let new = try call.string(1, "new")
+      guard !old.isEmpty else { throw ScriptError("replace() needs a non-empty string to replace", detail: "pass the text to look for as the first argument") }
+      let pieces = string.split(separator: old, omittingEmptySubsequences: false)
+      try Limits.checkString(string.utf8.count + (pieces.count - 1) * new.utf8.count, at: call.range)
+      return .string(pieces.joined(separator: new))
+    case "upper":
+      try call.expect(0, 0)
+      return .string(string.uppercased())
+    case "lower":
+      try call.expect(0, 0)
+      return .string(string.lowercased())
+    case "trim":
+      try call.expect(0, 0)
+      return .string(string.trimmingWhitespace())
+    case "lines":
+      try call.expect(0, 0)
+      return .list(ListObject(string.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
+    default:
+      throw UnknownMethod(name: name)
+    }
+  }
+
+  static func listMethod(_ name: String, _ list: ListObject, _ call: BuiltinCall) throws -> Value {
+    switch name {
+    case "append":
+      try call.expect(1, 1)
+      try mutable(list, call)
+      try Limits.checkElements(list.elements.count + 1, at: call.range)
+      list.elements.append(call.positional[0])
+      return .nil
+    case "extend":
+      try call.expect(1, 1)
+      try mutable(list, call)
+      let other = try call.list(0, "list")
+      try Limits.checkElements(list.elements.count + other.elements.count, at: call.range)
+      list.elements.append(contentsOf: other.elements)
+      return .nil
+    case "pop":
+      try call.expect(0, 1)
+      try mutable(list, call)
+      guard !list.elements.isEmpty else { throw ScriptError("pop() from an empty list", detail: "check len(xs) > 0 first") }
+      let index = call.positional.isEmpty ? -1 : try call.int(0, "index")
+      let position = try Operators.position(index, count: list.elements.count, what: "list", at: call.range)
+      return list.elements.remove(at: position)
+    case "insert":
+      try call.expect(2, 2)
+      try mutable(list, call)
+      let index = try call.int(0, "index")
+      let position = index < 0 ? max(0, list.elements.count + index) : min(index, list.elements.count)
+      list.elements.insert(call.positional[1], at: position)
+      return .nil
+    case "contains":
+      try call.expect(1, 1)
+      return .bool(list.elements.contains { Value.equal($0, call.positional[0]) })
+    case "index_of":
+      try call.expect(1, 1)
+      return list.elements.firstIndex { Value.equal($0, call.positional[0]) }.map(Value.int) ?? .nil
+    default:
+      throw UnknownMethod(name: name)
+    }
+  }
+
+  static func mutable(_ list: ListObject, _ call: BuiltinCall) throws {
+    if list.isFrozen {
+      throw ScriptError("cannot change a frozen list", detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", code: "frozen")
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/// The field names of records, shared by every record built from the same literal, so that a field
+/// read can remember where it found a field last time and skip the search.
+public final class RecordShape: Sendable {
+  public let keys: [String]
+  private let index: [String: Int]
+
+  public init(keys: [String]) {
+    self.keys = keys
+    var index: [String: Int] = [:]
+    index.reserveCapacity(keys.count)
+    for (position, key) in keys.enumerated() where index[key] == nil { index[key] = position }
+    self.index = index
+  }
+
+  public func position(of key: String) -> Int? {
+    if keys.count <= 8 {
+      for position in keys.indices where keys[position] == key { return position }
+      return nil
+    }
+    return index[key]
+  }
+
+  /// The shape with one more field at the end.
+  func adding(_ key: String) -> RecordShape { RecordShape(keys: keys + [key]) }
+
+  static let empty = RecordShape(keys: [])
+}
+
+/// A record: named fields in the order they were written, shared by reference; immutable once frozen.
+public final class RecordObject {
+  public internal(set) var shape: RecordShape
+  public internal(set) var values: [Value]
+  public private(set) var isFrozen = false
+
+  init(shape: RecordShape, values: [Value]) {
+    self.shape = shape
+    self.values = values
+  }
+
+  /// A record with these fields, in this order; a later duplicate name replaces the earlier value.
+  public convenience init(_ fields: [(String, Value)] = []) {
+    self.init(shape: .empty, values: [])
+    for (key, value) in fields { set(key, value) }
+  }
+
+  public var keys: [String] { shape.keys }
+  public var count: Int { values.count }
+  public var fields: [(String, Value)] { Array(zip(shape.keys, values)) }
+
+  public func index(of key: String) -> Int? { shape.position(of: key) }
+
+  public subscript(key: String) -> Value? {
+    index(of: key).map { values[$0] }
+  }
+
+  /// Sets a field, adding it at the end if it is new. Callers check `isFrozen` first.
+  public func set(_ key: String, _ value: Value) {
+    if let position = index(of: key) {
+      values[position] = value
+    } else {
+      shape = shape.adding(key)
+      values.append(value)
+    }
+  }
+
+  public func freeze() {
+    guard !isFrozen else { return }
+    isFrozen = true
+    for value in values { value.freeze() }
+  }
+}

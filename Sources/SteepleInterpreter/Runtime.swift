@@ -1,0 +1,177 @@
+import SteepleSyntax
+import Synchronization
+
+/// Cancels a run from any thread; the run stops at its next step with a clean error.
+public final class CancellationToken: Sendable {
+  private let flag = Atomic<Bool>(false)
+
+  public init() {}
+
+  public func cancel() { flag.store(true, ordering: .relaxed) }
+  public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// The state of one run: the step budget, the call depth and the value being returned.
+///
+/// Steps are counted down in chunks: the hot path decrements one integer and compares it with zero;
+/// only at the end of a chunk does `refuel` look at the budget and the cancellation flag.
+final class Runtime {
+  unowned let interpreter: Interpreter
+  /// Steps left in the current chunk.
+  var fuel = 0
+  /// Steps left in the budget beyond the current chunk; `Int.max` when unlimited.
+  var reserve: Int
+  let budget: Int?
+  var depth = 0
+  let maxDepth: Int
+  var returnValue: Value = .nil
+  let cancellation: CancellationToken
+
+  static let chunk = 1024
+
+  init(interpreter: Interpreter, budget: Int?, maxDepth: Int, cancellation: CancellationToken) {
+    self.interpreter = interpreter
+    self.budget = budget
+    self.reserve = budget ?? Int.max
+    self.maxDepth = maxDepth
+    self.cancellation = cancellation
+  }
+
+  /// Steps taken so far.
+  var stepsTaken: Int {
+    guard let budget else { return 0 }
+    return budget - reserve - max(0, fuel)
+  }
+
+  /// Counts one step; called at every statement, loop iteration and call.
+  @inline(__always) func step(_ range: @autoclosure () -> SourceRange) throws {
+    fuel &-= 1
+    if fuel < 0 { try refuel(at: range()) }
+  }
+
+  func refuel(at range: SourceRange) throws {
+    if cancellation.isCancelled {
+      throw Diagnostic(code: "cancelled", "the run was cancelled", detail: "the host stopped the script here", at: range)
+    }
+    if reserve <= 0 {
+      throw Diagnostic(
+        code: "step-budget", "the step budget of \(budget ?? 0) steps is used up",
+        detail: "the script ran this far before it was stopped; look for a loop that does not end, or raise the budget (--max-steps)",
+        at: range)
+    }
+    let next = min(Self.chunk, reserve)
+    reserve -= next
+    fuel = next - 1
+  }
+
+  // MARK: Errors
+
+  func error(_ code: String, _ summary: String, _ detail: String, at range: SourceRange, suggestion: String? = nil) -> Diagnostic {
+    Diagnostic(code: code, summary, detail: detail, at: range, suggestion: suggestion)
+  }
+
+  func diagnostic(_ error: ScriptError, at range: SourceRange) -> Diagnostic {
+    Diagnostic(code: error.code, error.summary, detail: error.detail, at: range, suggestion: error.suggestion)
+  }
+
+  // MARK: Calls
+
+  /// Calls any callable value with arguments already evaluated.
+  func call(_ callee: Value, positional: [Value], keywords: [(String, Value)], at range: SourceRange) throws -> Value {
+    switch callee {
+    case .function(let function):
+      let frame = Frame.make(parent: function.captured, count: function.code.slotCount)
+      let code = function.code
+      if positional.count > code.parameterNames.count {
+        throw tooManyArguments(function, given: positional.count, at: range)
+      }
+      var bound = [Bool](repeating: false, count: code.parameterNames.count)
+      for (index, value) in positional.enumerated() {
+        frame[index] = value
+        bound[index] = true
+      }
+      for (label, value) in keywords {
+        let position = try parameterIndex(function, label, at: range)
+        if bound[position] {
+          throw error("duplicate-argument", "argument '\(label)' of \(code.name)() is given twice",
+            "pass it either by position or by label, not both", at: range)
+        }
+        frame[position] = value
+        bound[position] = true
+      }
+      try fillDefaults(function, frame, bound, at: range)
+      return try invoke(function, frame, at: range)
+    case .builtin(let builtin):
+      return try callBuiltin(builtin, positional: positional, keywords: keywords.map { (label: $0.0, value: $0.1) }, at: range)
+    case .method(let method):
+      return try Methods.call(method.name, on: method.receiver, positional: positional, keywords: keywords, runtime: self, at: range)
+    default:
+      throw error("not-callable", "\(callee.typeName) is not a function", "only functions can be called with (...)", at: range)
+    }
+  }
+
+  func callBuiltin(_ builtin: BuiltinFunction, positional: [Value], keywords: [(label: String, value: Value)], at range: SourceRange) throws -> Value {
+    try step(range)
+    do {
+      return try builtin.body(BuiltinCall(name: builtin.name, positional: positional, keywords: keywords, range: range, runtime: self))
+    } catch let failure as ScriptError {
+      throw diagnostic(failure, at: range)
+    }
+  }
+
+  /// Runs a function whose frame holds its arguments.
+  @inline(__always)
+  func invoke(_ function: FunctionObject, _ frame: Frame, at range: SourceRange) throws -> Value {
+    try step(range)
+    depth += 1
+    defer { depth -= 1 }
+    if depth > maxDepth {
+      throw error("call-depth", "too many nested calls (more than \(maxDepth))",
+        "a function probably calls itself without end; check its base case", at: range)
+    }
+    do {
+      if try StatementNode.run(function.code.body, frame, self) == .returned {
+        let value = returnValue
+        returnValue = .nil
+        return value
+      }
+      return .nil
+    } catch var diagnostic as Diagnostic {
+      if diagnostic.stack.count < 10_000 {
+        diagnostic.stack.append(.init(function: function.code.name, range: range))
+      }
+      throw diagnostic
+    }
+  }
+
+  func parameterIndex(_ function: FunctionObject, _ label: String, at range: SourceRange) throws -> Int {
+    if let position = function.code.parameterNames.firstIndex(of: label) { return position }
+    let names = function.code.parameterNames
+    throw Diagnostic(
+      code: "unknown-argument", "\(function.code.name)() has no parameter named '\(label)'",
+      detail: names.isEmpty ? "\(function.code.name)() takes no arguments" : "its parameters are: \(names.joined(separator: ", "))",
+      at: range, notes: [.init("\(function.code.name) is defined here", at: function.code.range)],
+      suggestion: Spelling.nearest(to: label, in: names))
+  }
+
+  func tooManyArguments(_ function: FunctionObject, given: Int, at range: SourceRange) -> Diagnostic {
+    let count = function.code.parameterNames.count
+    return Diagnostic(
+      code: "argument-count", "\(function.code.name)() takes \(count) argument\(count == 1 ? "" : "s"), but \(given) were given",
+      detail: "remove the extra arguments", at: range,
+      notes: [.init("\(function.code.name) is defined here", at: function.code.range)])
+  }
+
+  func fillDefaults(_ function: FunctionObject, _ frame: Frame, _ bound: [Bool], at range: SourceRange) throws {
+    for position in bound.indices where !bound[position] {
+      guard let value = function.defaults[position] else {
+        let name = function.code.parameterNames[position]
+        throw Diagnostic(
+          code: "missing-argument", "missing argument '\(name)' in call to \(function.code.name)()",
+          detail: "pass a value for '\(name)'", at: range,
+          notes: [.init("'\(name)' is declared here", at: function.code.parameterRanges[position])])
+      }
+      frame[position] = value
+    }
+  }
+}

@@ -1,0 +1,332 @@
+import SteepleSyntax
+
+/// How a statement finished: normally, or by `break`, `continue` or `return`.
+enum Flow {
+  case normal, breakLoop, continueLoop, returned
+}
+
+/// A resolved statement, ready to run. Subclasses override `execute`.
+class StatementNode {
+  let range: SourceRange
+
+  init(range: SourceRange) { self.range = range }
+
+  func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    preconditionFailure("\(type(of: self)) does not execute")
+  }
+
+  /// Runs statements in order, one step each, stopping at the first that does not finish normally.
+  @inline(__always)
+  static func run(_ statements: [StatementNode], _ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    for statement in statements {
+      try runtime.step(statement.range)
+      let flow = try statement.execute(frame, runtime)
+      if flow != .normal { return flow }
+    }
+    return .normal
+  }
+}
+
+final class ExpressionStatementNode: StatementNode {
+  let expression: ExpressionNode
+
+  init(_ expression: ExpressionNode) {
+    self.expression = expression
+    super.init(range: expression.range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    _ = try expression.evaluate(frame, runtime)
+    return .normal
+  }
+}
+
+/// `let`/`var` declarations and assignments to a variable: stores into a slot, `depth` frames out.
+final class StoreNode: StatementNode {
+  let depth: Int
+  let slot: Int
+  let name: String
+  /// For `+=` and friends, the operator.
+  let op: BinaryOperator?
+  let value: ExpressionNode
+
+  init(depth: Int, slot: Int, name: String, op: BinaryOperator?, value: ExpressionNode, range: SourceRange) {
+    self.depth = depth
+    self.slot = slot
+    self.name = name
+    self.op = op
+    self.value = value
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    let target = depth == 0 ? frame : frame.outer(depth)
+    if depth > 0, target.isFrozen {
+      throw Diagnostic(
+        code: "frozen", "cannot assign to '\(name)': it belongs to a module that has finished loading",
+        detail: "a module's variables are frozen once it is loaded; keep changing state in the importing script", at: range)
+    }
+    let newValue = try value.evaluate(frame, runtime)
+    guard let op else {
+      target[slot] = newValue
+      return .normal
+    }
+    let current = target[slot]
+    if case .int(let a) = current, case .int(let b) = newValue, op == .add {
+      let (sum, overflow) = a.addingReportingOverflow(b)
+      if overflow { throw Operators.overflow(at: range) }
+      target[slot] = .int(sum)
+      return .normal
+    }
+    target[slot] = try Operators.compound(op, current, newValue, at: range)
+    return .normal
+  }
+}
+
+/// `object.name = value` and `object.name += value`.
+final class MemberStoreNode: StatementNode {
+  let object: ExpressionNode
+  let name: String
+  let nameRange: SourceRange
+  let op: BinaryOperator?
+  let value: ExpressionNode
+
+  init(object: ExpressionNode, name: String, nameRange: SourceRange, op: BinaryOperator?, value: ExpressionNode, range: SourceRange) {
+    self.object = object
+    self.name = name
+    self.nameRange = nameRange
+    self.op = op
+    self.value = value
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    let container = try object.evaluate(frame, runtime)
+    guard case .record(let record) = container else {
+      throw Diagnostic(
+        code: "type-mismatch", "cannot set field '\(name)' on \(container.typeName)",
+        detail: container.typeName == "module" ? "modules are read-only" : "only records have fields that can be set", at: nameRange)
+    }
+    try Operators.checkMutable(record.isFrozen, "record", at: range)
+    var newValue = try value.evaluate(frame, runtime)
+    if let op {
+      guard let current = record[name] else {
+        throw Diagnostic(code: "unknown-field", "record has no field '\(name)'",
+          detail: "'\(op.rawValue)=' needs an existing field; assign it with '=' first", at: nameRange,
+          suggestion: Spelling.nearest(to: name, in: record.keys))
+      }
+      newValue = try Operators.compound(op, current, newValue, at: range)
+    }
+    record.set(name, newValue)
+    return .normal
+  }
+}
+
+/// `object[index] = value` and `object[index] += value`.
+final class IndexStoreNode: StatementNode {
+  let object: ExpressionNode
+  let index: ExpressionNode
+  let op: BinaryOperator?
+  let value: ExpressionNode
+
+  init(object: ExpressionNode, index: ExpressionNode, op: BinaryOperator?, value: ExpressionNode, range: SourceRange) {
+    self.object = object
+    self.index = index
+    self.op = op
+    self.value = value
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    let container = try object.evaluate(frame, runtime)
+    let key = try index.evaluate(frame, runtime)
+    var newValue = try value.evaluate(frame, runtime)
+    if let op {
+      let current = try Operators.subscriptGet(container, key, at: range, indexRange: index.range)
+      newValue = try Operators.compound(op, current, newValue, at: range)
+    }
+    try Operators.subscriptSet(container, key, newValue, at: range, indexRange: index.range)
+    return .normal
+  }
+}
+
+final class IfNode: StatementNode {
+  let conditions: [ExpressionNode]
+  let bodies: [[StatementNode]]
+  let otherwise: [StatementNode]?
+
+  init(conditions: [ExpressionNode], bodies: [[StatementNode]], otherwise: [StatementNode]?, range: SourceRange) {
+    self.conditions = conditions
+    self.bodies = bodies
+    self.otherwise = otherwise
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    for index in conditions.indices where try conditions[index].evaluate(frame, runtime).isTruthy {
+      return try StatementNode.run(bodies[index], frame, runtime)
+    }
+    if let otherwise { return try StatementNode.run(otherwise, frame, runtime) }
+    return .normal
+  }
+}
+
+final class WhileNode: StatementNode {
+  let condition: ExpressionNode
+  let body: [StatementNode]
+
+  init(condition: ExpressionNode, body: [StatementNode], range: SourceRange) {
+    self.condition = condition
+    self.body = body
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    while try condition.evaluate(frame, runtime).isTruthy {
+      try runtime.step(range)
+      switch try StatementNode.run(body, frame, runtime) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      case .normal, .continueLoop: continue
+      }
+    }
+    return .normal
+  }
+}
+
+/// `for x in list`, `for c in string`, `for (k, v) in record`, `for (i, x) in list`.
+final class ForNode: StatementNode {
+  let slots: [Int]
+  let iterable: ExpressionNode
+  let body: [StatementNode]
+
+  init(slots: [Int], iterable: ExpressionNode, body: [StatementNode], range: SourceRange) {
+    self.slots = slots
+    self.iterable = iterable
+    self.body = body
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    let sequence = try iterable.evaluate(frame, runtime)
+    let pairs = slots.count == 2
+    switch sequence {
+    case .list(let list):
+      // Iterate over a snapshot, so changing the list in the loop cannot confuse the loop.
+      let elements = list.elements
+      for (index, element) in elements.enumerated() {
+        try runtime.step(range)
+        if pairs {
+          frame[slots[0]] = .int(index)
+          frame[slots[1]] = element
+        } else {
+          frame[slots[0]] = element
+        }
+        switch try StatementNode.run(body, frame, runtime) {
+        case .breakLoop: return .normal
+        case .returned: return .returned
+        case .normal, .continueLoop: continue
+        }
+      }
+    case .record(let record):
+      guard pairs else {
+        throw Diagnostic(code: "type-mismatch", "a record is iterated as key-value pairs",
+          detail: "write 'for (key, value) in record', or iterate over keys(record)", at: iterable.range)
+      }
+      let keys = record.keys
+      let values = record.values
+      for index in keys.indices {
+        try runtime.step(range)
+        frame[slots[0]] = .string(keys[index])
+        frame[slots[1]] = values[index]
+        switch try StatementNode.run(body, frame, runtime) {
+        case .breakLoop: return .normal
+        case .returned: return .returned
+        case .normal, .continueLoop: continue
+        }
+      }
+    case .string(let string):
+      for (index, character) in string.enumerated() {
+        try runtime.step(range)
+        if pairs {
+          frame[slots[0]] = .int(index)
+          frame[slots[1]] = .string(String(character))
+        } else {
+          frame[slots[0]] = .string(String(character))
+        }
+        switch try StatementNode.run(body, frame, runtime) {
+        case .breakLoop: return .normal
+        case .returned: return .returned
+        case .normal, .continueLoop: continue
+        }
+      }
+    default:
+      throw Diagnostic(code: "type-mismatch", "cannot iterate over \(sequence.typeName)",
+        detail: "'for' iterates over a list, a string or a record; use range(n) to count", at: iterable.range)
+    }
+    return .normal
+  }
+}
+
+/// `for i in range(...)` where `range` is the builtin: counts without building a list.
+final class ForRangeNode: StatementNode {
+  let slot: Int
+  let bounds: [ExpressionNode]
+  let body: [StatementNode]
+
+  init(slot: Int, bounds: [ExpressionNode], body: [StatementNode], range: SourceRange) {
+    self.slot = slot
+    self.bounds = bounds
+    self.body = body
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    var values: [Int] = []
+    for bound in bounds {
+      let value = try bound.evaluate(frame, runtime)
+      guard case .int(let int) = value else {
+        throw Diagnostic(code: "type-mismatch", "range() expects int arguments, but got \(value.typeName)",
+          detail: "convert with int(x)", at: bound.range)
+      }
+      values.append(int)
+    }
+    let (start, end, stride) = try Builtins.rangeBounds(values, at: range)
+    var index = start
+    while stride > 0 ? index < end : index > end {
+      try runtime.step(range)
+      frame[slot] = .int(index)
+      switch try StatementNode.run(body, frame, runtime) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      case .normal, .continueLoop: break
+      }
+      let (next, overflow) = index.addingReportingOverflow(stride)
+      if overflow { break }
+      index = next
+    }
+    return .normal
+  }
+}
+
+final class BreakNode: StatementNode {
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow { .breakLoop }
+}
+
+final class ContinueNode: StatementNode {
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow { .continueLoop }
+}
+
+final class ReturnNode: StatementNode {
+  let value: ExpressionNode?
+
+  init(value: ExpressionNode?, range: SourceRange) {
+    self.value = value
+    super.init(range: range)
+  }
+
+  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+    runtime.returnValue = try value?.evaluate(frame, runtime) ?? .nil
+    return .returned
+  }
+}

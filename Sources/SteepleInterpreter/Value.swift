@@ -1,0 +1,198 @@
+import SteepleSyntax
+
+/// A Steeple value.
+///
+/// Scalars (`nil`, booleans, integers, floats, strings) are values; lists, records, functions,
+/// modules and declaration handles are references, shared when assigned, as in Python. A list or
+/// record can be frozen, after which any change to it is an error.
+public enum Value: @unchecked Sendable {
+  case `nil`
+  case bool(Bool)
+  case int(Int)
+  case float(Double)
+  case string(String)
+  case list(ListObject)
+  case record(RecordObject)
+  case function(FunctionObject)
+  case builtin(BuiltinFunction)
+  /// A method bound to its receiver, such as `"a,b".split`.
+  case method(BoundMethod)
+  case module(ModuleObject)
+  /// What a primitive (`account`, `cluster`, ...) evaluates to; the host decides its contents.
+  case handle(DeclarationHandle)
+
+  /// The type's name as `type(x)` returns it and as error messages say it.
+  public var typeName: String {
+    switch self {
+    case .nil: return "nil"
+    case .bool: return "bool"
+    case .int: return "int"
+    case .float: return "float"
+    case .string: return "string"
+    case .list: return "list"
+    case .record: return "record"
+    case .function, .builtin, .method: return "function"
+    case .module: return "module"
+    case .handle(let handle): return handle.kind
+    }
+  }
+
+  /// `nil`, `false`, `0`, `0.0`, `""`, `[]` and `{}` are false; everything else is true.
+  public var isTruthy: Bool {
+    switch self {
+    case .nil: return false
+    case .bool(let value): return value
+    case .int(let value): return value != 0
+    case .float(let value): return value != 0
+    case .string(let value): return !value.isEmpty
+    case .list(let list): return !list.elements.isEmpty
+    case .record(let record): return !record.values.isEmpty
+    default: return true
+    }
+  }
+
+  /// The string itself for strings, otherwise the literal form (see `literal`).
+  public var text: String {
+    if case .string(let string) = self { return string }
+    return literal
+  }
+
+  /// The value written as Steeple source: `nil`, `true`, `42`, `1.5`, `"text"`, `[1, 2]`, `{ a: 1 }`.
+  public var literal: String {
+    var out = ""
+    Value.write(self, to: &out, depth: 0)
+    return out
+  }
+
+  static func write(_ value: Value, to out: inout String, depth: Int) {
+    if depth > 64 {
+      out += "..."
+      return
+    }
+    switch value {
+    case .nil: out += "nil"
+    case .bool(let value): out += value ? "true" : "false"
+    case .int(let value): out += String(value)
+    case .float(let value): out += formatFloat(value)
+    case .string(let value): out += quote(value)
+    case .list(let list):
+      out += "["
+      for (index, element) in list.elements.enumerated() {
+        if index > 0 { out += ", " }
+        write(element, to: &out, depth: depth + 1)
+      }
+      out += "]"
+    case .record(let record):
+      if record.values.isEmpty {
+        out += "{}"
+        return
+      }
+      out += "{ "
+      for index in record.values.indices {
+        if index > 0 { out += ", " }
+        out += fieldName(record.shape.keys[index]) + ": "
+        write(record.values[index], to: &out, depth: depth + 1)
+      }
+      out += " }"
+    case .function(let function): out += "<fn \(function.code.name)>"
+    case .builtin(let builtin): out += "<builtin \(builtin.name)>"
+    case .method(let method): out += "<method \(method.receiver.typeName).\(method.name)>"
+    case .module(let module): out += "<module \(module.name)>"
+    case .handle(let handle): out += "\(handle.kind) \(quote(handle.name))"
+    }
+  }
+
+  /// A field name as written in a record literal: bare when it is a plain name, quoted otherwise.
+  static func fieldName(_ name: String) -> String {
+    guard let first = name.utf8.first, !(first >= 48 && first <= 57),
+      name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 })
+    else { return quote(name) }
+    return name
+  }
+
+  static func formatFloat(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    let text = String(value)
+    if value == value.rounded(), abs(value) < 1e16, !text.contains("e") {
+      return text.hasSuffix(".0") ? text : text + ".0"
+    }
+    return text
+  }
+
+  /// A string as a Steeple string literal, with escapes.
+  public static func quote(_ string: String) -> String {
+    var out = "\""
+    for scalar in string.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case "\0": out += "\\0"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F {
+          out += "\\u{\(String(scalar.value, radix: 16))}"
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}
+
+extension Value: CustomStringConvertible {
+  public var description: String { literal }
+}
+
+extension Value {
+  /// Structural equality: numbers by value (`1 == 1.0`), lists and records element by element,
+  /// functions, modules and handles by identity.
+  public static func equal(_ lhs: Value, _ rhs: Value, depth: Int = 0) -> Bool {
+    if depth > 256 { return false }
+    switch (lhs, rhs) {
+    case (.nil, .nil): return true
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.int(let a), .int(let b)): return a == b
+    case (.float(let a), .float(let b)): return a == b
+    case (.int(let a), .float(let b)): return Double(a) == b
+    case (.float(let a), .int(let b)): return a == Double(b)
+    case (.string(let a), .string(let b)): return a == b
+    case (.list(let a), .list(let b)):
+      if a === b { return true }
+      guard a.elements.count == b.elements.count else { return false }
+      for index in a.elements.indices where !equal(a.elements[index], b.elements[index], depth: depth + 1) {
+        return false
+      }
+      return true
+    case (.record(let a), .record(let b)):
+      if a === b { return true }
+      guard a.values.count == b.values.count else { return false }
+      for index in a.values.indices {
+        guard let other = b.index(of: a.shape.keys[index]),
+          equal(a.values[index], b.values[other], depth: depth + 1)
+        else { return false }
+      }
+      return true
+    case (.function(let a), .function(let b)): return a === b
+    case (.builtin(let a), .builtin(let b)): return a === b
+    case (.module(let a), .module(let b)): return a === b
+    case (.handle(let a), .handle(let b)): return a === b
+    case (.method(let a), .method(let b)): return a.name == b.name && equal(a.receiver, b.receiver, depth: depth + 1)
+    default: return false
+    }
+  }
+
+  /// Freezes this value and everything reachable from it.
+  public func freeze() {
+    switch self {
+    case .list(let list): list.freeze()
+    case .record(let record): record.freeze()
+    case .function(let function): function.freeze()
+    case .method(let method): method.receiver.freeze()
+    default: break
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/// Diagnostics as JSON, for editors and other tools (`--diagnostics-format json`).
+///
+/// The shape is one object per diagnostic:
+/// `{"severity","code","summary","detail","file","start":{"line","column","offset"},"end":{...},
+/// "suggestion","notes":[{"message","file","start","end"}],"stack":[{"function","file","start","end"}]}`.
+/// Absent values are `null`. Written by hand so the library needs no Foundation.
+public enum DiagnosticJSON {
+  public static func encode(_ diagnostics: [Diagnostic]) -> String {
+    "[" + diagnostics.map(encode).joined(separator: ",") + "]"
+  }
+
+  public static func encode(_ diagnostic: Diagnostic) -> String {
+    var fields: [(String, String)] = [
+      ("severity", string(diagnostic.severity.rawValue)),
+      ("code", string(diagnostic.code)),
+      ("summary", string(diagnostic.summary)),
+      ("detail", diagnostic.detail.map(string) ?? "null"),
+    ]
+    fields += place(diagnostic.range)
+    fields.append(("suggestion", diagnostic.suggestion.map(string) ?? "null"))
+    fields.append(("notes", "[" + diagnostic.notes.map { note in
+      object([("message", string(note.message))] + place(note.range))
+    }.joined(separator: ",") + "]"))
+    fields.append(("stack", "[" + diagnostic.stack.map { frame in
+      object([("function", string(frame.function))] + place(frame.range))
+    }.joined(separator: ",") + "]"))
+    return object(fields)
+  }
+
+  private static func place(_ range: SourceRange?) -> [(String, String)] {
+    guard let range else { return [("file", "null"), ("start", "null"), ("end", "null")] }
+    return [
+      ("file", string(range.file.name)),
+      ("start", location(range.startLocation)),
+      ("end", location(range.endLocation)),
+    ]
+  }
+
+  private static func location(_ location: SourceLocation) -> String {
+    "{\"line\":\(location.line),\"column\":\(location.column),\"offset\":\(location.offset)}"
+  }
+
+  private static func object(_ fields: [(String, String)]) -> String {
+    "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+  }
+
+  /// A JSON string literal.
+  public static func string(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}

@@ -1,0 +1,816 @@
+/// Builds a syntax tree from tokens, reporting every error it can find.
+///
+/// Recursive descent with one token of lookahead. A statement ends at a line break, `;` or `}`;
+/// inside `(...)` and `[...]` line breaks are ignored, so long calls and lists can span lines. After
+/// an error the parser skips to the start of the next line and goes on, so independent mistakes are
+/// all reported. Nesting is limited so that no input, however deep, overflows the stack.
+public struct Parser {
+  /// The deepest nesting of brackets, blocks and prefix operators accepted.
+  public static let maxNesting = 256
+  /// The tallest expression tree accepted, counting each operator of a chain such as `a + b + c`.
+  public static let maxHeight = 1024
+
+  private var tokens: [Token]
+  private var index = 0
+  private let file: SourceFile
+  private var diagnostics: [Diagnostic] = []
+  /// Open `(` and `[` around the current position, within the innermost block or record.
+  private var bracketDepth = 0
+  private var nesting = 0
+  private var height = 0
+  /// Set when input is too deep to parse further; everything after it is skipped quietly.
+  private var abandoned = false
+
+  /// Parses a whole file.
+  public static func parse(_ file: SourceFile) -> (program: SourceProgram, diagnostics: [Diagnostic]) {
+    var lexer = Lexer(file: file)
+    let tokens = lexer.tokenize()
+    var parser = Parser(file: file, tokens: tokens)
+    let statements = parser.parseStatements(until: nil)
+    return (SourceProgram(file: file, statements: statements), lexer.diagnostics + parser.diagnostics)
+  }
+
+  private init(file: SourceFile, tokens: [Token], nesting: Int = 0, height: Int = 0) {
+    self.file = file
+    self.tokens = tokens
+    self.nesting = nesting
+    self.height = height
+  }
+
+  // MARK: Tokens
+
+  private var current: Token { tokens[index] }
+  private var previous: Token { tokens[max(0, index - 1)] }
+
+  private func peekKind(_ ahead: Int) -> Token.Kind {
+    tokens[min(index + ahead, tokens.count - 1)].kind
+  }
+
+  @discardableResult
+  private mutating func advance() -> Token {
+    let token = tokens[index]
+    if index < tokens.count - 1 { index += 1 }
+    return token
+  }
+
+  private func check(_ symbol: Symbol) -> Bool { current.kind == .symbol(symbol) }
+  private func check(_ keyword: Keyword) -> Bool { current.kind == .keyword(keyword) }
+  private var atEnd: Bool { current.kind == .endOfFile }
+
+  private mutating func match(_ symbol: Symbol) -> Bool {
+    guard check(symbol) else { return false }
+    advance()
+    return true
+  }
+
+  private mutating func match(_ keyword: Keyword) -> Bool {
+    guard check(keyword) else { return false }
+    advance()
+    return true
+  }
+
+  /// Consumes `symbol` or reports what was expected; returns whether it was there.
+  @discardableResult
+  private mutating func expect(_ symbol: Symbol, _ context: String, detail: String? = nil) -> Bool {
+    if match(symbol) { return true }
+    error(
+      "expected-token", "expected '\(symbol.rawValue)' \(context), found \(current.kind)",
+      detail: detail ?? "insert '\(symbol.rawValue)'", at: current.range)
+    return false
+  }
+
+  private func range(from start: SourceRange) -> SourceRange {
+    SourceRange(file: file, start: start.start, end: max(start.end, previous.range.end))
+  }
+
+  private mutating func error(
+    _ code: String, _ summary: String, detail: String, at range: SourceRange, notes: [Diagnostic.Note] = []
+  ) {
+    guard !abandoned else { return }
+    // Errors at the same place as the one before are echoes of it.
+    if let last = diagnostics.last, last.range?.start == range.start, last.range?.file === range.file { return }
+    diagnostics.append(Diagnostic(code: code, summary, detail: detail, at: range, notes: notes))
+  }
+
+  /// Enters one level of nesting; false (and the input abandoned) if that is too deep.
+  private mutating func enter() -> Bool {
+    nesting += 1
+    height += 1
+    if nesting > Self.maxNesting || height > Self.maxHeight {
+      tooDeep()
+      return false
+    }
+    return true
+  }
+
+  private mutating func leave() {
+    nesting -= 1
+    height -= 1
+  }
+
+  private mutating func tooDeep() {
+    if !abandoned {
+      let what = nesting > Self.maxNesting ? "nested more than \(Self.maxNesting) levels deep" : "more than \(Self.maxHeight) operators deep"
+      error("nesting-too-deep", "code is \(what)",
+        detail: "split the expression with 'let' bindings or helper functions", at: current.range)
+      abandoned = true
+    }
+    index = tokens.count - 1
+  }
+
+  // MARK: Statements
+
+  /// Statements up to `}` (when `closing` is given) or the end of the file.
+  private mutating func parseStatements(until closing: Symbol?) -> [Statement] {
+    var statements: [Statement] = []
+    while !atEnd {
+      if let closing, check(closing) { break }
+      if match(.semicolon) { continue }
+      if closing == nil, check(.rightBrace) {
+        error("unexpected-token", "unexpected '}'", detail: "remove it, or add the '{' it should close",
+          at: current.range)
+        advance()
+        continue
+      }
+      let errorsBefore = diagnostics.count
+      let startIndex = index
+      let statement = parseStatement()
+      statements.append(statement)
+      if diagnostics.count > errorsBefore || abandoned {
+        // Skip at least one token, so that a statement that consumed nothing cannot loop.
+        if index == startIndex { advance() }
+        synchronize()
+        continue
+      }
+      // A statement ends at a line break, ';', '}' or the end of the file.
+      if !(current.newlineBefore || check(.semicolon) || check(.rightBrace) || atEnd) {
+        error("expected-newline", "expected a line break or ';' after the statement, found \(current.kind)",
+          detail: "put each statement on a line of its own, or separate them with ';'", at: current.range)
+        synchronize()
+      }
+    }
+    return statements
+  }
+
+  /// Skips to the start of the next line at this block's level, or to its closing brace.
+  private mutating func synchronize() {
+    var braces = 0
+    var brackets = 0
+    while !atEnd {
+      if braces == 0, brackets == 0, check(.rightBrace) || current.newlineBefore { return }
+      switch current.kind {
+      case .symbol(.leftBrace): braces += 1
+      case .symbol(.rightBrace): braces -= 1
+      case .symbol(.leftParen), .symbol(.leftBracket): brackets += 1
+      case .symbol(.rightParen), .symbol(.rightBracket): brackets = max(0, brackets - 1)
+      default: break
+      }
+      advance()
+    }
+  }
+
+  private mutating func parseStatement() -> Statement {
+    let start = current.range
+    guard enter() else { return Statement(.invalid, range: start) }
+    defer { leave() }
+    switch current.kind {
+    case .keyword(.let), .keyword(.var):
+      let mutable = advance().kind == .keyword(.var)
+      let keyword = mutable ? "var" : "let"
+      guard let name = parseIdentifier("after '\(keyword)'") else { return Statement(.invalid, range: start) }
+      if !check(.equal) {
+        error("expected-token", "expected '=' after 'let \(name.name)', found \(current.kind)",
+          detail: "give the \(mutable ? "variable" : "constant") a value: \(keyword) \(name.name) = ...", at: current.range)
+        return Statement(.invalid, range: start)
+      }
+      advance()
+      let value = parseExpression()
+      return Statement(.binding(name: name, mutable: mutable, value: value), range: range(from: start))
+    case .keyword(.fn) where isIdentifierLike(peekKind(1)):
+      advance()
+      guard let name = parseIdentifier("after 'fn'") else { return Statement(.invalid, range: start) }
+      let function = parseFunctionRest(name: name.name, start: start)
+      return Statement(.function(name: name, function), range: range(from: start))
+    case .keyword(.if):
+      return parseIf()
+    case .keyword(.for):
+      advance()
+      var variables: [Identifier] = []
+      if match(.leftParen) {
+        if let first = parseIdentifier("in the 'for' pattern") { variables.append(first) }
+        expect(.comma, "between the key and value names", detail: "write 'for (key, value) in record'")
+        if let second = parseIdentifier("in the 'for' pattern") { variables.append(second) }
+        expect(.rightParen, "to close the 'for' pattern")
+      } else if let variable = parseIdentifier("after 'for'") {
+        variables.append(variable)
+      }
+      if !match(.in) {
+        error("expected-token", "expected 'in' after the loop variable, found \(current.kind)",
+          detail: "write 'for x in list { ... }'", at: current.range)
+        return Statement(.invalid, range: start)
+      }
+      let iterable = parseExpression()
+      let body = parseBlock("for the loop body")
+      return Statement(.forLoop(variables: variables, iterable: iterable, body: body), range: range(from: start))
+    case .keyword(.while):
+      advance()
+      let condition = parseExpression()
+      let body = parseBlock("for the loop body")
+      return Statement(.whileLoop(condition: condition, body: body), range: range(from: start))
+    case .keyword(.break):
+      advance()
+      return Statement(.breakLoop, range: start)
+    case .keyword(.continue):
+      advance()
+      return Statement(.continueLoop, range: start)
+    case .keyword(.return):
+      advance()
+      if current.newlineBefore || check(.rightBrace) || check(.semicolon) || atEnd {
+        return Statement(.returnValue(nil), range: start)
+      }
+      let value = parseExpression()
+      return Statement(.returnValue(value), range: range(from: start))
+    case .keyword(.import):
+      advance()
+      guard case .string(let literal) = current.kind else {
+        error("expected-token", "expected a module path in quotes after 'import', found \(current.kind)",
+          detail: "write import \"spire\" or import \"./lib/common.spire\" as common", at: current.range)
+        return Statement(.invalid, range: start)
+      }
+      let pathToken = advance()
+      var path = ""
+      for segment in literal.segments {
+        switch segment {
+        case .text(let text): path += text
+        case .interpolation:
+          error("interpolated-import", "a module path cannot use interpolation",
+            detail: "imports are resolved before the script runs; write the path as plain text", at: pathToken.range)
+        }
+      }
+      var alias: Identifier?
+      if match(.as) {
+        alias = parseIdentifier("after 'as'")
+      }
+      return Statement(.importModule(path: path, pathRange: pathToken.range, alias: alias), range: range(from: start))
+    case .keyword(.else):
+      error("unexpected-token", "'else' without an 'if'",
+        detail: "'else' must follow the closing '}' of an 'if' block on the same line", at: current.range)
+      advance()
+      return Statement(.invalid, range: start)
+    default:
+      let target = parseExpression()
+      if let op = assignmentOperator(current.kind) {
+        let opToken = advance()
+        switch target.kind {
+        case .name, .member, .index: break
+        case .invalid: break
+        default:
+          error("invalid-assignment", "cannot assign to this expression",
+            detail: "assign to a variable, a record field (r.name) or an element (xs[0])", at: target.range)
+        }
+        _ = opToken
+        let value = parseExpression()
+        return Statement(.assignment(target: target, op: op, value: value), range: range(from: start))
+      }
+      return Statement(.expression(target), range: range(from: start))
+    }
+  }
+
+  private func assignmentOperator(_ kind: Token.Kind) -> BinaryOperator?? {
+    switch kind {
+    case .symbol(.equal): return .some(nil)
+    case .symbol(.plusEqual): return .add
+    case .symbol(.minusEqual): return .subtract
+    case .symbol(.starEqual): return .multiply
+    case .symbol(.slashEqual): return .divide
+    case .symbol(.percentEqual): return .remainder
+    default: return nil
+    }
+  }
+
+  private mutating func parseIf() -> Statement {
+    let start = current.range
+    var branches: [(condition: Expression, body: Block)] = []
+    var otherwise: Block?
+    advance()
+    branches.append((parseExpression(), parseBlock("after the 'if' condition")))
+    while check(.else) {
+      advance()
+      if match(.if) {
+        branches.append((parseExpression(), parseBlock("after the 'else if' condition")))
+      } else {
+        otherwise = parseBlock("after 'else'")
+        break
+      }
+    }
+    return Statement(.ifChain(branches: branches, otherwise: otherwise), range: range(from: start))
+  }
+
+  private mutating func parseBlock(_ context: String) -> Block {
+    let start = current.range
+    guard check(.leftBrace) else {
+      error("expected-token", "expected '{' \(context), found \(current.kind)",
+        detail: "blocks are written in braces: { ... }", at: current.range)
+      return Block(statements: [], range: start)
+    }
+    advance()
+    guard enter() else { return Block(statements: [], range: start) }
+    let savedBrackets = bracketDepth
+    bracketDepth = 0
+    let statements = parseStatements(until: .rightBrace)
+    bracketDepth = savedBrackets
+    leave()
+    if !match(.rightBrace) {
+      error("expected-token", "expected '}' to close the block, found \(current.kind)",
+        detail: "add '}' to close the block", at: current.range,
+        notes: [.init("the block opens here", at: start)])
+    }
+    return Block(statements: statements, range: range(from: start))
+  }
+
+  private func isIdentifierLike(_ kind: Token.Kind) -> Bool {
+    if case .identifier = kind { return true }
+    return false
+  }
+
+  private mutating func parseIdentifier(_ context: String) -> Identifier? {
+    if case .identifier(let name) = current.kind {
+      return Identifier(name, range: advance().range)
+    }
+    if case .keyword(let keyword) = current.kind {
+      error("reserved-word", "'\(keyword.rawValue)' is a reserved word and cannot be used as a name",
+        detail: "choose another name, such as '\(keyword.rawValue)_'", at: current.range)
+      advance()
+      return nil
+    }
+    error("expected-token", "expected a name \(context), found \(current.kind)",
+      detail: "names start with a letter or '_'", at: current.range)
+    return nil
+  }
+
+  /// A name in a place where keywords are fine too: field names, member names, argument labels.
+  private mutating func parseFieldName(_ context: String) -> Identifier? {
+    switch current.kind {
+    case .identifier(let name): return Identifier(name, range: advance().range)
+    case .keyword(let keyword): return Identifier(keyword.rawValue, range: advance().range)
+    default:
+      error("expected-token", "expected a name \(context), found \(current.kind)",
+        detail: "names start with a letter or '_'", at: current.range)
+      return nil
+    }
+  }
+
+  /// Parameters and body of a function, after `fn` and its name.
+  private mutating func parseFunctionRest(name: String?, start: SourceRange) -> FunctionLiteral {
+    var parameters: [Parameter] = []
+    if expect(.leftParen, "to begin the parameter list") {
+      bracketDepth += 1
+      while !check(.rightParen), !atEnd {
+        guard let parameterName = parseIdentifier("for a parameter") else { break }
+        var defaultValue: Expression?
+        if match(.equal) {
+          defaultValue = parseExpression()
+        } else if parameters.last?.defaultValue != nil {
+          error("missing-default", "parameter '\(parameterName.name)' needs a default value",
+            detail: "parameters after one with a default must have defaults too", at: parameterName.range)
+        }
+        if let first = parameters.first(where: { $0.name.name == parameterName.name }) {
+          error("duplicate-parameter", "duplicate parameter '\(parameterName.name)'",
+            detail: "give each parameter its own name", at: parameterName.range,
+            notes: [.init("first declared here", at: first.name.range)])
+        }
+        parameters.append(Parameter(name: parameterName, defaultValue: defaultValue))
+        if !match(.comma) { break }
+      }
+      bracketDepth -= 1
+      expect(.rightParen, "to close the parameter list")
+    }
+    let body = parseBlock("for the function body")
+    return FunctionLiteral(name: name, parameters: parameters, body: body, range: range(from: start))
+  }
+
+  // MARK: Expressions
+
+  public mutating func parseExpression() -> Expression {
+    guard enter() else { return Expression(.invalid, range: current.range) }
+    defer { leave() }
+    return parseOr()
+  }
+
+  /// Whether a binary operator here continues the expression: not when it starts a new line,
+  /// unless inside brackets.
+  private var continues: Bool { !current.newlineBefore || bracketDepth > 0 }
+
+  private mutating func parseChain(
+    _ operand: (inout Parser) -> Expression, _ op: (Token.Kind) -> BinaryOperator?
+  ) -> Expression {
+    var left = operand(&self)
+    var added = 0
+    defer { height -= added }
+    while continues, let binary = op(current.kind) {
+      advance()
+      added += 1
+      height += 1
+      if height > Self.maxHeight {
+        tooDeep()
+        return Expression(.invalid, range: left.range)
+      }
+      let right = operand(&self)
+      left = Expression(.binary(binary, left, right), range: left.range.through(right.range))
+    }
+    return left
+  }
+
+  private mutating func parseOr() -> Expression {
+    parseChain({ $0.parseAnd() }) { $0 == .keyword(.or) ? .or : nil }
+  }
+
+  private mutating func parseAnd() -> Expression {
+    parseChain({ $0.parseNot() }) { $0 == .keyword(.and) ? .and : nil }
+  }
+
+  private mutating func parseNot() -> Expression {
+    guard check(.not) else { return parseComparison() }
+    let start = advance().range
+    guard enter() else { return Expression(.invalid, range: start) }
+    defer { leave() }
+    let operand = parseNot()
+    return Expression(.unary(.not, operand), range: start.through(operand.range))
+  }
+
+  private func comparisonOperator(_ kind: Token.Kind) -> BinaryOperator? {
+    switch kind {
+    case .symbol(.equalEqual): return .equal
+    case .symbol(.bangEqual): return .notEqual
+    case .symbol(.less): return .less
+    case .symbol(.lessEqual): return .lessEqual
+    case .symbol(.greater): return .greater
+    case .symbol(.greaterEqual): return .greaterEqual
+    case .keyword(.in): return .in
+    default: return nil
+    }
+  }
+
+  private mutating func parseComparison() -> Expression {
+    let left = parseCoalesce()
+    guard continues else { return left }
+    var negated = false
+    var op = comparisonOperator(current.kind)
+    if op == nil, check(.not), peekKind(1) == .keyword(.in) {
+      advance()
+      negated = true
+      op = .in
+    }
+    guard let op else { return left }
+    advance()
+    let right = parseCoalesce()
+    var result = Expression(.binary(op, left, right), range: left.range.through(right.range))
+    if negated { result = Expression(.unary(.not, result), range: result.range) }
+    if continues, let chained = comparisonOperator(current.kind) {
+      error("chained-comparison", "comparisons cannot be chained",
+        detail: "combine them with 'and': a < b and b < c", at: current.range)
+      _ = chained
+    }
+    return result
+  }
+
+  private mutating func parseCoalesce() -> Expression {
+    let left = parseAdditive()
+    guard continues, check(.questionQuestion) else { return left }
+    advance()
+    guard enter() else { return left }
+    defer { leave() }
+    let right = parseCoalesce()
+    return Expression(.binary(.nilCoalescing, left, right), range: left.range.through(right.range))
+  }
+
+  private mutating func parseAdditive() -> Expression {
+    parseChain({ $0.parseMultiplicative() }) { kind in
+      switch kind {
+      case .symbol(.plus): return .add
+      case .symbol(.minus): return .subtract
+      default: return nil
+      }
+    }
+  }
+
+  private mutating func parseMultiplicative() -> Expression {
+    parseChain({ $0.parseUnary() }) { kind in
+      switch kind {
+      case .symbol(.star): return .multiply
+      case .symbol(.slash): return .divide
+      case .symbol(.percent): return .remainder
+      default: return nil
+      }
+    }
+  }
+
+  private mutating func parseUnary() -> Expression {
+    guard check(.minus) else { return parsePostfix() }
+    let start = advance().range
+    guard enter() else { return Expression(.invalid, range: start) }
+    defer { leave() }
+    let operand = parseUnary()
+    if case .integer(let value) = operand.kind { return Expression(.integer(-value), range: start.through(operand.range)) }
+    if case .float(let value) = operand.kind { return Expression(.float(-value), range: start.through(operand.range)) }
+    return Expression(.unary(.negate, operand), range: start.through(operand.range))
+  }
+
+  private mutating func parsePostfix() -> Expression {
+    var expression = parsePrimary()
+    var added = 0
+    defer { height -= added }
+    while true {
+      let onNewLine = current.newlineBefore && bracketDepth == 0
+      if check(.dot) {
+        advance()
+        guard let name = parseFieldName("after '.'") else { return expression }
+        expression = Expression(.member(expression, name), range: expression.range.through(name.range))
+      } else if check(.leftParen), !onNewLine {
+        advance()
+        let arguments = parseArguments()
+        expression = Expression(.call(callee: expression, arguments: arguments), range: range(from: expression.range))
+      } else if check(.leftBracket), !onNewLine {
+        advance()
+        bracketDepth += 1
+        let subscriptExpression = parseExpression()
+        bracketDepth -= 1
+        expect(.rightBracket, "to close the subscript")
+        expression = Expression(.index(expression, subscriptExpression), range: range(from: expression.range))
+      } else {
+        return expression
+      }
+      added += 1
+      height += 1
+      if height > Self.maxHeight {
+        tooDeep()
+        return Expression(.invalid, range: expression.range)
+      }
+    }
+  }
+
+  private mutating func parseArguments() -> [Argument] {
+    var arguments: [Argument] = []
+    bracketDepth += 1
+    defer { bracketDepth -= 1 }
+    while !check(.rightParen), !atEnd {
+      var label: Identifier?
+      if peekKind(1) == .symbol(.colon) {
+        switch current.kind {
+        case .identifier, .keyword: label = parseFieldName("as an argument label")
+          advance()
+        default: break
+        }
+      }
+      let value = parseExpression()
+      if let label {
+        if let first = arguments.first(where: { $0.label?.name == label.name }) {
+          error("duplicate-argument", "argument '\(label.name)' is given twice",
+            detail: "pass each argument once", at: label.range,
+            notes: [.init("first given here", at: first.label?.range)])
+        }
+      } else if let labelled = arguments.last(where: { $0.label != nil }) {
+        error("positional-after-label", "positional argument after a labelled one",
+          detail: "put positional arguments first, or give this one a label", at: value.range,
+          notes: [.init("labelled argument here", at: labelled.label?.range)])
+      }
+      arguments.append(Argument(label: label, value: value))
+      if !match(.comma) { break }
+    }
+    expect(.rightParen, "to close the argument list")
+    return arguments
+  }
+
+  private mutating func parsePrimary() -> Expression {
+    let token = current
+    switch token.kind {
+    case .integer(let value):
+      advance()
+      return Expression(.integer(value), range: token.range)
+    case .float(let value):
+      advance()
+      return Expression(.float(value), range: token.range)
+    case .string(let literal):
+      advance()
+      return Expression(.string(parseStringParts(literal, range: token.range)), range: token.range)
+    case .keyword(.true):
+      advance()
+      return Expression(.boolean(true), range: token.range)
+    case .keyword(.false):
+      advance()
+      return Expression(.boolean(false), range: token.range)
+    case .keyword(.nil):
+      advance()
+      return Expression(.nilLiteral, range: token.range)
+    case .identifier(let name):
+      advance()
+      return Expression(.name(name), range: token.range)
+    case .symbol(.leftParen):
+      advance()
+      guard enter() else { return Expression(.invalid, range: token.range) }
+      bracketDepth += 1
+      let inner = parseExpression()
+      bracketDepth -= 1
+      leave()
+      expect(.rightParen, "to close the parenthesis")
+      return Expression(inner.kind, range: range(from: token.range))
+    case .symbol(.leftBracket):
+      advance()
+      guard enter() else { return Expression(.invalid, range: token.range) }
+      bracketDepth += 1
+      var elements: [Expression] = []
+      while !check(.rightBracket), !atEnd {
+        elements.append(parseExpression())
+        if !match(.comma) { break }
+      }
+      bracketDepth -= 1
+      leave()
+      expect(.rightBracket, "to close the list", detail: "separate elements with ',' and close the list with ']'")
+      return Expression(.list(elements), range: range(from: token.range))
+    case .symbol(.leftBrace):
+      let fields = parseRecordBody()
+      return Expression(.record(fields), range: range(from: token.range))
+    case .keyword(.fn):
+      advance()
+      guard enter() else { return Expression(.invalid, range: token.range) }
+      defer { leave() }
+      let function = parseFunctionRest(name: nil, start: token.range)
+      return Expression(.function(function), range: range(from: token.range))
+    case .keyword(.account), .keyword(.cluster), .keyword(.mesh), .keyword(.entry), .keyword(.verify):
+      guard enter() else { return Expression(.invalid, range: token.range) }
+      defer { leave() }
+      return parseDeclaration()
+    case .keyword(let keyword):
+      error("unexpected-token", "expected an expression, found '\(keyword.rawValue)'",
+        detail: keyword == .else ? "'else' must follow the '}' of an 'if' block on the same line" : "'\(keyword.rawValue)' is a reserved word; it cannot start an expression",
+        at: token.range)
+      return Expression(.invalid, range: token.range)
+    case .endOfFile:
+      error("unexpected-end", "expected an expression, found the end of the file",
+        detail: "finish the expression", at: token.range)
+      return Expression(.invalid, range: token.range)
+    case .invalid:
+      advance()
+      return Expression(.invalid, range: token.range)
+    case .symbol(let symbol):
+      error("unexpected-token", "expected an expression, found '\(symbol.rawValue)'",
+        detail: "an expression is a value, a name, a call or an operation", at: token.range)
+      return Expression(.invalid, range: token.range)
+    }
+  }
+
+  /// `{ name: value, ... }`: fields separated by commas or line breaks.
+  private mutating func parseRecordBody() -> [RecordField] {
+    let open = current.range
+    guard expect(.leftBrace, "to begin the fields") else { return [] }
+    guard enter() else { return [] }
+    let savedBrackets = bracketDepth
+    bracketDepth = 0
+    var fields: [RecordField] = []
+    while !check(.rightBrace), !atEnd {
+      let name: Identifier?
+      if case .string(let literal) = current.kind, literal.segments.count <= 1 {
+        let token = advance()
+        if case .text(let text)? = literal.segments.first { name = Identifier(text, range: token.range) } else { name = Identifier("", range: token.range) }
+      } else {
+        name = parseFieldName("for a record field")
+      }
+      guard let name else { break }
+      if !match(.colon) {
+        error("expected-token", "expected ':' after field name '\(name.name)', found \(current.kind)",
+          detail: "write fields as name: value", at: current.range)
+        break
+      }
+      let value = parseExpression()
+      if let first = fields.first(where: { $0.name.name == name.name }) {
+        error("duplicate-field", "duplicate field '\(name.name)'",
+          detail: "give each field once", at: name.range,
+          notes: [.init("first given here", at: first.name.range)])
+      }
+      fields.append(RecordField(name: name, value: value))
+      if match(.comma) { continue }
+      if check(.rightBrace) || current.newlineBefore { continue }
+      error("expected-token", "expected ',' or a line break between fields, found \(current.kind)",
+        detail: "separate fields with ',' or put each on its own line", at: current.range)
+      break
+    }
+    bracketDepth = savedBrackets
+    leave()
+    if !match(.rightBrace) {
+      error("expected-token", "expected '}' to close the fields, found \(current.kind)",
+        detail: "add '}'", at: current.range, notes: [.init("the fields open here", at: open)])
+      // Skip to the closing brace so the fields' errors do not cascade.
+      var depth = 0
+      while !atEnd {
+        if check(.leftBrace) { depth += 1 }
+        if check(.rightBrace) {
+          if depth == 0 { advance(); break }
+          depth -= 1
+        }
+        advance()
+      }
+    }
+    return fields
+  }
+
+  private mutating func parseDeclaration() -> Expression {
+    let keywordToken = advance()
+    guard case .keyword(let keyword) = keywordToken.kind, let kind = DeclarationKind(rawValue: keyword.rawValue) else {
+      return Expression(.invalid, range: keywordToken.range)
+    }
+    let start = keywordToken.range
+    if kind == .verify {
+      return parseVerify(start: start)
+    }
+    if current.newlineBefore || check(.leftBrace) {
+      let example = kind == .entry ? "entry \"spiffe://example.org/web\" { ... }" : "\(kind.rawValue) \"name\" { ... }"
+      error("expected-token", "expected the \(kind == .entry ? "SPIFFE ID" : "name") after '\(kind.rawValue)'",
+        detail: "write \(example)", at: current.range)
+      return Expression(.invalid, range: start)
+    }
+    let name = parsePostfix()
+    var parent: Expression?
+    if kind == .cluster {
+      if match(.in) {
+        parent = parsePostfix()
+      } else {
+        error("expected-token", "expected 'in' and the cluster's account, found \(current.kind)",
+          detail: "write cluster \"name\" in account_handle { ... }", at: current.range)
+        return Expression(.invalid, range: start)
+      }
+    }
+    guard check(.leftBrace) else {
+      error("expected-token", "expected '{' to begin the \(kind.rawValue)'s fields, found \(current.kind)",
+        detail: "write the fields in braces, even when there are none: { }", at: current.range)
+      return Expression(.invalid, range: start)
+    }
+    let fields = parseRecordBody()
+    let declaration = Declaration(kind: kind, keywordRange: start, name: name, parent: parent, arguments: [], fields: fields)
+    return Expression(.declaration(declaration), range: range(from: start))
+  }
+
+  /// `verify KIND [SUBJECT [-> PEER]] [{ fields }]`.
+  private mutating func parseVerify(start: SourceRange) -> Expression {
+    guard !current.newlineBefore, let check = parseFieldName("for the kind of check after 'verify'") else {
+      if current.newlineBefore {
+        error("expected-token", "expected the kind of check after 'verify'",
+          detail: "write verify mtls \"a\" -> \"b\", verify denied \"a\" -> \"b\", verify svid \"a\" or verify all",
+          at: current.range)
+      }
+      return Expression(.invalid, range: start)
+    }
+    let name = Expression(.string([.text(check.name)]), range: check.range)
+    var arguments: [Expression] = []
+    let endsHere: Bool = {
+      if current.newlineBefore || atEnd { return true }
+      switch current.kind {
+      case .symbol(.leftBrace), .symbol(.rightBrace), .symbol(.semicolon), .symbol(.rightParen),
+        .symbol(.rightBracket), .symbol(.comma):
+        return true
+      default: return false
+      }
+    }()
+    if !endsHere {
+      arguments.append(parseCoalesce())
+      if match(.arrow) {
+        arguments.append(parseCoalesce())
+      }
+    }
+    var fields: [RecordField] = []
+    if self.check(.leftBrace), !current.newlineBefore {
+      fields = parseRecordBody()
+    }
+    let declaration = Declaration(kind: .verify, keywordRange: start, name: name, parent: nil, arguments: arguments, fields: fields)
+    return Expression(.declaration(declaration), range: range(from: start))
+  }
+
+  /// Parses the expressions inside a string's interpolations.
+  private mutating func parseStringParts(_ literal: StringLiteral, range: SourceRange) -> [StringPart] {
+    literal.segments.map { segment in
+      switch segment {
+      case .text(let text):
+        return .text(text)
+      case .interpolation(let start, let end):
+        var lexer = Lexer(file: file, start: start, end: end)
+        let tokens = lexer.tokenize()
+        diagnostics += lexer.diagnostics
+        var inner = Parser(file: file, tokens: tokens, nesting: nesting + 1, height: height + 1)
+        inner.bracketDepth = 1
+        inner.abandoned = abandoned
+        if inner.atEnd {
+          error("empty-interpolation", "empty string interpolation",
+            detail: "put an expression inside \\( ), or remove it", at: SourceRange(file: file, start: start - 2, end: end + 1))
+          return .interpolation(Expression(.invalid, range: range))
+        }
+        let expression = inner.parseExpression()
+        if !inner.atEnd {
+          inner.error("unexpected-token", "unexpected \(inner.current.kind) in string interpolation",
+            detail: "an interpolation holds one expression", at: inner.current.range)
+        }
+        diagnostics += inner.diagnostics
+        if inner.abandoned { abandoned = true }
+        return .interpolation(expression)
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Steeple
+
+/// `steeple`: run and check Steeple scripts.
+struct SteepleCommand: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "steeple",
+    abstract: "Build SPIFFE/SPIRE trust domains across AWS accounts from small scripts.",
+    discussion: """
+      Scripts (.spire files) declare accounts, clusters, a mesh, SPIRE entries and checks. \
+      Imports are looked for next to the importing file, then in each folder of STEEPLE_PATH \
+      (separated by ':'), then in the standard library.
+
+      Exit status: 0 on success, 1 when a script has errors, 2 on a usage error.
+      """,
+    version: version,
+    subcommands: [RunCommand.self, CheckCommand.self])
+}
+
+/// Options that every command that evaluates scripts takes.
+struct EvaluationOptions: ParsableArguments {
+  @Option(name: .customLong("diagnostics-format"), help: "How to print errors: 'text' for people, 'json' for tools.")
+  var diagnosticsFormat: DiagnosticsFormat = .text
+
+  @Option(name: .customLong("max-steps"), help: ArgumentHelp("Stop a script after this many steps (statements, loop iterations and calls).", valueName: "n"))
+  var maxSteps: Int?
+
+  @Option(name: .customLong("color"), help: "When to color diagnostics: auto (on a terminal), always or never.")
+  var color: ColorChoice = .auto
+
+  func validate() throws {
+    if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be a positive number of steps") }
+  }
+
+  func sessionConfiguration() -> Session.Configuration {
+    var configuration = Session.Configuration()
+    configuration.maxSteps = maxSteps
+    let path = ProcessInfo.processInfo.environment["STEEPLE_PATH"] ?? ""
+    configuration.searchPath = path.split(separator: ":").map(String.init)
+    return configuration
+  }
+
+  var reporter: DiagnosticReporter { DiagnosticReporter(format: diagnosticsFormat, color: color) }
+}
+
+enum DiagnosticsFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+  case auto, always, never
+}
+
+/// Writes diagnostics to standard error, as text or JSON.
+struct DiagnosticReporter {
+  let format: DiagnosticsFormat
+  let color: ColorChoice
+
+  var colors: Bool {
+    switch color {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      let environment = ProcessInfo.processInfo.environment
+      return isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+  }
+
+  func report(_ diagnostics: [Diagnostic]) {
+    switch format {
+    case .text:
+      guard !diagnostics.isEmpty else { return }
+      let errors = diagnostics.filter { $0.severity == .error }.count
+      let summary = errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")\n" : ""
+      writeError(DiagnosticRenderer(colors: colors).render(diagnostics) + summary)
+    case .json:
+      writeError(DiagnosticJSON.encode(diagnostics) + "\n")
+    }
+  }
+}
+
+func writeOutput(_ text: String) {
+  FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+func writeError(_ text: String) {
+  FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// Ends the command with status 1: the script had errors, already reported.
+struct ScriptFailed: Error {}

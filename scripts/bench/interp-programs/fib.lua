@@ -1,0 +1,7 @@
+-- fib: recursive calls and integer arithmetic. Prints fib(27) = 196418.
+local function fib(n)
+  if n < 2 then return n end
+  return fib(n - 1) + fib(n - 2)
+end
+
+print(fib(27))

@@ -1,0 +1,8 @@
+# fib: recursive calls and integer arithmetic. Prints fib(27) = 196418.
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+print(fib(27))
