@@ -6,11 +6,20 @@ public final class FunctionObject {
   let captured: Frame?
   /// Default values of parameters, evaluated when the function was defined.
   let defaults: [Value?]
+  /// Copies of the code's body and frame size, read on every call: `let`s cost no access checks.
+  let body: StatementList
+  let slotCount: Int
+  let parameterCount: Int
+  let needsHeapFrame: Bool
 
   init(code: FunctionCode, captured: Frame?, defaults: [Value?]) {
     self.code = code
     self.captured = captured
     self.defaults = defaults
+    self.body = code.body
+    self.slotCount = code.slotCount
+    self.parameterCount = code.parameterNames.count
+    self.needsHeapFrame = code.needsHeapFrame
   }
 
   /// The function's name, or `<anonymous>`.
@@ -32,7 +41,10 @@ final class FunctionCode {
   let parameterRanges: [SourceRange]
   let range: SourceRange
   var slotCount = 0
-  var body: [StatementNode] = []
+  var body = StatementList.empty
+  /// Whether the function defines closures, which capture its variables: then they live in a heap
+  /// frame instead of on the value stack.
+  var needsHeapFrame = false
 
   init(name: String, parameterNames: [String], parameterRanges: [SourceRange], range: SourceRange) {
     self.name = name

@@ -46,6 +46,8 @@ final class Compiler {
 
   final class FunctionScope {
     let parent: FunctionScope?
+    /// The function being compiled; `nil` for the module.
+    let code: FunctionCode?
     /// The parent's blocks visible where this function is defined.
     let parentBlocks: [BlockScope]
     var blocks: [BlockScope] = []
@@ -54,8 +56,9 @@ final class Compiler {
     let isModule: Bool
     var deferred: [() -> Void] = []
 
-    init(parent: FunctionScope?, parentBlocks: [BlockScope], isModule: Bool) {
+    init(parent: FunctionScope?, parentBlocks: [BlockScope], isModule: Bool, code: FunctionCode? = nil) {
       self.parent = parent
+      self.code = code
       self.parentBlocks = parentBlocks
       self.isModule = isModule
     }
@@ -81,7 +84,7 @@ final class Compiler {
 
   /// The compiled module: its statements, its slot count and its top-level names.
   struct CompiledModule {
-    let statements: [StatementNode]
+    let statements: StatementList
     let slotCount: Int
     let exports: [(name: String, slot: Int)]
   }
@@ -93,7 +96,7 @@ final class Compiler {
     runDeferred(scope)
     let exports = block.names.filter { !$0.key.hasPrefix("_") }.map { (name: $0.key, slot: $0.value.slot) }
       .sorted { $0.slot < $1.slot }
-    return CompiledModule(statements: statements, slotCount: scope.slotCount, exports: exports)
+    return CompiledModule(statements: StatementList(statements), slotCount: scope.slotCount, exports: exports)
   }
 
   private func runDeferred(_ function: FunctionScope) {
@@ -190,13 +193,13 @@ final class Compiler {
 
   // MARK: Statements
 
-  private func compileBlock(_ block: Block, setUp: ((BlockScope) -> Void)? = nil) -> [StatementNode] {
+  private func compileBlock(_ block: Block, setUp: ((BlockScope) -> Void)? = nil) -> StatementList {
     let blockScope = BlockScope()
     scope.blocks.append(blockScope)
     setUp?(blockScope)
     let statements = compileBlockStatements(block.statements, in: blockScope, markResult: false)
     scope.blocks.removeLast()
-    return statements
+    return StatementList(statements)
   }
 
   private func compileBlockStatements(_ statements: [Statement], in block: BlockScope, markResult: Bool) -> [StatementNode] {
@@ -237,7 +240,7 @@ final class Compiler {
       return compileAssignment(target, op, value, range: statement.range)
     case .ifChain(let branches, let otherwise):
       var conditions: [ExpressionNode] = []
-      var bodies: [[StatementNode]] = []
+      var bodies: [StatementList] = []
       for branch in branches {
         conditions.append(compileExpression(branch.condition))
         bodies.append(compileBlock(branch.body))
@@ -380,12 +383,14 @@ final class Compiler {
       name: name ?? "<anonymous>", parameterNames: literal.parameters.map(\.name.name),
       parameterRanges: literal.parameters.map(\.name.range), range: literal.range)
     let defaults = literal.parameters.map { $0.defaultValue.map(compileExpression) }
+    // The closure will capture the enclosing function's variables, so they go in a heap frame.
+    scope.code?.needsHeapFrame = true
     let parent = scope
     let visible = scope.blocks
     let owner = scope
     owner.deferred.append { [unowned self] in
       let saved = self.scope
-      let function = FunctionScope(parent: parent, parentBlocks: visible, isModule: false)
+      let function = FunctionScope(parent: parent, parentBlocks: visible, isModule: false, code: code)
       self.scope = function
       let body = self.compileBlock(Block(statements: Self.implicitReturn(literal.body.statements), range: literal.body.range)) { _ in
         for parameter in literal.parameters { self.declare(parameter.name, .parameter) }

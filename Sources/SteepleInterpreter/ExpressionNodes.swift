@@ -9,7 +9,7 @@ class ExpressionNode {
 
   init(range: SourceRange) { self.range = range }
 
-  func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+  func evaluate(_ c: Context) throws -> Value {
     preconditionFailure("\(type(of: self)) does not evaluate")
   }
 }
@@ -22,7 +22,7 @@ final class ConstantNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value { value }
+  override func evaluate(_ c: Context) throws -> Value { value }
 }
 
 /// A variable of the running function.
@@ -34,7 +34,7 @@ final class LocalNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value { frame[slot] }
+  override func evaluate(_ c: Context) throws -> Value { c.locals[slot] }
 }
 
 /// A variable of an enclosing function or of the module, `depth` frames out.
@@ -48,7 +48,7 @@ final class OuterNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value { frame.outer(depth)[slot] }
+  override func evaluate(_ c: Context) throws -> Value { c.outer(depth)[slot] }
 }
 
 final class InterpolationNode: ExpressionNode {
@@ -64,13 +64,13 @@ final class InterpolationNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+  override func evaluate(_ c: Context) throws -> Value {
     var out = ""
     for part in parts {
       switch part {
       case .text(let text): out += text
       case .value(let node):
-        switch try node.evaluate(frame, runtime) {
+        switch try node.evaluate(c) {
         case .string(let string): out += string
         case .int(let int): out += String(int)
         case let other: out += other.literal
@@ -90,10 +90,10 @@ final class ListLiteralNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+  override func evaluate(_ c: Context) throws -> Value {
     var values: [Value] = []
     values.reserveCapacity(elements.count)
-    for element in elements { values.append(try element.evaluate(frame, runtime)) }
+    for element in elements { values.append(try element.evaluate(c)) }
     return .list(ListObject(values))
   }
 }
@@ -108,10 +108,10 @@ final class RecordLiteralNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
+  override func evaluate(_ c: Context) throws -> Value {
     var evaluated: [Value] = []
     evaluated.reserveCapacity(values.count)
-    for value in values { evaluated.append(try value.evaluate(frame, runtime)) }
+    for value in values { evaluated.append(try value.evaluate(c)) }
     return .record(RecordObject(shape: shape, values: evaluated))
   }
 }
@@ -124,8 +124,8 @@ final class NegateNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    switch try operand.evaluate(frame, runtime) {
+  override func evaluate(_ c: Context) throws -> Value {
+    switch try operand.evaluate(c) {
     case .int(let value):
       guard value != Int.min else { throw Operators.overflow(at: range) }
       return .int(-value)
@@ -144,8 +144,8 @@ final class NotNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    .bool(!(try operand.evaluate(frame, runtime).isTruthy))
+  override func evaluate(_ c: Context) throws -> Value {
+    .bool(!(try operand.evaluate(c).isTruthy))
   }
 }
 
@@ -154,17 +154,21 @@ final class BinaryNode: ExpressionNode {
   let op: BinaryOperator
   let left: ExpressionNode
   let right: ExpressionNode
+  private let leftReference: Unmanaged<ExpressionNode>
+  private let rightReference: Unmanaged<ExpressionNode>
 
   init(_ op: BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode, range: SourceRange) {
     self.op = op
     self.left = left
     self.right = right
+    self.leftReference = Unmanaged.passUnretained(left)
+    self.rightReference = Unmanaged.passUnretained(right)
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let lhs = try left.evaluate(frame, runtime)
-    let rhs = try right.evaluate(frame, runtime)
+  override func evaluate(_ c: Context) throws -> Value {
+    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, case .int(let b) = rhs {
       switch op {
       case .add:
@@ -203,9 +207,9 @@ final class AndNode: ExpressionNode {
   }
 
   /// Like Python: the left value if it is false, otherwise the right value.
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let lhs = try left.evaluate(frame, runtime)
-    return lhs.isTruthy ? try right.evaluate(frame, runtime) : lhs
+  override func evaluate(_ c: Context) throws -> Value {
+    let lhs = try left.evaluate(c)
+    return lhs.isTruthy ? try right.evaluate(c) : lhs
   }
 }
 
@@ -219,9 +223,9 @@ final class OrNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let lhs = try left.evaluate(frame, runtime)
-    return lhs.isTruthy ? lhs : try right.evaluate(frame, runtime)
+  override func evaluate(_ c: Context) throws -> Value {
+    let lhs = try left.evaluate(c)
+    return lhs.isTruthy ? lhs : try right.evaluate(c)
   }
 }
 
@@ -235,9 +239,9 @@ final class CoalesceNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let lhs = try left.evaluate(frame, runtime)
-    if case .nil = lhs { return try right.evaluate(frame, runtime) }
+  override func evaluate(_ c: Context) throws -> Value {
+    let lhs = try left.evaluate(c)
+    if case .nil = lhs { return try right.evaluate(c) }
     return lhs
   }
 }
@@ -249,41 +253,44 @@ final class CallNode: ExpressionNode {
   /// The label of each argument, `nil` for positional ones.
   let labels: [String?]
   let hasLabels: Bool
+  /// Unretained references to `arguments`, for the fast path.
+  private let argumentReferences: [Unmanaged<ExpressionNode>]
 
   init(callee: ExpressionNode, arguments: [ExpressionNode], labels: [String?], range: SourceRange) {
     self.callee = callee
     self.arguments = arguments
+    self.argumentReferences = arguments.map { Unmanaged.passUnretained($0) }
     self.labels = labels
     self.hasLabels = labels.contains { $0 != nil }
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let target = try callee.evaluate(frame, runtime)
+  override func evaluate(_ c: Context) throws -> Value {
+    let target = try callee.evaluate(c)
     if case .function(let function) = target, !hasLabels {
       // The common case: positional arguments go straight into the callee's frame.
-      let code = function.code
-      guard arguments.count <= code.parameterNames.count else {
-        throw runtime.tooManyArguments(function, given: arguments.count, at: range)
+      let parameterCount = function.parameterCount
+      guard arguments.count <= parameterCount else {
+        throw c.runtime.tooManyArguments(function, given: arguments.count, at: range)
       }
-      let calleeFrame = Frame.make(parent: function.captured, count: code.slotCount)
-      for index in arguments.indices {
-        calleeFrame[index] = try arguments[index].evaluate(frame, runtime)
+      return try c.runtime.call(function, at: range) { locals in
+        for index in argumentReferences.indices {
+          locals[index] = try argumentReferences[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+        }
+        if argumentReferences.count < parameterCount {
+          var bound = [Bool](repeating: false, count: parameterCount)
+          for index in argumentReferences.indices { bound[index] = true }
+          try c.runtime.fillDefaults(function, locals, bound, at: range)
+        }
       }
-      if arguments.count < code.parameterNames.count {
-        var bound = [Bool](repeating: false, count: code.parameterNames.count)
-        for index in arguments.indices { bound[index] = true }
-        try runtime.fillDefaults(function, calleeFrame, bound, at: range)
-      }
-      return try runtime.invoke(function, calleeFrame, at: range)
     }
     var positional: [Value] = []
     var keywords: [(String, Value)] = []
     for index in arguments.indices {
-      let value = try arguments[index].evaluate(frame, runtime)
+      let value = try arguments[index].evaluate(c)
       if let label = labels[index] { keywords.append((label, value)) } else { positional.append(value) }
     }
-    return try runtime.call(target, positional: positional, keywords: keywords, at: range)
+    return try c.runtime.call(target, positional: positional, keywords: keywords, at: range)
   }
 }
 
@@ -305,22 +312,22 @@ final class MethodCallNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let object = try receiver.evaluate(frame, runtime)
+  override func evaluate(_ c: Context) throws -> Value {
+    let object = try receiver.evaluate(c)
     var positional: [Value] = []
     positional.reserveCapacity(arguments.count)
     var keywords: [(String, Value)] = []
     for index in arguments.indices {
-      let value = try arguments[index].evaluate(frame, runtime)
+      let value = try arguments[index].evaluate(c)
       if let label = labels[index] { keywords.append((label, value)) } else { positional.append(value) }
     }
     switch object {
     case .string, .list:
-      try runtime.step(range)
-      return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: runtime, at: range, nameRange: nameRange)
+      try c.runtime.step(range)
+      return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: c.runtime, at: range, nameRange: nameRange)
     default:
-      let callee = try MemberNode.member(of: object, name, at: nameRange, runtime: runtime)
-      return try runtime.call(callee, positional: positional, keywords: keywords, at: range)
+      let callee = try MemberNode.member(of: object, name, at: nameRange, runtime: c.runtime)
+      return try c.runtime.call(callee, positional: positional, keywords: keywords, at: range)
     }
   }
 }
@@ -341,8 +348,8 @@ final class MemberNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let value = try object.evaluate(frame, runtime)
+  override func evaluate(_ c: Context) throws -> Value {
+    let value = try object.evaluate(c)
     if case .record(let record) = value {
       if record.shape === cachedShape { return record.values[cachedPosition] }
       if let position = record.index(of: name) {
@@ -351,7 +358,7 @@ final class MemberNode: ExpressionNode {
         return record.values[position]
       }
     }
-    return try Self.member(of: value, name, at: nameRange, runtime: runtime)
+    return try Self.member(of: value, name, at: nameRange, runtime: c.runtime)
   }
 
   static func member(of value: Value, _ name: String, at range: SourceRange, runtime: Runtime) throws -> Value {
@@ -401,14 +408,15 @@ final class IndexNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let container = try object.evaluate(frame, runtime)
-    let key = try index.evaluate(frame, runtime)
+  override func evaluate(_ c: Context) throws -> Value {
+    let container = try object.evaluate(c)
+    let key = try index.evaluate(c)
     return try Operators.subscriptGet(container, key, at: range, indexRange: index.range)
   }
 }
 
-/// `fn(...) { ... }`: makes a closure over the current frame.
+/// `fn(...) { ... }`: makes a closure over the running function's heap frame. (The compiler gives
+/// every function that contains a function literal a heap frame.)
 final class FunctionLiteralNode: ExpressionNode {
   let code: FunctionCode
   let defaults: [ExpressionNode?]
@@ -419,9 +427,9 @@ final class FunctionLiteralNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    let values = try defaults.map { try $0?.evaluate(frame, runtime) }
-    return .function(FunctionObject(code: code, captured: frame, defaults: values))
+  override func evaluate(_ c: Context) throws -> Value {
+    let values = try defaults.map { try $0?.evaluate(c) }
+    return .function(FunctionObject(code: code, captured: c.own, defaults: values))
   }
 }
 
@@ -444,25 +452,25 @@ final class DeclarationNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ frame: Frame, _ runtime: Runtime) throws -> Value {
-    try runtime.step(range)
-    let nameValue = try name.evaluate(frame, runtime)
+  override func evaluate(_ c: Context) throws -> Value {
+    try c.runtime.step(range)
+    let nameValue = try name.evaluate(c)
     guard case .string(let nameText) = nameValue else {
       throw Diagnostic(
         code: "type-mismatch", "the name of \(kind == .entry ? "an entry" : "a \(kind.rawValue)") must be a string, not \(nameValue.typeName)",
         detail: "write the name in quotes, or interpolate: \"name-\\(x)\"", at: name.range)
     }
-    let parentValue = try parent?.evaluate(frame, runtime)
-    let argumentValues = try arguments.map { try $0.evaluate(frame, runtime) }
-    guard case .record(let record) = try fields.evaluate(frame, runtime) else { preconditionFailure() }
+    let parentValue = try parent?.evaluate(c)
+    let argumentValues = try arguments.map { try $0.evaluate(c) }
+    guard case .record(let record) = try fields.evaluate(c) else { preconditionFailure() }
     record.freeze()
     let declaration = DeclarationRecord(
       kind: kind, name: nameText, parent: parentValue, arguments: argumentValues, fields: record, range: range,
       fieldRanges: fieldRanges)
     do {
-      return try runtime.interpreter.host.declare(declaration)
+      return try c.runtime.interpreter.host.declare(declaration)
     } catch let failure as ScriptError {
-      throw runtime.diagnostic(failure, at: range)
+      throw c.runtime.diagnostic(failure, at: range)
     }
   }
 }

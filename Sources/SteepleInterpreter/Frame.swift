@@ -1,47 +1,49 @@
-/// The variables of one running function or module, in slots the resolver numbered.
+/// The variables of a module, or of a running function that defines closures, on the heap.
 ///
-/// One allocation holds the header and the slots. A frame's `parent` is the frame the function was
-/// defined in, so a closure reaches the variables it captured by walking a fixed number of parents.
-final class Frame: ManagedBuffer<Frame.Header, Value> {
-  struct Header {
-    let parent: Frame?
-    let count: Int
-    /// Set on a module's frame when the module finishes loading, and on frames captured by frozen
-    /// functions: assigning to their variables is then an error.
-    var isFrozen: Bool
-  }
+/// Functions that define no closures keep their variables in a window of the runtime's value stack
+/// instead, which costs no allocation (see `Runtime.call`). A frame's `parent` is the frame its
+/// function was defined in, so a closure reaches the variables it captured by walking a fixed
+/// number of parents. (A `ManagedBuffer` would save one allocation, but its generic deinitializer
+/// costs more than the allocation saves.)
+final class Frame {
+  let parent: Frame?
+  let count: Int
+  /// The variables; a running function reads its own through `Context.locals`.
+  let slots: UnsafeMutablePointer<Value>
+  /// Set on a module's frame when the module finishes loading, and on frames captured by frozen
+  /// functions: assigning to their variables is then an error.
+  private(set) var isFrozen = false
 
-  static func make(parent: Frame?, count: Int) -> Frame {
-    let buffer = Frame.create(minimumCapacity: count) { _ in Header(parent: parent, count: count, isFrozen: false) }
-    let frame = unsafeDowncast(buffer, to: Frame.self)
-    frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .nil, count: count) }
-    return frame
+  init(parent: Frame?, count: Int) {
+    self.parent = parent
+    self.count = count
+    slots = .allocate(capacity: max(count, 1))
+    slots.initialize(repeating: .nil, count: count)
   }
 
   deinit {
-    _ = withUnsafeMutablePointers { header, elements in elements.deinitialize(count: header.pointee.count) }
+    // Element by element: `deinitialize(count:)` goes through the runtime's generic array destroy,
+    // which costs several times more for the few slots a frame has.
+    for index in 0..<count { _ = (slots + index).move() }
+    slots.deallocate()
   }
 
-  @inline(__always) var parent: Frame? { header.parent }
-  @inline(__always) var count: Int { header.count }
-  var isFrozen: Bool { header.isFrozen }
-
   @inline(__always) subscript(slot: Int) -> Value {
-    get { withUnsafeMutablePointerToElements { $0[slot] } }
-    set { withUnsafeMutablePointerToElements { $0[slot] = newValue } }
+    get { slots[slot] }
+    set { slots[slot] = newValue }
   }
 
   /// The frame `depth` levels out.
   @inline(__always) func outer(_ depth: Int) -> Frame {
     var frame = self
-    for _ in 0..<depth { frame = frame.header.parent.unsafelyUnwrapped }
+    for _ in 0..<depth { frame = frame.parent.unsafelyUnwrapped }
     return frame
   }
 
   /// Freezes the frame, the values in it and the frames it closes over.
   func freeze() {
-    guard !header.isFrozen else { return }
-    header.isFrozen = true
+    guard !isFrozen else { return }
+    isFrozen = true
     for slot in 0..<count { self[slot].freeze() }
     parent?.freeze()
   }

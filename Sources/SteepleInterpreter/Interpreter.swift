@@ -116,9 +116,9 @@ public final class Interpreter {
     guard diagnostics.isEmpty else {
       return Outcome(diagnostics: diagnostics.sorted(by: Self.sourceOrder), module: module, frame: nil, resultSlot: nil)
     }
-    let frame = Frame.make(parent: nil, count: module.slotCount)
+    let frame = Frame(parent: nil, count: module.slotCount)
     do {
-      _ = try StatementNode.run(module.statements, frame, runtime)
+      _ = try module.statements.run(Context(locals: frame.slots, environment: nil, own: frame, runtime: runtime))
     } catch let diagnostic as Diagnostic {
       return Outcome(diagnostics: [diagnostic], module: module, frame: frame, resultSlot: nil)
     } catch {

@@ -16,15 +16,28 @@ public final class CancellationToken: Sendable {
 /// Steps are counted down in chunks: the hot path decrements one integer and compares it with zero;
 /// only at the end of a chunk does `refuel` look at the budget and the cancellation flag.
 final class Runtime {
+  /// The counters the hot path touches. They live behind a pointer rather than in stored `var`s,
+  /// because every access to a class's stored `var` pays for a dynamic exclusivity check.
+  struct Counters {
+    /// Steps left in the current chunk.
+    var fuel = 0
+    var depth = 0
+    /// The first free slot of the value stack.
+    var top = 0
+  }
+
   unowned let interpreter: Interpreter
-  /// Steps left in the current chunk.
-  var fuel = 0
+  let counters: UnsafeMutablePointer<Counters>
+  /// The value a `return` hands to the call that is finishing.
+  let returnSlot: UnsafeMutablePointer<Value>
+  /// Locals of running functions that need no heap frame. Reserved address space: the system
+  /// backs only the pages a run touches.
+  let stack: UnsafeMutablePointer<Value>
+  static let stackCapacity = 1 << 20
   /// Steps left in the budget beyond the current chunk; `Int.max` when unlimited.
   var reserve: Int
   let budget: Int?
-  var depth = 0
   let maxDepth: Int
-  var returnValue: Value = .nil
   let cancellation: CancellationToken
 
   static let chunk = 1024
@@ -35,6 +48,34 @@ final class Runtime {
     self.reserve = budget ?? Int.max
     self.maxDepth = maxDepth
     self.cancellation = cancellation
+    counters = .allocate(capacity: 1)
+    counters.initialize(to: Counters())
+    returnSlot = .allocate(capacity: 1)
+    returnSlot.initialize(to: .nil)
+    stack = .allocate(capacity: Self.stackCapacity)
+  }
+
+  deinit {
+    counters.deinitialize(count: 1)
+    counters.deallocate()
+    returnSlot.deinitialize(count: 1)
+    returnSlot.deallocate()
+    stack.deallocate()
+  }
+
+  var fuel: Int {
+    get { counters.pointee.fuel }
+    set { counters.pointee.fuel = newValue }
+  }
+
+  var depth: Int {
+    get { counters.pointee.depth }
+    set { counters.pointee.depth = newValue }
+  }
+
+  var returnValue: Value {
+    get { returnSlot.pointee }
+    set { returnSlot.pointee = newValue }
   }
 
   /// Steps taken so far.
@@ -45,8 +86,8 @@ final class Runtime {
 
   /// Counts one step; called at every statement, loop iteration and call.
   @inline(__always) func step(_ range: @autoclosure () -> SourceRange) throws {
-    fuel &-= 1
-    if fuel < 0 { try refuel(at: range()) }
+    counters.pointee.fuel &-= 1
+    if counters.pointee.fuel < 0 { try refuel(at: range()) }
   }
 
   func refuel(at range: SourceRange) throws {
@@ -80,27 +121,27 @@ final class Runtime {
   func call(_ callee: Value, positional: [Value], keywords: [(String, Value)], at range: SourceRange) throws -> Value {
     switch callee {
     case .function(let function):
-      let frame = Frame.make(parent: function.captured, count: function.code.slotCount)
       let code = function.code
       if positional.count > code.parameterNames.count {
         throw tooManyArguments(function, given: positional.count, at: range)
       }
-      var bound = [Bool](repeating: false, count: code.parameterNames.count)
-      for (index, value) in positional.enumerated() {
-        frame[index] = value
-        bound[index] = true
-      }
-      for (label, value) in keywords {
-        let position = try parameterIndex(function, label, at: range)
-        if bound[position] {
-          throw error("duplicate-argument", "argument '\(label)' of \(code.name)() is given twice",
-            "pass it either by position or by label, not both", at: range)
+      return try call(function, at: range) { locals in
+        var bound = [Bool](repeating: false, count: code.parameterNames.count)
+        for (index, value) in positional.enumerated() {
+          locals[index] = value
+          bound[index] = true
         }
-        frame[position] = value
-        bound[position] = true
+        for (label, value) in keywords {
+          let position = try parameterIndex(function, label, at: range)
+          if bound[position] {
+            throw error("duplicate-argument", "argument '\(label)' of \(code.name)() is given twice",
+              "pass it either by position or by label, not both", at: range)
+          }
+          locals[position] = value
+          bound[position] = true
+        }
+        try fillDefaults(function, locals, bound, at: range)
       }
-      try fillDefaults(function, frame, bound, at: range)
-      return try invoke(function, frame, at: range)
     case .builtin(let builtin):
       return try callBuiltin(builtin, positional: positional, keywords: keywords.map { (label: $0.0, value: $0.1) }, at: range)
     case .method(let method):
@@ -119,9 +160,31 @@ final class Runtime {
     }
   }
 
-  /// Runs a function whose frame holds its arguments.
+  /// Calls a function: makes its locals (a window of the value stack, or a heap frame when it
+  /// defines closures or the stack is full), lets `bind` put the arguments in, and runs the body.
   @inline(__always)
-  func invoke(_ function: FunctionObject, _ frame: Frame, at range: SourceRange) throws -> Value {
+  func call(_ function: FunctionObject, at range: SourceRange, bind: (UnsafeMutablePointer<Value>) throws -> Void) throws -> Value {
+    let count = function.slotCount
+    let top = counters.pointee.top
+    if function.needsHeapFrame || top + count > Self.stackCapacity {
+      let frame = Frame(parent: function.captured, count: count)
+      try bind(frame.slots)
+      return try invoke(function, Context(locals: frame.slots, environment: function.captured, own: frame, runtime: self), at: range)
+    }
+    let base = stack + top
+    base.initialize(repeating: .nil, count: count)
+    counters.pointee.top = top + count
+    defer {
+      for index in 0..<count { _ = (base + index).move() }
+      counters.pointee.top = top
+    }
+    try bind(base)
+    return try invoke(function, Context(locals: base, environment: function.captured, own: nil, runtime: self), at: range)
+  }
+
+  /// Runs a function whose locals hold its arguments.
+  @inline(__always)
+  func invoke(_ function: FunctionObject, _ context: Context, at range: SourceRange) throws -> Value {
     try step(range)
     depth += 1
     defer { depth -= 1 }
@@ -130,9 +193,9 @@ final class Runtime {
         "a function probably calls itself without end; check its base case", at: range)
     }
     do {
-      if try StatementNode.run(function.code.body, frame, self) == .returned {
-        let value = returnValue
-        returnValue = .nil
+      if try function.body.run(context) == .returned {
+        let value = returnSlot.move()
+        returnSlot.initialize(to: .nil)
         return value
       }
       return .nil
@@ -162,7 +225,7 @@ final class Runtime {
       notes: [.init("\(function.code.name) is defined here", at: function.code.range)])
   }
 
-  func fillDefaults(_ function: FunctionObject, _ frame: Frame, _ bound: [Bool], at range: SourceRange) throws {
+  func fillDefaults(_ function: FunctionObject, _ locals: UnsafeMutablePointer<Value>, _ bound: [Bool], at range: SourceRange) throws {
     for position in bound.indices where !bound[position] {
       guard let value = function.defaults[position] else {
         let name = function.code.parameterNames[position]
@@ -171,7 +234,7 @@ final class Runtime {
           detail: "pass a value for '\(name)'", at: range,
           notes: [.init("'\(name)' is declared here", at: function.code.parameterRanges[position])])
       }
-      frame[position] = value
+      locals[position] = value
     }
   }
 }

@@ -11,16 +11,36 @@ class StatementNode {
 
   init(range: SourceRange) { self.range = range }
 
-  func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+  func execute(_ c: Context) throws -> Flow {
     preconditionFailure("\(type(of: self)) does not execute")
   }
 
-  /// Runs statements in order, one step each, stopping at the first that does not finish normally.
+}
+
+/// The statements of a block.
+///
+/// Besides the nodes it keeps unretained references to them, so running a block costs no
+/// reference counting per statement; `nodes` keeps them alive.
+struct StatementList {
+  let nodes: [StatementNode]
+  private let references: [Unmanaged<StatementNode>]
+
+  init(_ nodes: [StatementNode]) {
+    self.nodes = nodes
+    self.references = nodes.map { Unmanaged.passUnretained($0) }
+  }
+
+  static var empty: StatementList { StatementList([]) }
+
+  /// Runs the statements in order, one step each, stopping at the first that does not finish
+  /// normally.
   @inline(__always)
-  static func run(_ statements: [StatementNode], _ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    for statement in statements {
-      try runtime.step(statement.range)
-      let flow = try statement.execute(frame, runtime)
+  func run(_ c: Context) throws -> Flow {
+    for reference in references {
+      let flow = try reference._withUnsafeGuaranteedRef { statement in
+        try c.runtime.step(statement.range)
+        return try statement.execute(c)
+      }
       if flow != .normal { return flow }
     }
     return .normal
@@ -35,8 +55,8 @@ final class ExpressionStatementNode: StatementNode {
     super.init(range: expression.range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    _ = try expression.evaluate(frame, runtime)
+  override func execute(_ c: Context) throws -> Flow {
+    _ = try expression.evaluate(c)
     return .normal
   }
 }
@@ -59,14 +79,20 @@ final class StoreNode: StatementNode {
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    let target = depth == 0 ? frame : frame.outer(depth)
-    if depth > 0, target.isFrozen {
-      throw Diagnostic(
-        code: "frozen", "cannot assign to '\(name)': it belongs to a module that has finished loading",
-        detail: "a module's variables are frozen once it is loaded; keep changing state in the importing script", at: range)
+  override func execute(_ c: Context) throws -> Flow {
+    let target: UnsafeMutablePointer<Value>
+    if depth == 0 {
+      target = c.locals
+    } else {
+      let frame = c.outer(depth)
+      if frame.isFrozen {
+        throw Diagnostic(
+          code: "frozen", "cannot assign to '\(name)': it belongs to a module that has finished loading",
+          detail: "a module's variables are frozen once it is loaded; keep changing state in the importing script", at: range)
+      }
+      target = frame.slots
     }
-    let newValue = try value.evaluate(frame, runtime)
+    let newValue = try value.evaluate(c)
     guard let op else {
       target[slot] = newValue
       return .normal
@@ -100,15 +126,15 @@ final class MemberStoreNode: StatementNode {
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    let container = try object.evaluate(frame, runtime)
+  override func execute(_ c: Context) throws -> Flow {
+    let container = try object.evaluate(c)
     guard case .record(let record) = container else {
       throw Diagnostic(
         code: "type-mismatch", "cannot set field '\(name)' on \(container.typeName)",
         detail: container.typeName == "module" ? "modules are read-only" : "only records have fields that can be set", at: nameRange)
     }
     try Operators.checkMutable(record.isFrozen, "record", at: range)
-    var newValue = try value.evaluate(frame, runtime)
+    var newValue = try value.evaluate(c)
     if let op {
       guard let current = record[name] else {
         throw Diagnostic(code: "unknown-field", "record has no field '\(name)'",
@@ -137,10 +163,10 @@ final class IndexStoreNode: StatementNode {
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    let container = try object.evaluate(frame, runtime)
-    let key = try index.evaluate(frame, runtime)
-    var newValue = try value.evaluate(frame, runtime)
+  override func execute(_ c: Context) throws -> Flow {
+    let container = try object.evaluate(c)
+    let key = try index.evaluate(c)
+    var newValue = try value.evaluate(c)
     if let op {
       let current = try Operators.subscriptGet(container, key, at: range, indexRange: index.range)
       newValue = try Operators.compound(op, current, newValue, at: range)
@@ -152,39 +178,39 @@ final class IndexStoreNode: StatementNode {
 
 final class IfNode: StatementNode {
   let conditions: [ExpressionNode]
-  let bodies: [[StatementNode]]
-  let otherwise: [StatementNode]?
+  let bodies: [StatementList]
+  let otherwise: StatementList?
 
-  init(conditions: [ExpressionNode], bodies: [[StatementNode]], otherwise: [StatementNode]?, range: SourceRange) {
+  init(conditions: [ExpressionNode], bodies: [StatementList], otherwise: StatementList?, range: SourceRange) {
     self.conditions = conditions
     self.bodies = bodies
     self.otherwise = otherwise
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    for index in conditions.indices where try conditions[index].evaluate(frame, runtime).isTruthy {
-      return try StatementNode.run(bodies[index], frame, runtime)
+  override func execute(_ c: Context) throws -> Flow {
+    for index in conditions.indices where try conditions[index].evaluate(c).isTruthy {
+      return try bodies[index].run(c)
     }
-    if let otherwise { return try StatementNode.run(otherwise, frame, runtime) }
+    if let otherwise { return try otherwise.run(c) }
     return .normal
   }
 }
 
 final class WhileNode: StatementNode {
   let condition: ExpressionNode
-  let body: [StatementNode]
+  let body: StatementList
 
-  init(condition: ExpressionNode, body: [StatementNode], range: SourceRange) {
+  init(condition: ExpressionNode, body: StatementList, range: SourceRange) {
     self.condition = condition
     self.body = body
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    while try condition.evaluate(frame, runtime).isTruthy {
-      try runtime.step(range)
-      switch try StatementNode.run(body, frame, runtime) {
+  override func execute(_ c: Context) throws -> Flow {
+    while try condition.evaluate(c).isTruthy {
+      try c.runtime.step(range)
+      switch try body.run(c) {
       case .breakLoop: return .normal
       case .returned: return .returned
       case .normal, .continueLoop: continue
@@ -198,31 +224,31 @@ final class WhileNode: StatementNode {
 final class ForNode: StatementNode {
   let slots: [Int]
   let iterable: ExpressionNode
-  let body: [StatementNode]
+  let body: StatementList
 
-  init(slots: [Int], iterable: ExpressionNode, body: [StatementNode], range: SourceRange) {
+  init(slots: [Int], iterable: ExpressionNode, body: StatementList, range: SourceRange) {
     self.slots = slots
     self.iterable = iterable
     self.body = body
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    let sequence = try iterable.evaluate(frame, runtime)
+  override func execute(_ c: Context) throws -> Flow {
+    let sequence = try iterable.evaluate(c)
     let pairs = slots.count == 2
     switch sequence {
     case .list(let list):
       // Iterate over a snapshot, so changing the list in the loop cannot confuse the loop.
       let elements = list.elements
       for (index, element) in elements.enumerated() {
-        try runtime.step(range)
+        try c.runtime.step(range)
         if pairs {
-          frame[slots[0]] = .int(index)
-          frame[slots[1]] = element
+          c.locals[slots[0]] = .int(index)
+          c.locals[slots[1]] = element
         } else {
-          frame[slots[0]] = element
+          c.locals[slots[0]] = element
         }
-        switch try StatementNode.run(body, frame, runtime) {
+        switch try body.run(c) {
         case .breakLoop: return .normal
         case .returned: return .returned
         case .normal, .continueLoop: continue
@@ -236,10 +262,10 @@ final class ForNode: StatementNode {
       let keys = record.keys
       let values = record.values
       for index in keys.indices {
-        try runtime.step(range)
-        frame[slots[0]] = .string(keys[index])
-        frame[slots[1]] = values[index]
-        switch try StatementNode.run(body, frame, runtime) {
+        try c.runtime.step(range)
+        c.locals[slots[0]] = .string(keys[index])
+        c.locals[slots[1]] = values[index]
+        switch try body.run(c) {
         case .breakLoop: return .normal
         case .returned: return .returned
         case .normal, .continueLoop: continue
@@ -247,14 +273,14 @@ final class ForNode: StatementNode {
       }
     case .string(let string):
       for (index, character) in string.enumerated() {
-        try runtime.step(range)
+        try c.runtime.step(range)
         if pairs {
-          frame[slots[0]] = .int(index)
-          frame[slots[1]] = .string(String(character))
+          c.locals[slots[0]] = .int(index)
+          c.locals[slots[1]] = .string(String(character))
         } else {
-          frame[slots[0]] = .string(String(character))
+          c.locals[slots[0]] = .string(String(character))
         }
-        switch try StatementNode.run(body, frame, runtime) {
+        switch try body.run(c) {
         case .breakLoop: return .normal
         case .returned: return .returned
         case .normal, .continueLoop: continue
@@ -272,19 +298,19 @@ final class ForNode: StatementNode {
 final class ForRangeNode: StatementNode {
   let slot: Int
   let bounds: [ExpressionNode]
-  let body: [StatementNode]
+  let body: StatementList
 
-  init(slot: Int, bounds: [ExpressionNode], body: [StatementNode], range: SourceRange) {
+  init(slot: Int, bounds: [ExpressionNode], body: StatementList, range: SourceRange) {
     self.slot = slot
     self.bounds = bounds
     self.body = body
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
+  override func execute(_ c: Context) throws -> Flow {
     var values: [Int] = []
     for bound in bounds {
-      let value = try bound.evaluate(frame, runtime)
+      let value = try bound.evaluate(c)
       guard case .int(let int) = value else {
         throw Diagnostic(code: "type-mismatch", "range() expects int arguments, but got \(value.typeName)",
           detail: "convert with int(x)", at: bound.range)
@@ -294,9 +320,9 @@ final class ForRangeNode: StatementNode {
     let (start, end, stride) = try Builtins.rangeBounds(values, at: range)
     var index = start
     while stride > 0 ? index < end : index > end {
-      try runtime.step(range)
-      frame[slot] = .int(index)
-      switch try StatementNode.run(body, frame, runtime) {
+      try c.runtime.step(range)
+      c.locals[slot] = .int(index)
+      switch try body.run(c) {
       case .breakLoop: return .normal
       case .returned: return .returned
       case .normal, .continueLoop: break
@@ -310,11 +336,11 @@ final class ForRangeNode: StatementNode {
 }
 
 final class BreakNode: StatementNode {
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow { .breakLoop }
+  override func execute(_ c: Context) throws -> Flow { .breakLoop }
 }
 
 final class ContinueNode: StatementNode {
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow { .continueLoop }
+  override func execute(_ c: Context) throws -> Flow { .continueLoop }
 }
 
 final class ReturnNode: StatementNode {
@@ -325,8 +351,8 @@ final class ReturnNode: StatementNode {
     super.init(range: range)
   }
 
-  override func execute(_ frame: Frame, _ runtime: Runtime) throws -> Flow {
-    runtime.returnValue = try value?.evaluate(frame, runtime) ?? .nil
+  override func execute(_ c: Context) throws -> Flow {
+    c.runtime.returnValue = try value?.evaluate(c) ?? .nil
     return .returned
   }
 }
