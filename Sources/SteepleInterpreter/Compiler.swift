@@ -239,13 +239,15 @@ final class Compiler {
     case .assignment(let target, let op, let value):
       return compileAssignment(target, op, value, range: statement.range)
     case .ifChain(let branches, let otherwise):
-      var conditions: [ExpressionNode] = []
-      var bodies: [StatementList] = []
-      for branch in branches {
-        conditions.append(compileExpression(branch.condition))
-        bodies.append(compileBlock(branch.body))
+      let compiled = branches.map { (condition: compileExpression($0.condition), body: compileBlock($0.body), range: $0.condition.range) }
+      var rest = otherwise.map { compileBlock($0) } ?? .empty
+      var node: IfNode?
+      for branch in compiled.reversed() {
+        let range = node == nil && compiled.count == 1 ? statement.range : branch.range.through(statement.range)
+        node = IfNode(condition: branch.condition, then: branch.body, otherwise: rest, range: range)
+        rest = StatementList([node!])
       }
-      return IfNode(conditions: conditions, bodies: bodies, otherwise: otherwise.map { compileBlock($0) }, range: statement.range)
+      return node
     case .whileLoop(let condition, let body):
       let conditionNode = compileExpression(condition)
       scope.loopDepth += 1
@@ -463,7 +465,11 @@ final class Compiler {
       case .and: return AndNode(lhs, rhs, range: range)
       case .or: return OrNode(lhs, rhs, range: range)
       case .nilCoalescing: return CoalesceNode(lhs, rhs, range: range)
-      default: return BinaryNode(op, lhs, rhs, range: range)
+      default:
+        if case .integer(let constant) = right.kind {
+          return BinaryConstantNode(op, lhs, constant, range: range)
+        }
+        return BinaryNode(op, lhs, rhs, range: range)
       }
     case .call(let callee, let arguments):
       let argumentNodes = arguments.map { compileExpression($0.value) }
@@ -472,6 +478,11 @@ final class Compiler {
         checkModuleMember(object, name)
         return MethodCallNode(receiver: compileExpression(object), name: name.name, nameRange: name.range,
           arguments: argumentNodes, labels: labels, range: range)
+      }
+      if case .name("len") = callee.kind, case .universal(.builtin(let builtin))? = lookup("len"),
+        builtin === Builtins.byName["len"], argumentNodes.count == 1, labels[0] == nil
+      {
+        return LengthNode(argumentNodes[0], range: range)
       }
       return CallNode(callee: compileExpression(callee), arguments: argumentNodes, labels: labels, range: range)
     case .member(let object, let name):

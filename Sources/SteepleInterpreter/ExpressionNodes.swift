@@ -196,6 +196,74 @@ final class BinaryNode: ExpressionNode {
   }
 }
 
+/// An operator whose right operand is an integer literal, as in `n - 1` or `i < 10`: one node
+/// instead of two on hot paths.
+final class BinaryConstantNode: ExpressionNode {
+  let op: BinaryOperator
+  let left: ExpressionNode
+  private let leftReference: Unmanaged<ExpressionNode>
+  let constant: Int
+
+  init(_ op: BinaryOperator, _ left: ExpressionNode, _ constant: Int, range: SourceRange) {
+    self.op = op
+    self.left = left
+    self.leftReference = Unmanaged.passUnretained(left)
+    self.constant = constant
+    super.init(range: range)
+  }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    if case .int(let a) = lhs {
+      let b = constant
+      switch op {
+      case .add:
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw Operators.overflow(at: range) }
+        return .int(sum)
+      case .subtract:
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        if overflow { throw Operators.overflow(at: range) }
+        return .int(difference)
+      case .multiply:
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw Operators.overflow(at: range) }
+        return .int(product)
+      case .less: return .bool(a < b)
+      case .lessEqual: return .bool(a <= b)
+      case .greater: return .bool(a > b)
+      case .greaterEqual: return .bool(a >= b)
+      case .equal: return .bool(a == b)
+      case .notEqual: return .bool(a != b)
+      default: break
+      }
+    }
+    return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range)
+  }
+}
+
+/// `len(x)` when `len` is the builtin: no argument list to build.
+final class LengthNode: ExpressionNode {
+  let operand: ExpressionNode
+
+  init(_ operand: ExpressionNode, range: SourceRange) {
+    self.operand = operand
+    super.init(range: range)
+  }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    try c.runtime.step(range)
+    switch try operand.evaluate(c) {
+    case .string(let string): return .int(Builtins.length(of: string))
+    case .list(let list): return .int(list.elements.count)
+    case .record(let record): return .int(record.count)
+    case let other:
+      throw Diagnostic(code: "runtime-error", "len() expects a string, list or record, but got \(other.typeName)",
+        detail: "pass a string, list or record", at: range)
+    }
+  }
+}
+
 final class AndNode: ExpressionNode {
   let left: ExpressionNode
   let right: ExpressionNode
@@ -302,9 +370,12 @@ final class MethodCallNode: ExpressionNode {
   let nameRange: SourceRange
   let arguments: [ExpressionNode]
   let labels: [String?]
+  /// `.append(x)` with one positional argument, which has a fast path for lists.
+  let isAppend: Bool
 
   init(receiver: ExpressionNode, name: String, nameRange: SourceRange, arguments: [ExpressionNode], labels: [String?], range: SourceRange) {
     self.receiver = receiver
+    self.isAppend = name == "append" && arguments.count == 1 && labels == [nil]
     self.name = name
     self.nameRange = nameRange
     self.arguments = arguments
@@ -314,6 +385,18 @@ final class MethodCallNode: ExpressionNode {
 
   override func evaluate(_ c: Context) throws -> Value {
     let object = try receiver.evaluate(c)
+    if isAppend, case .list(let list) = object {
+      // `xs.append(x)`, the usual way to build a list: no argument list to build.
+      try c.runtime.step(range)
+      let element = try arguments[0].evaluate(c)
+      if list.isFrozen {
+        throw Diagnostic(code: "frozen", "cannot change a frozen list",
+          detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
+      }
+      try Limits.checkElements(list.elements.count + 1, at: range)
+      list.elements.append(element)
+      return .nil
+    }
     var positional: [Value] = []
     positional.reserveCapacity(arguments.count)
     var keywords: [(String, Value)] = []
@@ -337,24 +420,30 @@ final class MemberNode: ExpressionNode {
   let object: ExpressionNode
   let name: String
   let nameRange: SourceRange
-  /// The shape and position where the field was found last time.
-  private var cachedShape: RecordShape?
-  private var cachedPosition = 0
+  /// The shape and position where the field was found last time, behind a pointer so that
+  /// reading it pays no exclusivity check.
+  private let cache: UnsafeMutablePointer<(shape: RecordShape?, position: Int)>
 
   init(object: ExpressionNode, name: String, nameRange: SourceRange, range: SourceRange) {
     self.object = object
     self.name = name
     self.nameRange = nameRange
+    cache = .allocate(capacity: 1)
+    cache.initialize(to: (nil, 0))
     super.init(range: range)
+  }
+
+  deinit {
+    cache.deinitialize(count: 1)
+    cache.deallocate()
   }
 
   override func evaluate(_ c: Context) throws -> Value {
     let value = try object.evaluate(c)
     if case .record(let record) = value {
-      if record.shape === cachedShape { return record.values[cachedPosition] }
+      if record.shape === cache.pointee.shape { return record.values[cache.pointee.position] }
       if let position = record.index(of: name) {
-        cachedShape = record.shape
-        cachedPosition = position
+        cache.pointee = (record.shape, position)
         return record.values[position]
       }
     }

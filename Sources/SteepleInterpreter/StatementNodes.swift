@@ -176,24 +176,24 @@ final class IndexStoreNode: StatementNode {
   }
 }
 
+/// `if`; an `else if` chain is an `IfNode` in the `else` branch of the one before.
 final class IfNode: StatementNode {
-  let conditions: [ExpressionNode]
-  let bodies: [StatementList]
-  let otherwise: StatementList?
+  let condition: ExpressionNode
+  let then: StatementList
+  let otherwise: StatementList
 
-  init(conditions: [ExpressionNode], bodies: [StatementList], otherwise: StatementList?, range: SourceRange) {
-    self.conditions = conditions
-    self.bodies = bodies
+  init(condition: ExpressionNode, then: StatementList, otherwise: StatementList, range: SourceRange) {
+    self.condition = condition
+    self.then = then
     self.otherwise = otherwise
     super.init(range: range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    for index in conditions.indices where try conditions[index].evaluate(c).isTruthy {
-      return try bodies[index].run(c)
+    if try condition.evaluate(c).isTruthy {
+      return try then.run(c)
     }
-    if let otherwise { return try otherwise.run(c) }
-    return .normal
+    return try otherwise.run(c)
   }
 }
 

@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
       error found. Files are checked independently.
       """)
 
-  @ArgumentParser.Argument(help: ArgumentHelp("The scripts to check.", valueName: "file"))
+  @ArgumentParser.Argument(help: ArgumentHelp("The scripts to check; '-' reads one from standard input.", valueName: "file"))
   var files: [String]
 
   @OptionGroup var options: EvaluationOptions

@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
       a summary of the declared topology. Errors go to standard error.
       """)
 
-  @ArgumentParser.Argument(help: ArgumentHelp("The script to run.", valueName: "file"))
+  @ArgumentParser.Argument(help: ArgumentHelp("The script to run; '-' reads it from standard input.", valueName: "file"))
   var file: String
 
   @OptionGroup var options: EvaluationOptions
