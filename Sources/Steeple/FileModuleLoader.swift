@@ -48,6 +48,8 @@ public struct FileModuleLoader: ModuleLoader {
       code: "module-not-found")
   }
 
+  public func identity(of file: SourceFile) -> String { Self.absolute(file.name) }
+
   static func absolute(_ path: String) -> String {
     if path.hasPrefix("/") { return (path as NSString).standardizingPath }
     let cwd = FileManager.default.currentDirectoryPath

@@ -66,7 +66,7 @@ enum Builtins {
 
   static func print(_ call: BuiltinCall) throws -> Value {
     for keyword in call.keywords where keyword.label != "separator" {
-      throw ScriptError("print() has no parameter '\(keyword.label)'", detail: "print takes values and an optional separator:")
+      throw ScriptError("print() has no parameter '\(keyword.label)'", detail: "print takes values and an optional separator: print(a, b, separator: \", \")")
     }
     var separator = " "
     if let given = call.keywords.first(where: { $0.label == "separator" })?.value {
@@ -88,11 +88,12 @@ enum Builtins {
     }
   }
 
-  /// The number of characters; counted from the bytes when the text is ASCII, which is the
-  /// common case and much faster than finding grapheme boundaries.
+  /// The number of characters; counted from the bytes when the text is ASCII without carriage
+  /// returns (`\r\n` is one character), which is the common case and much faster than finding
+  /// grapheme boundaries.
   static func length(of string: String) -> Int {
     let utf8 = string.utf8
-    if utf8.allSatisfy({ $0 < 0x80 }) { return utf8.count }
+    if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return utf8.count }
     return string.count
   }
 
@@ -114,7 +115,9 @@ enum Builtins {
 
   static func range(_ call: BuiltinCall) throws -> Value {
     try call.expect(1, 3)
-    let values = try call.positional.indices.map { try call.int($0, ["start", "end", "step"][$0]) }
+    // With one argument, it is the end.
+    let labels = call.positional.count == 1 ? ["end"] : ["start", "end", "step"]
+    let values = try call.positional.indices.map { try call.int($0, labels[$0]) }
     let (start, end, stride) = try rangeBounds(values, at: call.range)
     let count = stride > 0 ? (end > start ? (end.subtractingReportingOverflow(start).partialValue - 1) / stride + 1 : 0)
       : (start > end ? (start.subtractingReportingOverflow(end).partialValue - 1) / -stride + 1 : 0)

@@ -81,7 +81,7 @@ public struct BuiltinCall {
     if total < min || total > max {
       let expected = min == max ? "\(min)" : max == Int.max ? "at least \(min)" : "\(min) to \(max)"
       throw ScriptError(
-        "\(name)() takes \(expected) argument\(min == 1 && max == 1 ? "" : "s"), but \(total) \(total == 1 ? "was" : "were") given",
+        "\(name)() takes \(expected) argument\(min == 1 && (max == 1 || max == Int.max) ? "" : "s"), but \(total) \(total == 1 ? "was" : "were") given",
         detail: "check the call against \(name)()'s parameters")
     }
   }

@@ -395,7 +395,11 @@ final class Compiler {
       let function = FunctionScope(parent: parent, parentBlocks: visible, isModule: false, code: code)
       self.scope = function
       let body = self.compileBlock(Block(statements: Self.implicitReturn(literal.body.statements), range: literal.body.range)) { _ in
-        for parameter in literal.parameters { self.declare(parameter.name, .parameter) }
+        // A parameter named twice is reported by the parser; declaring it again would report it twice.
+        var names: Set<String> = []
+        for parameter in literal.parameters where names.insert(parameter.name.name).inserted {
+          self.declare(parameter.name, .parameter)
+        }
       }
       self.runDeferred(function)
       code.body = body

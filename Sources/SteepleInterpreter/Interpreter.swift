@@ -71,11 +71,16 @@ public final class Interpreter {
   }
 
   /// Parses, resolves and runs a file, with its imports. Never throws: problems are diagnostics.
+  ///
+  /// Runs on the caller's thread: scripts may nest calls up to `maxCallDepth`, so give the thread
+  /// a large stack or lower the limit (`Session` runs scripts on a thread of its own with a large
+  /// stack). A `cancel()` made before the run starts does not carry over into it.
   public func run(_ file: SourceFile) -> Result {
+    cancellation.reset()
     let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
     self.runtime = runtime
     defer { self.runtime = nil }
-    loading = [(file.name, file, nil)]
+    loading = [(loader.identity(of: file), file, nil)]
     defer { loading = [] }
     var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
     let outcome = execute(file, runtime: runtime)
@@ -114,7 +119,7 @@ public final class Interpreter {
     let module = compiler.compileModule(program)
     let diagnostics = parseDiagnostics + compiler.diagnostics
     guard diagnostics.isEmpty else {
-      return Outcome(diagnostics: diagnostics.sorted(by: Self.sourceOrder), module: module, frame: nil, resultSlot: nil)
+      return Outcome(diagnostics: Self.inSourceOrder(diagnostics), module: module, frame: nil, resultSlot: nil)
     }
     let frame = Frame(parent: nil, count: module.slotCount)
     do {
@@ -130,9 +135,24 @@ public final class Interpreter {
   }
 
   /// Errors of the same file in the order of their position; files in the order first seen.
-  static func sourceOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
-    guard let left = a.range, let right = b.range, left.file === right.file else { return false }
-    return left.start < right.start
+  ///
+  /// (A comparison that only orders errors of one file is not a strict weak ordering once a
+  /// module's errors are in the list, and sorting with it scrambled the importer's errors.)
+  static func inSourceOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    var files: [ObjectIdentifier] = []
+    for diagnostic in diagnostics {
+      if let file = diagnostic.range?.file, !files.contains(ObjectIdentifier(file)) { files.append(ObjectIdentifier(file)) }
+    }
+    func key(_ diagnostic: Diagnostic) -> (file: Int, start: Int) {
+      guard let range = diagnostic.range else { return (files.count, 0) }
+      return (files.firstIndex(of: ObjectIdentifier(range.file)) ?? files.count, range.start)
+    }
+    return diagnostics.enumerated().sorted { a, b in
+      let (left, right) = (key(a.element), key(b.element))
+      if left.file != right.file { return left.file < right.file }
+      if left.start != right.start { return left.start < right.start }
+      return a.offset < b.offset
+    }.map(\.element)
   }
 
   /// Loads, runs and freezes a module once; later imports get the cached module.
@@ -166,6 +186,11 @@ public final class Interpreter {
     defer { loading.removeLast() }
     let outcome = execute(source.file, runtime: runtime)
     guard outcome.diagnostics.isEmpty, let frame = outcome.frame else {
+      // A cycle is its own explanation; other errors get a pointer from the import to the module.
+      if outcome.diagnostics.allSatisfy({ $0.code == "import-cycle" }) {
+        diagnostics += outcome.diagnostics
+        return nil
+      }
       diagnostics.append(Diagnostic(
         code: "module-failed", "module \(Value.quote(path)) failed to load",
         detail: "fix the errors reported in \(source.file.name)", at: range))

@@ -123,6 +123,7 @@ enum Methods {
       try mutable(list, call)
       let index = try call.int(0, "index")
       let position = index < 0 ? max(0, list.elements.count + index) : min(index, list.elements.count)
+      try Limits.checkElements(list.elements.count + 1, at: call.range)
       list.elements.insert(call.positional[1], at: position)
       return .nil
     case "contains":

@@ -19,6 +19,14 @@ public protocol ModuleLoader {
   /// The source of `path` as imported from the file named `importer`. Throw `ScriptError` when it
   /// cannot be found, saying where it was looked for.
   func load(_ path: String, from importer: SourceFile) throws -> ModuleSource
+
+  /// The id a file being run directly would have as a module, so that a module importing the file
+  /// that started the run is seen as a cycle. By default, the file's name.
+  func identity(of file: SourceFile) -> String
+}
+
+extension ModuleLoader {
+  public func identity(of file: SourceFile) -> String { file.name }
 }
 
 /// A loader that has no modules: every import fails.
@@ -36,12 +44,15 @@ public struct InMemoryModuleLoader: ModuleLoader {
 
   public init(_ modules: [String: String]) { self.modules = modules }
 
+  /// `lib`, `./lib`, `lib.spire` and `./lib.spire` all name the module given as `lib` or
+  /// `lib.spire`, and are one module: they share an id.
   public func load(_ path: String, from importer: SourceFile) throws -> ModuleSource {
-    let key = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-    guard let text = modules[key] ?? modules[key + ".spire"] else {
+    var name = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+    if name.hasSuffix(".spire") { name.removeLast(6) }
+    guard let text = modules[name] ?? modules[name + ".spire"] else {
       throw ScriptError("no module named \(Value.quote(path))", detail: "the modules are: \(modules.keys.sorted().joined(separator: ", "))",
-        suggestion: Spelling.nearest(to: key, in: modules.keys), code: "module-not-found")
+        suggestion: Spelling.nearest(to: name, in: modules.keys), code: "module-not-found")
     }
-    return ModuleSource(id: key, file: SourceFile(name: key.hasSuffix(".spire") ? key : key + ".spire", text: text))
+    return ModuleSource(id: name, file: SourceFile(name: name + ".spire", text: text))
   }
 }

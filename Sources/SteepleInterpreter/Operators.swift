@@ -94,13 +94,18 @@ enum Operators {
       var detail = "'\(op.rawValue)' applies to two numbers"
       if op == .add {
         detail = "'+' adds numbers and joins two strings or two lists"
-        if case .string = lhs { detail += "; to put a \(rhs.typeName) into a string, use str(x) or interpolation \"...\\(x)\"" }
-        if case .string = rhs { detail += "; to put a \(lhs.typeName) into a string, use str(x) or interpolation \"...\\(x)\"" }
+        if case .string = lhs { detail += "; to put \(article(rhs.typeName)) into a string, use str(x) or interpolation \"...\\(x)\"" }
+        if case .string = rhs { detail += "; to put \(article(lhs.typeName)) into a string, use str(x) or interpolation \"...\\(x)\"" }
         if case .list = lhs { detail += "; to add one element, use xs.append(x) or xs + [x]" }
       }
       throw Diagnostic(code: "type-mismatch", "cannot apply '\(op.rawValue)' to \(lhs.typeName) and \(rhs.typeName)",
         detail: detail, at: range)
     }
+  }
+
+  /// "an int", "a list".
+  static func article(_ noun: String) -> String {
+    (noun.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + noun
   }
 
   static func number(_ value: Value) -> Double {

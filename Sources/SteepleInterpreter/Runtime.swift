@@ -8,6 +8,8 @@ public final class CancellationToken: Sendable {
   public init() {}
 
   public func cancel() { flag.store(true, ordering: .relaxed) }
+  /// Clears a cancellation, for the next run.
+  public func reset() { flag.store(false, ordering: .relaxed) }
   public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
 

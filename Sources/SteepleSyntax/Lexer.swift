@@ -53,6 +53,10 @@ public struct Lexer {
         position += 1
       case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
         while position < end, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+      case UInt8(ascii: "#"):
+        // Not Steeple, but clearly meant as a comment: report it once and skip the line.
+        report("unexpected-character", "unexpected character '#'", "comments start with '//'", position, position + 1)
+        while position < end, bytes[position] != UInt8(ascii: "\n") { position += 1 }
       case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
         let start = position
         position += 2
@@ -128,11 +132,7 @@ public struct Lexer {
     let start = position
     let byte = bytes[position]
     if byte >= 0x80 {
-      let length = SourceFile.scalarLength(leadingByte: byte)
-      let slice = bytes[position..<min(end, position + length)]
-      var decoder = UTF8()
-      var iterator = slice.makeIterator()
-      if case .scalarValue(let scalar) = decoder.decode(&iterator), slice.count == length {
+      if let (scalar, length) = scalar(at: position) {
         position += length
         report("unexpected-character", "unexpected character '\(scalar)'",
           "names use ASCII letters, digits and '_'; text belongs in a string literal", start, position)
@@ -141,6 +141,18 @@ public struct Lexer {
         report("invalid-utf8", "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))",
           "save the file as UTF-8", start, position)
       }
+    } else if byte == UInt8(ascii: "&") || byte == UInt8(ascii: "|"), peek(1) == byte {
+      // `&&` and `||`: one error, and read as `and` / `or` so the rest of the line parses.
+      position += 2
+      let isAnd = byte == UInt8(ascii: "&")
+      report("unexpected-character", "unexpected '\(isAnd ? "&&" : "||")'",
+        "use '\(isAnd ? "and" : "or")' to combine conditions", start, position)
+      return .keyword(isAnd ? .and : .or)
+    } else if byte == UInt8(ascii: "'"), let close = singleQuoteEnd() {
+      // A single-quoted string: one error, and read as the string it was meant to be.
+      position = close + 1
+      report("unexpected-character", "unexpected character '''", "strings use double quotes: \"text\"", start, position)
+      return .string(StringLiteral(segments: [.text(String(decoding: bytes[(start + 1)..<close], as: UTF8.self))]))
     } else {
       position += 1
       let shown = byte >= 0x20 && byte < 0x7F ? "'\(UnicodeScalar(byte))'" : "byte 0x\(String(byte, radix: 16, uppercase: true))"
@@ -154,8 +166,37 @@ public struct Lexer {
       default: break
       }
       report("unexpected-character", "unexpected character \(shown)", detail, start, position)
+      // Read `!` as `not`, `&` as `and` and `|` as `or`, so that one mistake gives one error.
+      switch byte {
+      case UInt8(ascii: "!"): return .keyword(.not)
+      case UInt8(ascii: "&"): return .keyword(.and)
+      case UInt8(ascii: "|"): return .keyword(.or)
+      default: break
+      }
     }
     return .invalid
+  }
+
+  /// The offset of the `'` closing a single-quoted string that starts at `position`, if one closes
+  /// it on the same line.
+  private func singleQuoteEnd() -> Int? {
+    var index = position + 1
+    while index < end, bytes[index] != UInt8(ascii: "\n") {
+      if bytes[index] == UInt8(ascii: "'") { return index }
+      index += 1
+    }
+    return nil
+  }
+
+  /// The Unicode scalar whose UTF-8 starts at `offset`, and its length in bytes; `nil` when the
+  /// bytes there are not valid UTF-8.
+  private func scalar(at offset: Int) -> (Unicode.Scalar, Int)? {
+    let length = SourceFile.scalarLength(leadingByte: bytes[offset])
+    let slice = bytes[offset..<min(end, offset + length)]
+    var decoder = UTF8()
+    var iterator = slice.makeIterator()
+    guard case .scalarValue(let scalar) = decoder.decode(&iterator), slice.count == length else { return nil }
+    return (scalar, length)
   }
 
   private mutating func lexNumber() -> Token.Kind {
@@ -172,6 +213,7 @@ public struct Lexer {
           start, position)
         return .integer(0)
       }
+      if reportSuffix() { return .integer(0) }
       guard let value = Int(digits, radix: 16) else {
         report("number-too-large", "integer literal is too large",
           "integers are 64-bit: the largest is 9223372036854775807", start, position)
@@ -199,13 +241,8 @@ public struct Lexer {
         while position < end, Self.isDigit(bytes[position]) { position += 1 }
       }
     }
-    if position < end, Self.isIdentifierStart(bytes[position]) {
-      let suffixStart = position
-      while position < end, Self.isIdentifierContinue(bytes[position]) { position += 1 }
-      report("invalid-number", "invalid number literal",
-        "a number cannot be followed directly by letters; put a space or operator between them",
-        suffixStart, position)
-    }
+    // A number with letters after it gets that error only, not "too large" as well.
+    if reportSuffix() { return isFloat ? .float(0) : .integer(0) }
     let text = String(decoding: bytes[start..<position], as: UTF8.self).replacingAll("_", "")
     if isFloat {
       guard let value = Double(text), value.isFinite else {
@@ -271,12 +308,28 @@ public struct Lexer {
           guard let exprEnd = skipInterpolation() else {
             report("unterminated-interpolation", "unterminated string interpolation",
               "close the interpolation with ')'", open, open + 2)
+            // The rest of the line belongs to the broken string; read as code it would only give
+            // more errors.
+            while position < end, bytes[position] != UInt8(ascii: "\n") { position += 1 }
             return .string(StringLiteral(segments: segments))
           }
           segments.append(.interpolation(start: exprStart, end: exprEnd))
           position = exprEnd + 1
         } else {
           lexEscape(into: &text)
+        }
+      } else if multiline, byte == UInt8(ascii: "\r"), peek(1) == UInt8(ascii: "\n") {
+        // A Windows line break in a multi-line string is a line break, "\n".
+        position += 1
+      } else if byte >= 0x80 {
+        if let (_, length) = scalar(at: position) {
+          text.append(contentsOf: bytes[position..<(position + length)])
+          position += length
+        } else {
+          report("invalid-utf8", "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))",
+            "save the file as UTF-8", position, position + 1)
+          text.append(contentsOf: Array("\u{FFFD}".utf8))
+          position += 1
         }
       } else {
         text.append(byte)
@@ -291,6 +344,17 @@ public struct Lexer {
     if !text.isEmpty { segments.append(.text(String(decoding: text, as: UTF8.self))) }
     if multiline, closed { segments = Self.dedent(segments, file: file, closingAt: position - 3) }
     return .string(StringLiteral(segments: segments))
+  }
+
+  /// Reports letters directly after a number (`10px`), and skips them; returns whether there were any.
+  private mutating func reportSuffix() -> Bool {
+    guard position < end, Self.isIdentifierStart(bytes[position]) else { return false }
+    let suffixStart = position
+    while position < end, Self.isIdentifierContinue(bytes[position]) { position += 1 }
+    report("invalid-number", "invalid number literal",
+      "a number cannot be followed directly by letters; put a space or operator between them",
+      suffixStart, position)
+    return true
   }
 
   private mutating func lexEscape(into text: inout [UInt8]) {
@@ -324,26 +388,35 @@ public struct Lexer {
     }
   }
 
-  /// Finds the `)` closing an interpolation, skipping nested parentheses and strings; returns its
-  /// offset, or nil if the line or file ends first.
+  /// Finds the `)` closing an interpolation, skipping nested parentheses and strings, and the
+  /// interpolations inside those strings; returns its offset, or nil if the line or file ends first.
   private func skipInterpolation() -> Int? {
-    var depth = 0
+    /// Where the scan is: in code, with the parentheses open in it, or in a nested string.
+    enum Context { case code(depth: Int), string }
+    var stack: [Context] = [.code(depth: 0)]
     var index = position
-    var inString = false
     while index < end {
       let byte = bytes[index]
-      if inString {
-        if byte == UInt8(ascii: "\\") { index += 2; continue }
-        if byte == UInt8(ascii: "\"") { inString = false }
-        if byte == UInt8(ascii: "\n") { return nil }
-      } else {
+      if byte == UInt8(ascii: "\n") { return nil }
+      switch stack[stack.count - 1] {
+      case .string:
+        if byte == UInt8(ascii: "\\") {
+          if index + 1 < end, bytes[index + 1] == UInt8(ascii: "(") { stack.append(.code(depth: 0)) }
+          index += 2
+          continue
+        }
+        if byte == UInt8(ascii: "\"") { stack.removeLast() }
+      case .code(let depth):
         switch byte {
-        case UInt8(ascii: "\""): inString = true
-        case UInt8(ascii: "("): depth += 1
+        case UInt8(ascii: "\""): stack.append(.string)
+        case UInt8(ascii: "("): stack[stack.count - 1] = .code(depth: depth + 1)
         case UInt8(ascii: ")"):
-          if depth == 0 { return index }
-          depth -= 1
-        case UInt8(ascii: "\n"): return nil
+          if depth > 0 {
+            stack[stack.count - 1] = .code(depth: depth - 1)
+          } else {
+            stack.removeLast()
+            if stack.isEmpty { return index }
+          }
         default: break
         }
       }

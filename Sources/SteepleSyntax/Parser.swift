@@ -20,6 +20,14 @@ public struct Parser {
   private var height = 0
   /// Set when input is too deep to parse further; everything after it is skipped quietly.
   private var abandoned = false
+  /// Set by an error that leaves the parser out of step with the input: until the next statement
+  /// (or the next block's closing brace) the errors it finds are echoes of that one, and dropped.
+  private var recovering = false
+  /// Errors after which the parser is still in step with the input.
+  private static let inStepErrors: Set<String> = [
+    "duplicate-argument", "duplicate-field", "duplicate-parameter", "positional-after-label", "missing-default",
+    "chained-comparison", "invalid-assignment", "interpolated-import", "interpolated-field-name", "empty-interpolation",
+  ]
 
   /// Parses a whole file.
   public static func parse(_ file: SourceFile) -> (program: SourceProgram, diagnostics: [Diagnostic]) {
@@ -86,10 +94,16 @@ public struct Parser {
   private mutating func error(
     _ code: String, _ summary: String, detail: String, at range: SourceRange, notes: [Diagnostic.Note] = []
   ) {
-    guard !abandoned else { return }
+    guard !abandoned, !recovering else { return }
     // Errors at the same place as the one before are echoes of it.
     if let last = diagnostics.last, last.range?.start == range.start, last.range?.file === range.file { return }
+    // So are errors at, or just after, a character the lexer could not read: it reported it.
+    if range.start == current.range.start, current.kind == .invalid || (index > 0 && tokens[index - 1].kind == .invalid) {
+      recovering = true
+      return
+    }
     diagnostics.append(Diagnostic(code: code, summary, detail: detail, at: range, notes: notes))
+    if !Self.inStepErrors.contains(code) { recovering = true }
   }
 
   /// Enters one level of nesting; false (and the input abandoned) if that is too deep.
@@ -134,9 +148,10 @@ public struct Parser {
       }
       let errorsBefore = diagnostics.count
       let startIndex = index
+      recovering = false
       let statement = parseStatement()
       statements.append(statement)
-      if diagnostics.count > errorsBefore || abandoned {
+      if diagnostics.count > errorsBefore || abandoned || recovering {
         // Skip at least one token, so that a statement that consumed nothing cannot loop.
         if index == startIndex { advance() }
         synchronize()
@@ -179,9 +194,11 @@ public struct Parser {
       let keyword = mutable ? "var" : "let"
       guard let name = parseIdentifier("after '\(keyword)'") else { return Statement(.invalid, range: start) }
       if !check(.equal) {
-        error("expected-token", "expected '=' after 'let \(name.name)', found \(current.kind)",
+        error("expected-token", "expected '=' after '\(keyword) \(name.name)', found \(current.kind)",
           detail: "give the \(mutable ? "variable" : "constant") a value: \(keyword) \(name.name) = ...", at: current.range)
-        return Statement(.invalid, range: start)
+        // Still declare the name, so its uses are not reported as undefined as well.
+        let value = Expression(.invalid, range: current.range)
+        return Statement(.binding(name: name, mutable: mutable, value: value), range: range(from: start))
       }
       advance()
       let value = parseExpression()
@@ -245,6 +262,8 @@ public struct Parser {
         case .interpolation:
           error("interpolated-import", "a module path cannot use interpolation",
             detail: "imports are resolved before the script runs; write the path as plain text", at: pathToken.range)
+          if match(.as) { _ = parseIdentifier("after 'as'") }
+          return Statement(.invalid, range: range(from: start))
         }
       }
       var alias: Identifier?
@@ -254,7 +273,7 @@ public struct Parser {
       return Statement(.importModule(path: path, pathRange: pathToken.range, alias: alias), range: range(from: start))
     case .keyword(.else):
       error("unexpected-token", "'else' without an 'if'",
-        detail: "'else' must follow the closing '}' of an 'if' block on the same line", at: current.range)
+        detail: "'else' must follow the closing '}' of an 'if' block", at: current.range)
       advance()
       return Statement(.invalid, range: start)
     default:
@@ -320,7 +339,10 @@ public struct Parser {
     let statements = parseStatements(until: .rightBrace)
     bracketDepth = savedBrackets
     leave()
-    if !match(.rightBrace) {
+    if match(.rightBrace) {
+      // The block's end puts the parser back in step, whatever happened inside it.
+      recovering = false
+    } else {
       error("expected-token", "expected '}' to close the block, found \(current.kind)",
         detail: "add '}' to close the block", at: current.range,
         notes: [.init("the block opens here", at: start)])
@@ -642,7 +664,7 @@ public struct Parser {
       return parseDeclaration()
     case .keyword(let keyword):
       error("unexpected-token", "expected an expression, found '\(keyword.rawValue)'",
-        detail: keyword == .else ? "'else' must follow the '}' of an 'if' block on the same line" : "'\(keyword.rawValue)' is a reserved word; it cannot start an expression",
+        detail: keyword == .else ? "'else' must follow the closing '}' of an 'if' block" : "'\(keyword.rawValue)' is a reserved word; it cannot start an expression",
         at: token.range)
       return Expression(.invalid, range: token.range)
     case .endOfFile:
@@ -669,9 +691,19 @@ public struct Parser {
     var fields: [RecordField] = []
     while !check(.rightBrace), !atEnd {
       let name: Identifier?
-      if case .string(let literal) = current.kind, literal.segments.count <= 1 {
+      if case .string(let literal) = current.kind {
         let token = advance()
-        if case .text(let text)? = literal.segments.first { name = Identifier(text, range: token.range) } else { name = Identifier("", range: token.range) }
+        var text = ""
+        for segment in literal.segments {
+          switch segment {
+          case .text(let piece): text += piece
+          case .interpolation:
+            error("interpolated-field-name", "a field name cannot use interpolation",
+              detail: "field names are fixed; to set a field whose name is computed, assign r[name] = value after building the record",
+              at: token.range)
+          }
+        }
+        name = Identifier(text, range: token.range)
       } else {
         name = parseFieldName("for a record field")
       }

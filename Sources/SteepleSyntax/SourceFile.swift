@@ -37,13 +37,9 @@ public final class SourceFile: Sendable, CustomStringConvertible {
       let mid = (low + high + 1) / 2
       if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
     }
-    let start = lineStarts[low]
-    var column = 1
-    var index = start
-    while index < clamped {
-      index += SourceFile.scalarLength(leadingByte: bytes[index])
-      column += 1
-    }
+    // Decoded as `lineText` decodes, so that after invalid UTF-8 (one U+FFFD per bad sequence) the
+    // column still matches the line as it is shown.
+    let column = String(decoding: bytes[lineStarts[low]..<clamped], as: UTF8.self).unicodeScalars.count + 1
     return SourceLocation(offset: clamped, line: low + 1, column: column)
   }
 
