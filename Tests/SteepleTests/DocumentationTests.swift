@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// The examples in README.md and LANGUAGE.md, run with `steeple run` so the docs stay true.
+///
+/// Conventions in the Markdown files:
+/// - a ```spire block must run cleanly (exit 0, nothing on stderr);
+/// - a ```spire fails block must fail with exit status 1;
+/// - an ```output block right after either (prose may stand between) is what `steeple run` prints:
+///   standard output for a clean run, standard error for a failing one;
+/// - every block runs on its own, as `example.spire` in an empty folder.
+/// Blocks in other languages (```text, ```sh, ```swift, ```ebnf) are not run.
+@Suite("documentation examples")
+struct DocumentationTests {
+  struct Example: CustomTestStringConvertible {
+    var document: String
+    var line: Int
+    var source: String
+    var fails: Bool
+    var expected: String?
+
+    var testDescription: String { "\(document):\(line)" }
+  }
+
+  /// The fenced blocks of a Markdown file: info string, first line number, text.
+  static func fences(in text: String) -> [(info: String, line: Int, body: String)] {
+    var blocks: [(info: String, line: Int, body: String)] = []
+    var open: (info: String, line: Int, fence: String, lines: [String])?
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if var current = open {
+        if trimmed == current.fence {
+          blocks.append((current.info, current.line, current.lines.joined(separator: "\n") + "\n"))
+          open = nil
+        } else {
+          current.lines.append(String(line))
+          open = current
+        }
+      } else if trimmed.hasPrefix("```") {
+        let fence = String(trimmed.prefix { $0 == "`" })
+        let info = String(trimmed.dropFirst(fence.count)).trimmingCharacters(in: .whitespaces)
+        open = (info, index + 2, fence, [])
+      }
+    }
+    return blocks
+  }
+
+  static func examples(_ document: String) -> [Example] {
+    let url = TestSupport.packageRoot.appendingPathComponent(document)
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+    var examples: [Example] = []
+    for block in fences(in: text) {
+      let words = block.info.split(separator: " ").map(String.init)
+      switch words.first {
+      case "spire":
+        examples.append(Example(document: document, line: block.line, source: block.body, fails: words.contains("fails")))
+      case "output":
+        if !examples.isEmpty, examples[examples.count - 1].expected == nil {
+          examples[examples.count - 1].expected = block.body
+        }
+      default:
+        break
+      }
+    }
+    return examples
+  }
+
+  static let all = examples("README.md") + examples("LANGUAGE.md")
+
+  @Test("the documents have examples to run")
+  func documentsHaveExamples() {
+    #expect(Self.examples("README.md").count >= 2)
+    #expect(Self.examples("LANGUAGE.md").count >= 10)
+  }
+
+  @Test("every documented example runs as documented", arguments: all)
+  func example(_ example: Example) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-doc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data(example.source.utf8).write(to: folder.appendingPathComponent("example.spire"))
+    let result = try TestSupport.steeple("run", "--max-steps", "10000000", "example.spire", in: folder)
+    if example.fails {
+      #expect(result.status == 1, "expected the example to fail: \(result.stdout)")
+      if let expected = example.expected {
+        #expect(result.stderr == expected)
+      }
+    } else {
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stderr == "")
+      if let expected = example.expected {
+        #expect(result.stdout == expected)
+      }
+    }
+  }
+}
