@@ -16,7 +16,9 @@ enum Builtins {
     },
     BuiltinFunction("str", summary: "str(x) is x as text: a string as is, anything else as its literal") { call in
       try call.expect(1, 1)
-      return .string(call.positional[0].text)
+      let text = call.positional[0].text
+      try Limits.checkString(text.utf8.count, at: call.range)
+      return .string(text)
     },
     BuiltinFunction("int", summary: "int(x) converts a float (truncating), a bool or a string of digits to an int", int),
     BuiltinFunction("float", summary: "float(x) converts an int or a string to a float", float),
@@ -73,7 +75,13 @@ enum Builtins {
       guard case .string(let text) = given else { throw call.wrongType("separator", "a string", given) }
       separator = text
     }
-    call.output(call.positional.map(\.text).joined(separator: separator) + "\n")
+    var line = ""
+    for (index, value) in call.positional.enumerated() {
+      if index > 0 { line += separator }
+      line += value.text
+      try Limits.checkString(line.utf8.count, at: call.range)
+    }
+    call.output(line + "\n")
     return .nil
   }
 
@@ -92,9 +100,11 @@ enum Builtins {
   /// returns (`\r\n` is one character), which is the common case and much faster than finding
   /// grapheme boundaries.
   static func length(of string: String) -> Int {
-    let utf8 = string.utf8
-    if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return utf8.count }
-    return string.count
+    var text = string
+    let asciiCount = text.withUTF8 { bytes in
+      bytes.allSatisfy { $0 < 0x80 && $0 != 0x0D } ? bytes.count : nil
+    }
+    return asciiCount ?? string.count
   }
 
   static func rangeBounds(_ values: [Int], at range: SourceRange) throws -> (Int, Int, Int) {

@@ -441,7 +441,7 @@ final class Compiler {
       if parts.count == 1, case .text(let text) = parts[0] { return ConstantNode(.string(text), range: range) }
       return InterpolationNode(parts: parts.map { part in
         switch part {
-        case .text(let text): return .text(text)
+        case .text(let text): return .text(Array(text.utf8))
         case .interpolation(let inner): return .value(compileExpression(inner))
         }
       }, range: range)

@@ -12,6 +12,14 @@ class ExpressionNode {
   func evaluate(_ c: Context) throws -> Value {
     preconditionFailure("\(type(of: self)) does not evaluate")
   }
+
+  /// The value's truth, for `if` and `while`. Comparisons override it to answer without making
+  /// a `Value`.
+  func test(_ c: Context) throws -> Bool {
+    let value = try evaluate(c)
+    if case .bool(let truth) = value { return truth }
+    return value.isTruthy
+  }
 }
 
 final class ConstantNode: ExpressionNode {
@@ -51,13 +59,16 @@ final class OuterNode: ExpressionNode {
   override func evaluate(_ c: Context) throws -> Value { c.outer(depth)[slot] }
 }
 
+/// `"text \(value) text"`. The text is built as bytes in a buffer on the stack and made into a
+/// `String` once: appending piece by piece to a `String` costs several times more.
 final class InterpolationNode: ExpressionNode {
   enum Part {
-    case text(String)
+    case text([UInt8])
     case value(ExpressionNode)
   }
 
   let parts: [Part]
+  static let bufferSize = 256
 
   init(parts: [Part], range: SourceRange) {
     self.parts = parts
@@ -65,20 +76,71 @@ final class InterpolationNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    var out = ""
-    for part in parts {
-      switch part {
-      case .text(let text): out += text
-      case .value(let node):
-        switch try node.evaluate(c) {
-        case .string(let string): out += string
-        case .int(let int): out += String(int)
-        case let other: out += other.literal
+    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.bufferSize) { buffer in
+      var writer = TextWriter(buffer: buffer)
+      for part in parts {
+        switch part {
+        case .text(let bytes): bytes.withUnsafeBufferPointer { writer.append($0) }
+        case .value(let node):
+          switch try node.evaluate(c) {
+          case .string(var string): string.withUTF8 { writer.append($0) }
+          case .int(let int): writer.appendDecimal(int)
+          case let other:
+            var literal = other.literal
+            literal.withUTF8 { writer.append($0) }
+          }
+          try Limits.checkString(writer.count, at: range)
         }
-        try Limits.checkString(out.utf8.count, at: range)
       }
+      return .string(writer.text)
     }
-    return .string(out)
+  }
+}
+
+/// Collects UTF-8 in a caller's buffer, moving to an array when it outgrows it.
+struct TextWriter {
+  let buffer: UnsafeMutableBufferPointer<UInt8>
+  private var used = 0
+  private var spilled: [UInt8]?
+
+  init(buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+  var count: Int { spilled?.count ?? used }
+
+  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    if spilled == nil, used + bytes.count <= buffer.count {
+      if let base = bytes.baseAddress, bytes.count > 0 {
+        (buffer.baseAddress! + used).update(from: base, count: bytes.count)
+      }
+      used += bytes.count
+      return
+    }
+    if spilled == nil { spilled = Array(buffer[0..<used]) }
+    spilled!.append(contentsOf: bytes)
+  }
+
+  /// Appends an integer's decimal digits; much faster than `String(int)`, which goes through the
+  /// generic integer printing path.
+  mutating func appendDecimal(_ value: Int) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+      var magnitude = value.magnitude
+      var index = 20
+      repeat {
+        index -= 1
+        digits[index] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
+        magnitude /= 10
+      } while magnitude > 0
+      if value < 0 {
+        index -= 1
+        digits[index] = UInt8(ascii: "-")
+      }
+      append(UnsafeBufferPointer(rebasing: digits[index...]))
+    }
+  }
+
+  var text: String {
+    if let spilled { return String(decoding: spilled, as: UTF8.self) }
+    return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<used]), as: UTF8.self)
   }
 }
 
@@ -101,17 +163,21 @@ final class ListLiteralNode: ExpressionNode {
 final class RecordLiteralNode: ExpressionNode {
   let shape: RecordShape
   let values: [ExpressionNode]
+  private let valueReferences: [Unmanaged<ExpressionNode>]
 
   init(shape: RecordShape, values: [ExpressionNode], range: SourceRange) {
     self.shape = shape
     self.values = values
+    self.valueReferences = values.map { Unmanaged.passUnretained($0) }
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
     var evaluated: [Value] = []
-    evaluated.reserveCapacity(values.count)
-    for value in values { evaluated.append(try value.evaluate(c)) }
+    evaluated.reserveCapacity(valueReferences.count)
+    for reference in valueReferences {
+      evaluated.append(try reference._withUnsafeGuaranteedRef { try $0.evaluate(c) })
+    }
     return .record(RecordObject(shape: shape, values: evaluated))
   }
 }
@@ -145,8 +211,10 @@ final class NotNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    .bool(!(try operand.evaluate(c).isTruthy))
+    .bool(!(try operand.test(c)))
   }
+
+  override func test(_ c: Context) throws -> Bool { !(try operand.test(c)) }
 }
 
 /// An arithmetic or comparison operator; integer cases are checked first, as they are the most common.
@@ -194,6 +262,23 @@ final class BinaryNode: ExpressionNode {
     }
     return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range)
   }
+
+  override func test(_ c: Context) throws -> Bool {
+    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    if case .int(let a) = lhs, case .int(let b) = rhs {
+      switch op {
+      case .less: return a < b
+      case .lessEqual: return a <= b
+      case .greater: return a > b
+      case .greaterEqual: return a >= b
+      case .equal: return a == b
+      case .notEqual: return a != b
+      default: break
+      }
+    }
+    return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range).isTruthy
+  }
 }
 
 /// An operator whose right operand is an integer literal, as in `n - 1` or `i < 10`: one node
@@ -229,6 +314,9 @@ final class BinaryConstantNode: ExpressionNode {
         let (product, overflow) = a.multipliedReportingOverflow(by: b)
         if overflow { throw Operators.overflow(at: range) }
         return .int(product)
+      // Dividing by a literal other than 0 and -1 can neither fail nor overflow.
+      case .remainder where b != 0 && b != -1: return .int(a % b)
+      case .divide where b != 0 && b != -1: return .int(a / b)
       case .less: return .bool(a < b)
       case .lessEqual: return .bool(a <= b)
       case .greater: return .bool(a > b)
@@ -239,6 +327,22 @@ final class BinaryConstantNode: ExpressionNode {
       }
     }
     return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range)
+  }
+
+  override func test(_ c: Context) throws -> Bool {
+    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    if case .int(let a) = lhs {
+      switch op {
+      case .less: return a < constant
+      case .lessEqual: return a <= constant
+      case .greater: return a > constant
+      case .greaterEqual: return a >= constant
+      case .equal: return a == constant
+      case .notEqual: return a != constant
+      default: break
+      }
+    }
+    return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range).isTruthy
   }
 }
 
@@ -420,30 +524,25 @@ final class MemberNode: ExpressionNode {
   let object: ExpressionNode
   let name: String
   let nameRange: SourceRange
-  /// The shape and position where the field was found last time, behind a pointer so that
-  /// reading it pays no exclusivity check.
-  private let cache: UnsafeMutablePointer<(shape: RecordShape?, position: Int)>
+  /// The shape and position where the field was found last time (exempt from exclusivity
+  /// checks, which would cost more than the lookup they save).
+  @exclusivity(unchecked) private var cachedShape: RecordShape?
+  @exclusivity(unchecked) private var cachedPosition = 0
 
   init(object: ExpressionNode, name: String, nameRange: SourceRange, range: SourceRange) {
     self.object = object
     self.name = name
     self.nameRange = nameRange
-    cache = .allocate(capacity: 1)
-    cache.initialize(to: (nil, 0))
     super.init(range: range)
-  }
-
-  deinit {
-    cache.deinitialize(count: 1)
-    cache.deallocate()
   }
 
   override func evaluate(_ c: Context) throws -> Value {
     let value = try object.evaluate(c)
     if case .record(let record) = value {
-      if record.shape === cache.pointee.shape { return record.values[cache.pointee.position] }
+      if record.shape === cachedShape { return record.values[cachedPosition] }
       if let position = record.index(of: name) {
-        cache.pointee = (record.shape, position)
+        cachedShape = record.shape
+        cachedPosition = position
         return record.values[position]
       }
     }

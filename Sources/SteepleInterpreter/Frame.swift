@@ -12,7 +12,7 @@ final class Frame {
   let slots: UnsafeMutablePointer<Value>
   /// Set on a module's frame when the module finishes loading, and on frames captured by frozen
   /// functions: assigning to their variables is then an error.
-  private(set) var isFrozen = false
+  @exclusivity(unchecked) private(set) var isFrozen = false
 
   init(parent: Frame?, count: Int) {
     self.parent = parent

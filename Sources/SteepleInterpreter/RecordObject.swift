@@ -28,9 +28,10 @@ public final class RecordShape: Sendable {
 
 /// A record: named fields in the order they were written, shared by reference; immutable once frozen.
 public final class RecordObject {
-  public internal(set) var shape: RecordShape
-  public internal(set) var values: [Value]
-  public private(set) var isFrozen = false
+  // Exempt from dynamic exclusivity checks, as `ListObject`'s state is.
+  @exclusivity(unchecked) public internal(set) var shape: RecordShape
+  @exclusivity(unchecked) public internal(set) var values: [Value]
+  @exclusivity(unchecked) public private(set) var isFrozen = false
 
   init(shape: RecordShape, values: [Value]) {
     self.shape = shape

@@ -18,20 +18,16 @@ public final class CancellationToken: Sendable {
 /// Steps are counted down in chunks: the hot path decrements one integer and compares it with zero;
 /// only at the end of a chunk does `refuel` look at the budget and the cancellation flag.
 final class Runtime {
-  /// The counters the hot path touches. They live behind a pointer rather than in stored `var`s,
-  /// because every access to a class's stored `var` pays for a dynamic exclusivity check.
-  struct Counters {
-    /// Steps left in the current chunk.
-    var fuel = 0
-    var depth = 0
-    /// The first free slot of the value stack.
-    var top = 0
-  }
-
   unowned let interpreter: Interpreter
-  let counters: UnsafeMutablePointer<Counters>
+  // The state the hot path touches is exempt from dynamic exclusivity checks, which would cost
+  // more than the work they guard; nothing holds an access to it across a call.
+  /// Steps left in the current chunk.
+  @exclusivity(unchecked) var fuel = 0
+  @exclusivity(unchecked) var depth = 0
+  /// The first free slot of the value stack.
+  @exclusivity(unchecked) var top = 0
   /// The value a `return` hands to the call that is finishing.
-  let returnSlot: UnsafeMutablePointer<Value>
+  @exclusivity(unchecked) var returnValue: Value = .nil
   /// Locals of running functions that need no heap frame. Reserved address space: the system
   /// backs only the pages a run touches.
   let stack: UnsafeMutablePointer<Value>
@@ -50,34 +46,11 @@ final class Runtime {
     self.reserve = budget ?? Int.max
     self.maxDepth = maxDepth
     self.cancellation = cancellation
-    counters = .allocate(capacity: 1)
-    counters.initialize(to: Counters())
-    returnSlot = .allocate(capacity: 1)
-    returnSlot.initialize(to: .nil)
     stack = .allocate(capacity: Self.stackCapacity)
   }
 
   deinit {
-    counters.deinitialize(count: 1)
-    counters.deallocate()
-    returnSlot.deinitialize(count: 1)
-    returnSlot.deallocate()
     stack.deallocate()
-  }
-
-  var fuel: Int {
-    get { counters.pointee.fuel }
-    set { counters.pointee.fuel = newValue }
-  }
-
-  var depth: Int {
-    get { counters.pointee.depth }
-    set { counters.pointee.depth = newValue }
-  }
-
-  var returnValue: Value {
-    get { returnSlot.pointee }
-    set { returnSlot.pointee = newValue }
   }
 
   /// Steps taken so far.
@@ -88,8 +61,8 @@ final class Runtime {
 
   /// Counts one step; called at every statement, loop iteration and call.
   @inline(__always) func step(_ range: @autoclosure () -> SourceRange) throws {
-    counters.pointee.fuel &-= 1
-    if counters.pointee.fuel < 0 { try refuel(at: range()) }
+    fuel &-= 1
+    if fuel < 0 { try refuel(at: range()) }
   }
 
   func refuel(at range: SourceRange) throws {
@@ -167,7 +140,7 @@ final class Runtime {
   @inline(__always)
   func call(_ function: FunctionObject, at range: SourceRange, bind: (UnsafeMutablePointer<Value>) throws -> Void) throws -> Value {
     let count = function.slotCount
-    let top = counters.pointee.top
+    let top = self.top
     if function.needsHeapFrame || top + count > Self.stackCapacity {
       let frame = Frame(parent: function.captured, count: count)
       try bind(frame.slots)
@@ -175,10 +148,10 @@ final class Runtime {
     }
     let base = stack + top
     base.initialize(repeating: .nil, count: count)
-    counters.pointee.top = top + count
+    self.top = top + count
     defer {
       for index in 0..<count { _ = (base + index).move() }
-      counters.pointee.top = top
+      self.top = top
     }
     try bind(base)
     return try invoke(function, Context(locals: base, environment: function.captured, own: nil, runtime: self), at: range)
@@ -196,8 +169,8 @@ final class Runtime {
     }
     do {
       if try function.body.run(context) == .returned {
-        let value = returnSlot.move()
-        returnSlot.initialize(to: .nil)
+        let value = returnValue
+        returnValue = .nil
         return value
       }
       return .nil

@@ -190,7 +190,7 @@ final class IfNode: StatementNode {
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    if try condition.evaluate(c).isTruthy {
+    if try condition.test(c) {
       return try then.run(c)
     }
     return try otherwise.run(c)
@@ -208,7 +208,7 @@ final class WhileNode: StatementNode {
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    while try condition.evaluate(c).isTruthy {
+    while try condition.test(c) {
       try c.runtime.step(range)
       switch try body.run(c) {
       case .breakLoop: return .normal

@@ -58,14 +58,21 @@ public enum Value: @unchecked Sendable {
   }
 
   /// The value written as Steeple source: `nil`, `true`, `42`, `1.5`, `"text"`, `[1, 2]`, `{ a: 1 }`.
+  ///
+  /// A list or record that contains itself is written `[...]` or `{...}` where it recurs, nesting
+  /// past 64 levels as `...`, and the text stops with `...` once it is longer than
+  /// `Limits.maxStringBytes`, so that no value (a list holding itself twice, a list of big strings)
+  /// takes exponential time or unbounded memory to write. Callers that make a string of it check
+  /// its size (`Limits.checkString`), which then fails with `too-large`.
   public var literal: String {
     var out = ""
-    Value.write(self, to: &out, depth: 0)
+    var path: [ObjectIdentifier] = []
+    Value.write(self, to: &out, depth: 0, path: &path)
     return out
   }
 
-  static func write(_ value: Value, to out: inout String, depth: Int) {
-    if depth > 64 {
+  static func write(_ value: Value, to out: inout String, depth: Int, path: inout [ObjectIdentifier]) {
+    if depth > 64 || out.utf8.count > Limits.maxStringBytes {
       out += "..."
       return
     }
@@ -76,10 +83,18 @@ public enum Value: @unchecked Sendable {
     case .float(let value): out += formatFloat(value)
     case .string(let value): out += quote(value)
     case .list(let list):
+      let identity = ObjectIdentifier(list)
+      if path.contains(identity) {
+        out += "[...]"
+        return
+      }
+      path.append(identity)
+      defer { path.removeLast() }
       out += "["
       for (index, element) in list.elements.enumerated() {
         if index > 0 { out += ", " }
-        write(element, to: &out, depth: depth + 1)
+        write(element, to: &out, depth: depth + 1, path: &path)
+        if out.utf8.count > Limits.maxStringBytes { break }
       }
       out += "]"
     case .record(let record):
@@ -87,11 +102,19 @@ public enum Value: @unchecked Sendable {
         out += "{}"
         return
       }
+      let identity = ObjectIdentifier(record)
+      if path.contains(identity) {
+        out += "{...}"
+        return
+      }
+      path.append(identity)
+      defer { path.removeLast() }
       out += "{ "
       for index in record.values.indices {
         if index > 0 { out += ", " }
         out += fieldName(record.shape.keys[index]) + ": "
-        write(record.values[index], to: &out, depth: depth + 1)
+        write(record.values[index], to: &out, depth: depth + 1, path: &path)
+        if out.utf8.count > Limits.maxStringBytes { break }
       }
       out += " }"
     case .function(let function): out += "<fn \(function.code.name)>"
@@ -150,7 +173,23 @@ extension Value: CustomStringConvertible {
 extension Value {
   /// Structural equality: numbers by value (`1 == 1.0`), lists and records element by element,
   /// functions, modules and handles by identity.
+  ///
+  /// Each pair of lists (or records) is compared once per call: a pair met again, further down or
+  /// while it is still being compared, counts as equal. So shared sublists (`xs = [xs, xs]` ten
+  /// times over) cost linear time rather than exponential, and lists that contain themselves
+  /// compare by their shape. Nesting deeper than 256 levels compares unequal.
   public static func equal(_ lhs: Value, _ rhs: Value, depth: Int = 0) -> Bool {
+    var seen: Set<Pair>? = nil
+    return equal(lhs, rhs, depth: depth, seen: &seen)
+  }
+
+  /// Two containers being compared.
+  struct Pair: Hashable {
+    let left: ObjectIdentifier
+    let right: ObjectIdentifier
+  }
+
+  private static func equal(_ lhs: Value, _ rhs: Value, depth: Int, seen: inout Set<Pair>?) -> Bool {
     if depth > 256 { return false }
     switch (lhs, rhs) {
     case (.nil, .nil): return true
@@ -163,16 +202,20 @@ extension Value {
     case (.list(let a), .list(let b)):
       if a === b { return true }
       guard a.elements.count == b.elements.count else { return false }
-      for index in a.elements.indices where !equal(a.elements[index], b.elements[index], depth: depth + 1) {
+      // Any pair found unequal makes the whole comparison false, so a pair once entered never
+      // needs comparing again.
+      guard seen.insertFirst(Pair(left: ObjectIdentifier(a), right: ObjectIdentifier(b))) else { return true }
+      for index in a.elements.indices where !equal(a.elements[index], b.elements[index], depth: depth + 1, seen: &seen) {
         return false
       }
       return true
     case (.record(let a), .record(let b)):
       if a === b { return true }
       guard a.values.count == b.values.count else { return false }
+      guard seen.insertFirst(Pair(left: ObjectIdentifier(a), right: ObjectIdentifier(b))) else { return true }
       for index in a.values.indices {
         guard let other = b.index(of: a.shape.keys[index]),
-          equal(a.values[index], b.values[other], depth: depth + 1)
+          equal(a.values[index], b.values[other], depth: depth + 1, seen: &seen)
         else { return false }
       }
       return true
@@ -180,7 +223,7 @@ extension Value {
     case (.builtin(let a), .builtin(let b)): return a === b
     case (.module(let a), .module(let b)): return a === b
     case (.handle(let a), .handle(let b)): return a === b
-    case (.method(let a), .method(let b)): return a.name == b.name && equal(a.receiver, b.receiver, depth: depth + 1)
+    case (.method(let a), .method(let b)): return a.name == b.name && equal(a.receiver, b.receiver, depth: depth + 1, seen: &seen)
     default: return false
     }
   }
@@ -194,5 +237,13 @@ extension Value {
     case .method(let method): method.receiver.freeze()
     default: break
     }
+  }
+}
+
+extension Optional where Wrapped == Set<Value.Pair> {
+  /// Inserts `pair`, making the set on first use; false when it was already there.
+  fileprivate mutating func insertFirst(_ pair: Value.Pair) -> Bool {
+    if self == nil { self = [] }
+    return self!.insert(pair).inserted
   }
 }

@@ -151,7 +151,10 @@ public struct Parser {
       recovering = false
       let statement = parseStatement()
       statements.append(statement)
-      if diagnostics.count > errorsBefore || abandoned || recovering {
+      // A statement that consumed nothing met a token no statement starts with. Its error may be
+      // missing from `diagnostics` (one at the same place as the error before is dropped as an
+      // echo), so test the position too: else this loop never ends (found by the fuzzer).
+      if diagnostics.count > errorsBefore || abandoned || recovering || index == startIndex {
         // Skip at least one token, so that a statement that consumed nothing cannot loop.
         if index == startIndex { advance() }
         synchronize()
