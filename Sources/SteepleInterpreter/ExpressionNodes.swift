@@ -289,16 +289,25 @@ final class BinaryConstantNode: ExpressionNode {
   private let leftReference: Unmanaged<ExpressionNode>
   let constant: Int
 
+  /// When the left operand is a local variable, its slot: read directly, without a call.
+  private let leftSlot: Int?
+
   init(_ op: BinaryOperator, _ left: ExpressionNode, _ constant: Int, range: SourceRange) {
     self.op = op
     self.left = left
     self.leftReference = Unmanaged.passUnretained(left)
+    self.leftSlot = (left as? LocalNode)?.slot
     self.constant = constant
     super.init(range: range)
   }
 
+  @inline(__always) private func leftValue(_ c: Context) throws -> Value {
+    if let leftSlot { return c.locals[leftSlot] }
+    return try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+  }
+
   override func evaluate(_ c: Context) throws -> Value {
-    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let lhs = try leftValue(c)
     if case .int(let a) = lhs {
       let b = constant
       switch op {
@@ -330,7 +339,7 @@ final class BinaryConstantNode: ExpressionNode {
   }
 
   override func test(_ c: Context) throws -> Bool {
-    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let lhs = try leftValue(c)
     if case .int(let a) = lhs {
       switch op {
       case .less: return a < constant
