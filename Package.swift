@@ -32,7 +32,7 @@ let package = Package(
     .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),
     .testTarget(
       name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
-      swiftSettings: strict),
+      exclude: ["FuzzCrashers"], resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -76,13 +76,13 @@ public struct BuiltinCall {
       throw ScriptError(
         "\(name)() has no parameter '\(keyword.label)'",
         detail: labels.isEmpty ? "\(name)() takes positional arguments only" : "its labelled parameters are: \(labels.joined(separator: ", "))",
-        suggestion: Spelling.nearest(to: keyword.label, in: labels))
+        suggestion: Spelling.nearest(to: keyword.label, in: labels), code: "unknown-argument")
     }
     if total < min || total > max {
       let expected = min == max ? "\(min)" : max == Int.max ? "at least \(min)" : "\(min) to \(max)"
       throw ScriptError(
         "\(name)() takes \(expected) argument\(min == 1 && (max == 1 || max == Int.max) ? "" : "s"), but \(total) \(total == 1 ? "was" : "were") given",
-        detail: "check the call against \(name)()'s parameters")
+        detail: "check the call against \(name)()'s parameters", code: "argument-count")
     }
   }
 

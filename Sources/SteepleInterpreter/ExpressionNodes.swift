@@ -654,7 +654,7 @@ final class DeclarationNode: ExpressionNode {
     let nameValue = try name.evaluate(c)
     guard case .string(let nameText) = nameValue else {
       throw Diagnostic(
-        code: "type-mismatch", "the name of \(kind == .entry ? "an entry" : "a \(kind.rawValue)") must be a string, not \(nameValue.typeName)",
+        code: "type-mismatch", "the name of \(Operators.article(kind.rawValue)) must be a string, not \(nameValue.typeName)",
         detail: "write the name in quotes, or interpolate: \"name-\\(x)\"", at: name.range)
     }
     let parentValue = try parent?.evaluate(c)

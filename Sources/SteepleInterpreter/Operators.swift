@@ -70,6 +70,8 @@ enum Operators {
           throw Diagnostic(code: "division-by-zero", "division by zero",
             detail: "check the divisor before dividing", at: range)
         }
+        // The smallest int % -1 is 0, which fits, though Swift reports the division's overflow.
+        if op == .remainder, b == -1 { return .int(0) }
         result = op == .divide ? a.dividedReportingOverflow(by: b) : a.remainderReportingOverflow(dividingBy: b)
       default: preconditionFailure()
       }

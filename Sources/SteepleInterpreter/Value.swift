@@ -61,67 +61,109 @@ public enum Value: @unchecked Sendable {
   ///
   /// A list or record that contains itself is written `[...]` or `{...}` where it recurs, nesting
   /// past 64 levels as `...`, and the text stops with `...` once it is longer than
-  /// `Limits.maxStringBytes`, so that no value (a list holding itself twice, a list of big strings)
-  /// takes exponential time or unbounded memory to write. Callers that make a string of it check
-  /// its size (`Limits.checkString`), which then fails with `too-large`.
+  /// `Limits.maxStringBytes`; callers that make a string of it check its size
+  /// (`Limits.checkString`), which then fails with `too-large`. A list or record met again at the
+  /// same depth is copied from where it was first written, so values that share parts
+  /// (`xs = [xs, xs]` fifty times over) take time in proportion to the text, not to the 2^50
+  /// paths through them. (A shared part of a cycle may then be written one level deeper than
+  /// where it recurs.)
   public var literal: String {
-    var out = ""
-    var path: [ObjectIdentifier] = []
-    Value.write(self, to: &out, depth: 0, path: &path)
-    return out
+    var writer = LiteralWriter()
+    writer.write(self, depth: 0)
+    return String(decoding: writer.out, as: UTF8.self)
   }
 
-  static func write(_ value: Value, to out: inout String, depth: Int, path: inout [ObjectIdentifier]) {
-    if depth > 64 || out.utf8.count > Limits.maxStringBytes {
-      out += "..."
-      return
+  /// Writes literals as UTF-8; see `literal`.
+  struct LiteralWriter {
+    var out: [UInt8] = []
+    /// The lists and records being written, outermost first: `path[d]` is at depth `d`.
+    private var path: [ObjectIdentifier] = []
+    /// Where a list or record was written in full at a depth, for copying when it recurs.
+    private var written: [Key: Range<Int>] = [:]
+
+    private struct Key: Hashable {
+      let object: ObjectIdentifier
+      let depth: Int
     }
-    switch value {
-    case .nil: out += "nil"
-    case .bool(let value): out += value ? "true" : "false"
-    case .int(let value): out += String(value)
-    case .float(let value): out += formatFloat(value)
-    case .string(let value): out += quote(value)
-    case .list(let list):
-      let identity = ObjectIdentifier(list)
-      if path.contains(identity) {
-        out += "[...]"
-        return
+
+    private var full: Bool { out.count > Limits.maxStringBytes }
+
+    mutating func append(_ text: String) {
+      var text = text
+      text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// Writes a value; returns the depth of the outermost enclosing list or record that a `[...]`
+    /// inside it refers to (`Int.max` when none), which tells whether the text can be reused.
+    @discardableResult
+    mutating func write(_ value: Value, depth: Int) -> Int {
+      if depth > 64 || full {
+        append("...")
+        return Int.max
       }
-      path.append(identity)
-      defer { path.removeLast() }
-      out += "["
-      for (index, element) in list.elements.enumerated() {
-        if index > 0 { out += ", " }
-        write(element, to: &out, depth: depth + 1, path: &path)
-        if out.utf8.count > Limits.maxStringBytes { break }
+      switch value {
+      case .nil: append("nil")
+      case .bool(let value): append(value ? "true" : "false")
+      case .int(let value): append(String(value))
+      case .float(let value): append(formatFloat(value))
+      case .string(let value): append(quote(value))
+      case .list(let list):
+        return writeContainer(ObjectIdentifier(list), depth: depth, open: "[", close: "]", cycle: "[...]") { writer in
+          var reach = Int.max
+          for (index, element) in list.elements.enumerated() {
+            if index > 0 { writer.append(", ") }
+            reach = min(reach, writer.write(element, depth: depth + 1))
+            if writer.full { break }
+          }
+          return reach
+        }
+      case .record(let record):
+        if record.values.isEmpty {
+          append("{}")
+          return Int.max
+        }
+        return writeContainer(ObjectIdentifier(record), depth: depth, open: "{ ", close: " }", cycle: "{...}") { writer in
+          var reach = Int.max
+          for index in record.values.indices {
+            if index > 0 { writer.append(", ") }
+            writer.append(fieldName(record.shape.keys[index]) + ": ")
+            reach = min(reach, writer.write(record.values[index], depth: depth + 1))
+            if writer.full { break }
+          }
+          return reach
+        }
+      case .function(let function): append("<fn \(function.code.name)>")
+      case .builtin(let builtin): append("<builtin \(builtin.name)>")
+      case .method(let method): append("<method \(method.receiver.typeName).\(method.name)>")
+      case .module(let module): append("<module \(module.name)>")
+      case .handle(let handle): append("\(handle.kind) \(quote(handle.name))")
       }
-      out += "]"
-    case .record(let record):
-      if record.values.isEmpty {
-        out += "{}"
-        return
+      return Int.max
+    }
+
+    private mutating func writeContainer(
+      _ object: ObjectIdentifier, depth: Int, open: String, close: String, cycle: String,
+      contents: (inout LiteralWriter) -> Int
+    ) -> Int {
+      if let outer = path.firstIndex(of: object) {
+        append(cycle)
+        return outer
       }
-      let identity = ObjectIdentifier(record)
-      if path.contains(identity) {
-        out += "{...}"
-        return
+      let key = Key(object: object, depth: depth)
+      if let range = written[key] {
+        let copy = Array(out[range])
+        out.append(contentsOf: copy)
+        return Int.max
       }
-      path.append(identity)
-      defer { path.removeLast() }
-      out += "{ "
-      for index in record.values.indices {
-        if index > 0 { out += ", " }
-        out += fieldName(record.shape.keys[index]) + ": "
-        write(record.values[index], to: &out, depth: depth + 1, path: &path)
-        if out.utf8.count > Limits.maxStringBytes { break }
-      }
-      out += " }"
-    case .function(let function): out += "<fn \(function.code.name)>"
-    case .builtin(let builtin): out += "<builtin \(builtin.name)>"
-    case .method(let method): out += "<method \(method.receiver.typeName).\(method.name)>"
-    case .module(let module): out += "<module \(module.name)>"
-    case .handle(let handle): out += "\(handle.kind) \(quote(handle.name))"
+      let start = out.count
+      path.append(object)
+      append(open)
+      let reach = contents(&self)
+      append(close)
+      path.removeLast()
+      // Reusable unless it was cut short, or a `[...]` in it refers to a container outside it.
+      if !full, reach >= depth { written[key] = start..<out.count }
+      return reach
     }
   }
 

@@ -1,10 +1,12 @@
 /// "Did you mean": the candidate closest to a misspelled name.
 public enum Spelling {
   /// The closest candidate, if it is close enough to be a likely typo: an edit distance of at most a
-  /// third of the name's length (at least 1, at most 3), ignoring case and underscores.
+  /// third of the name's length (at least 1, at most 3), ignoring case and underscores. Names of one
+  /// or two letters are too short to tell a typo from another name: they match only when they
+  /// differ in case or underscores alone.
   public static func nearest(to name: String, in candidates: some Sequence<String>) -> String? {
     let key = normalized(name)
-    let limit = min(3, max(1, (key.count + 1) / 3))
+    let limit = key.count <= 2 ? 0 : min(3, max(1, (key.count + 1) / 3))
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
       let distance = editDistance(key, normalized(candidate))
