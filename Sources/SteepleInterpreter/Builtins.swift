@@ -8,11 +8,15 @@ enum Builtins {
     BuiltinFunction("range", summary: "range(end), range(start, end) or range(start, end, step): a list of ints", range),
     BuiltinFunction("keys", summary: "keys(record) is the list of its field names, in order") { call in
       try call.expect(1, 1)
-      return .list(ListObject(try call.record(0, "record").keys.map(Value.string)))
+      let record = try call.record(0, "record")
+      try Limits.charge(.elements(record.count), at: call.range)
+      return .list(ListObject(record.keys.map(Value.string)))
     },
     BuiltinFunction("values", summary: "values(record) is the list of its field values, in order") { call in
       try call.expect(1, 1)
-      return .list(ListObject(try call.record(0, "record").values))
+      let record = try call.record(0, "record")
+      try Limits.charge(.elements(record.count), at: call.range)
+      return .list(ListObject(record.values))
     },
     BuiltinFunction("str", summary: "str(x) is x as text: a string as is, anything else as its literal") { call in
       try call.expect(1, 1)
@@ -29,7 +33,9 @@ enum Builtins {
     BuiltinFunction("sorted", summary: "sorted(list, key: fn, reverse: false) is a sorted copy of the list", sorted),
     BuiltinFunction("reversed", summary: "reversed(list) is a reversed copy of the list") { call in
       try call.expect(1, 1)
-      return .list(ListObject(try call.list(0, "list").elements.reversed()))
+      let list = try call.list(0, "list")
+      try Limits.charge(.elements(list.elements.count), at: call.range)
+      return .list(ListObject(list.elements.reversed()))
     },
     BuiltinFunction("min", summary: "min(list) or min(a, b, ...) is the smallest value") { call in try extreme(call, -1) },
     BuiltinFunction("max", summary: "max(list) or max(a, b, ...) is the largest value") { call in try extreme(call, 1) },
@@ -46,7 +52,9 @@ enum Builtins {
     BuiltinFunction("sum", summary: "sum(list) adds the numbers of a list") { call in
       try call.expect(1, 1)
       var total: Value = .int(0)
-      for element in try call.list(0, "list").elements {
+      let list = try call.list(0, "list")
+      try Limits.charge(.elements(list.elements.count), at: call.range)
+      for element in list.elements {
         switch element {
         case .int, .float: total = try Operators.arithmetic(.add, total, element, at: call.range)
         default: throw ScriptError("sum() expects numbers, but the list holds \(element.typeName)", detail: "sum a list of ints or floats")
@@ -56,7 +64,10 @@ enum Builtins {
     },
     BuiltinFunction("enumerate", summary: "enumerate(list) is a list of [index, element] pairs") { call in
       try call.expect(1, 1)
-      return .list(ListObject(try call.list(0, "list").elements.enumerated().map { .list(ListObject([.int($0.offset), $0.element])) }))
+      let list = try call.list(0, "list")
+      // Each pair is a list of its own: several elements' worth of work and memory.
+      try Limits.charge(.elements(list.elements.count * 4), at: call.range)
+      return .list(ListObject(list.elements.enumerated().map { .list(ListObject([.int($0.offset), $0.element])) }))
     },
     BuiltinFunction("fail", summary: "fail(message) stops the script with an error at this call") { call in
       try call.expect(1, 1)
@@ -81,6 +92,7 @@ enum Builtins {
       line += value.text
       try Limits.checkString(line.utf8.count, at: call.range)
     }
+    try Limits.charge(.bytes(line.utf8.count), at: call.range)
     call.output(line + "\n")
     return .nil
   }
@@ -104,7 +116,10 @@ enum Builtins {
     let asciiCount = text.withUTF8 { bytes in
       bytes.allSatisfy { $0 < 0x80 && $0 != 0x0D } ? bytes.count : nil
     }
-    return asciiCount ?? string.count
+    Limits.charge(.bytes(string.utf8.count))
+    if let asciiCount { return asciiCount }
+    Limits.charge(.characters(string.utf8.count))
+    return string.count
   }
 
   static func rangeBounds(_ values: [Int], at range: SourceRange) throws -> (Int, Int, Int) {
@@ -135,6 +150,7 @@ enum Builtins {
       throw ScriptError("range() would make more than \(Limits.maxElements) elements",
         detail: "to count in a loop, write 'for i in range(n)' directly: it builds no list", code: "too-large")
     }
+    try Limits.charge(.elements(count), at: call.range)
     return .list(ListObject(Swift.stride(from: start, to: end, by: stride).map(Value.int)))
   }
 
@@ -149,6 +165,7 @@ enum Builtins {
       }
       return .int(result)
     case .string(let text):
+      try Limits.charge(.characters(text.utf8.count), at: call.range)
       let trimmed = text.trimmingWhitespace()
       guard let result = Int(String(trimmed.filter { $0 != "_" })) else {
         throw ScriptError("cannot convert \(Value.quote(text)) to int", detail: "the string must hold a whole number, such as \"42\"")
@@ -165,6 +182,7 @@ enum Builtins {
     case .int(let value): return .float(Double(value))
     case .float: return call.positional[0]
     case .string(let text):
+      try Limits.charge(.characters(text.utf8.count), at: call.range)
       guard let result = Double(text.trimmingWhitespace()) else {
         throw ScriptError("cannot convert \(Value.quote(text)) to float", detail: "the string must hold a number, such as \"1.5\"")
       }
@@ -183,6 +201,9 @@ enum Builtins {
     if let keyFunction, !(keyFunction.typeName == "nil") {
       keys = try elements.map { try call.invoke(keyFunction, [$0]) }
     }
+    // About n log n comparisons.
+    let count = keys.count
+    try Limits.charge(.elements(count * max(1, Int.bitWidth - count.leadingZeroBitCount)), at: call.range)
     var failure: (any Error)?
     let order = keys.indices.sorted { a, b in
       guard failure == nil else { return false }
@@ -202,6 +223,7 @@ enum Builtins {
     try call.expect(1, Int.max)
     var candidates = call.positional
     if candidates.count == 1, case .list(let list) = candidates[0] { candidates = list.elements }
+    try Limits.charge(.elements(candidates.count), at: call.range)
     guard var best = candidates.first else {
       throw ScriptError("\(call.name)() of an empty list", detail: "check that the list has elements first")
     }

@@ -237,28 +237,8 @@ final class BinaryNode: ExpressionNode {
   override func evaluate(_ c: Context) throws -> Value {
     let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
-    if case .int(let a) = lhs, case .int(let b) = rhs {
-      switch op {
-      case .add:
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        if overflow { throw Operators.overflow(at: range) }
-        return .int(sum)
-      case .subtract:
-        let (difference, overflow) = a.subtractingReportingOverflow(b)
-        if overflow { throw Operators.overflow(at: range) }
-        return .int(difference)
-      case .multiply:
-        let (product, overflow) = a.multipliedReportingOverflow(by: b)
-        if overflow { throw Operators.overflow(at: range) }
-        return .int(product)
-      case .less: return .bool(a < b)
-      case .lessEqual: return .bool(a <= b)
-      case .greater: return .bool(a > b)
-      case .greaterEqual: return .bool(a >= b)
-      case .equal: return .bool(a == b)
-      case .notEqual: return .bool(a != b)
-      default: break
-      }
+    if case .int(let a) = lhs, case .int(let b) = rhs, let result = try Operators.intResult(op, a, b, at: range) {
+      return result
     }
     return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range)
   }
@@ -266,16 +246,8 @@ final class BinaryNode: ExpressionNode {
   override func test(_ c: Context) throws -> Bool {
     let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
-    if case .int(let a) = lhs, case .int(let b) = rhs {
-      switch op {
-      case .less: return a < b
-      case .lessEqual: return a <= b
-      case .greater: return a > b
-      case .greaterEqual: return a >= b
-      case .equal: return a == b
-      case .notEqual: return a != b
-      default: break
-      }
+    if case .int(let a) = lhs, case .int(let b) = rhs, let truth = Operators.intComparison(op, a, b) {
+      return truth
     }
     return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range).isTruthy
   }
@@ -308,48 +280,16 @@ final class BinaryConstantNode: ExpressionNode {
 
   override func evaluate(_ c: Context) throws -> Value {
     let lhs = try leftValue(c)
-    if case .int(let a) = lhs {
-      let b = constant
-      switch op {
-      case .add:
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        if overflow { throw Operators.overflow(at: range) }
-        return .int(sum)
-      case .subtract:
-        let (difference, overflow) = a.subtractingReportingOverflow(b)
-        if overflow { throw Operators.overflow(at: range) }
-        return .int(difference)
-      case .multiply:
-        let (product, overflow) = a.multipliedReportingOverflow(by: b)
-        if overflow { throw Operators.overflow(at: range) }
-        return .int(product)
-      // Dividing by a literal other than 0 and -1 can neither fail nor overflow.
-      case .remainder where b != 0 && b != -1: return .int(a % b)
-      case .divide where b != 0 && b != -1: return .int(a / b)
-      case .less: return .bool(a < b)
-      case .lessEqual: return .bool(a <= b)
-      case .greater: return .bool(a > b)
-      case .greaterEqual: return .bool(a >= b)
-      case .equal: return .bool(a == b)
-      case .notEqual: return .bool(a != b)
-      default: break
-      }
+    if case .int(let a) = lhs, let result = try Operators.intResult(op, a, constant, at: range) {
+      return result
     }
     return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range)
   }
 
   override func test(_ c: Context) throws -> Bool {
     let lhs = try leftValue(c)
-    if case .int(let a) = lhs {
-      switch op {
-      case .less: return a < constant
-      case .lessEqual: return a <= constant
-      case .greater: return a > constant
-      case .greaterEqual: return a >= constant
-      case .equal: return a == constant
-      case .notEqual: return a != constant
-      default: break
-      }
+    if case .int(let a) = lhs, let truth = Operators.intComparison(op, a, constant) {
+      return truth
     }
     return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range).isTruthy
   }

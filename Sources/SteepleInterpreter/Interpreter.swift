@@ -83,7 +83,8 @@ public final class Interpreter {
     loading = [(loader.identity(of: file), file, nil)]
     defer { loading = [] }
     var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
-    let outcome = execute(file, runtime: runtime)
+    // Operations on big values charge the budget through the meter (see `Limits.Work`).
+    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { execute(file, runtime: runtime) }
     result.diagnostics = outcome.diagnostics
     if let frame = outcome.frame, outcome.diagnostics.isEmpty {
       result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
@@ -103,7 +104,9 @@ public final class Interpreter {
     let runtime = self.runtime ?? Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
     let range: SourceRange
     if case .function(let object) = function { range = object.range } else { range = SourceRange(file: SourceFile(name: "<host>", text: ""), start: 0, end: 0) }
-    return try runtime.call(function, positional: arguments, keywords: keywords, at: range)
+    return try Limits.$meter.withValue(Limits.Meter(runtime: runtime)) {
+      try runtime.call(function, positional: arguments, keywords: keywords, at: range)
+    }
   }
 
   private struct Outcome {

@@ -9,9 +9,18 @@ public final class ListObject {
 
   public init(_ elements: [Value] = []) { self.elements = elements }
 
-  public func freeze() {
-    guard !isFrozen else { return }
+  deinit {
+    // Lists nested a million deep would otherwise be released by a million nested deinits.
+    Value.releaseNested(&elements)
+  }
+
+  /// Freezes the list and everything reachable from it.
+  public func freeze() { Value.list(self).freeze() }
+
+  /// Marks the list frozen; false when it already was.
+  func markFrozen() -> Bool {
+    guard !isFrozen else { return false }
     isFrozen = true
-    for element in elements { element.freeze() }
+    return true
   }
 }

@@ -39,6 +39,12 @@ enum Methods {
   struct UnknownMethod: Error { let name: String }
 
   static func stringMethod(_ name: String, _ string: String, _ call: BuiltinCall) throws -> Value {
+    // The methods that walk the whole text take steps in proportion to it (see `Limits.Work`).
+    switch name {
+    case "split", "contains", "replace", "lines": try Limits.charge(.search(string.utf8.count), at: call.range)
+    case "upper", "lower", "trim": try Limits.charge(.characters(string.utf8.count), at: call.range)
+    default: break
+    }
     switch name {
     case "split":
       try call.expect(0, 1, labels: ["separator"])
@@ -60,13 +66,19 @@ enum Methods {
         parts.append(part)
       }
       try Limits.checkString(bytes, at: call.range)
+      try Limits.charge(.bytes(bytes), at: call.range)
+      try Limits.charge(.elements(parts.count), at: call.range)
       return .string(parts.joined(separator: string))
     case "starts_with":
       try call.expect(1, 1)
-      return .bool(string.hasPrefix(try call.string(0, "prefix")))
+      let prefix = try call.string(0, "prefix")
+      try Limits.charge(.bytes(min(prefix.utf8.count, string.utf8.count)), at: call.range)
+      return .bool(string.hasPrefix(prefix))
     case "ends_with":
       try call.expect(1, 1)
-      return .bool(string.hasSuffix(try call.string(0, "suffix")))
+      let suffix = try call.string(0, "suffix")
+      try Limits.charge(.bytes(min(suffix.utf8.count, string.utf8.count)), at: call.range)
+      return .bool(string.hasSuffix(suffix))
     case "contains":
       try call.expect(1, 1)
       let part = try call.string(0, "text")
@@ -97,6 +109,12 @@ enum Methods {
   }
 
   static func listMethod(_ name: String, _ list: ListObject, _ call: BuiltinCall) throws -> Value {
+    // The methods that shift or search the whole list take steps in proportion to it.
+    switch name {
+    case "pop", "insert", "contains", "index_of": try Limits.charge(.elements(list.elements.count), at: call.range)
+    case "extend": if case .list(let other)? = call.argument(0, "list") { try Limits.charge(.elements(other.elements.count), at: call.range) }
+    default: break
+    }
     switch name {
     case "append":
       try call.expect(1, 1)

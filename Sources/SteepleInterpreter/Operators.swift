@@ -7,6 +7,45 @@ enum Operators {
       detail: "the result does not fit in a 64-bit integer; use floats (such as 1.0 * x) for larger numbers", at: range)
   }
 
+  /// An operator on two ints, on the hot path: the result, or `nil` for the operators and operands
+  /// that take the general path (`Operators.apply`), such as division by zero.
+  @inline(__always)
+  static func intResult(_ op: BinaryOperator, _ a: Int, _ b: Int, at range: SourceRange) throws -> Value? {
+    switch op {
+    case .add:
+      let (sum, overflow) = a.addingReportingOverflow(b)
+      if overflow { throw Operators.overflow(at: range) }
+      return .int(sum)
+    case .subtract:
+      let (difference, overflow) = a.subtractingReportingOverflow(b)
+      if overflow { throw Operators.overflow(at: range) }
+      return .int(difference)
+    case .multiply:
+      let (product, overflow) = a.multipliedReportingOverflow(by: b)
+      if overflow { throw Operators.overflow(at: range) }
+      return .int(product)
+    // Dividing by anything but 0 and -1 can neither fail nor overflow.
+    case .remainder where b != 0 && b != -1: return .int(a % b)
+    case .divide where b != 0 && b != -1: return .int(a / b)
+    default:
+      return intComparison(op, a, b).map(Value.bool)
+    }
+  }
+
+  /// A comparison of two ints, or `nil` when `op` is not a comparison.
+  @inline(__always)
+  static func intComparison(_ op: BinaryOperator, _ a: Int, _ b: Int) -> Bool? {
+    switch op {
+    case .less: return a < b
+    case .lessEqual: return a <= b
+    case .greater: return a > b
+    case .greaterEqual: return a >= b
+    case .equal: return a == b
+    case .notEqual: return a != b
+    default: return nil
+    }
+  }
+
   static func checkMutable(_ frozen: Bool, _ what: String, at range: SourceRange) throws {
     if frozen {
       throw Diagnostic(code: "frozen", "cannot change a frozen \(what)",
@@ -21,9 +60,11 @@ enum Operators {
       switch (lhs, rhs) {
       case (.string(let a), .string(let b)):
         try Limits.checkString(a.utf8.count + b.utf8.count, at: range)
+        try Limits.charge(.bytes(a.utf8.count + b.utf8.count), at: range)
         return .string(a + b)
       case (.list(let a), .list(let b)):
         try Limits.checkElements(a.elements.count + b.elements.count, at: range)
+        try Limits.charge(.elements(a.elements.count + b.elements.count), at: range)
         return .list(ListObject(a.elements + b.elements))
       default: break
       }
@@ -51,6 +92,7 @@ enum Operators {
     if op == .add, case .list(let list) = current, case .list(let other) = value {
       try checkMutable(list.isFrozen, "list", at: range)
       try Limits.checkElements(list.elements.count + other.elements.count, at: range)
+      try Limits.charge(.elements(other.elements.count), at: range)
       list.elements.append(contentsOf: other.elements)
       return current
     }
@@ -119,17 +161,27 @@ enum Operators {
   }
 
   /// -1, 0 or 1; numbers, strings and lists (element by element) are ordered.
-  static func compare(_ lhs: Value, _ rhs: Value, at range: SourceRange, depth: Int = 0) throws -> Int {
+  static func compare(_ lhs: Value, _ rhs: Value, at range: SourceRange) throws -> Int {
+    // The elements compared, charged to the budget once at the end (see `Limits.Work`).
+    var work = 0
+    defer { Limits.charge(.elements(work)) }
+    return try compare(lhs, rhs, at: range, depth: 0, work: &work)
+  }
+
+  private static func compare(_ lhs: Value, _ rhs: Value, at range: SourceRange, depth: Int, work: inout Int) throws -> Int {
     switch (lhs, rhs) {
     case (.int(let a), .int(let b)): return a < b ? -1 : a == b ? 0 : 1
     case (.int, .float), (.float, .int), (.float, .float):
       let a = number(lhs)
       let b = number(rhs)
       return a < b ? -1 : a == b ? 0 : 1
-    case (.string(let a), .string(let b)): return a < b ? -1 : a == b ? 0 : 1
+    case (.string(let a), .string(let b)):
+      Limits.charge(.bytes(min(a.utf8.count, b.utf8.count)))
+      return a < b ? -1 : a == b ? 0 : 1
     case (.list(let a), .list(let b)) where depth < 256:
       for index in 0..<min(a.elements.count, b.elements.count) {
-        let order = try compare(a.elements[index], b.elements[index], at: range, depth: depth + 1)
+        work += 1
+        let order = try compare(a.elements[index], b.elements[index], at: range, depth: depth + 1, work: &work)
         if order != 0 { return order }
       }
       return a.elements.count < b.elements.count ? -1 : a.elements.count == b.elements.count ? 0 : 1
@@ -142,7 +194,9 @@ enum Operators {
   /// `element in container`.
   static func contains(_ container: Value, _ element: Value, at range: SourceRange) throws -> Bool {
     switch container {
-    case .list(let list): return list.elements.contains { Value.equal($0, element) }
+    case .list(let list):
+      try Limits.charge(.elements(list.elements.count), at: range)
+      return list.elements.contains { Value.equal($0, element) }
     case .record(let record):
       guard case .string(let key) = element else { return false }
       return record.index(of: key) != nil
@@ -151,6 +205,7 @@ enum Operators {
         throw Diagnostic(code: "type-mismatch", "'in' on a string needs a string on the left, not \(element.typeName)",
           detail: "convert with str(x)", at: range)
       }
+      try Limits.charge(.search(string.utf8.count), at: range)
       return part.isEmpty || string.contains(part)
     default:
       throw Diagnostic(code: "type-mismatch", "'in' needs a list, record or string on the right, not \(container.typeName)",
@@ -179,8 +234,7 @@ enum Operators {
         detail: record.keys.isEmpty ? "the record is empty; test with \"name\" in record first" : "its fields are: \(record.keys.joined(separator: ", ")); test with \"name\" in record first",
         at: indexRange, suggestion: Spelling.nearest(to: name, in: record.keys))
     case (.string(let string), .int(let index)):
-      let characters = Array(string)
-      return .string(String(characters[try position(index, count: characters.count, what: "string", at: indexRange)]))
+      return .string(String(try character(of: string, at: index, range: indexRange)))
     case (.handle(let handle), .string(let name)):
       if let value = handle.member(name) { return value }
       throw Diagnostic(code: "unknown-field", "\(handle.kind) has no field \(Value.quote(name))",
@@ -196,6 +250,23 @@ enum Operators {
       throw Diagnostic(code: "type-mismatch", "cannot index into \(container.typeName)",
         detail: "'[...]' reads elements of lists and strings and fields of records", at: range)
     }
+  }
+
+  /// The character at a possibly negative index. Walks the string rather than making an array of
+  /// its characters, which for a long string would take many times its size in memory; the walk
+  /// is charged to the budget.
+  static func character(of string: String, at index: Int, range: SourceRange) throws -> Character {
+    if index >= 0, let found = string.index(string.startIndex, offsetBy: index, limitedBy: string.endIndex),
+      found < string.endIndex
+    {
+      try Limits.charge(.characters(string.utf8.distance(from: string.startIndex, to: found)), at: range)
+      return string[found]
+    }
+    // From the end, or out of range: the error names the count.
+    try Limits.charge(.characters(string.utf8.count), at: range)
+    let count = string.count
+    let offset = try position(index, count: count, what: "string", at: range)
+    return string[string.index(string.startIndex, offsetBy: offset)]
   }
 
   static func subscriptSet(_ container: Value, _ key: Value, _ value: Value, at range: SourceRange, indexRange: SourceRange) throws {

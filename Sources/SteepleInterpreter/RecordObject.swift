@@ -64,9 +64,18 @@ public final class RecordObject {
     }
   }
 
-  public func freeze() {
-    guard !isFrozen else { return }
+  deinit {
+    // As for lists: deeply nested records are released without deep recursion.
+    Value.releaseNested(&values)
+  }
+
+  /// Freezes the record and everything reachable from it.
+  public func freeze() { Value.record(self).freeze() }
+
+  /// Marks the record frozen; false when it already was.
+  func markFrozen() -> Bool {
+    guard !isFrozen else { return false }
     isFrozen = true
-    for value in values { value.freeze() }
+    return true
   }
 }

@@ -98,10 +98,8 @@ final class StoreNode: StatementNode {
       return .normal
     }
     let current = target[slot]
-    if case .int(let a) = current, case .int(let b) = newValue, op == .add {
-      let (sum, overflow) = a.addingReportingOverflow(b)
-      if overflow { throw Operators.overflow(at: range) }
-      target[slot] = .int(sum)
+    if case .int(let a) = current, case .int(let b) = newValue, let result = try Operators.intResult(op, a, b, at: range) {
+      target[slot] = result
       return .normal
     }
     target[slot] = try Operators.compound(op, current, newValue, at: range)

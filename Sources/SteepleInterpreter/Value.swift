@@ -70,6 +70,7 @@ public enum Value: @unchecked Sendable {
   public var literal: String {
     var writer = LiteralWriter()
     writer.write(self, depth: 0)
+    Limits.charge(.bytes(writer.out.count))
     return String(decoding: writer.out, as: UTF8.self)
   }
 
@@ -219,10 +220,14 @@ extension Value {
   /// Each pair of lists (or records) is compared once per call: a pair met again, further down or
   /// while it is still being compared, counts as equal. So shared sublists (`xs = [xs, xs]` ten
   /// times over) cost linear time rather than exponential, and lists that contain themselves
-  /// compare by their shape. Nesting deeper than 256 levels compares unequal.
+  /// compare by their shape. Nesting deeper than 256 levels compares unequal. The elements and
+  /// bytes compared are charged to the running script's budget (see `Limits.Work`).
   public static func equal(_ lhs: Value, _ rhs: Value, depth: Int = 0) -> Bool {
-    var seen: Set<Pair>? = nil
-    return equal(lhs, rhs, depth: depth, seen: &seen)
+    var state = EqualityState()
+    let result = equal(lhs, rhs, depth: depth, state: &state)
+    Limits.charge(.elements(state.elements))
+    Limits.charge(.bytes(state.bytes))
+    return result
   }
 
   /// Two containers being compared.
@@ -231,7 +236,21 @@ extension Value {
     let right: ObjectIdentifier
   }
 
-  private static func equal(_ lhs: Value, _ rhs: Value, depth: Int, seen: inout Set<Pair>?) -> Bool {
+  /// What one comparison has seen and done.
+  private struct EqualityState {
+    /// The pairs of containers compared so far; made on first use.
+    var seen: Set<Pair>?
+    var elements = 0
+    var bytes = 0
+
+    /// Notes a pair; false when it was compared before.
+    mutating func insert(_ left: AnyObject, _ right: AnyObject) -> Bool {
+      if seen == nil { seen = [] }
+      return seen!.insert(Pair(left: ObjectIdentifier(left), right: ObjectIdentifier(right))).inserted
+    }
+  }
+
+  private static func equal(_ lhs: Value, _ rhs: Value, depth: Int, state: inout EqualityState) -> Bool {
     if depth > 256 { return false }
     switch (lhs, rhs) {
     case (.nil, .nil): return true
@@ -240,24 +259,28 @@ extension Value {
     case (.float(let a), .float(let b)): return a == b
     case (.int(let a), .float(let b)): return Double(a) == b
     case (.float(let a), .int(let b)): return a == Double(b)
-    case (.string(let a), .string(let b)): return a == b
+    case (.string(let a), .string(let b)):
+      state.bytes += min(a.utf8.count, b.utf8.count)
+      return a == b
     case (.list(let a), .list(let b)):
       if a === b { return true }
       guard a.elements.count == b.elements.count else { return false }
       // Any pair found unequal makes the whole comparison false, so a pair once entered never
       // needs comparing again.
-      guard seen.insertFirst(Pair(left: ObjectIdentifier(a), right: ObjectIdentifier(b))) else { return true }
-      for index in a.elements.indices where !equal(a.elements[index], b.elements[index], depth: depth + 1, seen: &seen) {
+      guard state.insert(a, b) else { return true }
+      state.elements += a.elements.count
+      for index in a.elements.indices where !equal(a.elements[index], b.elements[index], depth: depth + 1, state: &state) {
         return false
       }
       return true
     case (.record(let a), .record(let b)):
       if a === b { return true }
       guard a.values.count == b.values.count else { return false }
-      guard seen.insertFirst(Pair(left: ObjectIdentifier(a), right: ObjectIdentifier(b))) else { return true }
+      guard state.insert(a, b) else { return true }
+      state.elements += a.values.count
       for index in a.values.indices {
         guard let other = b.index(of: a.shape.keys[index]),
-          equal(a.values[index], b.values[other], depth: depth + 1, seen: &seen)
+          equal(a.values[index], b.values[other], depth: depth + 1, state: &state)
         else { return false }
       }
       return true
@@ -265,27 +288,64 @@ extension Value {
     case (.builtin(let a), .builtin(let b)): return a === b
     case (.module(let a), .module(let b)): return a === b
     case (.handle(let a), .handle(let b)): return a === b
-    case (.method(let a), .method(let b)): return a.name == b.name && equal(a.receiver, b.receiver, depth: depth + 1, seen: &seen)
+    case (.method(let a), .method(let b)): return a.name == b.name && equal(a.receiver, b.receiver, depth: depth + 1, state: &state)
     default: return false
     }
   }
 
   /// Freezes this value and everything reachable from it.
+  ///
+  /// Lists and records are walked with a work list rather than by recursion, so a list nested a
+  /// million deep freezes without exhausting the stack. (A function freezes the frames it
+  /// captured, which `Frame.freeze` walks recursively.)
   public func freeze() {
     switch self {
-    case .list(let list): list.freeze()
-    case .record(let record): record.freeze()
-    case .function(let function): function.freeze()
-    case .method(let method): method.receiver.freeze()
-    default: break
+    case .list, .record, .method: break
+    case .function(let function):
+      function.freeze()
+      return
+    default: return
+    }
+    var pending = [self]
+    while let value = pending.popLast() {
+      switch value {
+      case .list(let list): if list.markFrozen() { pending.append(contentsOf: list.elements) }
+      case .record(let record): if record.markFrozen() { pending.append(contentsOf: record.values) }
+      case .function(let function): function.freeze()
+      case .method(let method): pending.append(method.receiver)
+      default: break
+      }
     }
   }
-}
 
-extension Optional where Wrapped == Set<Value.Pair> {
-  /// Inserts `pair`, making the set on first use; false when it was already there.
-  fileprivate mutating func insertFirst(_ pair: Value.Pair) -> Bool {
-    if self == nil { self = [] }
-    return self!.insert(pair).inserted
+  /// Releases the elements of a list or record that is being deinitialized. Lists and records
+  /// among them that nothing else refers to are emptied first, their elements taken into a work
+  /// list, so that releasing a structure nested a million deep takes a loop, not a million nested
+  /// deinitializers (which would overflow the stack).
+  static func releaseNested(_ values: inout [Value]) {
+    guard values.contains(where: { if case .list = $0 { return true }; if case .record = $0 { return true }; return false }) else {
+      return
+    }
+    var pending: [Value] = []
+    swap(&pending, &values)
+    while var value = pending.popLast() {
+      // (`if case`, not `switch`: a switch holds its own reference to the value it matched.)
+      if case .list(let list) = value {
+        // Hold the list by one reference only, to tell whether anything else still does.
+        value = .nil
+        var object: ListObject? = consume list
+        if isKnownUniquelyReferenced(&object), let list = object, !list.elements.isEmpty {
+          pending.append(contentsOf: list.elements)
+          list.elements = []
+        }
+      } else if case .record(let record) = value {
+        value = .nil
+        var object: RecordObject? = consume record
+        if isKnownUniquelyReferenced(&object), let record = object, !record.values.isEmpty {
+          pending.append(contentsOf: record.values)
+          record.values = []
+        }
+      }
+    }
   }
 }
