@@ -122,7 +122,7 @@ public final class Interpreter {
     let module = compiler.compileModule(program)
     let diagnostics = parseDiagnostics + compiler.diagnostics
     guard diagnostics.isEmpty else {
-      return Outcome(diagnostics: Self.inSourceOrder(diagnostics), module: module, frame: nil, resultSlot: nil)
+      return Outcome(diagnostics: Self.capped(Self.inSourceOrder(diagnostics), file: file), module: module, frame: nil, resultSlot: nil)
     }
     let frame = Frame(parent: nil, count: module.slotCount)
     do {
@@ -135,6 +135,22 @@ public final class Interpreter {
         module: module, frame: frame, resultSlot: nil)
     }
     return Outcome(diagnostics: [], module: module, frame: frame, resultSlot: compiler.resultSlotIndex)
+  }
+
+  /// The most diagnostics reported for one file before the rest are summed up in a note.
+  public static let maxDiagnosticsPerFile = 100
+
+  /// The first `maxDiagnosticsPerFile` diagnostics, and a note counting the rest. A file of
+  /// binary junk gets an error for every bad byte, and each one rendered shows its line: without
+  /// a limit, rendering a megabyte of junk on one line would take hours (found by the fuzzer).
+  static func capped(_ diagnostics: [Diagnostic], file: SourceFile) -> [Diagnostic] {
+    guard diagnostics.count > maxDiagnosticsPerFile else { return diagnostics }
+    let hidden = diagnostics.count - maxDiagnosticsPerFile
+    return Array(diagnostics.prefix(maxDiagnosticsPerFile)) + [
+      Diagnostic(
+        .note, code: "too-many-errors", "\(hidden) more error\(hidden == 1 ? "" : "s") in \(file.name) not shown",
+        detail: "fix the errors above first; many of the rest may be echoes of them", at: nil)
+    ]
   }
 
   /// Errors of the same file in the order of their position; files in the order first seen.

@@ -99,6 +99,7 @@ struct FuzzRegressionTests {
       mentions: "invalid-utf8"),
     Case("invalid UTF-8 inside a string and an interpolation", Array("print(\"a".utf8) + [0xFF] + Array("\\(".utf8) + [0xC3] + Array(")\")".utf8),
       codes: nil, mentions: "invalid-utf8"),
+    Case("20,000 invalid bytes on one line", [UInt8](repeating: 0xFF, count: 20_000), codes: nil, mentions: "19900 more errors"),
     Case("NUL bytes", [0x6C, 0x65, 0x74, 0x00, 0x78, 0x20, 0x3D, 0x00, 0x31], codes: nil),
     Case("an unterminated string", "let s = \"abc\nprint(s)", codes: nil, mentions: "unterminated-string"),
     Case("an unterminated multi-line string", "let s = \"\"\"\nabc\n", codes: nil, mentions: "unterminated-string"),
