@@ -99,10 +99,15 @@ enum Builtins {
 
   static func len(_ call: BuiltinCall) throws -> Value {
     try call.expect(1, 1)
-    switch call.positional[0] {
-    case .string(let string): return .int(length(of: string))
-    case .list(let list): return .int(list.elements.count)
-    case .record(let record): return .int(record.count)
+    return .int(try length(of: call.positional[0]))
+  }
+
+  /// What `len(x)` is, for the builtin and for the compiler's `len` intrinsic alike.
+  static func length(of value: Value) throws -> Int {
+    switch value {
+    case .string(let string): return length(of: string)
+    case .list(let list): return list.elements.count
+    case .record(let record): return record.count
     case let other:
       throw ScriptError("len() expects a string, list or record, but got \(other.typeName)", detail: "pass a string, list or record")
     }

@@ -306,13 +306,11 @@ final class LengthNode: ExpressionNode {
 
   override func evaluate(_ c: Context) throws -> Value {
     try c.runtime.step(range)
-    switch try operand.evaluate(c) {
-    case .string(let string): return .int(Builtins.length(of: string))
-    case .list(let list): return .int(list.elements.count)
-    case .record(let record): return .int(record.count)
-    case let other:
-      throw Diagnostic(code: "runtime-error", "len() expects a string, list or record, but got \(other.typeName)",
-        detail: "pass a string, list or record", at: range)
+    let value = try operand.evaluate(c)
+    do {
+      return .int(try Builtins.length(of: value))
+    } catch let failure as ScriptError {
+      throw c.runtime.diagnostic(failure, at: range)
     }
   }
 }
