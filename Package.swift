@@ -20,8 +20,14 @@ let package = Package(
     .target(name: "SteepleSyntax", swiftSettings: strict),
     // Resolver, values, evaluator, modules and core builtins.
     .target(name: "SteepleInterpreter", dependencies: ["SteepleSyntax"], swiftSettings: strict),
+    // The typed topology: declarations as plain data, schemas, static checks.
+    .target(name: "SteepleModel", dependencies: ["SteepleSyntax"], swiftSettings: strict),
+    // Resources, the provider protocol, plan, the apply graph, the journal.
+    .target(name: "SteepleEngine", dependencies: ["SteepleModel"], swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values.
-    .target(name: "Steeple", dependencies: ["SteepleInterpreter", "SteepleSyntax"], swiftSettings: strict),
+    .target(
+      name: "Steeple", dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleEngine"],
+      swiftSettings: strict),
     // The `steeple` command.
     .executableTarget(
       name: "steeple",
