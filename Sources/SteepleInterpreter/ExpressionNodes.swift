@@ -56,7 +56,7 @@ final class OuterNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ c: Context) throws -> Value { c.outer(depth)[slot] }
+  override func evaluate(_ c: Context) throws -> Value { c.outerSlots(depth)[slot] }
 }
 
 /// `"text \(value) text"`. The text is built as bytes in a buffer on the stack and made into a
@@ -305,7 +305,7 @@ final class LengthNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    try c.runtime.step(range)
+    try c.step(range)
     let value = try operand.evaluate(c)
     do {
       return .int(try Builtins.length(of: value))
@@ -413,6 +413,56 @@ final class CallNode: ExpressionNode {
   }
 }
 
+/// `f(a, b)` where `f` names a variable (a `fn` declaration, usually) and every argument is
+/// positional: the arguments go straight into the callee's locals, and when the variable is a
+/// constant the function is used where it is stored, without retaining it. Anything else (a
+/// value that is not a Steeple function, too few arguments for defaults to fill) goes the
+/// general way, through `general`.
+final class FunctionCallNode: ExpressionNode {
+  let depth: Int
+  let slot: Int
+  /// Whether the variable can never be reassigned (`fn` and `let`), so the function it holds
+  /// outlives the call without a reference of the call's own.
+  let isConstant: Bool
+  let general: CallNode
+  /// Unretained references to the arguments (`general` keeps them alive).
+  private let arguments: UnsafeMutablePointer<Unmanaged<ExpressionNode>>
+  private let argumentCount: Int
+
+  init(depth: Int, slot: Int, isConstant: Bool, general: CallNode) {
+    self.depth = depth
+    self.slot = slot
+    self.isConstant = isConstant
+    self.general = general
+    argumentCount = general.arguments.count
+    arguments = .allocate(capacity: max(argumentCount, 1))
+    arguments.initialize(from: general.arguments.map { Unmanaged.passUnretained($0) }, count: argumentCount)
+    super.init(range: general.range)
+  }
+
+  deinit { arguments.deallocate() }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    let variable = (depth == 0 ? c.locals : c.outerSlots(depth)) + slot
+    if isConstant {
+      if let function = Self.borrowFunction(variable), function._withUnsafeGuaranteedRef({ $0.parameterCount == argumentCount }) {
+        return try function._withUnsafeGuaranteedRef { function in
+          try Runtime.call(function, arguments: arguments, count: argumentCount, c, at: range)
+        }
+      }
+    } else if case .function(let function) = variable.pointee, function.parameterCount == argumentCount {
+      return try Runtime.call(function, arguments: arguments, count: argumentCount, c, at: range)
+    }
+    return try general.evaluate(c)
+  }
+
+  /// The function stored in a variable, without a reference of its own.
+  @inline(__always) static func borrowFunction(_ variable: UnsafeMutablePointer<Value>) -> Unmanaged<FunctionObject>? {
+    if case .function(let function) = variable.pointee { return Unmanaged.passUnretained(function) }
+    return nil
+  }
+}
+
 /// `receiver.name(arguments)`: a method of a string or list, or a function stored in a record,
 /// module or handle.
 final class MethodCallNode: ExpressionNode {
@@ -438,7 +488,7 @@ final class MethodCallNode: ExpressionNode {
     let object = try receiver.evaluate(c)
     if isAppend, case .list(let list) = object {
       // `xs.append(x)`, the usual way to build a list: no argument list to build.
-      try c.runtime.step(range)
+      try c.step(range)
       let element = try arguments[0].evaluate(c)
       if list.isFrozen {
         throw Diagnostic(code: "frozen", "cannot change a frozen list",
@@ -457,7 +507,7 @@ final class MethodCallNode: ExpressionNode {
     }
     switch object {
     case .string, .list:
-      try c.runtime.step(range)
+      try c.step(range)
       return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: c.runtime, at: range, nameRange: nameRange)
     default:
       let callee = try MemberNode.member(of: object, name, at: nameRange, runtime: c.runtime)
@@ -588,7 +638,7 @@ final class DeclarationNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    try c.runtime.step(range)
+    try c.step(range)
     let nameValue = try name.evaluate(c)
     guard case .string(let nameText) = nameValue else {
       throw Diagnostic(

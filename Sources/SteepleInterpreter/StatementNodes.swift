@@ -36,12 +36,16 @@ struct StatementList {
   /// normally.
   @inline(__always)
   func run(_ c: Context) throws -> Flow {
-    for reference in references {
-      let flow = try reference._withUnsafeGuaranteedRef { statement in
-        try c.runtime.step(statement.range)
+    // By index: an iterator would hold (retain) the array.
+    var index = 0
+    let count = references.count
+    while index < count {
+      let flow = try references[index]._withUnsafeGuaranteedRef { statement in
+        try c.step(statement.range)
         return try statement.execute(c)
       }
       if flow != .normal { return flow }
+      index += 1
     }
     return .normal
   }
@@ -50,13 +54,16 @@ struct StatementList {
 final class ExpressionStatementNode: StatementNode {
   let expression: ExpressionNode
 
+  private let expressionReference: Unmanaged<ExpressionNode>
+
   init(_ expression: ExpressionNode) {
     self.expression = expression
+    self.expressionReference = Unmanaged.passUnretained(expression)
     super.init(range: expression.range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    _ = try expression.evaluate(c)
+    _ = try expressionReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     return .normal
   }
 }
@@ -76,8 +83,11 @@ final class StoreNode: StatementNode {
     self.name = name
     self.op = op
     self.value = value
+    self.valueReference = Unmanaged.passUnretained(value)
     super.init(range: range)
   }
+
+  private let valueReference: Unmanaged<ExpressionNode>
 
   override func execute(_ c: Context) throws -> Flow {
     let target: UnsafeMutablePointer<Value>
@@ -92,7 +102,7 @@ final class StoreNode: StatementNode {
       }
       target = frame.slots
     }
-    let newValue = try value.evaluate(c)
+    let newValue = try valueReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     guard let op else {
       target[slot] = newValue
       return .normal
@@ -180,15 +190,18 @@ final class IfNode: StatementNode {
   let then: StatementList
   let otherwise: StatementList
 
+  private let conditionReference: Unmanaged<ExpressionNode>
+
   init(condition: ExpressionNode, then: StatementList, otherwise: StatementList, range: SourceRange) {
     self.condition = condition
+    self.conditionReference = Unmanaged.passUnretained(condition)
     self.then = then
     self.otherwise = otherwise
     super.init(range: range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    if try condition.test(c) {
+    if try conditionReference._withUnsafeGuaranteedRef({ try $0.test(c) }) {
       return try then.run(c)
     }
     return try otherwise.run(c)
@@ -207,7 +220,7 @@ final class WhileNode: StatementNode {
 
   override func execute(_ c: Context) throws -> Flow {
     while try condition.test(c) {
-      try c.runtime.step(range)
+      try c.step(range)
       switch try body.run(c) {
       case .breakLoop: return .normal
       case .returned: return .returned
@@ -239,7 +252,7 @@ final class ForNode: StatementNode {
       // Iterate over a snapshot, so changing the list in the loop cannot confuse the loop.
       let elements = list.elements
       for (index, element) in elements.enumerated() {
-        try c.runtime.step(range)
+        try c.step(range)
         if pairs {
           c.locals[slots[0]] = .int(index)
           c.locals[slots[1]] = element
@@ -260,7 +273,7 @@ final class ForNode: StatementNode {
       let keys = record.keys
       let values = record.values
       for index in keys.indices {
-        try c.runtime.step(range)
+        try c.step(range)
         c.locals[slots[0]] = .string(keys[index])
         c.locals[slots[1]] = values[index]
         switch try body.run(c) {
@@ -271,7 +284,7 @@ final class ForNode: StatementNode {
       }
     case .string(let string):
       for (index, character) in string.enumerated() {
-        try c.runtime.step(range)
+        try c.step(range)
         if pairs {
           c.locals[slots[0]] = .int(index)
           c.locals[slots[1]] = .string(String(character))
@@ -318,7 +331,7 @@ final class ForRangeNode: StatementNode {
     let (start, end, stride) = try Builtins.rangeBounds(values, at: range)
     var index = start
     while stride > 0 ? index < end : index > end {
-      try c.runtime.step(range)
+      try c.step(range)
       c.locals[slot] = .int(index)
       switch try body.run(c) {
       case .breakLoop: return .normal
@@ -343,14 +356,20 @@ final class ContinueNode: StatementNode {
 
 final class ReturnNode: StatementNode {
   let value: ExpressionNode?
+  private let valueReference: Unmanaged<ExpressionNode>?
 
   init(value: ExpressionNode?, range: SourceRange) {
     self.value = value
+    self.valueReference = value.map { Unmanaged.passUnretained($0) }
     super.init(range: range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    c.runtime.returnValue = try value?.evaluate(c) ?? .nil
+    if let valueReference {
+      c.setReturnValue(try valueReference._withUnsafeGuaranteedRef { try $0.evaluate(c) })
+    } else {
+      c.setReturnValue(.nil)
+    }
     return .returned
   }
 }

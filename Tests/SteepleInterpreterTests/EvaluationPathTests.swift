@@ -188,4 +188,42 @@ struct EvaluationPathTests {
       """
     #expect(output(source) == "41 nil set\n")
   }
+
+  /// A call of a named variable with positional arguments takes the direct path; the same call
+  /// through an expression (`[f][0](...)`) takes the general one. They must agree.
+  @Test(arguments: [
+    "fn f(a, b) { a * 10 + b }", "let f = fn(a, b) { a * 10 + b }", "var f = fn(a, b) { a * 10 + b }",
+    "fn f(a, b = 5) { a * 10 + b }", "fn f(a, b) { let g = fn() { a + b }; g() }", "let f = print", "let f = nil",
+    "let f = \"s\".split", "fn f(a, b) { fail(\"no \\(a)\") }", "fn f() { 1 }",
+  ])
+  func directCallsAgreeWithTheGeneralPath(definition: String) {
+    for arguments in ["1, 2", "1", "1, 2, 3", "", "1, b: 2", "[][0], 2", "f, 2"] {
+      let direct = Self.outcome("\(definition)\nf(\(arguments))")
+      let general = Self.outcome("\(definition)\n[f][0](\(arguments))")
+      #expect(direct == general, "\(definition) called with (\(arguments))")
+      let inFunction = Self.outcome("\(definition)\nfn call() { f(\(arguments)) }\ncall()")
+      #expect(inFunction == general, "\(definition) called from a function with (\(arguments))")
+    }
+  }
+
+  @Test func aVariableReassignedDuringItsOwnCallKeepsTheRunningFunctionAlive() {
+    let source = """
+      var f = fn(n) { f = nil; let junk = [1, 2, 3]; n + len(junk) }
+      fn outer() {
+        var g = fn(n) { g = 0; [n, n] }
+        g(7)
+      }
+      print(f(1), f, outer())
+      """
+    #expect(output(source) == "4 nil [7, 7]\n")
+  }
+
+  @Test func directCallsNestedInArgumentsKeepTheirWindowsApart() {
+    let source = """
+      fn add(a, b) { let t = a + b; t }
+      fn pair(a, b) { [a, b] }
+      print(pair(add(1, add(2, 3)), pair(add(4, 5), add(add(6, 7), 8))))
+      """
+    #expect(output(source) == "[6, [9, 21]]\n")
+  }
 }
