@@ -283,13 +283,13 @@ final class ForNode: StatementNode {
         }
       }
     case .string(let string):
-      for (index, character) in string.enumerated() {
+      for (index, scalar) in string.unicodeScalars.enumerated() {
         try c.step(range)
         if pairs {
           c.locals[slots[0]] = .int(index)
-          c.locals[slots[1]] = .string(String(character))
+          c.locals[slots[1]] = .string(String(scalar))
         } else {
-          c.locals[slots[0]] = .string(String(character))
+          c.locals[slots[0]] = .string(String(scalar))
         }
         switch try body.run(c) {
         case .breakLoop: return .normal

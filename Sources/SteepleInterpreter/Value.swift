@@ -261,7 +261,7 @@ extension Value {
     case (.float(let a), .int(let b)): return a == Double(b)
     case (.string(let a), .string(let b)):
       state.bytes += min(a.utf8.count, b.utf8.count)
-      return a == b
+      return ScalarText.equal(a, b)
     case (.list(let a), .list(let b)):
       if a === b { return true }
       guard a.elements.count == b.elements.count else { return false }

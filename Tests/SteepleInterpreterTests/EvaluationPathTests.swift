@@ -72,8 +72,8 @@ struct EvaluationPathTests {
       let viaValue = Self.outcome("let f = len\nf(\(operand))")
       #expect(direct == viaValue, "len(\(operand))")
     }
-    #expect(Self.outcome(#"len("a\r\nb")"#) == "3")
-    #expect(Self.outcome(#"len("👍🏽")"#) == "1")
+    #expect(Self.outcome(#"len("a\r\nb")"#) == "4")
+    #expect(Self.outcome(#"len("👍🏽")"#) == "2")
   }
 
   @Test func lenCanBeShadowed() {
