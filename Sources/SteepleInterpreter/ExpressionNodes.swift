@@ -473,10 +473,28 @@ final class MethodCallNode: ExpressionNode {
   let labels: [String?]
   /// `.append(x)` with one positional argument, which has a fast path for lists.
   let isAppend: Bool
+  /// A string method with one positional argument that has a fast path when the receiver and the
+  /// argument are strings: no argument list, no look-up by name.
+  let stringMethod: DirectStringMethod?
+
+  enum DirectStringMethod {
+    case split, startsWith, endsWith, contains
+  }
 
   init(receiver: ExpressionNode, name: String, nameRange: SourceRange, arguments: [ExpressionNode], labels: [String?], range: SourceRange) {
     self.receiver = receiver
     self.isAppend = name == "append" && arguments.count == 1 && labels == [nil]
+    if arguments.count == 1, labels == [nil] {
+      switch name {
+      case "split": stringMethod = .split
+      case "starts_with": stringMethod = .startsWith
+      case "ends_with": stringMethod = .endsWith
+      case "contains": stringMethod = .contains
+      default: stringMethod = nil
+      }
+    } else {
+      stringMethod = nil
+    }
     self.name = name
     self.nameRange = nameRange
     self.arguments = arguments
@@ -498,6 +516,27 @@ final class MethodCallNode: ExpressionNode {
       list.elements.append(element)
       return .nil
     }
+    if let stringMethod, case .string(let string) = object {
+      let argument = try arguments[0].evaluate(c)
+      if case .string(let text) = argument {
+        try c.step(range)
+        do {
+          switch stringMethod {
+          case .split:
+            try Limits.charge(.search(string.utf8.count), at: range)
+            return try Methods.split(string, text)
+          case .startsWith: return .bool(try Methods.startsWith(string, text, at: range))
+          case .endsWith: return .bool(try Methods.endsWith(string, text, at: range))
+          case .contains:
+            try Limits.charge(.search(string.utf8.count), at: range)
+            return .bool(ScalarText.contains(string, text))
+          }
+        } catch let failure as ScriptError {
+          throw c.runtime.diagnostic(failure, at: range)
+        }
+      }
+      return try generalCall(object, [argument], [], c)
+    }
     var positional: [Value] = []
     positional.reserveCapacity(arguments.count)
     var keywords: [(String, Value)] = []
@@ -505,6 +544,10 @@ final class MethodCallNode: ExpressionNode {
       let value = try arguments[index].evaluate(c)
       if let label = labels[index] { keywords.append((label, value)) } else { positional.append(value) }
     }
+    return try generalCall(object, positional, keywords, c)
+  }
+
+  private func generalCall(_ object: Value, _ positional: [Value], _ keywords: [(String, Value)], _ c: Context) throws -> Value {
     switch object {
     case .string, .list:
       try c.step(range)

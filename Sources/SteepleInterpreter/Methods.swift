@@ -52,8 +52,7 @@ enum Methods {
         if let given = call.argument(0, "separator"), given.typeName != "nil" { throw call.wrongType("separator", "a string", given) }
         return .list(ListObject(ScalarText.splitWhitespace(string).map(Value.string)))
       }
-      guard !separator.isEmpty else { throw ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text") }
-      return .list(ListObject(ScalarText.split(string, separator: separator, Value.string)))
+      return try split(string, separator)
     case "join":
       try call.expect(1, 1)
       var parts: [String] = []
@@ -71,14 +70,10 @@ enum Methods {
       return .string(ScalarText.join(parts, separator: string))
     case "starts_with":
       try call.expect(1, 1)
-      let prefix = try call.string(0, "prefix")
-      try Limits.charge(.bytes(min(prefix.utf8.count, string.utf8.count)), at: call.range)
-      return .bool(ScalarText.hasPrefix(string, prefix))
+      return .bool(try startsWith(string, try call.string(0, "prefix"), at: call.range))
     case "ends_with":
       try call.expect(1, 1)
-      let suffix = try call.string(0, "suffix")
-      try Limits.charge(.bytes(min(suffix.utf8.count, string.utf8.count)), at: call.range)
-      return .bool(ScalarText.hasSuffix(string, suffix))
+      return .bool(try endsWith(string, try call.string(0, "suffix"), at: call.range))
     case "contains":
       try call.expect(1, 1)
       let part = try call.string(0, "text")
@@ -106,6 +101,25 @@ enum Methods {
     default:
       throw UnknownMethod(name: name)
     }
+  }
+
+  // The string methods that `MethodCallNode` also calls directly, when the receiver and the
+  // argument are strings (the search costs are charged by the caller, as in `stringMethod`).
+
+  /// `s.split(separator)` for a string separator.
+  static func split(_ string: String, _ separator: String) throws -> Value {
+    guard !separator.isEmpty else { throw ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text") }
+    return .list(ListObject(ScalarText.split(string, separator: separator, Value.string)))
+  }
+
+  static func startsWith(_ string: String, _ prefix: String, at range: SourceRange) throws -> Bool {
+    try Limits.charge(.bytes(min(prefix.utf8.count, string.utf8.count)), at: range)
+    return ScalarText.hasPrefix(string, prefix)
+  }
+
+  static func endsWith(_ string: String, _ suffix: String, at range: SourceRange) throws -> Bool {
+    try Limits.charge(.bytes(min(suffix.utf8.count, string.utf8.count)), at: range)
+    return ScalarText.hasSuffix(string, suffix)
   }
 
   static func listMethod(_ name: String, _ list: ListObject, _ call: BuiltinCall) throws -> Value {

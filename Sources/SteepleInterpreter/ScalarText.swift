@@ -34,9 +34,21 @@ enum ScalarText {
   /// The number of Unicode scalars: the bytes that are not UTF-8 continuation bytes.
   static func count(_ string: String) -> Int {
     withBytes(string) { bytes in
-      var count = 0
-      for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
-      return count
+      guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
+      // Eight bytes at a time: a continuation byte has its top bit set and the next one clear.
+      var continuations = 0
+      var offset = 0
+      let high: UInt64 = 0x8080_8080_8080_8080
+      while offset + 8 <= bytes.count {
+        let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        continuations += (word & high & ~(word << 1)).nonzeroBitCount
+        offset += 8
+      }
+      while offset < bytes.count {
+        if bytes[offset] & 0xC0 == 0x80 { continuations += 1 }
+        offset += 1
+      }
+      return bytes.count - continuations
     }
   }
 
@@ -111,13 +123,31 @@ enum ScalarText {
 
   /// The byte offset of the first occurrence of `needle` at or after byte `start`, or `nil`.
   /// An empty needle is found at `start`.
+  @inline(__always)
   static func find(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
     let count = needle.count
     guard count > 0 else { return start <= bytes.count ? start : nil }
     guard bytes.count - start >= count, let base = bytes.baseAddress, let pattern = needle.baseAddress else { return nil }
+    if count == 1, bytes.count - start < 32 {
+      // A short run: a plain loop costs less than calling memchr.
+      let byte = pattern.pointee
+      var position = start
+      while position < bytes.count {
+        if base[position] == byte { return position }
+        position += 1
+      }
+      return nil
+    }
+    return search(pattern, count, in: base, bytes.count, from: start)
+  }
+
+  /// `find` with memchr for the first byte and memcmp for the rest.
+  static func search(
+    _ pattern: UnsafePointer<UInt8>, _ count: Int, in base: UnsafePointer<UInt8>, _ length: Int, from start: Int
+  ) -> Int? {
     let first = Int32(pattern.pointee)
     var position = start
-    let last = bytes.count - count
+    let last = length - count
     while position <= last {
       guard let hit = memchr(base + position, first, last - position + 1) else { return nil }
       let offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
@@ -157,7 +187,15 @@ enum ScalarText {
   static func split<Element>(_ string: String, separator: String, _ make: (String) -> Element) -> [Element] {
     withBytes(string) { bytes in
       withBytes(separator) { pattern in
+        // Counted first, so the array is made once at its final size.
+        var count = 1
+        var position = 0
+        while let match = find(pattern, in: bytes, from: position) {
+          count += 1
+          position = match + pattern.count
+        }
         var pieces: [Element] = []
+        pieces.reserveCapacity(count)
         var start = 0
         while let match = find(pattern, in: bytes, from: start) {
           pieces.append(make(Self.string(bytes, start..<match)))

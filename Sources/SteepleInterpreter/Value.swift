@@ -323,9 +323,7 @@ extension Value {
   /// list, so that releasing a structure nested a million deep takes a loop, not a million nested
   /// deinitializers (which would overflow the stack).
   static func releaseNested(_ values: inout [Value]) {
-    guard values.contains(where: { if case .list = $0 { return true }; if case .record = $0 { return true }; return false }) else {
-      return
-    }
+    guard values.contains(where: \.isContainer) else { return }
     var pending: [Value] = []
     swap(&pending, &values)
     while var value = pending.popLast() {
@@ -334,18 +332,28 @@ extension Value {
         // Hold the list by one reference only, to tell whether anything else still does.
         value = .nil
         var object: ListObject? = consume list
-        if isKnownUniquelyReferenced(&object), let list = object, !list.elements.isEmpty {
+        // Only a list that itself holds lists or records needs taking apart here; any other is
+        // released as usual, its deinitializer finding nothing nested.
+        if isKnownUniquelyReferenced(&object), let list = object, list.elements.contains(where: \.isContainer) {
           pending.append(contentsOf: list.elements)
           list.elements = []
         }
       } else if case .record(let record) = value {
         value = .nil
         var object: RecordObject? = consume record
-        if isKnownUniquelyReferenced(&object), let record = object, !record.values.isEmpty {
+        if isKnownUniquelyReferenced(&object), let record = object, record.values.contains(where: \.isContainer) {
           pending.append(contentsOf: record.values)
           record.values = []
         }
       }
+    }
+  }
+
+  /// Whether this is a list or a record.
+  @inline(__always) var isContainer: Bool {
+    switch self {
+    case .list, .record: return true
+    default: return false
     }
   }
 }

@@ -226,4 +226,19 @@ struct EvaluationPathTests {
       """
     #expect(output(source) == "[6, [9, 21]]\n")
   }
+
+  /// `s.split(x)`, `s.starts_with(x)`, `s.ends_with(x)` and `s.contains(x)` on strings skip the
+  /// argument list; through the bound method value they take the general path.
+  @Test(arguments: ["split", "starts_with", "ends_with", "contains"])
+  func directStringMethodsAgreeWithTheMethodValues(method: String) {
+    let receivers = [#""a,b,,c""#, #""""#, #""a\r\nb""#, #""é,e\u{301}""#, "[1, \",\"]", "nil", "{ contains: fn(x) { x } }"]
+    let arguments = [#"",""#, #""""#, #""\n""#, #""a,b,,c""#, #""\u{301}""#, "nil", "1", "[\",\"]", #"x: ",""#]
+    for receiver in receivers {
+      for argument in arguments {
+        let direct = Self.outcome("let s = \(receiver)\ns.\(method)(\(argument))")
+        let general = Self.outcome("let s = \(receiver)\nlet m = s.\(method)\nm(\(argument))")
+        #expect(direct == general, "(\(receiver)).\(method)(\(argument))")
+      }
+    }
+  }
 }
