@@ -240,7 +240,7 @@ final class BinaryNode: ExpressionNode {
     if case .int(let a) = lhs, case .int(let b) = rhs, let result = try Operators.intResult(op, a, b, at: range) {
       return result
     }
-    return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range)
+    return try general(lhs, rhs)
   }
 
   override func test(_ c: Context) throws -> Bool {
@@ -249,7 +249,13 @@ final class BinaryNode: ExpressionNode {
     if case .int(let a) = lhs, case .int(let b) = rhs, let truth = Operators.intComparison(op, a, b) {
       return truth
     }
-    return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range).isTruthy
+    return try general(lhs, rhs).isTruthy
+  }
+
+  /// Everything but two ints, out of line so the int path stays small.
+  @inline(never)
+  private func general(_ lhs: Value, _ rhs: Value) throws -> Value {
+    try Operators.apply(op, lhs, rhs, at: range, operatorRange: range)
   }
 }
 
@@ -273,25 +279,35 @@ final class BinaryConstantNode: ExpressionNode {
     super.init(range: range)
   }
 
-  @inline(__always) private func leftValue(_ c: Context) throws -> Value {
-    if let leftSlot { return c.locals[leftSlot] }
-    return try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
-  }
+  // The int case is kept small and the rest moved out of line (`general`), so that the common
+  // path saves few registers.
 
   override func evaluate(_ c: Context) throws -> Value {
-    let lhs = try leftValue(c)
+    if let leftSlot, case .int(let a) = c.locals[leftSlot] {
+      if let result = try Operators.intResult(op, a, constant, at: range) { return result }
+      return try general(.int(a))
+    }
+    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, let result = try Operators.intResult(op, a, constant, at: range) {
       return result
     }
-    return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range)
+    return try general(lhs)
   }
 
   override func test(_ c: Context) throws -> Bool {
-    let lhs = try leftValue(c)
+    if let leftSlot, case .int(let a) = c.locals[leftSlot], let truth = Operators.intComparison(op, a, constant) {
+      return truth
+    }
+    let lhs = try leftSlot.map { c.locals[$0] } ?? leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, let truth = Operators.intComparison(op, a, constant) {
       return truth
     }
-    return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range).isTruthy
+    return try general(lhs).isTruthy
+  }
+
+  @inline(never)
+  private func general(_ lhs: Value) throws -> Value {
+    try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range)
   }
 }
 

@@ -2,6 +2,7 @@ import SteepleSyntax
 
 /// The meaning of the operators on every type, with the errors for combinations that have none.
 enum Operators {
+  @inline(never)
   static func overflow(at range: SourceRange) -> Diagnostic {
     Diagnostic(code: "overflow", "integer overflow",
       detail: "the result does not fit in a 64-bit integer; use floats (such as 1.0 * x) for larger numbers", at: range)

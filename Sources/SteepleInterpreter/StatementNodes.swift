@@ -104,16 +104,21 @@ final class StoreNode: StatementNode {
     }
     let newValue = try valueReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     guard let op else {
-      target[slot] = newValue
+      Value.assign(newValue, to: target + slot)
       return .normal
     }
-    let current = target[slot]
-    if case .int(let a) = current, case .int(let b) = newValue, let result = try Operators.intResult(op, a, b, at: range) {
-      target[slot] = result
+    if case .int(let a) = target[slot], case .int(let b) = newValue, let result = try Operators.intResult(op, a, b, at: range) {
+      // An int replaces an int: nothing to release.
+      (target + slot).initialize(to: result)
       return .normal
     }
-    target[slot] = try Operators.compound(op, current, newValue, at: range)
+    try compound(op, target + slot, newValue)
     return .normal
+  }
+
+  @inline(never)
+  private func compound(_ op: BinaryOperator, _ variable: UnsafeMutablePointer<Value>, _ newValue: Value) throws {
+    variable.pointee = try Operators.compound(op, variable.pointee, newValue, at: range)
   }
 }
 
@@ -332,7 +337,7 @@ final class ForRangeNode: StatementNode {
     var index = start
     while stride > 0 ? index < end : index > end {
       try c.step(range)
-      c.locals[slot] = .int(index)
+      Value.assign(.int(index), to: c.locals + slot)
       switch try body.run(c) {
       case .breakLoop: return .normal
       case .returned: return .returned

@@ -349,6 +349,16 @@ extension Value {
     }
   }
 
+  /// Stores a value in a variable. When the old value holds no reference (`nil`, a bool, an int
+  /// or a float) it is overwritten without being destroyed, which skips a call on hot paths.
+  @inline(__always)
+  static func assign(_ value: consuming Value, to variable: UnsafeMutablePointer<Value>) {
+    switch variable.pointee {
+    case .nil, .bool, .int, .float: variable.initialize(to: value)
+    default: variable.pointee = value
+    }
+  }
+
   /// Whether this is a list or a record.
   @inline(__always) var isContainer: Bool {
     switch self {
