@@ -45,8 +45,8 @@ struct Context {
   }
 
   /// The value a `return` hands to the call that is finishing.
-  @inline(__always) func setReturnValue(_ value: consuming Value) {
-    registers.pointee.returnValue = value
+  @inline(__always) func setReturnValue(_ value: Value) {
+    Value.assign(value, to: registers.pointee.returnValue)
   }
 
   /// The frame of the function `depth` levels out (1 is the enclosing one).

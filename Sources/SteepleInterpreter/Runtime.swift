@@ -21,8 +21,8 @@ struct Registers {
   var depth = 0
   /// The first free slot of the value stack.
   var top = 0
-  /// The value a `return` hands to the call that is finishing.
-  var returnValue: Value = .nil
+  /// Where a `return` leaves its value for the call that is finishing; `nil` at other times.
+  let returnValue: UnsafeMutablePointer<Value>
   /// Locals of running functions that need no heap frame.
   let stack: UnsafeMutablePointer<Value>
   let maxDepth: Int
@@ -52,8 +52,8 @@ final class Runtime {
   }
   /// The value a `return` hands to the call that is finishing.
   var returnValue: Value {
-    get { registers.pointee.returnValue }
-    set { registers.pointee.returnValue = newValue }
+    get { registers.pointee.returnValue.pointee }
+    set { registers.pointee.returnValue.pointee = newValue }
   }
   /// Locals of running functions that need no heap frame. Reserved address space: the system
   /// backs only the pages a run touches.
@@ -74,11 +74,15 @@ final class Runtime {
     self.maxDepth = maxDepth
     self.cancellation = cancellation
     stack = .allocate(capacity: Self.stackCapacity)
+    let returnValue = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+    returnValue.initialize(to: .nil)
     registers = .allocate(capacity: 1)
-    registers.initialize(to: Registers(stack: stack, maxDepth: maxDepth))
+    registers.initialize(to: Registers(returnValue: returnValue, stack: stack, maxDepth: maxDepth))
   }
 
   deinit {
+    registers.pointee.returnValue.deinitialize(count: 1)
+    registers.pointee.returnValue.deallocate()
     registers.deinitialize(count: 1)
     registers.deallocate()
     stack.deallocate()
@@ -209,7 +213,7 @@ final class Runtime {
     // The window is claimed before the arguments are evaluated, so calls among them use the
     // stack above it. `.nil` needs no destroying, so an argument's value overwrites it in place.
     let base = registers.pointee.stack + top
-    var index = 0
+    var index = argumentCount
     while index < count {
       (base + index).initialize(to: .nil)
       index += 1
@@ -218,15 +222,24 @@ final class Runtime {
     defer {
       var index = 0
       while index < count {
-        (base + index).deinitialize(count: 1)
+        Value.release(base + index)
         index += 1
       }
       registers.pointee.top = top
     }
     index = 0
-    while index < argumentCount {
-      (base + index).initialize(to: try arguments[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) })
-      index += 1
+    do {
+      while index < argumentCount {
+        (base + index).initialize(to: try arguments[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) })
+        index += 1
+      }
+    } catch {
+      // The arguments not evaluated yet still need a value for the clean-up above.
+      while index < argumentCount {
+        (base + index).initialize(to: .nil)
+        index += 1
+      }
+      throw error
     }
     return try invoke(function, Context(locals: base, environment: function.captured, own: nil, c), at: range)
   }
@@ -252,11 +265,10 @@ final class Runtime {
     do {
       if try function.body.run(context) == .returned {
         // Moved out, leaving `nil`: no copy, no reference counting.
-        return withUnsafeMutablePointer(to: &registers.pointee.returnValue) { slot in
-          let value = slot.move()
-          slot.initialize(to: .nil)
-          return value
-        }
+        let slot = registers.pointee.returnValue
+        let value = slot.move()
+        slot.initialize(to: .nil)
+        return value
       }
       return .nil
     } catch var diagnostic as Diagnostic {

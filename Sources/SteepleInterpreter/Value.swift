@@ -359,6 +359,15 @@ extension Value {
     }
   }
 
+  /// Deinitializes a variable, with no call when its value holds no reference.
+  @inline(__always)
+  static func release(_ variable: UnsafeMutablePointer<Value>) {
+    switch variable.pointee {
+    case .nil, .bool, .int, .float: break
+    default: variable.deinitialize(count: 1)
+    }
+  }
+
   /// Whether this is a list or a record.
   @inline(__always) var isContainer: Bool {
     switch self {
