@@ -70,27 +70,52 @@ final class InterpolationNode: ExpressionNode {
   let parts: [Part]
   static let bufferSize = 256
 
+  /// The parts as the evaluation walks them, with no reference counting: text as bytes owned by
+  /// this node, values as unretained nodes (`parts` keeps them alive).
+  private struct Piece {
+    var text: UnsafeBufferPointer<UInt8>
+    var node: Unmanaged<ExpressionNode>?
+  }
+  private let pieces: UnsafeMutableBufferPointer<Piece>
+
   init(parts: [Part], range: SourceRange) {
     self.parts = parts
+    pieces = .allocate(capacity: parts.count)
+    for (index, part) in parts.enumerated() {
+      switch part {
+      case .text(let bytes):
+        let text = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = text.initialize(from: bytes)
+        pieces[index] = Piece(text: UnsafeBufferPointer(text), node: nil)
+      case .value(let node):
+        pieces[index] = Piece(text: UnsafeBufferPointer(start: nil, count: 0), node: Unmanaged.passUnretained(node))
+      }
+    }
     super.init(range: range)
+  }
+
+  deinit {
+    for piece in pieces where piece.node == nil { piece.text.deallocate() }
+    pieces.deallocate()
   }
 
   override func evaluate(_ c: Context) throws -> Value {
     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.bufferSize) { buffer in
       var writer = TextWriter(buffer: buffer)
-      for part in parts {
-        switch part {
-        case .text(let bytes): bytes.withUnsafeBufferPointer { writer.append($0) }
-        case .value(let node):
-          switch try node.evaluate(c) {
-          case .string(var string): string.withUTF8 { writer.append($0) }
-          case .int(let int): writer.appendDecimal(int)
-          case let other:
-            var literal = other.literal
-            literal.withUTF8 { writer.append($0) }
-          }
-          try Limits.checkString(writer.count, at: range)
+      var index = 0
+      while index < pieces.count {
+        let piece = pieces[index]
+        index += 1
+        guard let node = piece.node else {
+          writer.append(piece.text)
+          continue
         }
+        switch try node._withUnsafeGuaranteedRef({ try $0.evaluate(c) }) {
+        case .string(let string): ScalarText.withBytes(string) { writer.append($0) }
+        case .int(let int): writer.appendDecimal(int)
+        case let other: ScalarText.withBytes(other.literal) { writer.append($0) }
+        }
+        try Limits.checkString(writer.count, at: range)
       }
       return .string(writer.text)
     }
@@ -122,19 +147,23 @@ struct TextWriter {
   /// Appends an integer's decimal digits; much faster than `String(int)`, which goes through the
   /// generic integer printing path.
   mutating func appendDecimal(_ value: Int) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+    // The digits are written backwards into a tuple on the stack.
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
       var magnitude = value.magnitude
-      var index = 20
+      var index = 24
       repeat {
         index -= 1
-        digits[index] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
-        magnitude /= 10
+        let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 10)
+        bytes[index] = UInt8(truncatingIfNeeded: remainder) &+ 48
+        magnitude = quotient
       } while magnitude > 0
       if value < 0 {
         index -= 1
-        digits[index] = UInt8(ascii: "-")
+        bytes[index] = UInt8(ascii: "-")
       }
-      append(UnsafeBufferPointer(rebasing: digits[index...]))
+      append(UnsafeBufferPointer(rebasing: bytes[index...]))
     }
   }
 
