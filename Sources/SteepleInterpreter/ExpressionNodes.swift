@@ -202,12 +202,14 @@ final class RecordLiteralNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    var evaluated: [Value] = []
-    evaluated.reserveCapacity(valueReferences.count)
-    for reference in valueReferences {
-      evaluated.append(try reference._withUnsafeGuaranteedRef { try $0.evaluate(c) })
+    // Each value evaluated straight into the record (see `RecordObject`'s inline storage).
+    let record = RecordObject(shape: shape)
+    var index = 0
+    while index < valueReferences.count {
+      record.setValue(try valueReferences[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) }, at: index)
+      index += 1
     }
-    return .record(RecordObject(shape: shape, values: evaluated))
+    return .record(record)
   }
 }
 
@@ -544,22 +546,21 @@ final class MethodCallNode: ExpressionNode {
     self.nameRange = nameRange
     self.arguments = arguments
     self.labels = labels
+    self.receiverSlot = (receiver as? LocalNode)?.slot
     super.init(range: range)
   }
 
+  /// When the receiver is a local variable, its slot.
+  private let receiverSlot: Int?
+
   override func evaluate(_ c: Context) throws -> Value {
+    if isAppend, let receiverSlot, case .list(let list) = c.locals[receiverSlot] {
+      // The list read where the local variable holds it.
+      return try append(to: list, c)
+    }
     let object = try receiver.evaluate(c)
     if isAppend, case .list(let list) = object {
-      // `xs.append(x)`, the usual way to build a list: no argument list to build.
-      try c.step(range)
-      let element = try arguments[0].evaluate(c)
-      if list.isFrozen {
-        throw Diagnostic(code: "frozen", "cannot change a frozen list",
-          detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
-      }
-      try Limits.checkElements(list.elements.count + 1, at: range)
-      list.elements.append(element)
-      return .nil
+      return try append(to: list, c)
     }
     if let stringMethod, case .string(let string) = object {
       let argument = try arguments[0].evaluate(c)
@@ -592,6 +593,20 @@ final class MethodCallNode: ExpressionNode {
     return try generalCall(object, positional, keywords, c)
   }
 
+  /// `xs.append(x)`, the usual way to build a list: no argument list to build.
+  @inline(__always)
+  private func append(to list: ListObject, _ c: Context) throws -> Value {
+    try c.step(range)
+    let element = try arguments[0].evaluate(c)
+    if list.isFrozen {
+      throw Diagnostic(code: "frozen", "cannot change a frozen list",
+        detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
+    }
+    try Limits.checkElements(list.elements.count + 1, at: range)
+    list.elements.append(element)
+    return .nil
+  }
+
   private func generalCall(_ object: Value, _ positional: [Value], _ keywords: [(String, Value)], _ c: Context) throws -> Value {
     switch object {
     case .string, .list:
@@ -614,21 +629,28 @@ final class MemberNode: ExpressionNode {
   @exclusivity(unchecked) private var cachedShape: RecordShape?
   @exclusivity(unchecked) private var cachedPosition = 0
 
+  /// When the object is a local variable, its slot: the record is read where it is stored.
+  private let objectSlot: Int?
+
   init(object: ExpressionNode, name: String, nameRange: SourceRange, range: SourceRange) {
     self.object = object
     self.name = name
     self.nameRange = nameRange
+    self.objectSlot = (object as? LocalNode)?.slot
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
+    if let objectSlot, case .record(let record) = c.locals[objectSlot], record.shape === cachedShape {
+      return record.value(at: cachedPosition)
+    }
     let value = try object.evaluate(c)
     if case .record(let record) = value {
-      if record.shape === cachedShape { return record.values[cachedPosition] }
+      if record.shape === cachedShape { return record.value(at: cachedPosition) }
       if let position = record.index(of: name) {
         cachedShape = record.shape
         cachedPosition = position
-        return record.values[position]
+        return record.value(at: position)
       }
     }
     return try Self.member(of: value, name, at: nameRange, runtime: c.runtime)

@@ -46,7 +46,7 @@ public enum Value: @unchecked Sendable {
     case .float(let value): return value != 0
     case .string(let value): return !value.isEmpty
     case .list(let list): return !list.elements.isEmpty
-    case .record(let record): return !record.values.isEmpty
+    case .record(let record): return record.count > 0
     default: return true
     }
   }
@@ -119,16 +119,16 @@ public enum Value: @unchecked Sendable {
           return reach
         }
       case .record(let record):
-        if record.values.isEmpty {
+        if record.count == 0 {
           append("{}")
           return Int.max
         }
         return writeContainer(ObjectIdentifier(record), depth: depth, open: "{ ", close: " }", cycle: "{...}") { writer in
           var reach = Int.max
-          for index in record.values.indices {
+          for index in 0..<record.count {
             if index > 0 { writer.append(", ") }
             writer.append(fieldName(record.shape.keys[index]) + ": ")
-            reach = min(reach, writer.write(record.values[index], depth: depth + 1))
+            reach = min(reach, writer.write(record.value(at: index), depth: depth + 1))
             if writer.full { break }
           }
           return reach
@@ -275,12 +275,12 @@ extension Value {
       return true
     case (.record(let a), .record(let b)):
       if a === b { return true }
-      guard a.values.count == b.values.count else { return false }
+      guard a.count == b.count else { return false }
       guard state.insert(a, b) else { return true }
-      state.elements += a.values.count
-      for index in a.values.indices {
+      state.elements += a.count
+      for index in 0..<a.count {
         guard let other = b.index(of: a.shape.keys[index]),
-          equal(a.values[index], b.values[other], depth: depth + 1, state: &state)
+          equal(a.value(at: index), b.value(at: other), depth: depth + 1, state: &state)
         else { return false }
       }
       return true
@@ -341,9 +341,12 @@ extension Value {
       } else if case .record(let record) = value {
         value = .nil
         var object: RecordObject? = consume record
-        if isKnownUniquelyReferenced(&object), let record = object, record.values.contains(where: \.isContainer) {
-          pending.append(contentsOf: record.values)
-          record.values = []
+        if isKnownUniquelyReferenced(&object), let record = object {
+          let values = record.values
+          if values.contains(where: \.isContainer) {
+            pending.append(contentsOf: values)
+            record.values = []
+          }
         }
       }
     }

@@ -241,4 +241,57 @@ struct EvaluationPathTests {
       }
     }
   }
+
+  /// Records keep their first four values inline and the rest in an array: literals, fields
+  /// added one by one, reads, writes, equality, iteration and printing must not see the seam.
+  @Test(arguments: [0, 1, 3, 4, 5, 8])
+  func recordsAgreeAcrossInlineAndOverflowStorage(fields: Int) {
+    let names = (0..<fields).map { "f\($0)" }
+    let literal = "{ " + names.enumerated().map { "\($1): \($0)" }.joined(separator: ", ") + " }"
+    let built = "var b = {}\n" + names.enumerated().map { "b.\($1) = \($0)" }.joined(separator: "\n")
+    let source = """
+      let a = \(fields == 0 ? "{}" : literal)
+      \(built)
+      var sum = 0
+      var order = []
+      for (k, v) in a { sum += v; order.append(k) }
+      \(names.map { "a.\($0) += 10\nb[\"\($0)\"] = b.\($0) + 10" }.joined(separator: "\n"))
+      print(a == b, len(a), sum, order, a, b)
+      """
+    let expectedRecord = fields == 0 ? "{}" : "{ " + names.enumerated().map { "\($1): \($0 + 10)" }.joined(separator: ", ") + " }"
+    let expectedOrder = "[" + names.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+    #expect(output(source) == "true \(fields) \((0..<fields).reduce(0, +)) \(expectedOrder) \(expectedRecord) \(expectedRecord)\n")
+  }
+
+  @Test func recordsNestedInTheirOverflowFieldsAreReleasedWithoutDeepRecursion() {
+    // The fifth field holds the next record: releasing the chain must not recurse per level.
+    let source = """
+      var r = { a: 1, b: 2, c: 3, d: 4, next: nil }
+      for i in range(200000) { r = { a: i, b: 2, c: 3, d: 4, next: r } }
+      var inline = { next: nil }
+      for i in range(200000) { inline = { next: inline } }
+      print(r.a, r.next.a)
+      r = nil
+      inline = nil
+      print("released")
+      """
+    #expect(output(source) == "199999 199998\nreleased\n")
+  }
+
+  /// `xs.append(x)` and `r.field` read a local variable where it is stored; a closure that
+  /// reassigns the variable while the argument is evaluated must not change which list is used.
+  @Test func localReceiversAreReadOnceBeforeTheArguments() {
+    let source = """
+      fn f() {
+        var xs = [1]
+        var r = { n: 1 }
+        let g = fn() { xs = [9]; r = { n: 2 }; 2 }
+        let old = xs
+        xs.append(g())
+        [xs, old, r.n, [r][0].n]
+      }
+      print(f())
+      """
+    #expect(output(source) == "[[9], [1, 2], 2, 2]\n")
+  }
 }
