@@ -459,6 +459,9 @@ final class MethodCallNode: ExpressionNode {
     case .string, .list:
       try c.runtime.step(range)
       return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: c.runtime, at: range, nameRange: nameRange)
+    case .record(let record) where record[name] == nil && Methods.recordMethods.contains(name):
+      try c.runtime.step(range)
+      return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: c.runtime, at: range, nameRange: nameRange)
     default:
       let callee = try MemberNode.member(of: object, name, at: nameRange, runtime: c.runtime)
       return try c.runtime.call(callee, positional: positional, keywords: keywords, at: range)
@@ -500,10 +503,11 @@ final class MemberNode: ExpressionNode {
     switch value {
     case .record(let record):
       if let field = record[name] { return field }
+      if Methods.recordMethods.contains(name) { return .method(BoundMethod(receiver: value, name: name)) }
       throw Diagnostic(
         code: "unknown-field", "record has no field '\(name)'",
         detail: record.keys.isEmpty ? "the record is empty" : "its fields are: \(record.keys.joined(separator: ", "))",
-        at: range, suggestion: Spelling.nearest(to: name, in: record.keys))
+        at: range, suggestion: Spelling.nearest(to: name, in: record.keys + Methods.recordMethods))
     case .module(let module):
       if let member = module[name] { return member }
       throw Diagnostic(

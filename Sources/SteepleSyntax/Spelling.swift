@@ -14,6 +14,34 @@ public enum Spelling {
         best = (candidate, distance)
       }
     }
+    if let best { return best.name }
+    return habit(for: key, limit: limit, in: candidates)
+  }
+
+  /// Names other languages use for what Steeple calls something else, so that `sort` finds
+  /// `sorted` and `lenght` (a typo of `length`) finds `len`. Only a target among the candidates
+  /// is suggested.
+  static let habits: [String: String] = [
+    "length": "len", "size": "len", "count": "len", "sort": "sorted", "reverse": "reversed",
+    "string": "str", "tostring": "str", "integer": "int", "parseint": "int", "parsefloat": "float",
+    "typeof": "type", "println": "print", "puts": "print", "echo": "print", "push": "append",
+    "add": "append", "concat": "extend", "indexof": "index_of", "strip": "trim", "uppercase": "upper",
+    "lowercase": "lower", "toupper": "upper", "tolower": "lower", "includes": "contains", "has": "contains",
+    "ljust": "pad_right", "rjust": "pad_left", "padstart": "pad_left", "padend": "pad_right",
+    "zfill": "pad_left", "delete": "remove", "pop": "remove", "raise": "fail", "throw": "fail", "panic": "fail",
+  ]
+
+  private static func habit(for key: [Unicode.Scalar], limit: Int, in candidates: some Sequence<String>) -> String? {
+    let available = Set(candidates)
+    var best: (name: String, distance: Int)?
+    for (word, target) in habits where available.contains(target) {
+      let distance = editDistance(key, normalized(word))
+      if distance <= max(limit, key.count > 2 ? 1 : 0), distance < (best?.distance ?? Int.max)
+        || (distance == best?.distance && target < best!.name)
+      {
+        best = (target, distance)
+      }
+    }
     return best?.name
   }
 
