@@ -104,6 +104,10 @@ public struct Lexer {
   private mutating func lexSymbol() -> Symbol? {
     let first = bytes[position]
     let second = peek(1)
+    if first == UInt8(ascii: "."), second == UInt8(ascii: "."), peek(2) == UInt8(ascii: ".") {
+      position += 3
+      return .ellipsis
+    }
     let two: Symbol?
     switch (first, second) {
     case (UInt8(ascii: "-"), UInt8(ascii: ">")): two = .arrow
@@ -163,6 +167,7 @@ public struct Lexer {
       case UInt8(ascii: "|"): detail = "use 'or' to combine conditions"
       case UInt8(ascii: "'"): detail = "strings use double quotes: \"text\""
       case UInt8(ascii: "#"): detail = "comments start with '//'"
+      case UInt8(ascii: "?"): detail = "Steeple has no 'c ? a : b'; write the conditional expression 'if c { a } else { b }' (or 'a ?? b' for a default when a is nil)"
       default: break
       }
       report("unexpected-character", "unexpected character \(shown)", detail, start, position)

@@ -18,6 +18,10 @@ public struct Parser {
   private var bracketDepth = 0
   private var nesting = 0
   private var height = 0
+  /// Set while parsing the condition of an `if` or `while` or the sequence of a `for`, where a
+  /// `{` begins the block: there `cluster {` is the name `cluster` and a block, not a declaration
+  /// missing its name. Brackets, blocks and records inside clear it.
+  private var braceEndsExpression = false
   /// Set when input is too deep to parse further; everything after it is skipped quietly.
   private var abandoned = false
   /// Set by an error that leaves the parser out of step with the input: until the next statement
@@ -229,12 +233,12 @@ public struct Parser {
           detail: "write 'for x in list { ... }'", at: current.range)
         return Statement(.invalid, range: start)
       }
-      let iterable = parseExpression()
+      let iterable = parseCondition("for")
       let body = parseBlock("for the loop body")
       return Statement(.forLoop(variables: variables, iterable: iterable, body: body), range: range(from: start))
     case .keyword(.while):
       advance()
-      let condition = parseExpression()
+      let condition = parseCondition("while")
       let body = parseBlock("for the loop body")
       return Statement(.whileLoop(condition: condition, body: body), range: range(from: start))
     case .keyword(.break):
@@ -274,6 +278,11 @@ public struct Parser {
         alias = parseIdentifier("after 'as'")
       }
       return Statement(.importModule(path: path, pathRange: pathToken.range, alias: alias), range: range(from: start))
+    case .identifier(let word) where Self.elseIfHabits.contains(word) && startsOperand(tokens[min(index + 1, tokens.count - 1)]):
+      error("unexpected-token", "Steeple writes 'else if', not '\(word)'",
+        detail: "'else if' follows the closing '}' of an 'if' block: } else if condition { ... }", at: current.range)
+      advance()
+      return Statement(.invalid, range: start)
     case .keyword(.else):
       error("unexpected-token", "'else' without an 'if'",
         detail: "'else' must follow the closing '}' of an 'if' block", at: current.range)
@@ -286,6 +295,9 @@ public struct Parser {
         switch target.kind {
         case .name, .member, .index: break
         case .invalid: break
+        case .slice:
+          error("invalid-assignment", "cannot assign to a slice",
+            detail: "a slice is a new list; assign to elements one by one (xs[i] = v), or build the list you want and assign it", at: target.range)
         default:
           error("invalid-assignment", "cannot assign to this expression",
             detail: "assign to a variable, a record field (r.name) or an element (xs[0])", at: target.range)
@@ -315,17 +327,58 @@ public struct Parser {
     var branches: [(condition: Expression, body: Block)] = []
     var otherwise: Block?
     advance()
-    branches.append((parseExpression(), parseBlock("after the 'if' condition")))
-    while check(.else) {
+    branches.append((parseCondition("if"), parseBlock("after the 'if' condition")))
+    while true {
+      if case .identifier(let word) = current.kind, Self.elseIfHabits.contains(word) {
+        error("unexpected-token", "Steeple writes 'else if', not '\(word)'",
+          detail: "write: } else if condition { ... }", at: current.range)
+        advance()
+        branches.append((parseCondition("else if"), parseBlock("after the 'else if' condition")))
+        continue
+      }
+      guard check(.else) else { break }
       advance()
       if match(.if) {
-        branches.append((parseExpression(), parseBlock("after the 'else if' condition")))
+        branches.append((parseCondition("else if"), parseBlock("after the 'else if' condition")))
       } else {
         otherwise = parseBlock("after 'else'")
         break
       }
     }
     return Statement(.ifChain(branches: branches, otherwise: otherwise), range: range(from: start))
+  }
+
+  /// Whether a token on the same line as the one before can begin an operand: a name, a
+  /// literal or `(`. (After a name, that means the name is not used as a value.)
+  private func startsOperand(_ token: Token) -> Bool {
+    guard !token.newlineBefore else { return false }
+    switch token.kind {
+    case .identifier, .integer, .float, .string, .symbol(.leftParen): return true
+    case .keyword(let keyword): return keyword.isContextual || [.not, .true, .false, .nil].contains(keyword)
+    default: return false
+    }
+  }
+
+  /// How other languages spell `else if`.
+  static let elseIfHabits: Set<String> = ["elif", "elsif", "elseif"]
+
+  /// The condition of an `if`, `else if` or `while`, or a `for`'s sequence: an expression
+  /// followed by the `{` of a block. `if x = 1` gets an error that says to compare with `==`.
+  private mutating func parseCondition(_ keyword: String) -> Expression {
+    let saved = braceEndsExpression
+    braceEndsExpression = true
+    let condition = parseExpression()
+    braceEndsExpression = saved
+    if keyword != "for", check(.equal) {
+      error("expected-token", "'=' assigns; to compare in a condition, write '=='",
+        detail: "write: \(keyword) \(condition.range.text) == \(nextTokenText()) { ... }", at: current.range)
+    }
+    return condition
+  }
+
+  /// The source text of the token after the current one, for fix-its.
+  private func nextTokenText() -> String {
+    tokens[min(index + 1, tokens.count - 1)].range.text
   }
 
   private mutating func parseBlock(_ context: String) -> Block {
@@ -338,9 +391,12 @@ public struct Parser {
     advance()
     guard enter() else { return Block(statements: [], range: start) }
     let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
     bracketDepth = 0
+    braceEndsExpression = false
     let statements = parseStatements(until: .rightBrace)
     bracketDepth = savedBrackets
+    braceEndsExpression = savedBraceEnds
     leave()
     if match(.rightBrace) {
       // The block's end puts the parser back in step, whatever happened inside it.
@@ -354,13 +410,20 @@ public struct Parser {
   }
 
   private func isIdentifierLike(_ kind: Token.Kind) -> Bool {
-    if case .identifier = kind { return true }
-    return false
+    switch kind {
+    case .identifier: return true
+    case .keyword(let keyword): return keyword.isContextual
+    default: return false
+    }
   }
 
   private mutating func parseIdentifier(_ context: String) -> Identifier? {
     if case .identifier(let name) = current.kind {
       return Identifier(name, range: advance().range)
+    }
+    // The five primitives' keywords are names wherever a name is expected.
+    if case .keyword(let keyword) = current.kind, keyword.isContextual {
+      return Identifier(keyword.rawValue, range: advance().range)
     }
     if case .keyword(let keyword) = current.kind {
       error("reserved-word", "'\(keyword.rawValue)' is a reserved word and cannot be used as a name",
@@ -433,6 +496,7 @@ public struct Parser {
     var added = 0
     defer { height -= added }
     while continues, let binary = op(current.kind) {
+      if binary == .add || binary == .subtract, incrementHabit(binary) { return left }
       advance()
       added += 1
       height += 1
@@ -444,6 +508,24 @@ public struct Parser {
       left = Expression(.binary(binary, left, right), range: left.range.through(right.range))
     }
     return left
+  }
+
+  /// `x++` or `x--` (the two signs together, then the end of the statement): reported with the
+  /// Steeple spelling, `x += 1`. True when it was one, and skipped.
+  private mutating func incrementHabit(_ binary: BinaryOperator) -> Bool {
+    let next = tokens[min(index + 1, tokens.count - 1)]
+    guard next.kind == current.kind, next.range.start == current.range.end else { return false }
+    let after = tokens[min(index + 2, tokens.count - 1)]
+    let ends = after.newlineBefore || after.kind == .endOfFile || after.kind == .symbol(.semicolon)
+      || after.kind == .symbol(.rightBrace) || after.kind == .symbol(.rightParen)
+    guard binary == .add || ends else { return false }
+    let sign = binary == .add ? "+" : "-"
+    error("unexpected-token", "Steeple has no '\(sign)\(sign)' operator",
+      detail: "write 'x \(sign)= 1' to \(binary == .add ? "add 1 to" : "subtract 1 from") a variable",
+      at: current.range.through(next.range))
+    advance()
+    advance()
+    return true
   }
 
   private mutating func parseOr() -> Expression {
@@ -558,10 +640,22 @@ public struct Parser {
       } else if check(.leftBracket), !onNewLine {
         advance()
         bracketDepth += 1
-        let subscriptExpression = parseExpression()
+        // `xs[i]`, or a slice `xs[lower:upper]` with either bound left out.
+        let lower = check(.colon) ? nil : parseExpression()
+        var slice = false
+        var upper: Expression?
+        if match(.colon) {
+          slice = true
+          if !check(.rightBracket) { upper = parseExpression() }
+        }
         bracketDepth -= 1
-        expect(.rightBracket, "to close the subscript")
-        expression = Expression(.index(expression, subscriptExpression), range: range(from: expression.range))
+        expect(.rightBracket, slice ? "to close the slice" : "to close the subscript",
+          detail: slice ? "write a slice as xs[start:end]; either bound may be left out" : nil)
+        if slice {
+          expression = Expression(.slice(expression, lower: lower, upper: upper), range: range(from: expression.range))
+        } else {
+          expression = Expression(.index(expression, lower ?? Expression(.invalid, range: current.range)), range: range(from: expression.range))
+        }
       } else {
         return expression
       }
@@ -577,7 +671,12 @@ public struct Parser {
   private mutating func parseArguments() -> [Argument] {
     var arguments: [Argument] = []
     bracketDepth += 1
-    defer { bracketDepth -= 1 }
+    let savedBraceEnds = braceEndsExpression
+    braceEndsExpression = false
+    defer {
+      bracketDepth -= 1
+      braceEndsExpression = savedBraceEnds
+    }
     while !check(.rightParen), !atEnd {
       var label: Identifier?
       if peekKind(1) == .symbol(.colon) {
@@ -602,7 +701,13 @@ public struct Parser {
       arguments.append(Argument(label: label, value: value))
       if !match(.comma) { break }
     }
-    expect(.rightParen, "to close the argument list")
+    var detail: String?
+    if case .string = current.kind, case .string = arguments.last?.value.kind {
+      detail = "a ',' is missing between the arguments; to join the strings into one, put '+' between them"
+    } else if startsOperand(current) || current.kind == .symbol(.leftBracket) || current.kind == .symbol(.leftBrace) {
+      detail = "a ',' is missing between the arguments, or an operator between the values"
+    }
+    expect(.rightParen, "to close the argument list", detail: detail)
     return arguments
   }
 
@@ -634,7 +739,10 @@ public struct Parser {
       advance()
       guard enter() else { return Expression(.invalid, range: token.range) }
       bracketDepth += 1
+      let savedBraceEnds = braceEndsExpression
+      braceEndsExpression = false
       let inner = parseExpression()
+      braceEndsExpression = savedBraceEnds
       bracketDepth -= 1
       leave()
       expect(.rightParen, "to close the parenthesis")
@@ -643,9 +751,24 @@ public struct Parser {
       advance()
       guard enter() else { return Expression(.invalid, range: token.range) }
       bracketDepth += 1
+      let savedBraceEnds = braceEndsExpression
+      braceEndsExpression = false
+      defer { braceEndsExpression = savedBraceEnds }
       var elements: [Expression] = []
       while !check(.rightBracket), !atEnd {
-        elements.append(parseExpression())
+        elements.append(parseElement())
+        if elements.count == 1, check(.for), !elements[0].isSpread {
+          let comprehension = parseComprehension(key: nil, element: elements[0])
+          bracketDepth -= 1
+          leave()
+          expect(.rightBracket, "to close the list comprehension", detail: "write [expression for x in list if condition]")
+          return Expression(comprehension.map { .comprehension($0) } ?? .invalid, range: range(from: token.range))
+        }
+        if check(.if) {
+          error("unexpected-token", "expected ',' or ']' in the list, found 'if'",
+            detail: "a conditional value is written 'if c { a } else { b }'; to keep some elements, write [x for x in xs if c]",
+            at: current.range)
+        }
         if !match(.comma) { break }
       }
       bracketDepth -= 1
@@ -653,6 +776,7 @@ public struct Parser {
       expect(.rightBracket, "to close the list", detail: "separate elements with ',' and close the list with ']'")
       return Expression(.list(elements), range: range(from: token.range))
     case .symbol(.leftBrace):
+      if recordIsComprehension() { return parseRecordComprehension() }
       let fields = parseRecordBody()
       return Expression(.record(fields), range: range(from: token.range))
     case .keyword(.fn):
@@ -661,10 +785,18 @@ public struct Parser {
       defer { leave() }
       let function = parseFunctionRest(name: nil, start: token.range)
       return Expression(.function(function), range: range(from: token.range))
-    case .keyword(.account), .keyword(.cluster), .keyword(.mesh), .keyword(.entry), .keyword(.verify):
+    case .keyword(let keyword) where keyword.isContextual:
+      guard startsDeclaration(keyword) else {
+        advance()
+        return Expression(.name(keyword.rawValue), range: token.range)
+      }
       guard enter() else { return Expression(.invalid, range: token.range) }
       defer { leave() }
       return parseDeclaration()
+    case .keyword(.if):
+      guard enter() else { return Expression(.invalid, range: token.range) }
+      defer { leave() }
+      return parseConditionalExpression()
     case .keyword(let keyword):
       error("unexpected-token", "expected an expression, found '\(keyword.rawValue)'",
         detail: keyword == .else ? "'else' must follow the closing '}' of an 'if' block" : "'\(keyword.rawValue)' is a reserved word; it cannot start an expression",
@@ -684,15 +816,208 @@ public struct Parser {
     }
   }
 
+  /// Whether the primitive's keyword at the current token begins a declaration, or is a name.
+  ///
+  /// It declares when what follows on its line can only be a declaration's name: a string, a
+  /// number, a name or another primitive's keyword (`account name { }`), or a `(...)` or `[...]`
+  /// followed by `{` (for a cluster, `in` and a line that ends in `{`); for `verify`, a name. A `{` right after it declares too (reported as
+  /// a missing name), except where a `{` begins a block (`if cluster { }`). Anything else (an
+  /// operator, `.`, `(` for a call, the end of the line) makes it a name.
+  private func startsDeclaration(_ keyword: Keyword) -> Bool {
+    let next = tokens[min(index + 1, tokens.count - 1)]
+    guard !next.newlineBefore else { return false }
+    switch next.kind {
+    case .string, .integer, .float: return keyword != .verify
+    case .identifier: return true
+    case .keyword(let other): return other.isContextual
+    case .symbol(.leftBrace): return !braceEndsExpression
+    case .symbol(.leftParen), .symbol(.leftBracket):
+      // `account (name) { }` declares, `account(x)` calls and `entry[0]` indexes.
+      guard keyword != .verify, !braceEndsExpression else { return false }
+      var position = matchingClose(from: index + 1)
+      guard position < tokens.count, !tokens[position].newlineBefore else { return false }
+      if keyword != .cluster { return tokens[position].kind == .symbol(.leftBrace) }
+      guard tokens[position].kind == .keyword(.in) else { return false }
+      // `cluster (name) in account { }`, not `cluster(x) in names`: a '{' ends the line.
+      var depth = 0
+      position += 1
+      while position < tokens.count - 1, !tokens[position].newlineBefore {
+        switch tokens[position].kind {
+        case .symbol(.leftBrace) where depth == 0: return true
+        case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): depth += 1
+        case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace): depth -= 1
+        default: break
+        }
+        position += 1
+      }
+      return false
+    default: return false
+    }
+  }
+
+  /// The position just after the bracket that closes the one at `start`.
+  private func matchingClose(from start: Int) -> Int {
+    var depth = 0
+    var position = start
+    while position < tokens.count - 1 {
+      switch tokens[position].kind {
+      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): depth += 1
+      case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace): depth -= 1
+      default: break
+      }
+      position += 1
+      if depth <= 0 { break }
+    }
+    return position
+  }
+
+  /// A list element: an expression, or `...list`.
+  private mutating func parseElement() -> Expression {
+    guard check(.ellipsis) else { return parseExpression() }
+    let start = advance().range
+    let inner = parseExpression()
+    return Expression(.spread(inner), range: start.through(inner.range))
+  }
+
+  /// `for x in xs [if c]` after a comprehension's element (and key), up to the closing bracket.
+  private mutating func parseComprehension(key: Expression?, element: Expression) -> Comprehension? {
+    advance()
+    var variables: [Identifier] = []
+    if match(.leftParen) {
+      if let first = parseIdentifier("in the comprehension's pattern") { variables.append(first) }
+      expect(.comma, "between the key and value names", detail: "write 'for (key, value) in record'")
+      if let second = parseIdentifier("in the comprehension's pattern") { variables.append(second) }
+      expect(.rightParen, "to close the comprehension's pattern")
+    } else if let variable = parseIdentifier("after 'for'") {
+      variables.append(variable)
+    }
+    guard match(.in) else {
+      error("expected-token", "expected 'in' after the comprehension's variable, found \(current.kind)",
+        detail: "write [expression for x in list]", at: current.range)
+      return nil
+    }
+    let iterable = parseExpression()
+    var condition: Expression?
+    if match(.if) { condition = parseExpression() }
+    if check(.for) {
+      error("unexpected-token", "a comprehension has one 'for'",
+        detail: "nest comprehensions instead, or build the result with a 'for' loop", at: current.range)
+      return nil
+    }
+    guard !variables.isEmpty else { return nil }
+    return Comprehension(key: key, element: element, variables: variables, iterable: iterable, condition: condition)
+  }
+
+  /// `if c { a } else if d { b } else { e }` as a value: each branch holds one expression.
+  private mutating func parseConditionalExpression() -> Expression {
+    let start = advance().range
+    var branches: [(condition: Expression, value: Expression)] = []
+    while true {
+      let condition = parseCondition("if")
+      let value = parseBranchValue()
+      branches.append((condition, value))
+      guard check(.else) else {
+        error("expected-token", "expected 'else' to finish the conditional expression, found \(current.kind)",
+          detail: "a conditional expression needs a value for every case: if c { a } else { b }", at: current.range)
+        return Expression(.invalid, range: range(from: start))
+      }
+      advance()
+      if !match(.if) { break }
+    }
+    let otherwise = parseBranchValue()
+    return Expression(.conditional(branches: branches, otherwise: otherwise), range: range(from: start))
+  }
+
+  /// `{ expression }`: a branch of a conditional expression.
+  private mutating func parseBranchValue() -> Expression {
+    guard expect(.leftBrace, "to begin the branch's value", detail: "write each branch's value in braces: if c { a } else { b }") else {
+      return Expression(.invalid, range: current.range)
+    }
+    let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
+    bracketDepth = 0
+    braceEndsExpression = false
+    let value = parseExpression()
+    bracketDepth = savedBrackets
+    braceEndsExpression = savedBraceEnds
+    if !match(.rightBrace) {
+      error("expected-token", "expected '}' after the branch's value, found \(current.kind)",
+        detail: "a branch of a conditional expression holds one expression; for statements, use an 'if' statement or a function",
+        at: current.range)
+    }
+    return value
+  }
+
+  /// Whether the record opening at the current `{` holds a `for` outside any bracket or block in
+  /// it: then it is a comprehension (no field's value can hold one).
+  private func recordIsComprehension() -> Bool {
+    var depth = 0
+    var position = index
+    while position < tokens.count - 1 {
+      switch tokens[position].kind {
+      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): depth += 1
+      case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace):
+        depth -= 1
+        if depth == 0 { return false }
+      case .keyword(.for) where depth == 1: return true
+      default: break
+      }
+      position += 1
+    }
+    return false
+  }
+
+  /// `{ key: value for (k, v) in r if c }`: the key is an expression, such as a loop variable.
+  private mutating func parseRecordComprehension() -> Expression {
+    let start = advance().range
+    guard enter() else { return Expression(.invalid, range: start) }
+    defer { leave() }
+    let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
+    // Inside, line breaks do not end anything: the comprehension is one expression.
+    bracketDepth = 1
+    braceEndsExpression = false
+    defer {
+      bracketDepth = savedBrackets
+      braceEndsExpression = savedBraceEnds
+    }
+    let key = parseExpression()
+    guard expect(.colon, "between the key and the value of a record comprehension", detail: "write { key: value for (key, value) in record }") else {
+      return Expression(.invalid, range: range(from: start))
+    }
+    let value = parseExpression()
+    guard check(.for) else {
+      error("expected-token", "expected 'for' in the record comprehension, found \(current.kind)",
+        detail: "write { key: value for (key, value) in record }", at: current.range)
+      return Expression(.invalid, range: range(from: start))
+    }
+    let comprehension = parseComprehension(key: key, element: value)
+    bracketDepth = savedBrackets
+    expect(.rightBrace, "to close the record comprehension", detail: "write { key: value for (key, value) in record }")
+    return Expression(comprehension.map { .comprehension($0) } ?? .invalid, range: range(from: start))
+  }
+
   /// `{ name: value, ... }`: fields separated by commas or line breaks.
   private mutating func parseRecordBody() -> [RecordField] {
     let open = current.range
     guard expect(.leftBrace, "to begin the fields") else { return [] }
     guard enter() else { return [] }
     let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
     bracketDepth = 0
+    braceEndsExpression = false
+    defer { braceEndsExpression = savedBraceEnds }
     var fields: [RecordField] = []
     while !check(.rightBrace), !atEnd {
+      if check(.ellipsis) {
+        let spread = parseElement()
+        fields.append(RecordField(name: Identifier("...", range: spread.range), value: spread))
+        if match(.comma) { continue }
+        if check(.rightBrace) || current.newlineBefore { continue }
+        error("expected-token", "expected ',' or a line break between fields, found \(current.kind)",
+          detail: "separate fields with ',' or put each on its own line", at: current.range)
+        break
+      }
       let name: Identifier?
       if case .string(let literal) = current.kind {
         let token = advance()
@@ -717,7 +1042,7 @@ public struct Parser {
         break
       }
       let value = parseExpression()
-      if let first = fields.first(where: { $0.name.name == name.name }) {
+      if let first = fields.first(where: { !$0.isSpread && $0.name.name == name.name }) {
         error("duplicate-field", "duplicate field '\(name.name)'",
           detail: "give each field once", at: name.range,
           notes: [.init("first given here", at: first.name.range)])
