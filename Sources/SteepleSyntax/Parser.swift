@@ -835,6 +835,19 @@ public struct Parser {
       // `account (name) { }` declares, `account(x)` calls and `entry[0]` indexes.
       guard keyword != .verify, !braceEndsExpression else { return false }
       var position = matchingClose(from: index + 1)
+      // Then any members, calls and indexes on the same line: `entry ids[0] { }`.
+      while position < tokens.count - 1, !tokens[position].newlineBefore {
+        switch tokens[position].kind {
+        case .symbol(.dot): position += 2
+        case .symbol(.leftParen), .symbol(.leftBracket): position = matchingClose(from: position)
+        default: break
+        }
+        if case .symbol(let symbol) = tokens[min(position, tokens.count - 1)].kind, [.dot, .leftParen, .leftBracket].contains(symbol) {
+          continue
+        }
+        break
+      }
+      position = min(position, tokens.count - 1)
       guard position < tokens.count, !tokens[position].newlineBefore else { return false }
       if keyword != .cluster { return tokens[position].kind == .symbol(.leftBrace) }
       guard tokens[position].kind == .keyword(.in) else { return false }
@@ -944,6 +957,14 @@ public struct Parser {
       error("expected-token", "expected '}' after the branch's value, found \(current.kind)",
         detail: "a branch of a conditional expression holds one expression; for statements, use an 'if' statement or a function",
         at: current.range)
+      // Skip to the branch's closing brace, so that its `else` still belongs to it.
+      var depth = 0
+      while !atEnd, !(depth == 0 && check(.rightBrace)) {
+        if check(.leftBrace) { depth += 1 }
+        if check(.rightBrace) { depth -= 1 }
+        advance()
+      }
+      _ = match(.rightBrace)
     }
     return value
   }
@@ -1088,6 +1109,10 @@ public struct Parser {
         detail: "write \(example)", at: current.range)
       return Expression(.invalid, range: start)
     }
+    // In the name and the account, a `{` begins the fields: `cluster account in account { }`.
+    let savedBraceEnds = braceEndsExpression
+    braceEndsExpression = true
+    defer { braceEndsExpression = savedBraceEnds }
     let name = parsePostfix()
     var parent: Expression?
     if kind == .cluster {
@@ -1104,6 +1129,7 @@ public struct Parser {
         detail: "write the fields in braces, even when there are none: { }", at: current.range)
       return Expression(.invalid, range: start)
     }
+    braceEndsExpression = savedBraceEnds
     let fields = parseRecordBody()
     let declaration = Declaration(kind: kind, keywordRange: start, name: name, parent: parent, arguments: [], fields: fields)
     return Expression(.declaration(declaration), range: range(from: start))
@@ -1130,12 +1156,16 @@ public struct Parser {
       default: return false
       }
     }()
+    // In the operands, a `{` begins the fields: `verify svid cluster { }`.
+    let savedBraceEnds = braceEndsExpression
+    braceEndsExpression = true
     if !endsHere {
       arguments.append(parseCoalesce())
       if match(.arrow) {
         arguments.append(parseCoalesce())
       }
     }
+    braceEndsExpression = savedBraceEnds
     var fields: [RecordField] = []
     if self.check(.leftBrace), !current.newlineBefore {
       fields = parseRecordBody()

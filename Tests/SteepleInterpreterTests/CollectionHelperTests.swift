@@ -91,3 +91,37 @@ struct CollectionHelperTests {
     #expect(run(#""7".pad_left(3, "00")"#).code == "invalid-argument")
   }
 }
+
+@Suite("Slices")
+struct SliceTests {
+  @Test func listSlices() {
+    #expect(evaluate("[1, 2, 3, 4, 5][1:3]") == "[2, 3]")
+    #expect(evaluate("[1, 2, 3, 4, 5][:2]") == "[1, 2]")
+    #expect(evaluate("[1, 2, 3, 4, 5][-2:]") == "[4, 5]")
+    #expect(evaluate("[1, 2, 3, 4, 5][:]") == "[1, 2, 3, 4, 5]")
+    #expect(evaluate("[1, 2, 3, 4, 5][1:-1]") == "[2, 3, 4]")
+    // Bounds past either end are clamped, and an empty range is an empty list.
+    #expect(evaluate("[1, 2, 3][-10:10]") == "[1, 2, 3]")
+    #expect(evaluate("[1, 2, 3][2:1]") == "[]")
+    #expect(evaluate("[1, 2, 3][5:]") == "[]")
+    #expect(evaluate("[1, 2, 3][nil:2]") == "[1, 2]")
+  }
+
+  @Test func aSliceIsACopy() {
+    #expect(output("var xs = [1, 2, 3]\nlet ys = xs[:]\nys.append(4)\nprint(xs, ys)") == "[1, 2, 3] [1, 2, 3, 4]\n")
+  }
+
+  @Test func stringSlicesCountCharacters() {
+    #expect(evaluate(#""spiffe://mesh/ns"[0:6]"#) == #""spiffe""#)
+    #expect(evaluate(#""héllo"[1:3]"#) == #""él""#)
+    #expect(evaluate(#""héllo"[-2:]"#) == #""lo""#)
+    #expect(evaluate(#""abc"[5:9]"#) == #""""#)
+  }
+
+  @Test func sliceErrors() {
+    expectDiagnostics("let x = 1️⃣5[1:2]", [Expected("type-mismatch", "cannot slice int", at: "1️⃣")])
+    expectDiagnostics("let x = [1][1️⃣\"a\":]", [Expected("type-mismatch", "a slice bound must be an int, not string", at: "1️⃣")])
+    expectDiagnostics("var xs = [1]\n1️⃣xs[0:1] = [2]", [Expected("invalid-assignment", "cannot assign to a slice", at: "1️⃣")])
+    expectDiagnostics("let x = [1][0:11️⃣", [Expected("expected-token", "expected ']' to close the slice, found end of file", at: "1️⃣")])
+  }
+}

@@ -1,0 +1,67 @@
+import Testing
+@testable import SteepleInterpreter
+import SteepleSyntax
+
+@Suite("Contextual primitive keywords")
+struct ContextualKeywordTests {
+  @Test func primitivesKeywordsAreOrdinaryNames() {
+    #expect(output("""
+      fn add(cluster, account) { cluster + account }
+      let mesh = [1, 2]
+      var total = 0
+      for cluster in mesh { total += cluster }
+      let entry = { verify: 3 }
+      print(add(1, 2), total, entry.verify, mesh[0])
+      """) == "3 3 3 1\n")
+  }
+
+  @Test func aHandleInAVariableNamedAfterItsKind() {
+    #expect(output("""
+      let account = account "shared" { region: "us-east-2" }
+      let cluster = cluster "hub" in account { nodes: 3 }
+      print(cluster.name, cluster.account.name, account.region)
+      fn describe(cluster) { "\\(cluster.name) in \\(cluster.account.name)" }
+      print(describe(cluster))
+      """) == "hub shared us-east-2\nhub in shared\n")
+  }
+
+  @Test func declarationsStillDeclareWithNamesInParentheses() {
+    let outcome = run("""
+      let names = ["a", "b"]
+      let account = fn(n) { "acct-" + n }
+      let made = account (account(names[0])) { }
+      cluster (names[1]) in made { }
+      """)
+    #expect(outcome.diagnostics.isEmpty, "\(outcome.rendered)")
+    #expect(outcome.host.declarations.map(\.name) == ["acct-a", "b"])
+  }
+
+  @Test func aKeywordInAConditionIsTheNameBeforeTheBlock() {
+    #expect(output("""
+      let cluster = true
+      if cluster { print("yes") }
+      let entry = [1]
+      for x in entry { print(x) }
+      """) == "yes\n1\n")
+  }
+
+  @Test func anUndeclaredKeywordSaysWhyItIsAName() {
+    let outcome = expectDiagnostics("let c = 1️⃣cluster\n", [Expected("undefined-name", "undefined name 'cluster'", at: "1️⃣")])
+    #expect(outcome.diagnostics.first?.detail
+      == #"'cluster' is read as a name here, because no declaration form follows it on this line; to declare, write cluster "name" in account { ... } (the name on the keyword's line)"#)
+    let alone = expectDiagnostics("let a = 1️⃣account\n", [Expected("undefined-name", "undefined name 'account'", at: "1️⃣")])
+    #expect(alone.rendered == """
+      main.spire:1:9: error: undefined name 'account'
+       1 | let a = account
+         |         ^~~~~~~
+         = help: 'account' is read as a name here, because no declaration form follows it on this line; to declare, write account "name" { ... } (the name on the keyword's line)
+
+      """)
+  }
+
+  @Test func otherKeywordsStayReserved() {
+    expectDiagnostics("fn f(1️⃣in) { }", [
+      Expected("reserved-word", "'in' is a reserved word and cannot be used as a name", at: "1️⃣"),
+    ])
+  }
+}
