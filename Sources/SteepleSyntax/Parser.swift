@@ -496,7 +496,7 @@ public struct Parser {
     var added = 0
     defer { height -= added }
     while continues, let binary = op(current.kind) {
-      if binary == .add || binary == .subtract, incrementHabit(binary) { return left }
+      if binary == .add || binary == .subtract, incrementHabit(binary, after: left) { return left }
       advance()
       added += 1
       height += 1
@@ -512,7 +512,7 @@ public struct Parser {
 
   /// `x++` or `x--` (the two signs together, then the end of the statement): reported with the
   /// Steeple spelling, `x += 1`. True when it was one, and skipped.
-  private mutating func incrementHabit(_ binary: BinaryOperator) -> Bool {
+  private mutating func incrementHabit(_ binary: BinaryOperator, after operand: Expression) -> Bool {
     let next = tokens[min(index + 1, tokens.count - 1)]
     guard next.kind == current.kind, next.range.start == current.range.end else { return false }
     let after = tokens[min(index + 2, tokens.count - 1)]
@@ -521,7 +521,7 @@ public struct Parser {
     guard binary == .add || ends else { return false }
     let sign = binary == .add ? "+" : "-"
     error("unexpected-token", "Steeple has no '\(sign)\(sign)' operator",
-      detail: "write 'x \(sign)= 1' to \(binary == .add ? "add 1 to" : "subtract 1 from") a variable",
+      detail: "write '\(operand.range.text) \(sign)= 1' to \(binary == .add ? "add 1 to" : "subtract 1 from") a variable",
       at: current.range.through(next.range))
     advance()
     advance()

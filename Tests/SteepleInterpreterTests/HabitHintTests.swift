@@ -29,7 +29,7 @@ struct HabitHintTests {
 
   @Test func incrementOperators() {
     let outcome = expectDiagnostics("var i = 0\ni1️⃣++\nprint(i)", [Expected("unexpected-token", "Steeple has no '++' operator", at: "1️⃣")])
-    #expect(outcome.diagnostics.first?.detail == "write 'x += 1' to add 1 to a variable")
+    #expect(outcome.diagnostics.first?.detail == "write 'i += 1' to add 1 to a variable")
     #expect(outcome.diagnostics.first?.range?.text == "++")
     expectDiagnostics("var i = 0\ni1️⃣--", [Expected("unexpected-token", "Steeple has no '--' operator", at: "1️⃣")])
     // `a--b` is a minus and a negative number.
