@@ -47,6 +47,49 @@ public struct Parser {
     self.tokens = tokens
     self.nesting = nesting
     self.height = height
+    self.closers = Self.matchBrackets(tokens)
+  }
+
+  /// For each opening bracket, the position of the token that closes it (any closing bracket, as
+  /// counted by depth), or of the end of the file. Looking ahead with it (is this `account (x)`
+  /// followed by `{`? does this `{` hold a `for`?) costs no rescanning, whatever the input.
+  private let closers: [Int: Int]
+
+  private static func matchBrackets(_ tokens: [Token]) -> [Int: Int] {
+    var closers: [Int: Int] = [:]
+    var open: [Int] = []
+    for (position, token) in tokens.enumerated() {
+      switch token.kind {
+      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): open.append(position)
+      case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace):
+        if let opening = open.popLast() { closers[opening] = position }
+      default: break
+      }
+    }
+    for opening in open { closers[opening] = tokens.count - 1 }
+    return closers
+  }
+
+  /// The position after a postfix expression that starts at `start`, as far as a look ahead can
+  /// tell: a name, literal or bracketed group, then members, and calls and indexes on its line.
+  private func endOfPostfix(from start: Int) -> Int {
+    let last = tokens.count - 1
+    var position = start
+    guard position < last else { return last }
+    switch tokens[position].kind {
+    case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): position = (closers[position] ?? last) + 1
+    case .identifier, .keyword, .string, .integer, .float: position += 1
+    default: return position
+    }
+    while position < last {
+      switch tokens[position].kind {
+      case .symbol(.dot): position += 2
+      case .symbol(.leftParen) where !tokens[position].newlineBefore, .symbol(.leftBracket) where !tokens[position].newlineBefore:
+        position = (closers[position] ?? last) + 1
+      default: return min(position, last)
+      }
+    }
+    return min(position, last)
   }
 
   // MARK: Tokens
@@ -827,61 +870,22 @@ public struct Parser {
     let next = tokens[min(index + 1, tokens.count - 1)]
     guard !next.newlineBefore else { return false }
     switch next.kind {
-    case .string, .integer, .float: return keyword != .verify
+    case .string, .integer, .float: return true
     case .identifier: return true
     case .keyword(let other): return other.isContextual
     case .symbol(.leftBrace): return !braceEndsExpression
     case .symbol(.leftParen), .symbol(.leftBracket):
       // `account (name) { }` declares, `account(x)` calls and `entry[0]` indexes.
       guard keyword != .verify, !braceEndsExpression else { return false }
-      var position = matchingClose(from: index + 1)
-      // Then any members, calls and indexes on the same line: `entry ids[0] { }`.
-      while position < tokens.count - 1, !tokens[position].newlineBefore {
-        switch tokens[position].kind {
-        case .symbol(.dot): position += 2
-        case .symbol(.leftParen), .symbol(.leftBracket): position = matchingClose(from: position)
-        default: break
-        }
-        if case .symbol(let symbol) = tokens[min(position, tokens.count - 1)].kind, [.dot, .leftParen, .leftBracket].contains(symbol) {
-          continue
-        }
-        break
-      }
-      position = min(position, tokens.count - 1)
-      guard position < tokens.count, !tokens[position].newlineBefore else { return false }
+      var position = endOfPostfix(from: index + 1)
+      guard !tokens[position].newlineBefore else { return false }
       if keyword != .cluster { return tokens[position].kind == .symbol(.leftBrace) }
+      // `cluster (name) in account { }`, not `cluster(x) in names`.
       guard tokens[position].kind == .keyword(.in) else { return false }
-      // `cluster (name) in account { }`, not `cluster(x) in names`: a '{' ends the line.
-      var depth = 0
-      position += 1
-      while position < tokens.count - 1, !tokens[position].newlineBefore {
-        switch tokens[position].kind {
-        case .symbol(.leftBrace) where depth == 0: return true
-        case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): depth += 1
-        case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace): depth -= 1
-        default: break
-        }
-        position += 1
-      }
-      return false
+      position = endOfPostfix(from: position + 1)
+      return !tokens[position].newlineBefore && tokens[position].kind == .symbol(.leftBrace)
     default: return false
     }
-  }
-
-  /// The position just after the bracket that closes the one at `start`.
-  private func matchingClose(from start: Int) -> Int {
-    var depth = 0
-    var position = start
-    while position < tokens.count - 1 {
-      switch tokens[position].kind {
-      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): depth += 1
-      case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace): depth -= 1
-      default: break
-      }
-      position += 1
-      if depth <= 0 { break }
-    }
-    return position
   }
 
   /// A list element: an expression, or `...list`.
@@ -972,18 +976,14 @@ public struct Parser {
   /// Whether the record opening at the current `{` holds a `for` outside any bracket or block in
   /// it: then it is a comprehension (no field's value can hold one).
   private func recordIsComprehension() -> Bool {
-    var depth = 0
-    var position = index
-    while position < tokens.count - 1 {
+    let close = closers[index] ?? tokens.count - 1
+    var position = index + 1
+    while position < close {
       switch tokens[position].kind {
-      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): depth += 1
-      case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace):
-        depth -= 1
-        if depth == 0 { return false }
-      case .keyword(.for) where depth == 1: return true
-      default: break
+      case .keyword(.for): return true
+      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): position = (closers[position] ?? close) + 1
+      default: position += 1
       }
-      position += 1
     }
     return false
   }

@@ -31,18 +31,20 @@ public enum Spelling {
     "zfill": "pad_left", "delete": "remove", "pop": "remove", "raise": "fail", "throw": "fail", "panic": "fail",
   ]
 
+  private static let normalizedHabits: [(word: [Unicode.Scalar], target: String)] =
+    habits.map { (normalized($0.key), $0.value) }.sorted { $0.target < $1.target }
+
   private static func habit(for key: [Unicode.Scalar], limit: Int, in candidates: some Sequence<String>) -> String? {
-    let available = Set(candidates)
-    var best: (name: String, distance: Int)?
-    for (word, target) in habits where available.contains(target) {
-      let distance = editDistance(key, normalized(word))
-      if distance <= max(limit, key.count > 2 ? 1 : 0), distance < (best?.distance ?? Int.max)
-        || (distance == best?.distance && target < best!.name)
-      {
-        best = (target, distance)
-      }
+    guard key.count > 2 else { return nil }
+    let allowed = max(limit, 1)
+    var close: [(target: String, distance: Int)] = []
+    for habit in normalizedHabits where abs(habit.word.count - key.count) <= allowed {
+      let distance = editDistance(key, habit.word)
+      if distance <= allowed { close.append((habit.target, distance)) }
     }
-    return best?.name
+    guard !close.isEmpty else { return nil }
+    let available = Set(candidates)
+    return close.filter { available.contains($0.target) }.min { $0.distance < $1.distance }?.target
   }
 
   private static func normalized(_ name: String) -> [Unicode.Scalar] {
