@@ -262,15 +262,7 @@ public struct Parser {
       return parseIf()
     case .keyword(.for):
       advance()
-      var variables: [Identifier] = []
-      if match(.leftParen) {
-        if let first = parseIdentifier("in the 'for' pattern") { variables.append(first) }
-        expect(.comma, "between the key and value names", detail: "write 'for (key, value) in record'")
-        if let second = parseIdentifier("in the 'for' pattern") { variables.append(second) }
-        expect(.rightParen, "to close the 'for' pattern")
-      } else if let variable = parseIdentifier("after 'for'") {
-        variables.append(variable)
-      }
+      let variables = parseLoopNames("the 'for' pattern")
       if !match(.in) {
         error("expected-token", "expected 'in' after the loop variable, found \(current.kind)",
           detail: "write 'for x in list { ... }'", at: current.range)
@@ -896,18 +888,24 @@ public struct Parser {
     return Expression(.spread(inner), range: start.through(inner.range))
   }
 
-  /// `for x in xs [if c]` after a comprehension's element (and key), up to the closing bracket.
-  private mutating func parseComprehension(key: Expression?, element: Expression) -> Comprehension? {
-    advance()
+  /// The names after `for`: `x`, or `(key, value)`.
+  private mutating func parseLoopNames(_ pattern: String) -> [Identifier] {
     var variables: [Identifier] = []
     if match(.leftParen) {
-      if let first = parseIdentifier("in the comprehension's pattern") { variables.append(first) }
+      if let first = parseIdentifier("in \(pattern)") { variables.append(first) }
       expect(.comma, "between the key and value names", detail: "write 'for (key, value) in record'")
-      if let second = parseIdentifier("in the comprehension's pattern") { variables.append(second) }
-      expect(.rightParen, "to close the comprehension's pattern")
+      if let second = parseIdentifier("in \(pattern)") { variables.append(second) }
+      expect(.rightParen, "to close \(pattern)")
     } else if let variable = parseIdentifier("after 'for'") {
       variables.append(variable)
     }
+    return variables
+  }
+
+  /// `for x in xs [if c]` after a comprehension's element (and key), up to the closing bracket.
+  private mutating func parseComprehension(key: Expression?, element: Expression) -> Comprehension? {
+    advance()
+    let variables = parseLoopNames("the comprehension's pattern")
     guard match(.in) else {
       error("expected-token", "expected 'in' after the comprehension's variable, found \(current.kind)",
         detail: "write [expression for x in list]", at: current.range)
