@@ -846,7 +846,9 @@ public struct Parser {
       return Expression(.invalid, range: token.range)
     case .symbol(let symbol):
       error("unexpected-token", "expected an expression, found '\(symbol.rawValue)'",
-        detail: "an expression is a value, a name, a call or an operation", at: token.range)
+        detail: symbol == .ellipsis
+          ? "'...' spreads a list into a list literal ([...xs, y]) or a record into a record literal ({ ...r, f: v }), nowhere else"
+          : "an expression is a value, a name, a call or an operation", at: token.range)
       return Expression(.invalid, range: token.range)
     }
   }

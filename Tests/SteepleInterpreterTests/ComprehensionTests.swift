@@ -54,3 +54,20 @@ struct ComprehensionTests {
     #expect(outcome.code == "step-budget")
   }
 }
+
+@Suite("Comprehensions: records that are not comprehensions")
+struct RecordNotComprehensionTests {
+  @Test func aForInsideAFieldsFunctionKeepsARecordARecord() {
+    #expect(output("""
+      let r = {
+        total: fn(xs) {
+          var sum = 0
+          for x in xs { sum += x }
+          sum
+        },
+        evens: [x for x in range(5) if x % 2 == 0],
+      }
+      print(r.total([1, 2, 3]), r.evens)
+      """) == "6 [0, 2, 4]\n")
+  }
+}

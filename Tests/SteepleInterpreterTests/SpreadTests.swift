@@ -56,3 +56,14 @@ struct SpreadTests {
     ])
   }
 }
+
+@Suite("Spreads: where they are not allowed")
+struct SpreadPlacementTests {
+  @Test func aSpreadOutsideALiteralSaysWhereItGoes() {
+    let outcome = expectDiagnostics("let xs = [1]\nprint(1️⃣...xs)", [
+      Expected("unexpected-token", "expected an expression, found '...'", at: "1️⃣"),
+    ])
+    #expect(outcome.diagnostics.first?.detail
+      == "'...' spreads a list into a list literal ([...xs, y]) or a record into a record literal ({ ...r, f: v }), nowhere else")
+  }
+}
