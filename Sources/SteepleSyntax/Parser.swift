@@ -364,7 +364,7 @@ public struct Parser {
     advance()
     branches.append((parseCondition("if"), parseBlock("after the 'if' condition")))
     while true {
-      if case .identifier(let word) = current.kind, Self.elseIfHabits.contains(word) {
+      if case .identifier(let word) = current.kind, Self.elseIfHabits.contains(word), startsOperand(tokens[min(index + 1, tokens.count - 1)]) {
         error("unexpected-token", "Steeple writes 'else if', not '\(word)'",
           detail: "write: } else if condition { ... }", at: current.range)
         advance()
