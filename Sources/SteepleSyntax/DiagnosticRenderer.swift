@@ -115,14 +115,12 @@ public struct DiagnosticRenderer: Sendable {
     var out = numberPad + paint(number + " |", "34") + " " + Self.visible(line) + "\n"
     // The caret goes under the range as a terminal shows the line: a tab is repeated as a tab,
     // wide characters (CJK, emoji) take two columns, combining marks none.
-    let before = scalars.prefix(startColumn - 1)
-    let marked = scalars[min(startColumn - 1, scalars.count)..<max(min(endColumn, scalars.count + 1) - 1, min(startColumn - 1, scalars.count))]
-    let width = max(1, Self.columns(marked, after: before.last))
+    let widths = Self.widths(scalars)
+    let first = min(startColumn - 1, scalars.count)
+    let width = max(1, widths[first..<max(first, min(endColumn, scalars.count + 1) - 1)].reduce(0, +))
     var prefix = ""
-    var previous: Unicode.Scalar?
-    for scalar in before {
-      prefix += scalar == "\t" ? "\t" : String(repeating: " ", count: Self.columns(of: scalar, after: previous))
-      previous = scalar
+    for (scalar, columns) in zip(scalars.prefix(first), widths) {
+      prefix += scalar == "\t" ? "\t" : String(repeating: " ", count: columns)
     }
     let marker = "^" + String(repeating: "~", count: max(0, width - 1))
     out += String(repeating: " ", count: gutterWidth) + paint(" |", "34") + " " + prefix
@@ -130,16 +128,26 @@ public struct DiagnosticRenderer: Sendable {
     return out
   }
 
-  /// The columns a terminal gives these scalars (a tab counts as one).
-  static func columns(_ scalars: some Sequence<Unicode.Scalar>, after first: Unicode.Scalar? = nil) -> Int {
-    var total = 0
-    var previous = first
+  /// The columns a terminal gives each of these scalars, in context (a tab counts as one).
+  static func widths(_ scalars: some Sequence<Unicode.Scalar>) -> [Int] {
+    var widths: [Int] = []
+    var previous: Unicode.Scalar?
+    var flagOpen = false
     for scalar in scalars {
-      total += columns(of: scalar, after: previous)
+      if isRegionalIndicator(scalar) {
+        // A flag is two regional indicators shown as one wide character.
+        widths.append(flagOpen ? 0 : 2)
+        flagOpen.toggle()
+      } else {
+        flagOpen = false
+        widths.append(columns(of: scalar, after: previous))
+      }
       previous = scalar
     }
-    return total
+    return widths
   }
+
+  private static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }
 
   /// The columns one scalar takes after `previous`: 0 for combining marks, joiners and variation
   /// selectors (an emoji presentation selector widens the character before it instead, and an
@@ -158,6 +166,8 @@ public struct DiagnosticRenderer: Sendable {
     default: break
     }
     if previous == "\u{200D}", properties.isEmoji { return 0 }
+    // A skin tone modifies the emoji before it.
+    if properties.isEmojiModifier, let previous, previous.properties.isEmojiModifierBase { return 0 }
     if properties.isEmojiPresentation || isWide(scalar) { return 2 }
     return 1
   }

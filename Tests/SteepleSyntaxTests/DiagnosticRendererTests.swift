@@ -112,6 +112,14 @@ struct DiagnosticRendererTests {
       == "f:1:9: error: s\n 1 | \"\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\" x\n   |      ^\n")
   }
 
+  @Test func skinTonesAndFlagsAreOneWideCharacter() {
+    // A waving hand with a skin tone, and a flag (two regional indicators), each take two columns.
+    let file = SourceFile(name: "f", text: "\"\u{1F44B}\u{1F3FD}\u{1F1EF}\u{1F1F5}\" x")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(file, "x")))
+      == "f:1:8: error: s\n 1 | \"\u{1F44B}\u{1F3FD}\u{1F1EF}\u{1F1F5}\" x\n   |        ^\n")
+    #expect(DiagnosticRenderer.widths("\u{1F1EF}\u{1F1F5}\u{1F1FA}\u{1F1F8}".unicodeScalars) == [2, 0, 2, 0])
+  }
+
   @Test func tabsBeforeWideCharactersStayTabs() {
     let file = SourceFile(name: "f", text: "\t名 = y")
     #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(file, "y")))
