@@ -1119,14 +1119,22 @@ public struct Parser {
       if match(.in) {
         parent = parsePostfix()
       } else {
-        error("expected-token", "expected 'in' and the cluster's account, found \(current.kind)",
-          detail: "write cluster \"name\" in account_handle { ... }", at: current.range)
+        var detail = "write cluster \"name\" in account_handle { ... }"
+        if case .name(let word) = name.kind {
+          detail += "\n'cluster \(word)' is read as a declaration; to use a variable named 'cluster', put an operator or ',' after it"
+        }
+        error("expected-token", "expected 'in' and the cluster's account, found \(current.kind)", detail: detail, at: current.range)
         return Expression(.invalid, range: start)
       }
     }
     guard check(.leftBrace) else {
+      var detail = "write the fields in braces, even when there are none: { }"
+      if case .name(let word) = name.kind {
+        // `cluster x ...` may have meant the variable `cluster`: say how it was read.
+        detail += "\n'\(kind.rawValue) \(word)' is read as a declaration; to use a variable named '\(kind.rawValue)', put an operator or ',' after it"
+      }
       error("expected-token", "expected '{' to begin the \(kind.rawValue)'s fields, found \(current.kind)",
-        detail: "write the fields in braces, even when there are none: { }", at: current.range)
+        detail: detail, at: current.range)
       return Expression(.invalid, range: start)
     }
     braceEndsExpression = savedBraceEnds

@@ -65,3 +65,23 @@ struct ContextualKeywordTests {
     ])
   }
 }
+
+@Suite("Contextual primitive keywords: ambiguity")
+struct ContextualKeywordAmbiguityTests {
+  @Test func aKeywordBeforeANameIsADeclarationAndTheErrorSaysSo() {
+    let cluster = expectDiagnostics("let cluster = 1\nlet xs = [1]\nlet found = cluster xs1️⃣", [
+      Expected("expected-token", "expected 'in' and the cluster's account, found end of file", at: "1️⃣"),
+    ])
+    #expect(cluster.diagnostics.first?.detail == """
+      write cluster "name" in account_handle { ... }
+      'cluster xs' is read as a declaration; to use a variable named 'cluster', put an operator or ',' after it
+      """)
+    let account = expectDiagnostics("let account = 1\nlet b = 2\nprint(account b1️⃣)", [
+      Expected("expected-token", "expected '{' to begin the account's fields, found ')'", at: "1️⃣"),
+    ])
+    #expect(account.diagnostics.first?.detail == """
+      write the fields in braces, even when there are none: { }
+      'account b' is read as a declaration; to use a variable named 'account', put an operator or ',' after it
+      """)
+  }
+}
