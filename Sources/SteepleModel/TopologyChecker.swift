@@ -100,7 +100,8 @@ struct TopologyChecker {
   /// `oneOf`'s types to report against.
   func matchesShape(_ value: ModelValue, _ type: FieldType) -> Bool {
     switch (value, type) {
-    case (.string, .string), (.string, .choice), (.int, .int), (.bool, .bool), (.list, .list), (.record, .record): return true
+    case (.string, .string), (.string, .choice), (.int, .int), (.bool, .bool), (.list, .list), (.record, .record), (.record, .shape):
+      return true
     case (.reference(let id), .reference(let kinds)): return kinds.contains(id.kind)
     case (_, .oneOf(let types)): return types.contains { matchesShape(value, $0) }
     default: return false
@@ -158,6 +159,21 @@ struct TopologyChecker {
         }
         checkValue(item.value, element, field: field, in: declaration, at: range)
       }
+    case (.record(let items), .shape(let fields)):
+      for item in items {
+        guard let itemSchema = fields.first(where: { $0.name == item.name }) else {
+          error(
+            "unknown-field", "'\(label)' has no field '\(item.name)'", detail: "its fields are: \(fields.map(\.name).joined(separator: ", "))",
+            at: range, suggestion: Spelling.nearest(to: item.name, in: fields.map(\.name)))
+          continue
+        }
+        checkValue(item.value, itemSchema.type, field: field, in: declaration, at: range)
+      }
+      for itemSchema in fields where itemSchema.isRequired && !items.contains(where: { $0.name == itemSchema.name }) {
+        error(
+          "missing-field", "'\(label)' is missing its field '\(itemSchema.name)'",
+          detail: "add \(itemSchema.name): \(itemSchema.type), \(itemSchema.doc)", at: range)
+      }
     case (.reference(let id), .reference(let kinds)):
       if !kinds.contains(id.kind) {
         wrongKind(id, kinds, label: label, at: range)
@@ -197,6 +213,7 @@ struct TopologyChecker {
     case .list(let element): return "a list of \(element)"
     case .record: return "a record"
     case .reference(let kinds): return kinds.map(article).joined(separator: " or ")
+    case .shape: return "a record \(type)"
     case .oneOf(let types): return types.map(noun).joined(separator: " or ")
     }
   }
