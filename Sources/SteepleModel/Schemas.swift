@@ -97,7 +97,7 @@ public enum Schemas {
     kind: "aws.role", summary: "an IAM role in an account, with the principals its trust policy lets assume it",
     form: #"aws.role("eks-cluster-frontend-access-role", in: frontend, trust: [spire_nodes])"#, nameFormat: .iamRoleName,
     fields: [
-      FieldSchema("account", .reference(["account"]), .required, "the account the role is in, written as 'in:'"),
+      FieldSchema("account", .reference(["account"]), .required, "the account the role is in; written in:, read as .account"),
       FieldSchema(
         "trust", .list(.oneOf([.reference(["account", "aws.role"]), .string(.principal)])), .required,
         "who may assume it: accounts, roles, or \"service:<name>.amazonaws.com\""),
@@ -110,7 +110,7 @@ public enum Schemas {
     kind: "aws.cluster_access", summary: "lets an IAM role call a cluster's Kubernetes API, as a user in groups",
     form: #"aws.cluster_access(cluster: edge, role: frontend_access, groups: ["system:masters"])"#,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster (in: works too)"),
       FieldSchema("role", .reference(["aws.role"]), .required, "the role that gets access"),
       FieldSchema("groups", .list(.string(.string)), .defaultValue(.list([])), "the Kubernetes groups the role's user is in"),
       FieldSchema(
@@ -125,7 +125,7 @@ public enum Schemas {
     kind: "k8s.namespace", summary: "a Kubernetes namespace in a cluster",
     form: #"k8s.namespace("yelb", in: edge)"#, nameFormat: .dnsLabel,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster, written as 'in:'"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster; written in:, read as .cluster"),
     ],
     scope: .cluster(field: "cluster", namespace: nil),
     function: HostFunction(module: "k8s", name: "namespace", labelAliases: ["in": "cluster"]))
@@ -134,7 +134,7 @@ public enum Schemas {
     kind: "k8s.service_account", summary: "a Kubernetes service account in a namespace",
     form: #"k8s.service_account("spire-agent-front", in: edge, namespace: "spire")"#, nameFormat: .dnsSubdomain,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster, written as 'in:'"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster; written in:, read as .cluster"),
       FieldSchema("namespace", .string(.dnsLabel), .defaultValue(.string("default")), "the namespace; declare it with k8s.namespace"),
     ],
     scope: .cluster(field: "cluster", namespace: "namespace"),
@@ -145,7 +145,7 @@ public enum Schemas {
     form: #"k8s.workload("yelb-ui", in: edge, namespace: "yelb", labels: { app: "yelb-ui" }, containers: ["envoy", "yelb-ui"])"#,
     nameFormat: .dnsSubdomain,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster, written as 'in:'"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster; written in:, read as .cluster"),
       FieldSchema("namespace", .string(.dnsLabel), .defaultValue(.string("default")), "the namespace; declare it with k8s.namespace"),
       FieldSchema(
         "service_account", .string(.dnsSubdomain), .defaultValue(.string("default")),

@@ -21,7 +21,23 @@ struct TopologyChecker {
     checker.checkNetworks()
     checker.checkRoles()
     checker.checkKubernetes()
-    return checker.diagnostics
+    return Self.inSourceOrder(checker.diagnostics)
+  }
+
+  /// Diagnostics by place: files in the order first seen, then by offset; ties keep their order.
+  static func inSourceOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    var files: [ObjectIdentifier] = []
+    for diagnostic in diagnostics {
+      if let file = diagnostic.range?.file, !files.contains(ObjectIdentifier(file)) { files.append(ObjectIdentifier(file)) }
+    }
+    func key(_ diagnostic: Diagnostic) -> (Int, Int) {
+      guard let range = diagnostic.range else { return (files.count, 0) }
+      return (files.firstIndex(of: ObjectIdentifier(range.file)) ?? files.count, range.start)
+    }
+    return diagnostics.enumerated().sorted { a, b in
+      let (left, right) = (key(a.element), key(b.element))
+      return (left.0, left.1, a.offset) < (right.0, right.1, b.offset)
+    }.map(\.element)
   }
 
   mutating func error(
@@ -79,7 +95,7 @@ struct TopologyChecker {
       let written = schema.function?.label(forField: fieldSchema.name) ?? fieldSchema.name
       error(
         "missing-field", "\(describe(declaration)) is missing its field '\(written)'",
-        detail: "add \(written): \(fieldSchema.type), \(fieldSchema.doc)", at: declaration.range)
+        detail: "add \(written) (\(fieldSchema.type)): \(fieldSchema.doc)", at: declaration.range)
     }
   }
 
@@ -130,8 +146,8 @@ struct TopologyChecker {
         if format == .region { suggestion = Spelling.nearest(to: text, in: Regions.all) }
         if format == .cidr, let block = CIDRBlock(text), block.hasHostBits { suggestion = block.network.description }
         error(
-          "invalid-value", "\(ModelValue.string(text)) is not a valid \(format.rawValue): \(problem)",
-          detail: "\(label) is \(format.example)", at: range, suggestion: suggestion)
+          "invalid-value", "\(ModelValue.string(text)) is not a valid \(format.title): \(problem)",
+          detail: "\(label) takes \(format.example)", at: range, suggestion: suggestion)
       } else if format == .cidr, declaration.kind == "cluster", let block = CIDRBlock(text), !(16...24).contains(block.prefix) {
         error(
           "invalid-value", "a cluster's VPC block must be /16 to /24, not /\(block.prefix)",
@@ -172,7 +188,7 @@ struct TopologyChecker {
       for itemSchema in fields where itemSchema.isRequired && !items.contains(where: { $0.name == itemSchema.name }) {
         error(
           "missing-field", "'\(label)' is missing its field '\(itemSchema.name)'",
-          detail: "add \(itemSchema.name): \(itemSchema.type), \(itemSchema.doc)", at: range)
+          detail: "add \(itemSchema.name) (\(itemSchema.type)): \(itemSchema.doc)", at: range)
       }
     case (.reference(let id), .reference(let kinds)):
       if !kinds.contains(id.kind) {
