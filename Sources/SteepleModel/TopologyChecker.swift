@@ -309,6 +309,13 @@ struct TopologyChecker {
           "node-role-account", "the node role of \(describe(cluster)) is in \(roleAccount), not in \(account)",
           detail: "EC2 nodes can only use an instance role of their own account; declare the role in: \(account.name)",
           at: cluster.range(of: "node_role"), notes: [note(role)])
+      } else if let role = topology.referenced(cluster.value("node_role")), role.kind == "aws.role",
+        !(role.value("trust")?.list ?? []).contains(.string("service:ec2.amazonaws.com"))
+      {
+        error(
+          "node-role-trust", "the node role of \(describe(cluster)) does not trust EC2",
+          detail: "nodes are EC2 instances: add \"service:ec2.amazonaws.com\" to the role's trust",
+          at: cluster.range(of: "node_role"), notes: [note(role)])
       }
       guard let gateway = topology.referenced(cluster.value("network")), gateway.kind == "aws.transit_gateway" else { continue }
       if let account = cluster.reference("account"), topology[account] != nil, let owner = gateway.reference("owner"),

@@ -458,4 +458,24 @@ struct ModelCheckTests {
 
       """#)
   }
+
+  @Test("a node role that does not trust EC2")
+  func nodeRoleTrust() {
+    let source = #"""
+      import "aws"
+      let shared = account "shared" { region: "us-east-2" }
+      let r = aws.role("nodes", in: shared, trust: [shared])
+      cluster "c" in shared { cidr: "10.0.0.0/16", node_role: r }
+      """#
+    #expect(ModelTestSupport.diagnostics(source) == #"""
+      model.spire:4:46: error: the node role of cluster "c" does not trust EC2
+       4 | cluster "c" in shared { cidr: "10.0.0.0/16", node_role: r }
+         |                                              ^~~~~~~~~~~~
+         = help: nodes are EC2 instances: add "service:ec2.amazonaws.com" to the role's trust
+      model.spire:3:18: note: aws.role "nodes" is declared here
+       3 | let r = aws.role("nodes", in: shared, trust: [shared])
+         |                  ^~~~~~~
+      
+      """#)
+  }
 }
