@@ -301,6 +301,8 @@ struct TopologyChecker {
 
   mutating func checkNetworks() {
     var attached: [DeclarationID: [(Declaration, CIDRBlock)]] = [:]
+    var sharedWith: [DeclarationID: Set<DeclarationID>] = [:]
+    for gateway in topology.declarations(of: "aws.transit_gateway") { sharedWith[gateway.id] = Set(gateway.references("share_with")) }
     for cluster in topology.declarations(of: "cluster") {
       if let role = topology.referenced(cluster.value("node_role")), role.kind == "aws.role",
         let roleAccount = role.reference("account"), let account = cluster.reference("account"), roleAccount != account
@@ -319,7 +321,7 @@ struct TopologyChecker {
       }
       guard let gateway = topology.referenced(cluster.value("network")), gateway.kind == "aws.transit_gateway" else { continue }
       if let account = cluster.reference("account"), topology[account] != nil, let owner = gateway.reference("owner"),
-        account != owner, !gateway.references("share_with").contains(account)
+        account != owner, !(sharedWith[gateway.id]?.contains(account) ?? false)
       {
         error(
           "network-not-shared", "\(describe(cluster)) uses \(describe(gateway)), which is not shared with \(account)",
@@ -349,8 +351,9 @@ struct TopologyChecker {
   }
 
   mutating func checkRoles() {
-    let accounts = topology.declarations(of: "account").map(\.name)
-    let roles = topology.declarations(of: "aws.role").map(\.id.name)
+    let accountNames = topology.declarations(of: "account").map(\.name)
+    let roleNames = topology.declarations(of: "aws.role").map(\.id.name)
+    let (accounts, roles) = (Set(accountNames), Set(roleNames))
     for role in topology.declarations(of: "aws.role") {
       for principal in role.value("trust")?.list ?? [] {
         guard case .string(let text) = principal, StringFormat.principal.problem(with: text) == nil else { continue }
@@ -359,13 +362,13 @@ struct TopologyChecker {
           error(
             "undeclared-principal", "the trust of \(describe(role)) names account \(ModelValue.string(name)), which is not declared",
             detail: "declare the account, or pass the handle of one that is", at: role.range(of: "trust"),
-            suggestion: Spelling.nearest(to: name, in: accounts).map { "account:\($0)" })
+            suggestion: Spelling.nearest(to: name, in: accountNames).map { "account:\($0)" })
         } else if text.hasPrefix("role:"), !roles.contains(String(text.dropFirst(5))) {
           let name = String(text.dropFirst(5))
           error(
             "undeclared-principal", "the trust of \(describe(role)) names role \(ModelValue.string(name)), which is not declared",
             detail: "declare it with aws.role(...) (role:<account>/<role-name>), or pass its handle", at: role.range(of: "trust"),
-            suggestion: Spelling.nearest(to: name, in: roles).map { "role:\($0)" })
+            suggestion: Spelling.nearest(to: name, in: roleNames).map { "role:\($0)" })
         }
       }
     }
