@@ -253,12 +253,15 @@ struct TopologyChecker {
     var ids: [String: Declaration] = [:]
     for declaration in topology.declarations {
       if let earlier = first[declaration.id] {
-        let what = declaration.kind == "verify" ? "the same check" : describe(declaration)
+        let what = declaration.kind == "verify" ? "the check \(declaration.id.name)" : describe(declaration)
+        let scope = declaration.id.name.hasSuffix("/" + declaration.name) ? declaration.id.name.dropLast(declaration.name.count + 1) : ""
         error(
           "duplicate-declaration", "\(what) is declared twice",
-          detail: declaration.id.name == declaration.name
-            ? "names are unique within a kind; rename one, or remove the second"
-            : "names are unique within \(declaration.id.name.dropLast(declaration.name.count + 1)); rename one, or remove the second",
+          detail: declaration.kind == "verify"
+            ? "one check of a kind between the same workloads is enough; remove the second"
+            : scope.isEmpty
+              ? "names are unique within a kind; rename one, or remove the second"
+              : "names are unique within \(scope); rename one, or remove the second",
           at: declaration.nameRange, notes: [note(earlier, "first declared here")])
         continue
       }

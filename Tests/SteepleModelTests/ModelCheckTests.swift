@@ -1,3 +1,5 @@
+import Foundation
+import Steeple
 import Testing
 
 /// Each static check of the model, as the diagnostics a user sees: at the exact range, with
@@ -477,5 +479,38 @@ struct ModelCheckTests {
          |                  ^~~~~~~
       
       """#)
+  }
+}
+
+/// The model's checks on every script in the repository: whatever the scripts hold, the checks end
+/// with diagnostics, never a crash.
+@Suite("model checks on every script")
+struct ModelRobustnessTests {
+  static let scripts: [String] = {
+    let root = ModelTestSupport.packageRoot
+    let enumerator = FileManager.default.enumerator(atPath: root.path)
+    var found: [String] = []
+    while let path = enumerator?.nextObject() as? String {
+      if path.hasPrefix(".build") || path.hasPrefix(".git") { enumerator?.skipDescendants(); continue }
+      if path.hasSuffix(".spire") { found.append(path) }
+    }
+    return found.sorted()
+  }()
+
+  @Test("there are scripts to check")
+  func found() { #expect(Self.scripts.count >= 10) }
+
+  @Test("every script's topology checks without a crash, and a second run gives the same diagnostics", arguments: scripts)
+  func check(_ path: String) throws {
+    let url = ModelTestSupport.packageRoot.appendingPathComponent(path)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    var configuration = Session.Configuration()
+    configuration.output = { _ in }
+    configuration.maxSteps = 1_000_000
+    configuration.searchPath = [url.deletingLastPathComponent().path]
+    configuration.standardLibrary = ModelTestSupport.packageRoot.appendingPathComponent("stdlib").path
+    let session = Session(configuration)
+    let render = { DiagnosticRenderer(colors: false).render(session.run(source: text, name: path).diagnostics) }
+    #expect(render() == render())
   }
 }
