@@ -482,6 +482,25 @@ struct ModelCheckTests {
   }
 }
 
+extension ModelCheckTests {
+  @Test("a handle of a declaration this run did not make")
+  func undeclaredReference() throws {
+    let earlier = ModelTestSupport.session().run(source: #"account "gone" { region: "us-east-2" }"#)
+    let handle = try #require(earlier.value)
+    var configuration = Session.Configuration()
+    configuration.output = { _ in }
+    configuration.globals = ["gone": handle]
+    let outcome = Session(configuration).run(source: #"cluster "c" in gone { cidr: "10.0.0.0/16" }"#, name: "model.spire")
+    #expect(DiagnosticRenderer(colors: false).render(outcome.diagnostics) == #"""
+      model.spire:1:16: error: 'account' refers to account "gone", which this program does not declare
+       1 | cluster "c" in gone { cidr: "10.0.0.0/16" }
+         |                ^~~~
+         = help: declare it in this run of the program, or refer to one that is declared
+
+      """#)
+  }
+}
+
 /// The model's checks on every script in the repository: whatever the scripts hold, the checks end
 /// with diagnostics, never a crash.
 @Suite("model checks on every script")
