@@ -616,7 +616,7 @@ final class DeclarationNode: ExpressionNode {
     record.freeze()
     let declaration = DeclarationRecord(
       kind: kind, name: nameText, parent: parentValue, arguments: argumentValues, fields: record, range: range,
-      fieldRanges: ranges)
+      fieldRanges: ranges, nameRange: name.range, parentRange: parent?.range, argumentRanges: arguments.map(\.range))
     do {
       return try c.runtime.interpreter.host.declare(declaration)
     } catch let failure as ScriptError {
