@@ -313,6 +313,11 @@ public struct Parser {
         alias = parseIdentifier("after 'as'")
       }
       return Statement(.importModule(path: path, pathRange: pathToken.range, alias: alias), range: range(from: start))
+    case .identifier(let word) where Self.functionHabits.contains(word) && isIdentifierLike(peekKind(1)) && peekKind(2) == .symbol(.leftParen):
+      error("unexpected-token", "Steeple declares functions with 'fn', not '\(word)'",
+        detail: "write: fn name(parameters) { ... }", at: current.range)
+      advance()
+      return Statement(.invalid, range: start)
     case .identifier(let word) where Self.elseIfHabits.contains(word) && startsOperand(tokens[min(index + 1, tokens.count - 1)]):
       error("unexpected-token", "Steeple writes 'else if', not '\(word)'",
         detail: "'else if' follows the closing '}' of an 'if' block: } else if condition { ... }", at: current.range)
@@ -393,6 +398,9 @@ public struct Parser {
     default: return false
     }
   }
+
+  /// How other languages spell `fn`.
+  static let functionHabits: Set<String> = ["def", "function", "func", "fun"]
 
   /// How other languages spell `else if`.
   static let elseIfHabits: Set<String> = ["elif", "elsif", "elseif"]
@@ -769,6 +777,12 @@ public struct Parser {
       return Expression(.nilLiteral, range: token.range)
     case .identifier(let name):
       advance()
+      if name == "f", case .string = current.kind, current.range.start == token.range.end {
+        // Python's f"..." (the string is read as it is, so the rest of the line parses).
+        error("unexpected-token", "Steeple has no f-strings",
+          detail: "every string interpolates: write \"text \\(value)\" without the 'f'", at: token.range)
+        return parsePrimary()
+      }
       return Expression(.name(name), range: token.range)
     case .symbol(.leftParen):
       advance()

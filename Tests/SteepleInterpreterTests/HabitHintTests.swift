@@ -70,3 +70,36 @@ struct HabitHintTests {
     expectDiagnostics("var xs = []\nxs.1️⃣push(1)", [Expected("unknown-member", "list has no method 'push'", at: "1️⃣", suggestion: "append")])
   }
 }
+
+@Suite("Hints for other languages' habits: functions and strings")
+struct HabitHintFunctionTests {
+  @Test func functionKeywordsFromOtherLanguages() {
+    for word in ["def", "function", "func"] {
+      let outcome = expectDiagnostics("1️⃣\(word) double(x) { x * 2 }", [
+        Expected("unexpected-token", "Steeple declares functions with 'fn', not '\(word)'", at: "1️⃣"),
+      ])
+      #expect(outcome.diagnostics.first?.detail == "write: fn name(parameters) { ... }")
+    }
+    // A variable named so is fine.
+    #expect(output("let def = 1\nprint(def)") == "1\n")
+  }
+
+  @Test func pythonFStrings() {
+    let outcome = expectDiagnostics("let name = \"x\"\nprint(1️⃣f\"hi {name}\")", [
+      Expected("unexpected-token", "Steeple has no f-strings", at: "1️⃣"),
+    ])
+    #expect(outcome.diagnostics.first?.detail == #"every string interpolates: write "text \(value)" without the 'f'"#)
+    // `f "x"` with a space is a name and a string: the missing-comma error.
+    expectDiagnostics("let f = 1\nprint(f 1️⃣\"x\")", [
+      Expected("expected-token", "expected ')' to close the argument list, found string", at: "1️⃣"),
+    ])
+  }
+}
+
+@Suite("Hints for other languages' habits: template strings")
+struct HabitHintTemplateTests {
+  @Test func backticks() {
+    let outcome = expectDiagnostics("let x = 1️⃣`a`", [Expected("unexpected-character", "unexpected character '`'", at: "1️⃣")])
+    #expect(outcome.diagnostics.first?.detail == #"strings use double quotes, and every string interpolates: "text \(value)""#)
+  }
+}
