@@ -318,7 +318,7 @@ final class Compiler {
       if stem.hasSuffix(".spire") { stem.removeLast(6) }
       guard let first = stem.utf8.first, !(first >= 48 && first <= 57),
         stem.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
-        Keyword(rawValue: stem) == nil
+        Keyword(rawValue: stem).map(\.isContextual) ?? true
       else {
         error("import-name", "cannot name the module \(Value.quote(path)) after its file",
           "'\(stem)' is not a valid name; give it one: import \(Value.quote(path)) as name", at: pathRange)

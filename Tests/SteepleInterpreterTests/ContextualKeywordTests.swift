@@ -85,3 +85,14 @@ struct ContextualKeywordAmbiguityTests {
       """)
   }
 }
+
+@Suite("Contextual primitive keywords: module names")
+struct ContextualKeywordModuleTests {
+  @Test func aModuleNamedAfterAPrimitiveIsImportedByThatName() {
+    #expect(output("import \"mesh\"\nprint(mesh.domain)", modules: ["mesh": "let domain = \"am\""]) == "am\n")
+    #expect(output("import \"lib\" as cluster\nprint(cluster.x)", modules: ["lib": "let x = 1"]) == "1\n")
+    expectDiagnostics("import 1️⃣\"while\"", [
+      Expected("import-name", #"cannot name the module "while" after its file"#, at: "1️⃣"),
+    ], modules: ["while": "let x = 1"])
+  }
+}
