@@ -21,47 +21,52 @@ final class ComprehensionNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    let items = try self.items(try sequence.evaluate(c))
-    var list: [Value] = []
-    let record = key == nil ? nil : RecordObject()
-    for item in items {
-      try c.runtime.step(range)
-      c.locals[slots[0]] = item.0
-      if slots.count == 2 { c.locals[slots[1]] = item.1 }
-      if let condition, !(try condition.test(c)) { continue }
-      if let key, let record {
-        let name = try key.evaluate(c)
-        guard case .string(let text) = name else {
-          throw Diagnostic(code: "type-mismatch", "a record comprehension's key must be a string, not \(name.typeName)",
-            detail: "convert it with str(...) or interpolate: \"\\(k)\"", at: key.range)
-        }
-        record.set(text, try element.evaluate(c))
-      } else {
-        list.append(try element.evaluate(c))
-      }
-    }
-    if let record { return .record(record) }
-    return .list(ListObject(list))
-  }
-
-  /// What the loop variables take in turn: `(element, _)`, or `(key or index, value)` for pairs.
-  private func items(_ value: Value) throws -> [(Value, Value)] {
+    var built: [Value] = []
+    let builtRecord = key == nil ? nil : RecordObject()
     let pairs = slots.count == 2
-    switch value {
-    case .list(let list):
-      return pairs ? list.elements.enumerated().map { (.int($0.offset), $0.element) } : list.elements.map { ($0, .nil) }
-    case .record(let record):
+    switch try sequence.evaluate(c) {
+    case .list(let source):
+      // A snapshot, as for a `for` loop.
+      let elements = source.elements
+      for (index, item) in elements.enumerated() {
+        try add(pairs ? .int(index) : item, item, to: &built, builtRecord, c)
+      }
+    case .record(let source):
       guard pairs else {
         throw Diagnostic(code: "type-mismatch", "a record is iterated as key-value pairs",
           detail: "write 'for (key, value) in record', or iterate over keys(record)", at: sequence.range)
       }
-      return record.fields.map { (.string($0.0), $0.1) }
+      for (name, value) in source.fields { try add(.string(name), value, to: &built, builtRecord, c) }
     case .string(let string):
       try Limits.charge(.characters(string.utf8.count), at: sequence.range)
-      return pairs ? string.enumerated().map { (.int($0.offset), .string(String($0.element))) } : string.map { (.string(String($0)), .nil) }
-    default:
-      throw Diagnostic(code: "type-mismatch", "cannot iterate over \(value.typeName)",
+      for (index, character) in string.enumerated() {
+        let text = Value.string(String(character))
+        try add(pairs ? .int(index) : text, text, to: &built, builtRecord, c)
+      }
+    case let other:
+      throw Diagnostic(code: "type-mismatch", "cannot iterate over \(other.typeName)",
         detail: "a comprehension iterates over a list, a string or a record; use range(n) to count", at: sequence.range)
     }
+    if let builtRecord { return .record(builtRecord) }
+    return .list(ListObject(built))
+  }
+
+  /// One turn: binds the loop variables (`first` alone, or `first` and `second` for pairs),
+  /// tests the condition, and adds the element to the list, or to the record under its key.
+  private func add(_ first: Value, _ second: Value, to list: inout [Value], _ record: RecordObject?, _ c: Context) throws {
+    try c.runtime.step(range)
+    c.locals[slots[0]] = first
+    if slots.count == 2 { c.locals[slots[1]] = second }
+    if let condition, !(try condition.test(c)) { return }
+    guard let record, let key else {
+      list.append(try element.evaluate(c))
+      return
+    }
+    let name = try key.evaluate(c)
+    guard case .string(let text) = name else {
+      throw Diagnostic(code: "type-mismatch", "a record comprehension's key must be a string, not \(name.typeName)",
+        detail: "convert it with str(...) or interpolate: \"\\(k)\"", at: key.range)
+    }
+    record.set(text, try element.evaluate(c))
   }
 }
