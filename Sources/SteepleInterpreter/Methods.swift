@@ -122,7 +122,8 @@ enum Methods {
       }
       let missing = width - Builtins.length(of: string)
       guard missing > 0 else { return .string(string) }
-      try Limits.checkString(string.utf8.count + missing * fill.utf8.count, at: call.range)
+      // (The width may be any int: check its size before multiplying by the fill's.)
+      try Limits.checkString(missing > Limits.maxStringBytes ? missing : string.utf8.count + missing * fill.utf8.count, at: call.range)
       let padding = String(repeating: fill, count: missing)
       return .string(name == "pad_left" ? padding + string : string + padding)
     default:

@@ -89,6 +89,9 @@ struct CollectionHelperTests {
     #expect(evaluate(#""é".pad_right(3, fill: "-")"#) == #""é--""#)
     #expect(run(#""7".pad_left(3, "00")"#).diagnostics.first?.summary == #"pad_left() fill must be one character, not "00""#)
     #expect(run(#""7".pad_left(3, "00")"#).code == "invalid-argument")
+    // A huge width is a clean error, never an overflow.
+    #expect(run(#""7".pad_left(9223372036854775807, "é")"#).code == "too-large")
+    #expect(run(#""7".pad_right(100000000)"#).code == "too-large")
   }
 }
 
