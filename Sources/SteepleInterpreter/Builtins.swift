@@ -37,8 +37,8 @@ enum Builtins {
       try Limits.charge(.elements(list.elements.count), at: call.range)
       return .list(ListObject(list.elements.reversed()))
     },
-    BuiltinFunction("min", summary: "min(list) or min(a, b, ...) is the smallest value") { call in try extreme(call, -1) },
-    BuiltinFunction("max", summary: "max(list) or max(a, b, ...) is the largest value") { call in try extreme(call, 1) },
+    BuiltinFunction("min", summary: "min(list) or min(a, b, ...) is the smallest value; key: fn compares fn(x) instead") { call in try extreme(call, -1) },
+    BuiltinFunction("max", summary: "max(list) or max(a, b, ...) is the largest value; key: fn compares fn(x) instead") { call in try extreme(call, 1) },
     BuiltinFunction("abs", summary: "abs(x) is the absolute value of a number") { call in
       try call.expect(1, 1)
       switch call.positional[0] {
@@ -290,15 +290,24 @@ enum Builtins {
   }
 
   static func extreme(_ call: BuiltinCall, _ sign: Int) throws -> Value {
-    try call.expect(1, Int.max)
+    try call.expect(1, Int.max, labels: ["key"])
+    guard !call.positional.isEmpty else { throw call.missing("list") }
     var candidates = call.positional
     if candidates.count == 1, case .list(let list) = candidates[0] { candidates = list.elements }
     try Limits.charge(.elements(candidates.count), at: call.range)
+    // With `key:`, the candidates are compared by what the function gives for each.
+    let key = try call.keywords.isEmpty ? nil : call.callable(call.positional.count, "key")
+    func measure(_ value: Value) throws -> Value { try key.map { try call.invoke($0, [value]) } ?? value }
     guard var best = candidates.first else {
       throw ScriptError("\(call.name)() of an empty list", detail: "check that the list has elements first")
     }
-    for candidate in candidates.dropFirst() where try Operators.compare(candidate, best, at: call.range) * sign > 0 {
-      best = candidate
+    var bestMeasure = try measure(best)
+    for candidate in candidates.dropFirst() {
+      let candidateMeasure = try measure(candidate)
+      if try Operators.compare(candidateMeasure, bestMeasure, at: call.range) * sign > 0 {
+        best = candidate
+        bestMeasure = candidateMeasure
+      }
     }
     return best
   }

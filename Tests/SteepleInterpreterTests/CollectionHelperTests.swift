@@ -36,6 +36,16 @@ struct CollectionHelperTests {
     #expect(outcome.diagnostics.first?.stack.map(\.function) == ["half"])
   }
 
+  @Test func minAndMaxByKey() {
+    #expect(evaluate(#"max(["a", "ccc", "bb"], key: len)"#) == #""ccc""#)
+    #expect(evaluate(#"min([{ n: 3 }, { n: 1 }, { n: 2 }], key: fn(r) { r.n })"#) == "{ n: 1 }")
+    #expect(evaluate(#"max("ab", "c", key: len)"#) == #""ab""#)
+    // The first of equal ones wins.
+    #expect(evaluate(#"max(["aa", "bb"], key: len)"#) == #""aa""#)
+    #expect(run("max([1], key: 2)").diagnostics.first?.summary == "max() expects a function for 'key', but got int")
+    #expect(run("max(key: len)").diagnostics.first?.summary == "max() is missing its 'list' argument")
+  }
+
   @Test func round() {
     #expect(evaluate("[round(2.5), round(-2.5), round(2.4), round(7), round(-0.4)]") == "[3, -3, 2, 7, 0]")
     #expect(evaluate("[round(3.14159, 2), round(1234.5, -2), round(2, 1)]") == "[3.14, 1200.0, 2.0]")
