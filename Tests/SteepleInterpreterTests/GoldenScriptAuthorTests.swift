@@ -7,19 +7,20 @@ import SteepleSyntax
 /// carets under text that is not plain ASCII.
 @Suite("Golden diagnostics: script authors")
 struct GoldenScriptAuthorTests {
+  /// Runs `Golden/NAME.spire` and compares its rendered diagnostics with `Golden/NAME.txt`.
+  func expectGolden(_ name: String, count: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    let source = try GoldenTests.golden(name, "spire")
+    let expected = try GoldenTests.golden(name, "txt")
+    let outcome = run(source, name: "\(name).spire")
+    #expect(outcome.diagnostics.count == count, sourceLocation: sourceLocation)
+    #expect(outcome.rendered == expected, "rendered:\n\(outcome.rendered)", sourceLocation: sourceLocation)
+  }
+
   @Test func otherLanguagesHabitsNameTheSteepleSpelling() throws {
-    let source = try GoldenTests.golden("other-languages", "spire")
-    let expected = try GoldenTests.golden("other-languages", "txt")
-    let outcome = run(source, name: "other-languages.spire")
-    #expect(outcome.diagnostics.count == 9)
-    #expect(outcome.rendered == expected, "rendered:\n\(outcome.rendered)")
+    try expectGolden("other-languages", count: 9)
   }
 
   @Test func caretsLineUpUnderWideAndCombiningCharactersAndTabs() throws {
-    let source = try GoldenTests.golden("wide-characters", "spire")
-    let expected = try GoldenTests.golden("wide-characters", "txt")
-    let outcome = run(source, name: "wide-characters.spire")
-    #expect(outcome.diagnostics.count == 3)
-    #expect(outcome.rendered == expected, "rendered:\n\(outcome.rendered)")
+    try expectGolden("wide-characters", count: 3)
   }
 }
