@@ -71,6 +71,14 @@ enum ScalarText {
     }
   }
 
+  /// The scalars at `positions` (within `0...count`), as a string.
+  static func slice(_ string: String, _ positions: Range<Int>) -> String {
+    let scalars = string.unicodeScalars
+    let first = scalars.index(scalars.startIndex, offsetBy: positions.lowerBound)
+    let last = scalars.index(first, offsetBy: positions.count)
+    return String(scalars[first..<last])
+  }
+
   /// The scalars of the string, each as a one-scalar string.
   static func scalars(_ string: String) -> [String] {
     string.unicodeScalars.map { String($0) }

@@ -25,6 +25,12 @@ struct StringScalarTests {
     #expect(evaluate(#"" a\r\nb ".split()"#) == #"["a", "b"]"#)
     #expect(evaluate(#""-".join("a\r\nb".split("\n"))"#) == #""a\r-b""#)
     #expect(output("var n = 0\nfor c in \"a\\r\\nb\" { n += 1 }\nprint(n)") == "4\n")
+    #expect(evaluate(#""a\r\nb"[1:3]"#) == #""\r\n""#)
+    #expect(evaluate(#""a\r\nb"[2:]"#) == #""\nb""#)
+    #expect(evaluate(#""a\r\nb".find("\n")"#) == "2")
+    #expect(evaluate(#""a\r\nb".find("b")"#) == "3")
+    #expect(evaluate(#"[c for c in "a\r\nb"]"#) == #"["a", "\r", "\n", "b"]"#)
+    #expect(evaluate(#""a\r\nb".pad_left(6, "-")"#) == #""--a\r\nb""#)
   }
 
   @Test func combiningMarksAndEmojiModifiersAreScalarsOfTheirOwn() {
