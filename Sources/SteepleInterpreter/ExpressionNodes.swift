@@ -42,7 +42,7 @@ final class LocalNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ c: Context) throws -> Value { c.locals[slot] }
+  override func evaluate(_ c: Context) throws -> Value { Value.copy(c.locals + slot) }
 }
 
 /// A variable of an enclosing function or of the module, `depth` frames out.
@@ -56,7 +56,29 @@ final class OuterNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ c: Context) throws -> Value { c.outerSlots(depth)[slot] }
+  override func evaluate(_ c: Context) throws -> Value { Value.copy(c.outerSlots(depth) + slot) }
+}
+
+/// Where a variable operand lives: a local of the running function, or `depth` frames out.
+struct VariableAccess {
+  let depth: Int
+  let slot: Int
+
+  init?(_ node: ExpressionNode) {
+    if let local = node as? LocalNode {
+      depth = 0
+      slot = local.slot
+    } else if let outer = node as? OuterNode {
+      depth = outer.depth
+      slot = outer.slot
+    } else {
+      return nil
+    }
+  }
+
+  @inline(__always) func variable(_ c: Context) -> UnsafeMutablePointer<Value> {
+    (depth == 0 ? c.locals : c.outerSlots(depth)) + slot
+  }
 }
 
 /// `"text \(value) text"`. The text is built as bytes in a buffer on the stack and made into a
@@ -256,16 +278,31 @@ final class BinaryNode: ExpressionNode {
   private let leftReference: Unmanaged<ExpressionNode>
   private let rightReference: Unmanaged<ExpressionNode>
 
+  /// When both operands are variables, where they are: two ints are then read in place,
+  /// without evaluating (and copying) the operands.
+  private let leftVariable: VariableAccess?
+  private let rightVariable: VariableAccess?
+
   init(_ op: BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode, range: SourceRange) {
     self.op = op
     self.left = left
     self.right = right
     self.leftReference = Unmanaged.passUnretained(left)
     self.rightReference = Unmanaged.passUnretained(right)
+    let leftVariable = VariableAccess(left)
+    let rightVariable = VariableAccess(right)
+    let both = leftVariable != nil && rightVariable != nil
+    self.leftVariable = both ? leftVariable : nil
+    self.rightVariable = both ? rightVariable : nil
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
+    if let leftVariable, let rightVariable, case .int(let a) = leftVariable.variable(c).pointee,
+      case .int(let b) = rightVariable.variable(c).pointee, let result = try Operators.intResult(op, a, b, at: range)
+    {
+      return result
+    }
     let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, case .int(let b) = rhs, let result = try Operators.intResult(op, a, b, at: range) {
@@ -275,6 +312,11 @@ final class BinaryNode: ExpressionNode {
   }
 
   override func test(_ c: Context) throws -> Bool {
+    if let leftVariable, let rightVariable, case .int(let a) = leftVariable.variable(c).pointee,
+      case .int(let b) = rightVariable.variable(c).pointee, let truth = Operators.intComparison(op, a, b)
+    {
+      return truth
+    }
     let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, case .int(let b) = rhs, let truth = Operators.intComparison(op, a, b) {

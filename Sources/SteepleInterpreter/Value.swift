@@ -362,6 +362,13 @@ extension Value {
     }
   }
 
+  /// A variable's value; an int (the most common value read) is copied without a call.
+  @inline(__always)
+  static func copy(_ variable: UnsafeMutablePointer<Value>) -> Value {
+    if case .int(let value) = variable.pointee { return .int(value) }
+    return variable.pointee
+  }
+
   /// Deinitializes a variable, with no call when its value holds no reference.
   @inline(__always)
   static func release(_ variable: UnsafeMutablePointer<Value>) {

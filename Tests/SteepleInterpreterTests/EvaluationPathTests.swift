@@ -294,4 +294,24 @@ struct EvaluationPathTests {
       """
     #expect(output(source) == "[[9], [1, 2], 2, 2]\n")
   }
+
+  /// An operator on two variables reads two ints in place; through other expressions
+  /// (`[x][0]`) it evaluates both operands. They must agree, values and errors alike, for
+  /// locals, variables of an enclosing function and conditions.
+  @Test(arguments: operators)
+  func operatorOnTwoVariablesAgreesWithTheGeneralPath(op: String) {
+    for left in Self.leftOperands {
+      for right in Self.constants + ["7.5", #""s""#, "nil"] {
+        let general = Self.outcome("let x = \(left)\nlet k = \(right)\n[x][0] \(op) [k][0]")
+        let locals = Self.outcome("let x = \(left)\nlet k = \(right)\nx \(op) k")
+        #expect(locals == general, "\(left) \(op) \(right)")
+        let outer = Self.outcome("fn f(x) { fn(k) { x \(op) k } }\nf(\(left))(\(right))")
+        #expect(outer == general, "closure: \(left) \(op) \(right)")
+        if ["<", "<=", ">", ">=", "==", "!="].contains(op) {
+          let condition = Self.outcome("let x = \(left)\nlet k = \(right)\nvar r = false\nif x \(op) k { r = true }\nr")
+          #expect(condition == general, "if \(left) \(op) \(right)")
+        }
+      }
+    }
+  }
 }
