@@ -204,11 +204,7 @@ final class Runtime {
     let count = function.slotCount
     let top = registers.pointee.top
     if function.needsHeapFrame || top + count > Self.stackCapacity {
-      let frame = Frame(parent: function.captured, count: count)
-      for index in 0..<argumentCount {
-        frame.slots[index] = try arguments[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) }
-      }
-      return try invoke(function, Context(locals: frame.slots, environment: function.captured, own: frame, c), at: range)
+      return try callWithFrame(function, arguments: arguments, count: argumentCount, c, at: range)
     }
     // The window is claimed before the arguments are evaluated, so calls among them use the
     // stack above it. `.nil` needs no destroying, so an argument's value overwrites it in place.
@@ -244,6 +240,20 @@ final class Runtime {
     return try invoke(function, Context(locals: base, environment: function.captured, own: nil, c), at: range)
   }
 
+  /// `call` for a function whose locals live in a heap frame: out of line, so that the
+  /// value-stack path stays small.
+  @inline(never)
+  static func callWithFrame(
+    _ function: FunctionObject, arguments: UnsafeMutablePointer<Unmanaged<ExpressionNode>>, count argumentCount: Int,
+    _ c: Context, at range: SourceRange
+  ) throws -> Value {
+    let frame = Frame(parent: function.captured, count: function.slotCount)
+    for index in 0..<argumentCount {
+      frame.slots[index] = try arguments[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    }
+    return try invoke(function, Context(locals: frame.slots, environment: function.captured, own: frame, c), at: range)
+  }
+
   /// Runs a function whose locals hold its arguments.
   @inline(__always)
   func invoke(_ function: FunctionObject, _ context: Context, at range: SourceRange) throws -> Value {
@@ -258,9 +268,7 @@ final class Runtime {
     registers.pointee.depth += 1
     defer { registers.pointee.depth -= 1 }
     if registers.pointee.depth > registers.pointee.maxDepth {
-      let maxDepth = registers.pointee.maxDepth
-      throw Diagnostic(code: "call-depth", "too many nested calls (more than \(maxDepth))",
-        detail: "a function probably calls itself without end; check its base case", at: range)
+      throw tooDeep(registers.pointee.maxDepth, at: range)
     }
     do {
       if try function.body.run(context) == .returned {
@@ -271,12 +279,25 @@ final class Runtime {
         return value
       }
       return .nil
-    } catch var diagnostic as Diagnostic {
-      if diagnostic.stack.count < 10_000 {
-        diagnostic.stack.append(.init(function: function.code.name, range: range))
-      }
-      throw diagnostic
+    } catch {
+      throw addingFrame(to: error, function, at: range)
     }
+  }
+
+  @inline(never)
+  static func tooDeep(_ maxDepth: Int, at range: SourceRange) -> Diagnostic {
+    Diagnostic(code: "call-depth", "too many nested calls (more than \(maxDepth))",
+      detail: "a function probably calls itself without end; check its base case", at: range)
+  }
+
+  /// A diagnostic leaving a call gets the call on its stack (up to 10,000 of them).
+  @inline(never)
+  static func addingFrame(to error: any Error, _ function: FunctionObject, at range: SourceRange) -> any Error {
+    guard var diagnostic = error as? Diagnostic else { return error }
+    if diagnostic.stack.count < 10_000 {
+      diagnostic.stack.append(.init(function: function.code.name, range: range))
+    }
+    return diagnostic
   }
 
   func parameterIndex(_ function: FunctionObject, _ label: String, at range: SourceRange) throws -> Int {
