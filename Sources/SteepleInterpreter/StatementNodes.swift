@@ -84,10 +84,17 @@ final class StoreNode: StatementNode {
     self.op = op
     self.value = value
     self.valueReference = Unmanaged.passUnretained(value)
+    if let constant = value as? ConstantNode, case .int(let int) = constant.value { intOperand = int } else { intOperand = nil }
+    localOperand = (value as? LocalNode)?.slot
+    hasDirectOperand = op != nil && (intOperand != nil || localOperand != nil)
     super.init(range: range)
   }
 
   private let valueReference: Unmanaged<ExpressionNode>
+  /// For a compound assignment, an int literal operand, or the slot of a local variable operand.
+  private let intOperand: Int?
+  private let localOperand: Int?
+  private let hasDirectOperand: Bool
 
   override func execute(_ c: Context) throws -> Flow {
     let target: UnsafeMutablePointer<Value>
@@ -101,6 +108,19 @@ final class StoreNode: StatementNode {
           detail: "a module's variables are frozen once it is loaded; keep changing state in the importing script", at: range)
       }
       target = frame.slots
+    }
+    if hasDirectOperand, let op, case .int(let a) = target[slot] {
+      // `i += 1`, `total += x`: an int operand read without evaluating a node.
+      var b: Int?
+      if let intOperand {
+        b = intOperand
+      } else if let localOperand, case .int(let value) = c.locals[localOperand] {
+        b = value
+      }
+      if let b, let result = try Operators.intResult(op, a, b, at: range) {
+        (target + slot).initialize(to: result)
+        return .normal
+      }
     }
     let newValue = try valueReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     guard let op else {
@@ -259,10 +279,10 @@ final class ForNode: StatementNode {
       for (index, element) in elements.enumerated() {
         try c.step(range)
         if pairs {
-          c.locals[slots[0]] = .int(index)
-          c.locals[slots[1]] = element
+          Value.assign(.int(index), to: c.locals + slots[0])
+          Value.assign(element, to: c.locals + slots[1])
         } else {
-          c.locals[slots[0]] = element
+          Value.assign(element, to: c.locals + slots[0])
         }
         switch try body.run(c) {
         case .breakLoop: return .normal

@@ -59,6 +59,11 @@ struct EvaluationPathTests {
         let element = Self.outcome("let xs = [\(start)]\nxs[0] \(op)= \(operand)\nxs[0]")
         let field = Self.outcome("let r = { f: \(start) }\nr.f \(op)= \(operand)\nr.f")
         let spelled = Self.outcome("var x = \(start)\nx = x \(op) \(operand)\nx")
+        // A local operand is read in place; one behind an index is evaluated.
+        let local = Self.outcome("var x = \(start)\nlet k = \(operand)\nx \(op)= k\nx")
+        let evaluated = Self.outcome("var x = \(start)\nlet k = \(operand)\nx \(op)= [k][0]\nx")
+        #expect(local == spelled, "x \(op)= k from \(start)")
+        #expect(evaluated == spelled, "x \(op)= [k][0] from \(start)")
         #expect(variable == spelled, "x \(op)= \(operand) from \(start)")
         #expect(element == spelled, "xs[0] \(op)= \(operand) from \(start)")
         #expect(field == spelled, "r.f \(op)= \(operand) from \(start)")
