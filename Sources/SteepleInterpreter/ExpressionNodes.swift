@@ -387,15 +387,17 @@ final class BinaryConstantNode: ExpressionNode {
 /// `len(x)` when `len` is the builtin: no argument list to build.
 final class LengthNode: ExpressionNode {
   let operand: ExpressionNode
+  private let operandReference: Unmanaged<ExpressionNode>
 
   init(_ operand: ExpressionNode, range: SourceRange) {
     self.operand = operand
+    self.operandReference = Unmanaged.passUnretained(operand)
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
     try c.step(range)
-    let value = try operand.evaluate(c)
+    let value = try operandReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     do {
       return .int(try Builtins.length(of: value))
     } catch let failure as ScriptError {
@@ -589,8 +591,15 @@ final class MethodCallNode: ExpressionNode {
     self.arguments = arguments
     self.labels = labels
     self.receiverSlot = (receiver as? LocalNode)?.slot
+    self.firstArgument = arguments.first.map { Unmanaged.passUnretained($0) }
+    self.receiverReference = Unmanaged.passUnretained(receiver)
     super.init(range: range)
   }
+
+  private let receiverReference: Unmanaged<ExpressionNode>
+
+  /// The first argument, unretained (`arguments` keeps it alive), for the one-argument fast paths.
+  private let firstArgument: Unmanaged<ExpressionNode>?
 
   /// When the receiver is a local variable, its slot.
   private let receiverSlot: Int?
@@ -600,12 +609,12 @@ final class MethodCallNode: ExpressionNode {
       // The list read where the local variable holds it.
       return try append(to: list, c)
     }
-    let object = try receiver.evaluate(c)
+    let object = try receiverReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if isAppend, case .list(let list) = object {
       return try append(to: list, c)
     }
     if let stringMethod, case .string(let string) = object {
-      let argument = try arguments[0].evaluate(c)
+      let argument = try firstArgument.unsafelyUnwrapped._withUnsafeGuaranteedRef { try $0.evaluate(c) }
       if case .string(let text) = argument {
         try c.step(range)
         do {
@@ -639,7 +648,7 @@ final class MethodCallNode: ExpressionNode {
   @inline(__always)
   private func append(to list: ListObject, _ c: Context) throws -> Value {
     try c.step(range)
-    let element = try arguments[0].evaluate(c)
+    let element = try firstArgument.unsafelyUnwrapped._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if list.isFrozen {
       throw Diagnostic(code: "frozen", "cannot change a frozen list",
         detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
@@ -682,14 +691,17 @@ final class MemberNode: ExpressionNode {
     self.name = name
     self.nameRange = nameRange
     self.objectSlot = (object as? LocalNode)?.slot
+    self.objectReference = Unmanaged.passUnretained(object)
     super.init(range: range)
   }
+
+  private let objectReference: Unmanaged<ExpressionNode>
 
   override func evaluate(_ c: Context) throws -> Value {
     if let objectSlot, case .record(let record) = c.locals[objectSlot], record.shape === cachedShape {
       return record.value(at: cachedPosition)
     }
-    let value = try object.evaluate(c)
+    let value = try objectReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .record(let record) = value {
       if record.shape === cachedShape { return record.value(at: cachedPosition) }
       if let position = record.index(of: name) {
@@ -743,15 +755,20 @@ final class IndexNode: ExpressionNode {
   let object: ExpressionNode
   let index: ExpressionNode
 
+  private let objectReference: Unmanaged<ExpressionNode>
+  private let indexReference: Unmanaged<ExpressionNode>
+
   init(object: ExpressionNode, index: ExpressionNode, range: SourceRange) {
     self.object = object
     self.index = index
+    self.objectReference = Unmanaged.passUnretained(object)
+    self.indexReference = Unmanaged.passUnretained(index)
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    let container = try object.evaluate(c)
-    let key = try index.evaluate(c)
+    let container = try objectReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let key = try indexReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     return try Operators.subscriptGet(container, key, at: range, indexRange: index.range)
   }
 }

@@ -237,14 +237,17 @@ final class WhileNode: StatementNode {
   let condition: ExpressionNode
   let body: StatementList
 
+  private let conditionReference: Unmanaged<ExpressionNode>
+
   init(condition: ExpressionNode, body: StatementList, range: SourceRange) {
     self.condition = condition
+    self.conditionReference = Unmanaged.passUnretained(condition)
     self.body = body
     super.init(range: range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    while try condition.test(c) {
+    while try conditionReference._withUnsafeGuaranteedRef({ try $0.test(c) }) {
       try c.step(range)
       switch try body.run(c) {
       case .breakLoop: return .normal
