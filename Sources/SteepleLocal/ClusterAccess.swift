@@ -1,0 +1,118 @@
+import GRDB
+import SteepleEngine
+import SteepleModel
+
+/// An IAM role's access to a cluster: a `mapRoles` entry of the `aws-auth` ConfigMap, or an EKS
+/// access entry. Either maps the role's ARN to a Kubernetes user name and groups.
+struct AccessRecord: Codable, FetchableRecord, PersistableRecord {
+  static let databaseTableName = "access"
+  static let accessEntry = "access_entry"
+  static let awsAuth = "aws_auth"
+
+  var cluster: String
+  var roleArn: String
+  var mode: String
+  var username: String
+  var groups: [String]
+}
+
+/// Who a caller is inside a cluster once authenticated.
+public struct KubernetesUser: Hashable, Sendable, Codable {
+  public let username: String
+  public let uid: String
+  public let groups: [String]
+  public let extra: [String: [String]]
+
+  public init(username: String, uid: String = "", groups: [String], extra: [String: [String]] = [:]) {
+    self.username = username
+    self.uid = uid
+    self.groups = groups
+    self.extra = extra
+  }
+}
+
+enum ClusterAccessHandler: ResourceHandler {
+  static let type = "eks.access"
+
+  static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
+    let attributes = Attributes(resource)
+    let cluster = try ClusterRecord.named(try attributes.string("cluster"), in: db)
+    let roleName = try attributes.string("role")
+    guard let (accountName, role) = RoleHandler.split(roleName) else {
+      throw ProviderError(
+        code: "InvalidParameterException", message: "The role '\(roleName)' is not of the form <account>/<role-name>",
+        address: resource.address)
+    }
+    let account = try AccountRecord.named(accountName, in: db)
+    let roleArn = RoleRecord.arn(accountID: account.id, roleName: role)
+    let mode = try attributes.optionalString("mode") ?? AccessRecord.accessEntry
+    let username: String
+    switch mode {
+    case AccessRecord.accessEntry:
+      // EKS resolves the principal when the access entry is made; aws-auth is only a ConfigMap.
+      guard try RoleRecord.fetchOne(db, key: ["account": account.name, "roleName": role]) != nil else {
+        throw ProviderError(
+          code: "InvalidParameterException", message: "The specified principalArn is invalid: invalid principal \(roleArn)",
+          address: resource.address)
+      }
+      username = try attributes.optionalString("username") ?? "arn:aws:sts::\(account.id):assumed-role/\(role)/{{SessionName}}"
+    case AccessRecord.awsAuth:
+      username = try attributes.optionalString("username") ?? role
+    default:
+      throw ProviderError(
+        code: "InvalidParameterException",
+        message: "Unknown cluster access mode '\(mode)': use \"access_entry\" or \"aws_auth\"", address: resource.address)
+    }
+    if let other = try AccessRecord.fetchOne(db, key: ["cluster": cluster.name, "roleArn": roleArn]), other.mode != mode {
+      throw ProviderError(
+        code: "ResourceInUseException",
+        message: "The principal \(roleArn) already has cluster access through \(other.mode)", address: resource.address)
+    }
+    try AccessRecord(
+      cluster: cluster.name, roleArn: roleArn, mode: mode, username: username, groups: try attributes.strings("groups")
+    ).save(db)
+  }
+
+  static func remove(_ stored: StoredResource, in db: Database) throws {
+    guard let record = try find(stored, db) else { return }
+    try record.delete(db)
+  }
+
+  static func find(_ stored: StoredResource, _ db: Database) throws -> AccessRecord? {
+    let cluster = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
+    let role = stored.attributes.first { $0.name == "role" }?.value.string ?? ""
+    guard let (accountName, roleName) = RoleHandler.split(role), let account = try AccountRecord.fetchOne(db, key: accountName)
+    else { return nil }
+    return try AccessRecord.fetchOne(
+      db, key: ["cluster": cluster, "roleArn": RoleRecord.arn(accountID: account.id, roleName: roleName)])
+  }
+
+  static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] { [] }
+
+  /// The `mapRoles` of the cluster's `aws-auth` ConfigMap, as `kubectl get cm -n kube-system aws-auth` shows it.
+  static func awsAuthMapRoles(cluster: String, in db: Database) throws -> String {
+    let entries = try AccessRecord.filter(Column("cluster") == cluster && Column("mode") == AccessRecord.awsAuth)
+      .order(Column("roleArn")).fetchAll(db)
+    return entries.map { entry in
+      "- rolearn: \(entry.roleArn)\n  username: \(entry.username)\n  groups:\n"
+        + entry.groups.map { "    - \($0)\n" }.joined()
+    }.joined()
+  }
+
+  /// Authenticates a caller to the cluster the way EKS does: the IAM identity behind the token must
+  /// be mapped by an access entry or by aws-auth, or the API server answers 401.
+  static func authenticate(_ credentials: AWSCredentials, cluster: ClusterRecord, in db: Database) throws -> KubernetesUser {
+    guard let roleArn = credentials.roleArn,
+      let entry = try AccessRecord.fetchOne(db, key: ["cluster": cluster.name, "roleArn": roleArn])
+    else { throw ProviderError.kubernetesUnauthorized }
+    let username = entry.username
+      .replacingOccurrences(of: "{{SessionName}}", with: credentials.sessionName ?? "")
+      .replacingOccurrences(of: "{{AccountID}}", with: credentials.accountID)
+    return KubernetesUser(
+      username: username, uid: "aws-iam-authenticator:\(credentials.accountID):\(roleArn)",
+      groups: entry.groups + ["system:authenticated"],
+      extra: ["arn": [credentials.arn], "accessKeyId": [], "sessionName": [credentials.sessionName ?? ""]].filter {
+        !$0.value.isEmpty
+      })
+  }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+public import SteepleEngine
+import SteepleModel
+
+/// The `local` provider: makes a topology real in the embedded cloud.
+///
+/// Each action is one SQLite transaction, so a process killed at any moment leaves an action done
+/// whole or not at all, and applying an action whose effect already holds changes nothing. Before
+/// it acts, an action waits its modelled duration (`OperationDurations`) times `timeScale`.
+public final class LocalProvider: Provider {
+  public let name = "local"
+  /// The cloud's own API, for checks, tests and the embedded SPIRE.
+  public let cloud: LocalCloud
+  public let timeScale: Double
+
+  /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`.
+  public init(stateDirectory: String, timeScale: Double = 0) throws {
+    guard timeScale >= 0, timeScale.isFinite else {
+      throw ProviderError(code: "InvalidParameterValue", message: "The time scale must be 0 or more, not \(timeScale)")
+    }
+    self.cloud = try LocalCloud(stateDirectory: stateDirectory)
+    self.timeScale = timeScale
+  }
+
+  public func observe() async throws -> [ObservedResource] {
+    try await cloud.pool.read { db in
+      try StoredResource.order(Column("type"), Column("name")).fetchAll(db).map { try Self.observed($0, db) }
+    }
+  }
+
+  public func apply(_ action: Action) async throws -> ObservedResource? {
+    let seconds = OperationDurations.seconds(for: action) * timeScale
+    if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+    try Task.checkCancellation()
+    do {
+      return try await cloud.pool.write { db in try Self.perform(action, db) }
+    } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+      throw ProviderError(
+        code: "DependencyViolation",
+        message: "\(action.address) is still used by, or still needs, another resource: \(error.message ?? "foreign key")",
+        address: action.address)
+    }
+  }
+
+  static func perform(_ action: Action, _ db: Database) throws -> ObservedResource? {
+    let handler = try ResourceCatalog.handler(for: action.address)
+    let previous = try StoredResource.find(action.address, in: db)
+    switch action {
+    case .create(let resource), .update(let resource, _):
+      let wanted = StoredResource(resource)
+      if let previous, previous.attributes == wanted.attributes, previous.dependencies == wanted.dependencies,
+        previous.placement == wanted.placement
+      {
+        return try observed(previous, db)  // already holds: do nothing twice
+      }
+      do {
+        try handler.put(resource, previous: previous, in: db)
+      } catch var error as ProviderError {
+        if error.address == nil { error.address = resource.address }
+        throw error
+      }
+      try wanted.save(db)
+      return try observed(wanted, db)
+    case .delete(let observed):
+      guard let previous else { return nil }  // already gone
+      let dependents = try StoredResource.fetchAll(db).filter { $0.dependencies.contains(observed.address) }
+      if let dependent = dependents.first {
+        throw ProviderError(
+          code: "DependencyViolation",
+          message: "The resource \(observed.address) has a dependent object (\(dependent.address)) and cannot be deleted.",
+          address: observed.address)
+      }
+      do {
+        try handler.remove(previous, in: db)
+      } catch var error as ProviderError {
+        if error.address == nil { error.address = observed.address }
+        throw error
+      }
+      try previous.delete(db)
+      return nil
+    }
+  }
+
+  static func observed(_ stored: StoredResource, _ db: Database) throws -> ObservedResource {
+    let handler = try ResourceCatalog.handler(for: stored.address)
+    return ObservedResource(
+      address: stored.address, placement: stored.placement, attributes: stored.attributes,
+      outputs: try handler.outputs(of: stored, in: db), dependencies: Set(stored.dependencies))
+  }
+
+  /// Runs a `verify` check. `reachable` (two endpoints: addresses, or pods as `<cluster>/<ns>/<pod>`)
+  /// is answered by the network; the mTLS and SVID checks need the embedded SPIRE and data plane.
+  public func check(_ check: Check) async throws -> CheckOutcome {
+    switch check.kind {
+    case "reachable":
+      let endpoints = check.arguments.compactMap(\.string)
+      guard endpoints.count == 2 else {
+        return .failed(reason: "verify reachable takes two endpoints (addresses or pods), not \(check.arguments.count)")
+      }
+      do {
+        let from = try await endpoint(endpoints[0])
+        let to = try await endpoint(endpoints[1])
+        let report = try cloud.reachability(from: from.ip, in: from.vpc, to: to.ip)
+        let path = report.hops.joined(separator: " -> ")
+        return report.reachable
+          ? .passed(detail: "\(endpoints[0]) reaches \(endpoints[1]): \(path)")
+          : .failed(reason: "\(endpoints[0]) cannot reach \(endpoints[1]): \(report.explanation) (after \(path))")
+      } catch let error as ProviderError {
+        return .failed(reason: error.description)
+      }
+    default:
+      return .unsupported(
+        reason: "verify \(check.kind) needs the embedded SPIRE and data plane, which the local provider does not have yet")
+    }
+  }
+
+  /// An endpoint of a check: an address, or a pod's address and VPC.
+  func endpoint(_ text: String) async throws -> (ip: String, vpc: String?) {
+    if IPv4Address(text) != nil { return (text, nil) }
+    let parts = text.split(separator: "/").map(String.init)
+    return try await cloud.pool.read { db in
+      if parts.count == 3,
+        let pod = try PodRecord.fetchOne(db, key: ["cluster": parts[0], "namespace": parts[1], "name": parts[2]]),
+        let cluster = try ClusterRecord.fetchOne(db, key: pod.cluster)
+      {
+        guard !pod.ip.isEmpty else {
+          throw ProviderError(code: "Pending", message: "pod \(text) is Pending: it has no node and no address yet")
+        }
+        return (pod.ip, cluster.vpc)
+      }
+      throw ProviderError(code: "NotFound", message: "no address or pod named \(text)")
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import GRDB
+import SteepleEngine
+import SteepleModel
+
+/// A managed resource as the cloud keeps it: its address, placement and attributes as last applied.
+/// What the cloud assigned (IDs, IPs) lives in the service tables and is read back by `outputs`.
+struct StoredResource: Codable, FetchableRecord, PersistableRecord {
+  static let databaseTableName = "resource"
+
+  var type: String
+  var name: String
+  var account: String?
+  var cluster: String?
+  var attributes: [ModelField]
+  var dependencies: [ResourceAddress]
+
+  init(_ resource: Resource) {
+    type = resource.address.type
+    name = resource.address.name
+    account = resource.placement.account
+    cluster = resource.placement.cluster
+    attributes = resource.attributes
+    dependencies = resource.dependencies.sorted()
+  }
+
+  var address: ResourceAddress { ResourceAddress(type: type, name: name) }
+  var placement: Placement { Placement(account: account, cluster: cluster) }
+
+  static func find(_ address: ResourceAddress, in db: Database) throws -> StoredResource? {
+    try StoredResource.filter(Column("type") == address.type && Column("name") == address.name).fetchOne(db)
+  }
+}
+
+extension Database {
+  /// Counts one more making of `key` and returns the new count: part of every fresh ID.
+  func nextIncarnation(of key: String) throws -> Int {
+    try execute(
+      sql: "INSERT INTO incarnation (key, count) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET count = count + 1",
+      arguments: [key])
+    return try Int.fetchOne(self, sql: "SELECT count FROM incarnation WHERE key = ?", arguments: [key]) ?? 1
+  }
+}
