@@ -85,7 +85,13 @@ enum AccountHandler: ResourceHandler {
         message: "Could not connect to the endpoint URL: \"https://sts.\(region).amazonaws.com/\" (no such region)",
         address: resource.address)
     }
-    let id = Identifiers.accountID(profile: profile)
+    // A script may declare the account's real ID; otherwise the profile name decides it.
+    let id = try attributes.optionalString("id") ?? Identifiers.accountID(profile: profile)
+    guard id.count == 12, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+      throw ProviderError(
+        code: "InvalidParameterValue", message: "Account ID '\(id)' is invalid: an AWS account ID is 12 digits",
+        address: resource.address)
+    }
     if let other = try AccountRecord.filter(Column("id") == id && Column("name") != resource.address.name).fetchOne(db) {
       throw ProviderError(
         code: "EntityAlreadyExists",

@@ -155,6 +155,20 @@ enum NodegroupHandler: ResourceHandler {
         code: "InvalidParameterException", message: "desiredSize must be between 0 and 450, not \(size)",
         address: resource.address)
     }
+    if let nodeRole = try attributes.optionalString("node_role") {
+      // EKS hands the node role to EC2 instances: it must exist in the cluster's account and trust EC2.
+      guard let role = try RoleRecord.find(resourceName: nodeRole, in: db), role.account == cluster.account else {
+        throw ProviderError(
+          code: "InvalidParameterException", message: "The node role \(nodeRole) does not exist in the cluster's account",
+          address: resource.address)
+      }
+      guard role.trust.contains("service:ec2.amazonaws.com") else {
+        throw ProviderError(
+          code: "InvalidParameterException",
+          message: "The provided role \(role.arn) cannot be assumed by ec2.amazonaws.com: its trust policy must name that service",
+          address: resource.address)
+      }
+    }
     let instanceType = try attributes.optionalString("instance_type") ?? "t3.medium"
     let parts = instanceType.split(separator: ".")
     guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(\.isASCIIAlphanumeric) }) else {

@@ -129,3 +129,33 @@ struct IAMTests {
     #expect(error?.code == "ExpiredToken")
   }
 }
+
+@Suite("Accounts")
+struct AccountTests {
+  @Test func aDeclaredAccountIDIsKept() async throws {
+    let fixture = try CloudFixture()
+    let observed = try await fixture.create(
+      resource("aws.account", "a", account: "a", ["profile": "a", "region": "us-east-2", "id": "111122223333"]))
+    #expect(observed.outputs.first == ModelField("id", .string("111122223333")))
+    let error = await fixture.failure(resource("aws.account", "b", account: "b", ["profile": "b", "region": "us-east-2", "id": "1234"]))
+    #expect(error?.message == "Account ID '1234' is invalid: an AWS account ID is 12 digits")
+  }
+
+  @Test func anUnknownRegionCannotBeReached() async throws {
+    let fixture = try CloudFixture()
+    let error = await fixture.failure(resource("aws.account", "a", account: "a", ["profile": "a", "region": "mars-1"]))
+    #expect(error?.message == "Could not connect to the endpoint URL: \"https://sts.mars-1.amazonaws.com/\" (no such region)")
+  }
+
+  @Test func aNodeRoleMustTrustEC2() async throws {
+    let fixture = try CloudFixture()
+    try await fixture.createAll(Tutorial.resources().filter { ["aws.account", "ec2.vpc", "eks.cluster"].contains($0.address.type) })
+    try await fixture.create(resource("iam.role", "shared/plain", account: "shared", ["role_name": "plain", "trust": ["account:shared"]]))
+    let error = await fixture.failure(
+      resource("eks.nodegroup", "eks-cluster-shared/nodegroup", account: "shared", cluster: "eks-cluster-shared", [
+        "nodes": 1, "node_role": "shared/plain",
+      ]))
+    #expect(error?.code == "InvalidParameterException")
+    #expect(error?.message.hasSuffix("cannot be assumed by ec2.amazonaws.com: its trust policy must name that service") == true)
+  }
+}
