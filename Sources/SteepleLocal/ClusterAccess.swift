@@ -79,8 +79,8 @@ enum ClusterAccessHandler: ResourceHandler {
   }
 
   static func find(_ stored: StoredResource, _ db: Database) throws -> AccessRecord? {
-    let cluster = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
-    let role = stored.attributes.first { $0.name == "role" }?.value.string ?? ""
+    let cluster = stored.string("cluster")
+    let role = stored.string("role")
     guard let (accountName, roleName) = RoleHandler.split(role), let account = try AccountRecord.fetchOne(db, key: accountName)
     else { return nil }
     return try AccessRecord.fetchOne(

@@ -72,13 +72,7 @@ enum ClusterHandler: ResourceHandler {
       throw ProviderError(
         code: "InvalidParameterException", message: "unsupported Kubernetes version \(version)", address: resource.address)
     }
-    let vpc: VPCRecord
-    do {
-      vpc = try VPCRecord.visible(try attributes.string("vpc"), from: account.name, in: db)
-    } catch var error as ProviderError {
-      error.address = resource.address
-      throw error
-    }
+    let vpc = try VPCRecord.visible(try attributes.string("vpc"), from: account.name, in: db)
     if var existing = try ClusterRecord.fetchOne(db, key: name) {
       guard existing.vpc == vpc.name else {
         throw ProviderError(
@@ -144,11 +138,7 @@ enum NodegroupHandler: ResourceHandler {
 
   static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
     let attributes = Attributes(resource)
-    let cluster: ClusterRecord
-    do { cluster = try ClusterRecord.named(try attributes.string("cluster"), in: db) } catch var error as ProviderError {
-      error.address = resource.address
-      throw error
-    }
+    let cluster = try ClusterRecord.named(try attributes.string("cluster"), in: db)
     let size = try attributes.int("nodes", default: 2)
     guard (0...450).contains(size) else {
       throw ProviderError(
@@ -203,14 +193,14 @@ enum NodegroupHandler: ResourceHandler {
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    let clusterName = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
+    let clusterName = stored.string("cluster")
     guard let cluster = try ClusterRecord.fetchOne(db, key: clusterName) else { return }
     try reconcileNodes(of: cluster, size: 0, in: db)
     _ = try NodegroupRecord.deleteOne(db, key: cluster.name)
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    let clusterName = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
+    let clusterName = stored.string("cluster")
     let nodes = try NodeRecord.filter(Column("cluster") == clusterName).order(Column("ordinal")).fetchAll(db)
     return [
       ModelField(

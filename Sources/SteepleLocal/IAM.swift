@@ -102,15 +102,14 @@ enum RoleHandler: ResourceHandler {
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
     guard let (account, roleName) = split(stored.name) else { return }
-    let attributes = stored.attributes
-    let storedAccount = attributes.first { $0.name == "account" }?.value.string ?? account
-    let storedRole = attributes.first { $0.name == "role_name" }?.value.string ?? roleName
+    let storedAccount = stored.optionalString("account") ?? account
+    let storedRole = stored.optionalString("role_name") ?? roleName
     _ = try RoleRecord.deleteOne(db, key: ["account": storedAccount, "roleName": storedRole])
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    let account = stored.attributes.first { $0.name == "account" }?.value.string
-    let roleName = stored.attributes.first { $0.name == "role_name" }?.value.string
+    let account = stored.optionalString("account")
+    let roleName = stored.optionalString("role_name")
     guard let account, let roleName, let role = try RoleRecord.fetchOne(db, key: ["account": account, "roleName": roleName])
     else { return [] }
     return [ModelField("arn", .string(role.arn))]

@@ -131,14 +131,14 @@ enum NamespaceHandler: ResourceHandler {
     let cluster = try ClusterRecord.named(try attributes.string("cluster"), in: db)
     let name = try attributes.string("namespace")
     guard KubernetesObjects.isLabel(name) else {
-      throw with(KubernetesObjects.invalidName(kind: "Namespace", name, subdomain: false), resource)
+      throw KubernetesObjects.invalidName(kind: "Namespace", name, subdomain: false)
     }
     try KubernetesObjects.createNamespace(name, in: cluster.name, db)
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    let cluster = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
-    let name = stored.attributes.first { $0.name == "namespace" }?.value.string ?? ""
+    let cluster = stored.string("cluster")
+    let name = stored.string("namespace")
     // The system namespaces cannot be deleted; they are only no longer managed.
     if ClusterHandler.systemNamespaces.contains(name) { return }
     for pod in try PodRecord.filter(Column("cluster") == cluster && Column("namespace") == name).fetchAll(db) {
@@ -148,8 +148,8 @@ enum NamespaceHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    let cluster = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
-    let name = stored.attributes.first { $0.name == "namespace" }?.value.string ?? ""
+    let cluster = stored.string("cluster")
+    let name = stored.string("namespace")
     guard let namespace = try NamespaceRecord.fetchOne(db, key: ["cluster": cluster, "name": name]) else { return [] }
     return [ModelField("uid", .string(namespace.uid))]
   }
@@ -164,18 +164,16 @@ enum ServiceAccountHandler: ResourceHandler {
     let namespace = try attributes.string("namespace")
     let name = try attributes.string("service_account")
     guard KubernetesObjects.isSubdomain(name) else {
-      throw with(KubernetesObjects.invalidName(kind: "ServiceAccount", name, subdomain: true), resource)
+      throw KubernetesObjects.invalidName(kind: "ServiceAccount", name, subdomain: true)
     }
-    do { _ = try KubernetesObjects.namespace(namespace, in: cluster.name, db) } catch let error as ProviderError {
-      throw with(error, resource)
-    }
+    _ = try KubernetesObjects.namespace(namespace, in: cluster.name, db)
     try KubernetesObjects.createServiceAccount(name, namespace: namespace, in: cluster.name, automatic: false, db)
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    let cluster = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
-    let namespace = stored.attributes.first { $0.name == "namespace" }?.value.string ?? ""
-    let name = stored.attributes.first { $0.name == "service_account" }?.value.string ?? ""
+    let cluster = stored.string("cluster")
+    let namespace = stored.string("namespace")
+    let name = stored.string("service_account")
     guard var account = try ServiceAccountRecord.fetchOne(db, key: ["cluster": cluster, "namespace": namespace, "name": name])
     else { return }
     if name == "default" {
@@ -188,9 +186,9 @@ enum ServiceAccountHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    let cluster = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
-    let namespace = stored.attributes.first { $0.name == "namespace" }?.value.string ?? ""
-    let name = stored.attributes.first { $0.name == "service_account" }?.value.string ?? ""
+    let cluster = stored.string("cluster")
+    let namespace = stored.string("namespace")
+    let name = stored.string("service_account")
     guard let account = try ServiceAccountRecord.fetchOne(db, key: ["cluster": cluster, "namespace": namespace, "name": name])
     else { return [] }
     return [ModelField("uid", .string(account.uid))]
@@ -207,11 +205,9 @@ enum PodHandler: ResourceHandler {
     // The pod's own name is the last part of `<cluster>/<namespace>/<pod>`.
     let name = String(resource.address.name.split(separator: "/").last ?? "")
     guard KubernetesObjects.isSubdomain(name) else {
-      throw with(KubernetesObjects.invalidName(kind: "Pod", name, subdomain: true), resource)
+      throw KubernetesObjects.invalidName(kind: "Pod", name, subdomain: true)
     }
-    do { _ = try KubernetesObjects.namespace(namespace, in: cluster.name, db) } catch let error as ProviderError {
-      throw with(error, resource)
-    }
+    _ = try KubernetesObjects.namespace(namespace, in: cluster.name, db)
     let serviceAccount = try attributes.optionalString("service_account") ?? "default"
     guard
       try ServiceAccountRecord.fetchOne(db, key: ["cluster": cluster.name, "namespace": namespace, "name": serviceAccount])
@@ -274,8 +270,8 @@ enum PodHandler: ResourceHandler {
   }
 
   static func find(_ stored: StoredResource, _ db: Database) throws -> PodRecord? {
-    let cluster = stored.attributes.first { $0.name == "cluster" }?.value.string ?? ""
-    let namespace = stored.attributes.first { $0.name == "namespace" }?.value.string ?? ""
+    let cluster = stored.string("cluster")
+    let namespace = stored.string("namespace")
     let name = String(stored.name.split(separator: "/").last ?? "")
     return try PodRecord.fetchOne(db, key: ["cluster": cluster, "namespace": namespace, "name": name])
   }
@@ -288,11 +284,4 @@ enum PodHandler: ResourceHandler {
     guard let pod = try find(stored, db) else { return [] }
     return [ModelField("uid", .string(pod.uid)), ModelField("ip", .string(pod.ip)), ModelField("node", .string(pod.node))]
   }
-}
-
-/// The error, pointed at the resource it is about.
-func with(_ error: ProviderError, _ resource: Resource) -> ProviderError {
-  var error = error
-  error.address = resource.address
-  return error
 }

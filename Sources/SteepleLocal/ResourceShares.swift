@@ -146,8 +146,8 @@ enum ShareAcceptanceHandler: ResourceHandler {
 
   /// Leaving a share: the association goes back to a pending invitation.
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    let share = stored.attributes.first { $0.name == "share" }?.value.string ?? ""
-    let account = stored.attributes.first { $0.name == "account" }?.value.string ?? ""
+    let share = stored.string("share")
+    let account = stored.string("account")
     guard var invitation = try ShareInvitationRecord.fetchOne(db, key: ["share": share, "account": account]),
       invitation.status == ShareInvitationRecord.accepted
     else { return }
@@ -156,8 +156,8 @@ enum ShareAcceptanceHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    let share = stored.attributes.first { $0.name == "share" }?.value.string ?? ""
-    let account = stored.attributes.first { $0.name == "account" }?.value.string ?? ""
+    let share = stored.string("share")
+    let account = stored.string("account")
     guard let invitation = try ShareInvitationRecord.fetchOne(db, key: ["share": share, "account": account]) else {
       return []
     }

@@ -23,6 +23,12 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
     dependencies = resource.dependencies.sorted()
   }
 
+  /// A string attribute as last applied, or `nil`.
+  func optionalString(_ name: String) -> String? { attributes.first { $0.name == name }?.value.string }
+
+  /// A string attribute as last applied, or the empty string.
+  func string(_ name: String) -> String { optionalString(name) ?? "" }
+
   var address: ResourceAddress { ResourceAddress(type: type, name: name) }
   var placement: Placement { Placement(account: account, cluster: cluster) }
 

@@ -90,13 +90,7 @@ enum AttachmentHandler: ResourceHandler {
     let attributes = Attributes(resource)
     let account = try AccountRecord.named(try attributes.string("account"), in: db)
     let vpc = try VPCRecord.visible(try attributes.string("vpc"), from: account.name, in: db)
-    let gateway: TransitGatewayRecord
-    do {
-      gateway = try TransitGatewayHandler.visible(try attributes.string("transit_gateway"), from: account.name, in: db)
-    } catch var error as ProviderError {
-      error.address = resource.address
-      throw error
-    }
+    let gateway = try TransitGatewayHandler.visible(try attributes.string("transit_gateway"), from: account.name, in: db)
     if let existing = try AttachmentRecord.fetchOne(db, key: vpc.name) {
       guard existing.transitGateway == gateway.name else {
         throw ProviderError(

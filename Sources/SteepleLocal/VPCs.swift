@@ -119,25 +119,17 @@ enum RouteHandler: ResourceHandler {
         address: resource.address)
     }
     let gatewayName = try attributes.string("transit_gateway")
-    let gateway: TransitGatewayRecord
-    do {
-      gateway = try TransitGatewayHandler.visible(gatewayName, from: vpc.account, in: db)
-      // A route can target a transit gateway only through an attachment of this VPC.
-      guard let attachment = try AttachmentRecord.fetchOne(db, key: vpc.name), attachment.transitGateway == gateway.name
-      else {
-        throw ProviderError(
-          code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(gateway.id)' does not exist.")
-      }
-    } catch var error as ProviderError {
-      error.address = resource.address
-      throw error
+    let gateway = try TransitGatewayHandler.visible(gatewayName, from: vpc.account, in: db)
+    // A route can target a transit gateway only through an attachment of this VPC.
+    guard let attachment = try AttachmentRecord.fetchOne(db, key: vpc.name), attachment.transitGateway == gateway.name else {
+      throw ProviderError(code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(gateway.id)' does not exist.")
     }
     try RouteRecord(vpc: vpc.name, destination: block.description, transitGateway: gateway.name).save(db)
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    let vpc = stored.attributes.first { $0.name == "vpc" }?.value.string ?? ""
-    let destination = stored.attributes.first { $0.name == "destination" }?.value.string ?? ""
+    let vpc = stored.string("vpc")
+    let destination = stored.string("destination")
     _ = try RouteRecord.deleteOne(db, key: ["vpc": vpc, "destination": destination])
   }
 
