@@ -33,13 +33,29 @@ struct OrganizationRecord: Codable, FetchableRecord, PersistableRecord {
   /// Whether two accounts are declared in one organization (by the organization's list or by the
   /// account's own `organization`).
   static func share(_ a: AccountRecord, _ b: AccountRecord, in db: Database) throws -> Bool {
-    func organizations(of account: AccountRecord, _ all: [OrganizationRecord]) -> Set<String> {
-      var names = Set(all.filter { $0.accounts.contains(account.name) }.map(\.name))
-      if let declared = account.organization { names.insert(declared) }
-      return names
+    try Membership(db).share(a, b)
+  }
+
+  /// Which organizations each account is in, read once for many questions.
+  struct Membership {
+    let byAccount: [String: Set<String>]
+
+    init(_ db: Database) throws {
+      var byAccount: [String: Set<String>] = [:]
+      for organization in try OrganizationRecord.fetchAll(db) {
+        for account in organization.accounts { byAccount[account, default: []].insert(organization.name) }
+      }
+      self.byAccount = byAccount
     }
-    let all = try OrganizationRecord.fetchAll(db)
-    return !organizations(of: a, all).isDisjoint(with: organizations(of: b, all))
+
+    func share(_ a: AccountRecord, _ b: AccountRecord) -> Bool {
+      func organizations(of account: AccountRecord) -> Set<String> {
+        var names = byAccount[account.name] ?? []
+        if let declared = account.organization { names.insert(declared) }
+        return names
+      }
+      return !organizations(of: a).isDisjoint(with: organizations(of: b))
+    }
   }
 }
 

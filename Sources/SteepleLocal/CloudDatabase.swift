@@ -32,6 +32,9 @@ enum CloudDatabase {
     configuration.foreignKeysEnabled = true
     configuration.busyMode = .timeout(30)
     configuration.label = "steeple.local-cloud"
+    // In WAL mode, NORMAL keeps every committed transaction through a killed process (only a power
+    // loss can take back the last ones) and saves an fsync per commit.
+    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     let pool = try DatabasePool(path: path, configuration: configuration)
     for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
       _ = chmod(path + suffix, 0o600)

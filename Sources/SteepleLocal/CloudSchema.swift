@@ -19,6 +19,16 @@ enum CloudSchema {
         t.column("dependencies", .jsonText).notNull()
         t.primaryKey(["type", "name"])
       }
+      // Which resource depends on which, for "what still needs this?" before a delete.
+      try db.create(table: "resourceDependency") { t in
+        t.column("type", .text).notNull()
+        t.column("name", .text).notNull()
+        t.column("dependsOnType", .text).notNull()
+        t.column("dependsOnName", .text).notNull()
+        t.primaryKey(["type", "name", "dependsOnType", "dependsOnName"])
+        t.foreignKey(["type", "name"], references: "resource", onDelete: .cascade)
+      }
+      try db.create(index: "resourceDependencyByTarget", on: "resourceDependency", columns: ["dependsOnType", "dependsOnName"])
       // How many times each thing has been made, so a re-created one gets fresh IDs.
       try db.create(table: "incarnation") { t in
         t.primaryKey("key", .text)
@@ -84,6 +94,8 @@ enum CloudSchema {
         t.column("state", .text).notNull()
         t.column("createdOrder", .integer).notNull()
       }
+      try db.create(index: "attachmentByOrder", on: "attachment", columns: ["createdOrder"])
+      try db.create(index: "attachmentByGateway", on: "attachment", columns: ["transitGateway"])
       try db.create(table: "route") { t in
         t.column("vpc", .text).notNull().references("vpc", onDelete: .restrict)
         t.column("destination", .text).notNull()
@@ -103,6 +115,7 @@ enum CloudSchema {
         t.column("keyID", .text).notNull()
         t.column("uid", .text).notNull()
       }
+      try db.create(index: "clusterByVPC", on: "cluster", columns: ["vpc"])
       try db.create(table: "nodegroup") { t in
         t.primaryKey("cluster", .text).references("cluster", onDelete: .restrict)
         t.column("size", .integer).notNull()

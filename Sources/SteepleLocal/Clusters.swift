@@ -117,7 +117,7 @@ enum ClusterHandler: ResourceHandler {
         code: "ResourceInUseException", message: "Cluster has nodegroups attached", address: stored.address)
     }
     // The cluster's Kubernetes objects go with its control plane.
-    try db.execute(sql: "DELETE FROM address WHERE holder LIKE ?", arguments: ["pod:\(cluster.name)/%"])
+    try db.execute(sql: "DELETE FROM address WHERE vpc = ? AND holder LIKE ?", arguments: [cluster.vpc, "pod:\(cluster.name)/%"])
     try db.execute(sql: "DELETE FROM pod WHERE cluster = ?", arguments: [cluster.name])
     try db.execute(sql: "DELETE FROM namespace WHERE cluster = ?", arguments: [cluster.name])
     try db.execute(sql: "DELETE FROM access WHERE cluster = ?", arguments: [cluster.name])

@@ -60,15 +60,14 @@ public final class LocalProvider: Provider {
         if error.address == nil { error.address = resource.address }
         throw error
       }
-      try wanted.save(db)
+      try wanted.store(in: db)
       return try observed(wanted, db)
     case .delete(let observed):
       guard let previous else { return nil }  // already gone
-      let dependents = try StoredResource.fetchAll(db).filter { $0.dependencies.contains(observed.address) }
-      if let dependent = dependents.first {
+      if let dependent = try StoredResource.dependent(on: observed.address, in: db) {
         throw ProviderError(
           code: "DependencyViolation",
-          message: "The resource \(observed.address) has a dependent object (\(dependent.address)) and cannot be deleted.",
+          message: "The resource \(observed.address) has a dependent object (\(dependent)) and cannot be deleted.",
           address: observed.address)
       }
       do {

@@ -77,6 +77,7 @@ enum ResourceShareHandler: ResourceHandler {
     ).save(db)
 
     let principals = try attributes.strings("principals")
+    let membership = try OrganizationRecord.Membership(db)
     var wanted = Set<String>()
     for principalName in principals {
       let principal = try AccountRecord.named(principalName, in: db)
@@ -87,7 +88,7 @@ enum ResourceShareHandler: ResourceHandler {
       }
       wanted.insert(principal.name)
       if try ShareInvitationRecord.fetchOne(db, key: ["share": name, "account": principal.name]) != nil { continue }
-      let sameOrganization = try OrganizationRecord.share(owner, principal, in: db)
+      let sameOrganization = membership.share(owner, principal)
       if !sameOrganization && !allowExternal {
         throw ProviderError(
           code: "OperationNotPermittedException",

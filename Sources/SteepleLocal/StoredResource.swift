@@ -32,6 +32,27 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
   var address: ResourceAddress { ResourceAddress(type: type, name: name) }
   var placement: Placement { Placement(account: account, cluster: cluster) }
 
+  /// Saves the resource and the edges to what it depends on.
+  func store(in db: Database) throws {
+    try save(db)
+    try db.execute(sql: "DELETE FROM resourceDependency WHERE type = ? AND name = ?", arguments: [type, name])
+    for dependency in dependencies {
+      try db.execute(
+        sql: "INSERT INTO resourceDependency (type, name, dependsOnType, dependsOnName) VALUES (?, ?, ?, ?)",
+        arguments: [type, name, dependency.type, dependency.name])
+    }
+  }
+
+  /// A managed resource that depends on `address`, if any is left.
+  static func dependent(on address: ResourceAddress, in db: Database) throws -> ResourceAddress? {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT type, name FROM resourceDependency WHERE dependsOnType = ? AND dependsOnName = ? ORDER BY type, name LIMIT 1",
+        arguments: [address.type, address.name])
+    else { return nil }
+    return ResourceAddress(type: row["type"], name: row["name"])
+  }
+
   static func find(_ address: ResourceAddress, in db: Database) throws -> StoredResource? {
     try StoredResource.filter(Column("type") == address.type && Column("name") == address.name).fetchOne(db)
   }
