@@ -88,7 +88,7 @@ public final class LocalProvider: Provider {
       outputs: try handler.outputs(of: stored, in: db), dependencies: Set(stored.dependencies))
   }
 
-  /// Runs a `verify` check. `reachable` (two endpoints: addresses, or pods as `<cluster>/<ns>/<pod>`)
+  /// Runs a `verify` check. `reachable` (two endpoints: addresses, or pods by name)
   /// is answered by the network; the mTLS and SVID checks need the embedded SPIRE and data plane.
   public func check(_ check: Check) async throws -> CheckOutcome {
     switch check.kind {
@@ -114,21 +114,30 @@ public final class LocalProvider: Provider {
     }
   }
 
-  /// An endpoint of a check: an address, or a pod's address and VPC.
+  /// An endpoint of a check: an address, or a pod (by its workload name, `<namespace>/<pod>` or
+  /// `<cluster>/<namespace>/<pod>`) and its VPC.
   func endpoint(_ text: String) async throws -> (ip: String, vpc: String?) {
     if IPv4Address(text) != nil { return (text, nil) }
-    let parts = text.split(separator: "/").map(String.init)
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     return try await cloud.pool.read { db in
-      if parts.count == 3,
-        let pod = try PodRecord.fetchOne(db, key: ["cluster": parts[0], "namespace": parts[1], "name": parts[2]]),
-        let cluster = try ClusterRecord.fetchOne(db, key: pod.cluster)
-      {
-        guard !pod.ip.isEmpty else {
-          throw ProviderError(code: "Pending", message: "pod \(text) is Pending: it has no node and no address yet")
-        }
-        return (pod.ip, cluster.vpc)
+      var request = PodRecord.all()
+      switch parts.count {
+      case 1: request = request.filter(Column("name") == parts[0])
+      case 2: request = request.filter(Column("namespace") == parts[0] && Column("name") == parts[1])
+      case 3: request = request.filter(Column("cluster") == parts[0] && Column("namespace") == parts[1] && Column("name") == parts[2])
+      default: throw ProviderError(code: "NotFound", message: "no address or pod named \(text)")
       }
-      throw ProviderError(code: "NotFound", message: "no address or pod named \(text)")
+      let pods = try request.order(Column("cluster"), Column("namespace")).fetchAll(db)
+      guard let pod = pods.first else { throw ProviderError(code: "NotFound", message: "no address or pod named \(text)") }
+      guard pods.count == 1 else {
+        throw ProviderError(
+          code: "Ambiguous",
+          message: "\(text) names \(pods.count) pods (\(pods.map { "\($0.cluster)/\($0.namespace)/\($0.name)" }.joined(separator: ", "))): write <cluster>/<namespace>/<pod>")
+      }
+      guard !pod.ip.isEmpty, let cluster = try ClusterRecord.fetchOne(db, key: pod.cluster) else {
+        throw ProviderError(code: "Pending", message: "pod \(text) is Pending: it has no node and no address yet")
+      }
+      return (pod.ip, cluster.vpc)
     }
   }
 }

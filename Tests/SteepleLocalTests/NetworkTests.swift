@@ -29,6 +29,24 @@ struct NetworkTests {
     #expect(detail.hasPrefix("eks-cluster-frontend/yelb/yelb-ui reaches eks-cluster-shared/spire/spire-server-0: vpc eks-cluster-frontend"))
   }
 
+  @Test func aReachableCheckNamesWorkloadsAsVerifyDoes() async throws {
+    let fixture = try CloudFixture()
+    try await fixture.createAll(Tutorial.resources())
+    let outcome = try await fixture.provider.check(Check(kind: "reachable", arguments: [.string("yelb-ui"), .string("yelb-appserver")]))
+    guard case .passed = outcome else {
+      Issue.record("expected a pass, got \(outcome)")
+      return
+    }
+    let missing = try await fixture.provider.check(Check(kind: "reachable", arguments: [.string("yelb-ui"), .string("yelb-db")]))
+    #expect(missing == .failed(reason: "NotFound: no address or pod named yelb-db"))
+    let byAddress = try await fixture.provider.check(Check(kind: "reachable", arguments: [.string("yelb-ui"), .string("10.99.0.1")]))
+    guard case .failed(let reason) = byAddress else {
+      Issue.record("expected a failure, got \(byAddress)")
+      return
+    }
+    #expect(reason.hasPrefix("yelb-ui cannot reach 10.99.0.1: the route table of transit gateway tgw-shared has no route to 10.99.0.1"))
+  }
+
   @Test func aMissingRouteDropsThePacketAtTheSourceRouteTable() async throws {
     let fixture = try CloudFixture()
     try await fixture.createAll(Tutorial.resources(routes: false))
