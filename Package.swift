@@ -49,8 +49,11 @@ let package = Package(
       name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
       exclude: ["FuzzCrashers"], resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
-      name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleEngine", "SteepleModel"],
+      name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleEngine", "SteepleModel", "Steeple"],
       swiftSettings: strict),
+    .testTarget(
+      name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleEngine", "SteepleSyntax"],
+      resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),
