@@ -120,6 +120,8 @@ enum CloudSchema {
         t.primaryKey("cluster", .text).references("cluster", onDelete: .restrict)
         t.column("size", .integer).notNull()
         t.column("instanceType", .text).notNull()
+        // The IAM role (`<account>/<role-name>`) EC2 hands the nodes through their instance profile.
+        t.column("nodeRole", .text)
       }
       try db.create(table: "node") { t in
         t.column("cluster", .text).notNull().references("cluster", onDelete: .cascade)

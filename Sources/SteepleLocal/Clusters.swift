@@ -44,6 +44,7 @@ struct NodegroupRecord: Codable, FetchableRecord, PersistableRecord {
   var cluster: String
   var size: Int
   var instanceType: String
+  var nodeRole: String?
 }
 
 enum ClusterHandler: ResourceHandler {
@@ -145,7 +146,8 @@ enum NodegroupHandler: ResourceHandler {
         code: "InvalidParameterException", message: "desiredSize must be between 0 and 450, not \(size)",
         address: resource.address)
     }
-    if let nodeRole = try attributes.optionalString("node_role") {
+    let nodeRole = try attributes.optionalString("node_role")
+    if let nodeRole {
       // EKS hands the node role to EC2 instances: it must exist in the cluster's account and trust EC2.
       guard let role = try RoleRecord.find(resourceName: nodeRole, in: db), role.account == cluster.account else {
         throw ProviderError(
@@ -165,7 +167,7 @@ enum NodegroupHandler: ResourceHandler {
       throw ProviderError(
         code: "InvalidParameterException", message: "The instance type '\(instanceType)' is not valid", address: resource.address)
     }
-    try NodegroupRecord(cluster: cluster.name, size: size, instanceType: instanceType).save(db)
+    try NodegroupRecord(cluster: cluster.name, size: size, instanceType: instanceType, nodeRole: nodeRole).save(db)
     try reconcileNodes(of: cluster, size: size, in: db)
   }
 

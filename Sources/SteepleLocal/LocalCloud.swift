@@ -69,6 +69,25 @@ public final class LocalCloud: Sendable {
     }
   }
 
+  /// What a process on one of the cluster's nodes gets from the instance metadata service: the node
+  /// group's role, in a session named after the node. A node group without a role gives none.
+  public func nodeCredentials(cluster: String, node: String) throws -> AWSCredentials {
+    let now = clock()
+    return try pool.read { db in
+      _ = try ClusterRecord.named(cluster, in: db)
+      guard try NodeRecord.fetchOne(db, key: ["cluster": cluster, "name": node]) != nil else {
+        throw ProviderError.kubernetesNotFound("nodes", node)
+      }
+      guard let roleName = try NodegroupRecord.fetchOne(db, key: cluster)?.nodeRole,
+        let role = try RoleRecord.find(resourceName: roleName, in: db)
+      else {
+        throw ProviderError(
+          code: "NoCredentialProviders", message: "no valid providers in chain: the node group of \(cluster) has no node role")
+      }
+      return try Self.session(for: role, sessionName: node, chained: false, expiration: now + 3600, db)
+    }
+  }
+
   /// `sts assume-role`: succeeds only if the role's trust policy names the caller (its account, or
   /// its role), as IAM decides it; otherwise `AccessDenied` naming the caller and the role.
   public func assumeRole(_ roleArn: String, with caller: AWSCredentials, sessionName: String, durationSeconds: Int = 3600)

@@ -52,6 +52,23 @@ struct ClusterTests {
     #expect(running.hasPrefix("10.20."))
   }
 
+  @Test func labelsChangeInPlaceButNewContainersMakeANewPod() async throws {
+    let fixture = try CloudFixture()
+    try await fixture.createAll(Tutorial.resources())
+    let name = "eks-cluster-frontend/yelb/yelb-ui"
+    let before = try #require(try await fixture.provider.observe().first { $0.address.name == name })
+    func pod(_ labels: String, _ containers: [String]) -> Resource {
+      resource("k8s.pod", name, account: "frontend", cluster: "eks-cluster-frontend", [
+        "namespace": "yelb", "service_account": "default", "labels": ModelValue.record([ModelField("app", .string(labels))]),
+        "containers": containers,
+      ])
+    }
+    let relabelled = try #require(try await fixture.provider.apply(.update(pod("ui", ["envoy", "yelb-ui"]), from: before)))
+    #expect(relabelled.outputs == before.outputs)
+    let replaced = try #require(try await fixture.provider.apply(.update(pod("ui", ["yelb-ui"]), from: relabelled)))
+    #expect(replaced.outputs.first { $0.name == "uid" } != before.outputs.first { $0.name == "uid" })
+  }
+
   @Test func kubernetesRulesForPods() async throws {
     let fixture = try CloudFixture()
     try await fixture.createAll(Tutorial.resources())

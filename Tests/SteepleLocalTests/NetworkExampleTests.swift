@@ -49,8 +49,19 @@ struct NetworkExampleTests {
 
     // The shared cluster's nodes act as their role; it may assume the frontend's access role and
     // call the frontend cluster's API, but it may not call that API as itself.
-    let node = try fixture.cloud.serviceCredentials(
-      role: "shared/eks-cluster-shared-node-role", service: "ec2.amazonaws.com", sessionName: "i-0abc")
+    let sharedNodes = try #require(
+      observed.first { $0.address == ResourceAddress(type: "eks.nodegroup", name: "eks-cluster-shared/nodegroup") })
+    let sharedNode = try #require(sharedNodes.outputs.first?.value.list?.first?[field: "name"]?.string)
+    let node = try fixture.cloud.nodeCredentials(cluster: "eks-cluster-shared", node: sharedNode)
+    #expect(node.arn.hasSuffix(":assumed-role/eks-cluster-shared-node-role/\(sharedNode)"))
+    // The frontend's nodes have no role that the access role trusts.
+    let frontendNodes = try #require(
+      observed.first { $0.address == ResourceAddress(type: "eks.nodegroup", name: "eks-cluster-frontend/nodegroup") })
+    let frontendNode = try #require(frontendNodes.outputs.first?.value.list?.first?[field: "name"]?.string)
+    let none = #expect(throws: ProviderError.self) {
+      try fixture.cloud.nodeCredentials(cluster: "eks-cluster-frontend", node: frontendNode)
+    }
+    #expect(none?.code == "NoCredentialProviders")
     let frontendID = try #require(try fixture.cloud.accountID(of: "frontend"))
     let access = try fixture.cloud.assumeRole(
       "arn:aws:iam::\(frontendID):role/eks-cluster-frontend-access-role", with: node, sessionName: "spire-server")
