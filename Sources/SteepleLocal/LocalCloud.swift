@@ -197,6 +197,27 @@ public final class LocalCloud: Sendable {
     try pool.read { try Reachability.query(from: source, sourceVPC: sourceVPC, to: destination, in: $0) }
   }
 
+  /// A route of a transit gateway's default route table, propagated by an attachment.
+  public struct TransitGatewayRoute: Hashable, Sendable, Codable {
+    public let destination: String
+    public let attachment: String
+    public let vpc: String
+  }
+
+  /// The transit gateway's default route table (`ec2 search-transit-gateway-routes`): every available
+  /// attachment is associated with it and propagates its VPC's CIDR; of identical CIDRs only the
+  /// first attachment's is propagated.
+  public func transitGatewayRoutes(_ gateway: String) throws -> [TransitGatewayRoute] {
+    try pool.read { db in
+      guard try TransitGatewayRecord.fetchOne(db, key: gateway) != nil else {
+        throw ProviderError(code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(gateway)' does not exist.")
+      }
+      return try Reachability.Network(db).propagated(by: gateway).map {
+        TransitGatewayRoute(destination: $0.network.description, attachment: $0.attachment.id, vpc: $0.attachment.vpc)
+      }
+    }
+  }
+
   // MARK: EKS and Kubernetes
 
   /// A cluster's service-account token issuer: its URL and its public keys.

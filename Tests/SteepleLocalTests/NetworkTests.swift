@@ -112,6 +112,10 @@ struct NetworkTests {
       report.explanation
         == "\(app) is inside VPC eks-cluster-frontend's own CIDR 10.20.0.0/16, so the local route keeps it there; it never reaches VPC eks-cluster-backend (10.20.0.0/16), whose CIDR overlaps"
     )
+    // The gateway's route table has only the first of the two identical routes.
+    let routes = try fixture.cloud.transitGatewayRoutes("tgw-shared")
+    #expect(routes.map(\.destination) == ["10.10.0.0/16", "10.20.0.0/16"])
+    #expect(routes.map(\.vpc) == ["eks-cluster-shared", "eks-cluster-frontend"])
     // From the shared VPC the gateway has only one of the two identical routes.
     let server = try await podIP(fixture, "eks-cluster-shared/spire/spire-server-0")
     let fromShared = try fixture.cloud.reachability(from: server, to: app)
