@@ -13,14 +13,20 @@ public final class LocalProvider: Provider {
   /// The cloud's own API, for checks, tests and the embedded SPIRE.
   public let cloud: LocalCloud
   public let timeScale: Double
+  let wait: @Sendable (Duration) async throws -> Void
 
-  /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`.
-  public init(stateDirectory: String, timeScale: Double = 0) throws {
+  /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`. Each operation takes its
+  /// modelled duration times `timeScale`, spent in `wait` (a task sleep unless given).
+  public init(
+    stateDirectory: String, timeScale: Double = 0,
+    wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+  ) throws {
     guard timeScale >= 0, timeScale.isFinite else {
       throw ProviderError(code: "InvalidParameterValue", message: "The time scale must be 0 or more, not \(timeScale)")
     }
     self.cloud = try LocalCloud(stateDirectory: stateDirectory)
     self.timeScale = timeScale
+    self.wait = wait
   }
 
   public func observe() async throws -> [ObservedResource] {
@@ -29,17 +35,47 @@ public final class LocalProvider: Provider {
     }
   }
 
+  /// The service checks the request at once (a bad one fails without waiting), the operation then
+  /// takes its modelled time, and only then is its effect written, in one transaction.
   public func apply(_ action: Action) async throws -> ObservedResource? {
+    if let held = try await cloud.pool.read({ db in try Self.holding(action, db) }) { return held }
+    try await write(action, commit: false)
     let seconds = OperationDurations.seconds(for: action) * timeScale
-    if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+    if seconds > 0 { try await wait(.seconds(seconds)) }
     try Task.checkCancellation()
+    return try await write(action, commit: true)
+  }
+
+  /// Performs the action in a write transaction, kept when `commit`, rolled back otherwise.
+  @discardableResult
+  func write(_ action: Action, commit: Bool) async throws -> ObservedResource? {
     do {
-      return try await cloud.pool.write { db in try Self.perform(action, db) }
+      return try await cloud.pool.write { db in
+        var result: ObservedResource?
+        try db.inSavepoint {
+          result = try Self.perform(action, db)
+          return commit ? .commit : .rollback
+        }
+        return result
+      }
     } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
       throw ProviderError(
         code: "DependencyViolation",
         message: "\(action.address) is still used by, or still needs, another resource: \(error.message ?? "foreign key")",
         address: action.address)
+    }
+  }
+
+  /// What the action would leave, when its effect already holds: the resource as it is (create and
+  /// update), or nothing (a delete of what is gone). `nil` when there is work to do.
+  static func holding(_ action: Action, _ db: Database) throws -> ObservedResource?? {
+    let previous = try StoredResource.find(action.address, in: db)
+    switch action {
+    case .create(let resource), .update(let resource, _):
+      guard let previous, previous.holds(resource) else { return nil }
+      return .some(try observed(previous, db))
+    case .delete:
+      return previous == nil ? .some(nil) : nil
     }
   }
 
@@ -49,9 +85,7 @@ public final class LocalProvider: Provider {
     switch action {
     case .create(let resource), .update(let resource, _):
       let wanted = StoredResource(resource)
-      if let previous, previous.attributes == wanted.attributes, previous.dependencies == wanted.dependencies,
-        previous.placement == wanted.placement
-      {
+      if let previous, previous.holds(resource) {
         return try observed(previous, db)  // already holds: do nothing twice
       }
       do {

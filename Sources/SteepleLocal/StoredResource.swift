@@ -29,6 +29,11 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
   /// A string attribute as last applied, or the empty string.
   func string(_ name: String) -> String { optionalString(name) ?? "" }
 
+  /// Whether this is `resource` as applied: same attributes, dependencies and placement.
+  func holds(_ resource: Resource) -> Bool {
+    attributes == resource.attributes && dependencies == resource.dependencies.sorted() && placement == resource.placement
+  }
+
   var address: ResourceAddress { ResourceAddress(type: type, name: name) }
   var placement: Placement { Placement(account: account, cluster: cluster) }
 

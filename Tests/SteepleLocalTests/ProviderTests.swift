@@ -69,6 +69,30 @@ struct ProviderTests {
     #expect(throws: ProviderError.self) { try LocalProvider(stateDirectory: fixture.directory, timeScale: -1) }
   }
 
+  /// Records the waits an apply asks for, instead of sleeping.
+  final class Waits: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [Duration] = []
+    var all: [Duration] { lock.withLock { recorded } }
+    func record(_ duration: Duration) { lock.withLock { recorded.append(duration) } }
+  }
+
+  @Test func aBadRequestFailsAtOnceAndWorkAlreadyDoneIsNotWaitedFor() async throws {
+    let fixture = try CloudFixture()
+    try await fixture.createAll(Tutorial.resources().filter { ["aws.account", "ec2.vpc"].contains($0.address.type) })
+    let waits = Waits()
+    let provider = try LocalProvider(stateDirectory: fixture.directory, timeScale: 0.5) { waits.record($0) }
+    let bad = resource("eks.cluster", "c", account: "frontend", cluster: "c", ["vpc": "eks-cluster-frontend", "version": "1.99"])
+    await #expect(throws: ProviderError.self) { try await provider.apply(.create(bad)) }
+    #expect(waits.all.isEmpty)
+    let good = resource("eks.cluster", "c", account: "frontend", cluster: "c", ["vpc": "eks-cluster-frontend"])
+    let made = try await provider.apply(.create(good))
+    #expect(waits.all == [.seconds(300)])
+    // Resumed: the cluster exists, so there is nothing to wait for.
+    #expect(try await provider.apply(.create(good)) == made)
+    #expect(waits.all == [.seconds(300)])
+  }
+
   @Test func anUnknownResourceTypeIsRefused() async throws {
     let fixture = try CloudFixture()
     let error = await fixture.failure(resource("spire.server", "s"))
