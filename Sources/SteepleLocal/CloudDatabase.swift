@@ -12,12 +12,16 @@ import SteepleEngine
 enum CloudDatabase {
   static let fileName = "cloud.sqlite"
 
-  /// Opens (creating when needed) `<directory>/cloud.sqlite`, with the directory 0700 and every
+  /// Opens (creating when needed) `<directory>/cloud.sqlite`, with a new directory 0700 and every
   /// database file 0600, and migrates it to the current schema.
   static func open(directory: String) throws -> DatabasePool {
-    try FileManager.default.createDirectory(
-      atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    guard chmod(directory, 0o700) == 0 else { throw fileError("cannot restrict \(directory) to its owner", errno) }
+    // A directory made here is its owner's only; one that exists is left as it is (it may be shared,
+    // like /tmp), since the database files themselves are the owner's only.
+    if !FileManager.default.fileExists(atPath: directory) {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      guard chmod(directory, 0o700) == 0 else { throw fileError("cannot restrict \(directory) to its owner", errno) }
+    }
     let path = (directory as NSString).appendingPathComponent(fileName)
     // Create the file owner-only before SQLite opens it: SQLite gives the -wal and -shm files the
     // main file's mode, so all three stay 0600.

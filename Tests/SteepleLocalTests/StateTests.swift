@@ -33,12 +33,14 @@ struct StateTests {
     }
   }
 
-  @Test func anExistingStateDirectoryIsMadeOwnerOnly() throws {
+  @Test func anExistingDirectoryIsLeftAsItIsButTheDatabaseIsOwnerOnly() throws {
     let directory = NSTemporaryDirectory() + "steeple-local-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     _ = try LocalProvider(stateDirectory: directory)
     let mode = try #require(FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int)
-    #expect(mode & 0o777 == 0o700)
+    #expect(mode & 0o777 == 0o755)
+    let file = try #require(FileManager.default.attributesOfItem(atPath: directory + "/cloud.sqlite")[.posixPermissions] as? Int)
+    #expect(file & 0o777 == 0o600)
   }
 
   @Test func theSchemaIsVersionedByMigrations() throws {
