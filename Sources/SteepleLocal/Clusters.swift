@@ -185,10 +185,10 @@ enum NodegroupHandler: ResourceHandler {
     for ordinal in 0..<size where !existing.contains(ordinal) {
       let incarnation = try db.nextIncarnation(of: "node/\(cluster.name)/\(ordinal)")
       let ip = try Addresses.allocate(in: vpc, holder: "node:\(cluster.name)/\(ordinal)", in: db)
-      let name = "ip-\(ip.description.replacingOccurrences(of: ".", with: "-")).\(region).compute.internal"
+      let name = "ip-\(ip.replacingOccurrences(of: ".", with: "-")).\(region).compute.internal"
       try NodeRecord(
         cluster: cluster.name, ordinal: ordinal, name: name,
-        uid: Identifiers.uuid("node", cluster.uid, String(ordinal), String(incarnation)), ip: ip.description
+        uid: Identifiers.uuid("node", cluster.uid, String(ordinal), String(incarnation)), ip: ip
       ).insert(db)
     }
     try KubernetesObjects.schedulePods(in: cluster, db)

@@ -112,7 +112,7 @@ enum KubernetesObjects {
       }
       if let chosen {
         pod.node = chosen.name
-        pod.ip = try Addresses.allocate(in: vpc, holder: pod.holder, in: db).description
+        pod.ip = try Addresses.allocate(in: vpc, holder: pod.holder, in: db)
       } else {
         try Addresses.release(in: vpc.name, holder: pod.holder, in: db)
         pod.node = ""

@@ -151,7 +151,7 @@ public final class LocalProvider: Provider {
   /// An endpoint of a check: an address, or a pod (by its workload name, `<namespace>/<pod>` or
   /// `<cluster>/<namespace>/<pod>`) and its VPC.
   func endpoint(_ text: String) async throws -> (ip: String, vpc: String?) {
-    if IPv4Address(text) != nil { return (text, nil) }
+    if IPv4.parse(text) != nil { return (text, nil) }
     let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     return try await cloud.pool.read { db in
       var request = PodRecord.all()

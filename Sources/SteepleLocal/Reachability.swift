@@ -1,5 +1,6 @@
 import GRDB
 import SteepleEngine
+import SteepleModel
 
 /// Why a packet did not arrive.
 public enum DropReason: String, Hashable, Sendable, Codable {
@@ -59,15 +60,15 @@ enum Reachability {
     func vpc(_ name: String) -> VPCRecord? { vpcs.first { $0.name == name } }
 
     /// The longest-prefix route of the VPC's table that covers `address`.
-    func route(in vpc: VPCRecord, to address: IPv4Address) -> RouteRecord? {
-      (routes[vpc.name] ?? []).filter { IPv4Network($0.destination)?.contains(address) ?? false }
-        .max { IPv4Network($0.destination)!.prefixLength < IPv4Network($1.destination)!.prefixLength }
+    func route(in vpc: VPCRecord, to address: UInt32) -> RouteRecord? {
+      (routes[vpc.name] ?? []).filter { CIDRBlock(exact: $0.destination)?.contains(address: address) ?? false }
+        .max { CIDRBlock(exact: $0.destination)!.prefix < CIDRBlock(exact: $1.destination)!.prefix }
     }
 
     /// The gateway's route table: each available attachment propagates its VPC's CIDR; of identical
     /// CIDRs only the first attachment's is propagated.
-    func propagated(by gateway: String) -> [(network: IPv4Network, attachment: AttachmentRecord)] {
-      var table: [(network: IPv4Network, attachment: AttachmentRecord)] = []
+    func propagated(by gateway: String) -> [(network: CIDRBlock, attachment: AttachmentRecord)] {
+      var table: [(network: CIDRBlock, attachment: AttachmentRecord)] = []
       for attachment in attachments.values.filter({ $0.transitGateway == gateway && $0.state == AttachmentRecord.available })
         .sorted(by: { $0.createdOrder < $1.createdOrder })
       {
@@ -82,22 +83,22 @@ enum Reachability {
   static func query(from source: String, sourceVPC: String?, to destination: String, in db: Database) throws
     -> ReachabilityReport
   {
-    guard let from = IPv4Address(source) else {
+    guard let from = IPv4.parse(source) else {
       throw ProviderError(code: "InvalidParameterValue", message: "Value (\(source)) for parameter source is not an IPv4 address")
     }
-    guard let to = IPv4Address(destination) else {
+    guard let to = IPv4.parse(destination) else {
       throw ProviderError(
         code: "InvalidParameterValue", message: "Value (\(destination)) for parameter destination is not an IPv4 address")
     }
     let network = try Network(db)
     let start: VPCRecord
     if let sourceVPC {
-      guard let vpc = network.vpc(sourceVPC), vpc.network.contains(from) else {
+      guard let vpc = network.vpc(sourceVPC), vpc.network.contains(address: from) else {
         throw ProviderError(code: "InvalidParameterValue", message: "\(source) is not an address of VPC \(sourceVPC)")
       }
       start = vpc
     } else {
-      let candidates = network.vpcs.filter { $0.network.contains(from) }
+      let candidates = network.vpcs.filter { $0.network.contains(address: from) }
       let holding = candidates.filter { network.held[$0.name]?.contains(source) ?? false }
       guard let chosen = holding.count == 1 ? holding[0] : (candidates.count == 1 ? candidates[0] : nil) else {
         throw ProviderError(
@@ -114,9 +115,9 @@ enum Reachability {
     }
 
     // 1. The local route: anything inside the VPC's own CIDR stays in the VPC.
-    if start.network.contains(to) {
+    if start.network.contains(address: to) {
       let elsewhere = network.vpcs.filter {
-        $0.name != start.name && $0.network.contains(to) && (network.held[$0.name]?.contains(destination) ?? false)
+        $0.name != start.name && $0.network.contains(address: to) && (network.held[$0.name]?.contains(destination) ?? false)
       }
       if !(network.held[start.name]?.contains(destination) ?? false), let other = elsewhere.first {
         return dropped(
@@ -150,7 +151,7 @@ enum Reachability {
 
     // 4. The gateway's route table.
     let table = network.propagated(by: route.transitGateway)
-    guard let entry = table.filter({ $0.network.contains(to) }).max(by: { $0.network.prefixLength < $1.network.prefixLength })
+    guard let entry = table.filter({ $0.network.contains(address: to) }).max(by: { $0.network.prefix < $1.network.prefix })
     else {
       return dropped(
         .noTransitGatewayRoute, "the route table of transit gateway \(route.transitGateway) has no route to \(destination)")

@@ -11,7 +11,7 @@ struct VPCRecord: Codable, FetchableRecord, PersistableRecord {
   var cidr: String
   var subnets: [String]
 
-  var network: IPv4Network { IPv4Network(cidr)! }
+  var network: CIDRBlock { CIDRBlock(exact: cidr)! }
 
   /// The VPC as `account` sees it: VPCs are never visible across accounts.
   static func visible(_ name: String, from account: String, in db: Database) throws -> VPCRecord {
@@ -38,22 +38,22 @@ enum VPCHandler: ResourceHandler {
     let attributes = Attributes(resource)
     let account = try AccountRecord.named(try attributes.string("account"), in: db)
     let cidr = try attributes.string("cidr")
-    guard let network = IPv4Network(cidr) else {
+    guard let network = CIDRBlock(exact: cidr) else {
       throw ProviderError(
         code: "InvalidParameterValue", message: "Value (\(cidr)) for parameter cidrBlock is invalid. This is not a valid CIDR block.",
         address: resource.address)
     }
-    guard (16...28).contains(network.prefixLength) else {
+    guard (16...28).contains(network.prefix) else {
       throw ProviderError(code: "InvalidVpc.Range", message: "The CIDR '\(cidr)' is invalid.", address: resource.address)
     }
-    var subnets: [IPv4Network] = []
+    var subnets: [CIDRBlock] = []
     for text in try attributes.strings("subnets") {
-      guard let subnet = IPv4Network(text) else {
+      guard let subnet = CIDRBlock(exact: text) else {
         throw ProviderError(
           code: "InvalidParameterValue", message: "Value (\(text)) for parameter cidrBlock is invalid. This is not a valid CIDR block.",
           address: resource.address)
       }
-      guard network.contains(subnet), (16...28).contains(subnet.prefixLength) else {
+      guard network.contains(subnet), (16...28).contains(subnet.prefix) else {
         throw ProviderError(code: "InvalidSubnet.Range", message: "The CIDR '\(text)' is invalid.", address: resource.address)
       }
       if subnets.contains(where: { $0.overlaps(subnet) }) {
@@ -105,7 +105,7 @@ enum RouteHandler: ResourceHandler {
     }
     let vpc = try VPCRecord.visible(vpcName, from: try attributes.optionalString("account") ?? owner, in: db)
     let destination = try attributes.string("destination")
-    guard let block = IPv4Network(destination) else {
+    guard let block = CIDRBlock(exact: destination) else {
       throw ProviderError(
         code: "InvalidParameterValue",
         message: "Value (\(destination)) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.",
@@ -140,13 +140,13 @@ enum RouteHandler: ResourceHandler {
 enum Addresses {
   /// Gives `holder` an address in the VPC (in its subnets when it has some), the same one each time
   /// it asks while it holds it. AWS keeps the first four and the last address of every block.
-  static func allocate(in vpc: VPCRecord, holder: String, in db: Database) throws -> IPv4Address {
+  static func allocate(in vpc: VPCRecord, holder: String, in db: Database) throws -> String {
     if let held = try String.fetchOne(
       db, sql: "SELECT ip FROM address WHERE vpc = ? AND holder = ?", arguments: [vpc.name, holder])
     {
-      return IPv4Address(held)!
+      return held
     }
-    let blocks = vpc.subnets.isEmpty ? [vpc.network] : vpc.subnets.compactMap(IPv4Network.init)
+    let blocks = vpc.subnets.isEmpty ? [vpc.network] : vpc.subnets.compactMap { CIDRBlock(exact: $0) }
     let usable = blocks.map { $0.size > 5 ? $0.size - 5 : 0 }
     let total = usable.reduce(0, +)
     guard total > 0 else { throw full(vpc) }
@@ -156,17 +156,17 @@ enum Addresses {
     var index = seed % total
     while true {
       var rest = index
-      var candidate: IPv4Address? = nil
+      var candidate: String? = nil
       for (block, size) in zip(blocks, usable) {
         if rest < size {
-          candidate = block.address(at: rest + 4)
+          candidate = IPv4.format(block.address(at: rest + 4))
           break
         }
         rest -= size
       }
-      if let candidate, !taken.contains(candidate.description) {
+      if let candidate, !taken.contains(candidate) {
         try db.execute(
-          sql: "INSERT INTO address (vpc, ip, holder) VALUES (?, ?, ?)", arguments: [vpc.name, candidate.description, holder])
+          sql: "INSERT INTO address (vpc, ip, holder) VALUES (?, ?, ?)", arguments: [vpc.name, candidate, holder])
         return candidate
       }
       index = (index + 1) % total

@@ -22,11 +22,11 @@ struct ClusterTests {
     let nodegroup = try #require(observed.first { $0.address == address("eks.nodegroup", "eks-cluster-frontend/nodegroup") })
     let nodes = try #require(nodegroup.outputs.first?.value.list)
     #expect(nodes.count == 3)
-    let vpc = try #require(IPv4Network("10.20.0.0/16"))
+    let vpc = try #require(CIDRBlock("10.20.0.0/16"))
     var ips = Set<String>()
     for node in nodes {
       let ip = try #require(node[field: "ip"]?.string)
-      #expect(vpc.contains(try #require(IPv4Address(ip))))
+      #expect(vpc.contains(try #require(CIDRBlock(ip + "/32"))))
       #expect(node[field: "name"]?.string == "ip-\(ip.replacingOccurrences(of: ".", with: "-")).us-east-2.compute.internal")
       #expect(node[field: "uid"]?.string?.count == 36)
       ips.insert(ip)
@@ -35,7 +35,7 @@ struct ClusterTests {
 
     let pod = try #require(observed.first { $0.address == address("k8s.pod", "eks-cluster-frontend/yelb/yelb-ui") })
     let podIP = try #require(pod.outputs.first { $0.name == "ip" }?.value.string)
-    #expect(vpc.contains(try #require(IPv4Address(podIP))))
+    #expect(vpc.contains(try #require(CIDRBlock(podIP + "/32"))))
     #expect(!ips.contains(podIP))
     let node = try #require(pod.outputs.first { $0.name == "node" }?.value.string)
     #expect(nodes.contains { $0[field: "name"]?.string == node })
