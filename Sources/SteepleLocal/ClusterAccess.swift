@@ -23,6 +23,7 @@ public struct KubernetesUser: Hashable, Sendable, Codable {
   public let groups: [String]
   public let extra: [String: [String]]
 
+  /// A user as the authenticator names it: its user name, UID, groups and extra attributes.
   public init(username: String, uid: String = "", groups: [String], extra: [String: [String]] = [:]) {
     self.username = username
     self.uid = uid

@@ -20,6 +20,7 @@ public struct AWSCredentials: Hashable, Sendable, Codable {
   public let chained: Bool
   public let expiration: Date
 
+  /// Credentials with every field given; the cloud's own calls make them.
   public init(
     account: String, accountID: String, arn: String, roleArn: String?, roleResource: String?, sessionName: String?,
     chained: Bool, expiration: Date

@@ -13,6 +13,7 @@ public struct JSONWebKey: Hashable, Sendable, Codable {
   public let x: String
   public let y: String
 
+  /// The JWK of a P-256 public key, with Kubernetes' key ID.
   public init(_ key: P256.Signing.PublicKey) {
     let point = key.x963Representation  // 0x04 || X || Y
     kty = "EC"

@@ -9,6 +9,7 @@ import SteepleEngine
 /// `<stateDirectory>/cloud.sqlite`, so several `LocalCloud`s (and processes) on one directory see
 /// the same cloud.
 public final class LocalCloud: Sendable {
+  /// The directory holding `cloud.sqlite`.
   public let stateDirectory: String
   let pool: DatabasePool
   let clock: @Sendable () -> Date
@@ -228,6 +229,8 @@ public final class LocalCloud: Sendable {
     public let keys: JSONWebKeySet
   }
 
+  /// The cluster's token issuer and its public keys, as `/.well-known/openid-configuration` and
+  /// `/openid/v1/jwks` publish them: what a verifier such as SPIRE's k8s_psat attestor trusts.
   public func issuer(cluster: String) throws -> ClusterIssuer {
     try pool.read { db in
       let record = try ClusterRecord.named(cluster, in: db)

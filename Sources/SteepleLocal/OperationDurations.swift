@@ -7,12 +7,14 @@ public import SteepleEngine
 /// group about three, a transit gateway a few minutes, its attachments one or two, a VPC or a route
 /// seconds, IAM a few seconds of propagation, a pod some seconds to pull and start.
 public enum OperationDurations {
+  /// The seconds one resource type takes to create, change in place and delete.
   public struct Timing: Hashable, Sendable {
     public let create: Double
     public let update: Double
     public let delete: Double
   }
 
+  /// Each catalog type's timing; a type not listed takes a second.
   public static let byType: [String: Timing] = [
     "aws.organization": Timing(create: 2, update: 2, delete: 2),
     "aws.account": Timing(create: 1, update: 1, delete: 1),

@@ -2,6 +2,7 @@ public import Foundation
 
 /// The claims of a projected service-account token, as the API server's TokenRequest writes them.
 public struct ServiceAccountTokenClaims: Hashable, Sendable, Codable {
+  /// An object the token is bound to, by name and UID.
   public struct ObjectReference: Hashable, Sendable, Codable {
     public let name: String
     public let uid: String
