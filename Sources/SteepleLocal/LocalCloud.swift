@@ -245,6 +245,23 @@ public final class LocalCloud: Sendable {
     return try pool.read { try TokenIssuer.mint(request, now: now, in: $0) }
   }
 
+  /// The token the kubelet writes into a pod's projected service-account volume: for the pod's own
+  /// service account, bound to the pod (and its node).
+  public func projectedToken(cluster: String, namespace: String, pod: String, audiences: [String], expirationSeconds: Int = 3600)
+    throws -> String
+  {
+    let serviceAccount = try pool.read { db in
+      guard let record = try PodRecord.fetchOne(db, key: ["cluster": cluster, "namespace": namespace, "name": pod]) else {
+        throw ProviderError.kubernetesNotFound("pods", pod)
+      }
+      return record.serviceAccount
+    }
+    return try mintServiceAccountToken(
+      ServiceAccountTokenRequest(
+        cluster: cluster, namespace: namespace, serviceAccount: serviceAccount, pod: pod, audiences: audiences,
+        expirationSeconds: expirationSeconds))
+  }
+
   /// A TokenReview, as the cluster's API server answers it (without the caller's authorization; see
   /// `clusterRequest` for a review made with credentials).
   public func reviewToken(_ token: String, cluster: String, audiences: [String] = []) throws -> TokenReviewStatus {

@@ -128,6 +128,17 @@ struct TokenTests {
     #expect(review.error?.hasPrefix("[invalid bearer token, pod UID (") == true)
   }
 
+  @Test func aPodsProjectedTokenIsForItsOwnServiceAccount() async throws {
+    let fixture = try CloudFixture()
+    try await fixture.createAll(Tutorial.resources())
+    let token = try fixture.cloud.projectedToken(cluster: Self.shared, namespace: "spire", pod: "spire-server-0", audiences: ["spire-server"])
+    let review = try fixture.cloud.reviewToken(token, cluster: Self.shared, audiences: ["spire-server"])
+    #expect(review.user?.username == "system:serviceaccount:spire:spire-server")
+    #expect(throws: ProviderError.self) {
+      try fixture.cloud.projectedToken(cluster: Self.shared, namespace: "spire", pod: "ghost", audiences: ["spire-server"])
+    }
+  }
+
   @Test func tokenRequestsFollowKubernetesRules() async throws {
     let fixture = try CloudFixture()
     try await fixture.createAll(Tutorial.resources())
