@@ -6,8 +6,9 @@ import SteepleModel
 /// The `local` provider: makes a topology real in the embedded cloud.
 ///
 /// Each action is one SQLite transaction, so a process killed at any moment leaves an action done
-/// whole or not at all, and applying an action whose effect already holds changes nothing. Before
-/// it acts, an action waits its modelled duration (`OperationDurations`) times `timeScale`.
+/// whole or not at all, and applying an action whose effect already holds changes nothing. A
+/// request is checked at once; the action then takes its modelled duration (`OperationDurations`)
+/// times `timeScale` before its effect is written.
 public final class LocalProvider: Provider {
   public let name = "local"
   /// The cloud's own API, for checks, tests and the embedded SPIRE.
