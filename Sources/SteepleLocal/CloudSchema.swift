@@ -144,6 +144,8 @@ enum CloudSchema {
         t.column("mode", .text).notNull()
         t.column("username", .text).notNull()
         t.column("groups", .jsonText).notNull()
+        // EKS access policies associated with an access entry, by name.
+        t.column("accessPolicies", .jsonText).notNull()
         t.primaryKey(["cluster", "roleArn"])
       }
       try db.create(table: "namespace") { t in

@@ -66,13 +66,16 @@ enum ClusterAPI {
   ) throws -> ClusterResponse {
     let cluster = try ClusterRecord.named(clusterName, in: db)
     guard credentials.expiration > now else { throw ProviderError.kubernetesUnauthorized }
-    let user = try ClusterAccessHandler.authenticate(credentials, cluster: cluster, in: db)
+    let (user, policies) = try ClusterAccessHandler.authenticate(credentials, cluster: cluster, in: db)
     let resource = request.resource
     guard namespaced.contains(resource) || clusterScoped.contains(resource) else {
       throw ProviderError(code: "NotFound", message: "the server could not find the requested resource (\(resource))")
     }
     let namespace = namespaced.contains(resource) ? request.namespace : nil
-    guard user.groups.contains("system:masters") else {
+    let byPolicy = policies.contains {
+      $0.allows(verb: request.verb, resource: resource)
+    }
+    guard user.groups.contains("system:masters") || byPolicy else {
       throw ProviderError.kubernetesForbidden(
         user: user.username, verb: request.verb, resource: resource,
         group: resource == "tokenreviews" ? "authentication.k8s.io" : "", namespace: namespace)

@@ -171,6 +171,41 @@ struct ClusterTests {
     #expect(review?.message.hasSuffix("cannot create resource \"tokenreviews\" in API group \"authentication.k8s.io\" at the cluster scope") == true)
   }
 
+  @Test func accessEntriesCannotUseSystemGroupsButTakeAccessPolicies() async throws {
+    let fixture = try CloudFixture()
+    try await fixture.createAll(Tutorial.resources().filter { $0.address.type != "eks.access" })
+    let cluster = "eks-cluster-frontend"
+    func entry(_ attributes: KeyValuePairs<String, any AttributeValue>) -> Resource {
+      resource("eks.access", "\(cluster)/frontend/eks-cluster-frontend-access-role", account: "frontend", cluster: cluster, attributes)
+    }
+    let masters = await fixture.failure(
+      entry(["role": "frontend/eks-cluster-frontend-access-role", "mode": "access_entry", "groups": ["system:masters"]]))
+    #expect(masters?.code == "InvalidParameterException")
+    #expect(masters?.message == "The kubernetes group name system:masters is invalid, it cannot start with system:")
+    let systemUser = await fixture.failure(
+      entry(["role": "frontend/eks-cluster-frontend-access-role", "mode": "access_entry", "username": "system:admin"]))
+    #expect(systemUser?.message == "The username must not begin with system:")
+
+    let node = try fixture.cloud.serviceCredentials(role: "shared/node-instance-role", service: "ec2.amazonaws.com", sessionName: "i-1")
+    let roleArn = "arn:aws:iam::\(LocalCloud.accountID(forProfile: "frontend")):role/eks-cluster-frontend-access-role"
+    let role = try fixture.cloud.assumeRole(roleArn, with: node, sessionName: "spire-server")
+    // A view policy reads namespaced objects, not nodes.
+    let view = try await fixture.create(
+      entry(["role": "frontend/eks-cluster-frontend-access-role", "mode": "access_entry", "access_policies": ["AmazonEKSViewPolicy"]]))
+    _ = try fixture.cloud.clusterRequest(.list(resource: "pods", namespace: "yelb"), cluster: cluster, credentials: role)
+    let nodes = #expect(throws: ProviderError.self) {
+      try fixture.cloud.clusterRequest(.list(resource: "nodes"), cluster: cluster, credentials: role)
+    }
+    #expect(nodes?.message.hasSuffix("cannot list resource \"nodes\" in API group \"\" at the cluster scope") == true)
+    // The cluster admin policy (by ARN) allows everything.
+    let admin = entry([
+      "role": "frontend/eks-cluster-frontend-access-role", "mode": "access_entry",
+      "access_policies": ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"],
+    ])
+    _ = try await fixture.provider.apply(.update(admin, from: view))
+    _ = try fixture.cloud.clusterRequest(.list(resource: "nodes"), cluster: cluster, credentials: role)
+  }
+
   @Test func awsAuthHasTheConfigMapsShape() async throws {
     let fixture = try CloudFixture()
     try await fixture.createAll(Tutorial.resources())
