@@ -44,7 +44,7 @@ struct KillTests {
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"),
       let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     else { return }
-    let directory = NSTemporaryDirectory() + "steeple-kill-" + UUID().uuidString
+    let directory = TemporaryDirectories.make("steeple-kill-")
     let child = Process()
     child.executableURL = URL(fileURLWithPath: executable)
     child.arguments = ["--testing-library", "swift-testing", "--filter", "killProbeChild"]

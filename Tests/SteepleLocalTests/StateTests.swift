@@ -34,7 +34,7 @@ struct StateTests {
   }
 
   @Test func anExistingDirectoryIsLeftAsItIsButTheDatabaseIsOwnerOnly() throws {
-    let directory = NSTemporaryDirectory() + "steeple-local-" + UUID().uuidString
+    let directory = TemporaryDirectories.make("steeple-local-")
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     _ = try LocalProvider(stateDirectory: directory)
     let mode = try #require(FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int)

@@ -4,6 +4,25 @@ import SteepleLocal
 import SteepleModel
 import Testing
 
+/// Temporary directories the tests make, removed when the test process exits.
+enum TemporaryDirectories {
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var made: [String] = []
+  private static let cleanUp: Void = { atexit { TemporaryDirectories.removeAll() } }()
+
+  /// A new path under the temporary directory (not yet created).
+  static func make(_ prefix: String) -> String {
+    _ = cleanUp
+    let path = NSTemporaryDirectory() + prefix + UUID().uuidString
+    lock.withLock { made.append(path) }
+    return path
+  }
+
+  static func removeAll() {
+    for path in lock.withLock({ made }) { try? FileManager.default.removeItem(atPath: path) }
+  }
+}
+
 /// A fresh local cloud in a temporary directory, and resources written the way `model` writes them.
 struct CloudFixture {
   let directory: String
@@ -11,7 +30,7 @@ struct CloudFixture {
   var cloud: LocalCloud { provider.cloud }
 
   init() throws {
-    directory = NSTemporaryDirectory() + "steeple-local-" + UUID().uuidString + "/state"
+    directory = TemporaryDirectories.make("steeple-local-") + "/state"
     provider = try LocalProvider(stateDirectory: directory)
   }
 
