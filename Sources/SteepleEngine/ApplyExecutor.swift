@@ -1,0 +1,127 @@
+import Foundation
+
+/// Runs an apply graph against a provider: independent steps in parallel, each journaled.
+///
+/// One task schedules: it writes the intents of the steps it is about to start, syncs the journal,
+/// then starts them as child tasks, at most `parallelism` at a time. As each ends it journals the
+/// outcome, and when a step fails every step that needs it (directly or not) is skipped while
+/// everything else carries on. Cancelling the task stops new steps from starting; the provider
+/// calls in flight see the cancellation.
+struct ApplyExecutor {
+  let graph: ApplyGraph
+  let provider: any Provider
+  let parallelism: Int
+  let journal: Journal?
+  let events: @Sendable (ApplyEvent) -> Void
+
+  private struct Finished: Sendable {
+    var id: Int
+    var result: Result<ObservedResource?, ProviderFailure>
+    var started: Date
+    var duration: Duration
+  }
+
+  private struct ProviderFailure: Error {
+    var message: String
+  }
+
+  func run() async throws(EngineError) -> (outcomes: [StepOutcome], elapsed: Duration) {
+    let steps = graph.steps
+    var outcomes: [StepOutcome?] = Array(repeating: nil, count: steps.count)
+    var waitingOn = steps.map(\.dependencies.count)
+    var ready: [Int] = steps.indices.filter { waitingOn[$0] == 0 }
+    var nextReady = 0
+    var running = 0
+    var journalError: EngineError?
+    let clock = ContinuousClock()
+    let start = clock.now
+    let provider = self.provider
+
+    func record(_ outcome: StepOutcome) {
+      outcomes[outcome.step.id] = outcome
+      let entry: JournalEntry
+      switch outcome.status {
+      case .done: entry = JournalEntry(event: .done, step: outcome.step.id, address: outcome.step.address.description)
+      case .failed(let why):
+        entry = JournalEntry(event: .failed, step: outcome.step.id, address: outcome.step.address.description, error: why)
+      case .skipped(let why):
+        entry = JournalEntry(event: .skipped, step: outcome.step.id, address: outcome.step.address.description, error: why)
+      }
+      do throws(EngineError) { try journal?.append(entry) } catch { journalError = journalError ?? error }
+      events(.finished(outcome))
+    }
+
+    /// Skips everything downstream of a step that did not finish.
+    func skipDependents(of id: Int, because reason: String) {
+      var stack = graph.dependents[id]
+      while let next = stack.popLast() {
+        guard outcomes[next] == nil else { continue }
+        record(StepOutcome(step: steps[next], status: .skipped(reason)))
+        stack += graph.dependents[next]
+      }
+    }
+
+    await withTaskGroup(of: Finished.self) { group in
+      func launch() {
+        var batch: [Int] = []
+        while running + batch.count < parallelism, nextReady < ready.count, journalError == nil, !Task.isCancelled {
+          let id = ready[nextReady]
+          nextReady += 1
+          guard outcomes[id] == nil else { continue }
+          batch.append(id)
+          let step = steps[id]
+          do throws(EngineError) {
+            try journal?.append(JournalEntry(event: .intent, step: id, address: step.address.description, action: step.action))
+          } catch {
+            journalError = error
+          }
+        }
+        do throws(EngineError) { try journal?.sync() } catch { journalError = journalError ?? error }
+        guard journalError == nil else { return }
+        for id in batch {
+          let action = steps[id].action
+          let started = Date()
+          events(.started(steps[id], at: started))
+          running += 1
+          group.addTask {
+            let begin = ContinuousClock.now
+            do {
+              let result = try await provider.apply(action)
+              return Finished(id: id, result: .success(result), started: started, duration: ContinuousClock.now - begin)
+            } catch {
+              let message = error is CancellationError ? "cancelled" : String(describing: error)
+              return Finished(
+                id: id, result: .failure(ProviderFailure(message: message)), started: started,
+                duration: ContinuousClock.now - begin)
+            }
+          }
+        }
+      }
+
+      launch()
+      while let finished = await group.next() {
+        running -= 1
+        let step = steps[finished.id]
+        switch finished.result {
+        case .success(let result):
+          record(StepOutcome(step: step, status: .done, started: finished.started, duration: finished.duration, result: result))
+          for dependent in graph.dependents[finished.id] {
+            waitingOn[dependent] -= 1
+            if waitingOn[dependent] == 0 && outcomes[dependent] == nil { ready.append(dependent) }
+          }
+        case .failure(let failure):
+          record(StepOutcome(step: step, status: .failed(failure.message), started: finished.started, duration: finished.duration))
+          skipDependents(of: finished.id, because: "needs \(step.address), which failed")
+        }
+        launch()
+      }
+    }
+    let reason = journalError.map { "the journal could not be written: \($0)" } ?? "cancelled"
+    for step in steps where outcomes[step.id] == nil {
+      record(StepOutcome(step: step, status: .skipped(reason)))
+    }
+    do throws(EngineError) { try journal?.sync() } catch { journalError = journalError ?? error }
+    if let journalError { throw journalError }
+    return (outcomes.map { $0! }, clock.now - start)
+  }
+}
