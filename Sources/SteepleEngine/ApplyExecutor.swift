@@ -1,11 +1,14 @@
 import Foundation
+import Synchronization
 
 /// Runs an apply graph against a provider: independent steps in parallel, each journaled.
 ///
 /// One task schedules: it writes the intents of the steps it is about to start, syncs the journal,
-/// then starts them as child tasks, at most `parallelism` at a time. As each ends it journals the
-/// outcome, and when a step fails every step that needs it (directly or not) is skipped while
-/// everything else carries on. Cancelling the task stops new steps from starting; the provider
+/// then starts them as child tasks of a discarding task group (so finished ones are freed at once), at most `parallelism` at a time. It takes every step that has
+/// ended since it last looked, journals their outcomes together with the intents of the steps that
+/// can start now, and syncs once for all of them (a group commit: one fsync per round, not per
+/// step). When a step fails every step that needs it (directly or not) is skipped while everything
+/// else carries on. Cancelling the task stops new steps from starting; the provider
 /// calls in flight see the cancellation.
 struct ApplyExecutor {
   let graph: ApplyGraph
@@ -14,14 +17,14 @@ struct ApplyExecutor {
   let journal: Journal?
   let events: @Sendable (ApplyEvent) -> Void
 
-  private struct Finished: Sendable {
+  struct Finished: Sendable {
     var id: Int
     var result: Result<ObservedResource?, ProviderFailure>
     var started: Date
     var duration: Duration
   }
 
-  private struct ProviderFailure: Error {
+  struct ProviderFailure: Error {
     var message: String
   }
 
@@ -61,7 +64,8 @@ struct ApplyExecutor {
       }
     }
 
-    await withTaskGroup(of: Finished.self) { group in
+    let completions = Completions()
+    await withDiscardingTaskGroup { group in
       func launch() {
         var batch: [Int] = []
         while running + batch.count < parallelism, nextReady < ready.count, journalError == nil, !Task.isCancelled {
@@ -76,6 +80,7 @@ struct ApplyExecutor {
             journalError = error
           }
         }
+        // One sync makes this round's outcomes and intents durable before any new call starts.
         do throws(EngineError) { try journal?.sync() } catch { journalError = journalError ?? error }
         guard journalError == nil else { return }
         for id in batch {
@@ -85,33 +90,33 @@ struct ApplyExecutor {
           running += 1
           group.addTask {
             let begin = ContinuousClock.now
+            let result: Result<ObservedResource?, ProviderFailure>
             do {
-              let result = try await provider.apply(action)
-              return Finished(id: id, result: .success(result), started: started, duration: ContinuousClock.now - begin)
+              result = .success(try await provider.apply(action))
             } catch {
-              let message = error is CancellationError ? "cancelled" : String(describing: error)
-              return Finished(
-                id: id, result: .failure(ProviderFailure(message: message)), started: started,
-                duration: ContinuousClock.now - begin)
+              result = .failure(ProviderFailure(message: error is CancellationError ? "cancelled" : String(describing: error)))
             }
+            completions.deliver(Finished(id: id, result: result, started: started, duration: ContinuousClock.now - begin))
           }
         }
       }
 
       launch()
-      while let finished = await group.next() {
-        running -= 1
-        let step = steps[finished.id]
-        switch finished.result {
-        case .success(let result):
-          record(StepOutcome(step: step, status: .done, started: finished.started, duration: finished.duration, result: result))
-          for dependent in graph.dependents[finished.id] {
-            waitingOn[dependent] -= 1
-            if waitingOn[dependent] == 0 && outcomes[dependent] == nil { ready.append(dependent) }
+      while running > 0 {
+        for finished in await completions.next() {
+          running -= 1
+          let step = steps[finished.id]
+          switch finished.result {
+          case .success(let result):
+            record(StepOutcome(step: step, status: .done, started: finished.started, duration: finished.duration, result: result))
+            for dependent in graph.dependents[finished.id] {
+              waitingOn[dependent] -= 1
+              if waitingOn[dependent] == 0 && outcomes[dependent] == nil { ready.append(dependent) }
+            }
+          case .failure(let failure):
+            record(StepOutcome(step: step, status: .failed(failure.message), started: finished.started, duration: finished.duration))
+            skipDependents(of: finished.id, because: "needs \(step.address), which failed")
           }
-        case .failure(let failure):
-          record(StepOutcome(step: step, status: .failed(failure.message), started: finished.started, duration: finished.duration))
-          skipDependents(of: finished.id, because: "needs \(step.address), which failed")
         }
         launch()
       }
@@ -123,5 +128,42 @@ struct ApplyExecutor {
     do throws(EngineError) { try journal?.sync() } catch { journalError = journalError ?? error }
     if let journalError { throw journalError }
     return (outcomes.map { $0! }, clock.now - start)
+  }
+}
+
+/// Where child tasks leave their results for the scheduler, which takes all that are there at once.
+final class Completions: Sendable {
+  private struct State {
+    var ready: [ApplyExecutor.Finished] = []
+    var waiter: CheckedContinuation<[ApplyExecutor.Finished], Never>?
+  }
+
+  private let state = Mutex(State())
+
+  func deliver(_ finished: ApplyExecutor.Finished) {
+    let waiter = state.withLock { state -> CheckedContinuation<[ApplyExecutor.Finished], Never>? in
+      guard let waiter = state.waiter else {
+        state.ready.append(finished)
+        return nil
+      }
+      state.waiter = nil
+      return waiter
+    }
+    waiter?.resume(returning: [finished])
+  }
+
+  /// Every result delivered since the last call, waiting for one when there are none.
+  func next() async -> [ApplyExecutor.Finished] {
+    await withCheckedContinuation { continuation in
+      let ready = state.withLock { state -> [ApplyExecutor.Finished]? in
+        guard !state.ready.isEmpty else {
+          state.waiter = continuation
+          return nil
+        }
+        defer { state.ready.removeAll() }
+        return state.ready
+      }
+      if let ready { continuation.resume(returning: ready) }
+    }
   }
 }
