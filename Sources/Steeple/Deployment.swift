@@ -2,8 +2,9 @@
 /// `steeple` commands `plan`, `apply`, `destroy`, `state` and `run` do, as Swift values.
 ///
 /// ```swift
-/// let deployment = try Deployment(resources: resources, checks: checks,
-///                                 provider: provider, stateDirectory: ".steeple")
+/// let outcome = Session().run(file: "network.spire")
+/// let deployment = try Deployment(topology: outcome.topology, provider: provider,
+///                                 stateDirectory: ".steeple")
 /// let plan = try await deployment.plan()
 /// print(PlanRenderer.text(plan))
 /// let report = try await deployment.apply(options: ApplyOptions(parallelism: 4)) { event in
@@ -26,6 +27,14 @@ public struct Deployment: Sendable {
     self.engine = try Engine(provider: provider, stateDirectory: stateDirectory)
     self.resources = resources
     self.checks = checks
+  }
+
+  /// The resources and checks a script's topology asks for (`DesiredState`), deployed through
+  /// `provider`. The topology should have passed its checks (`Session` runs them).
+  public init(topology: Topology, provider: any Provider, stateDirectory: String) throws(EngineError) {
+    try self.init(
+      resources: DesiredState.resources(for: topology), checks: DesiredState.checks(for: topology), provider: provider,
+      stateDirectory: stateDirectory)
   }
 
   /// What `apply` would do now.

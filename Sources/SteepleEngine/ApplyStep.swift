@@ -28,7 +28,8 @@ public struct ApplyStep: Hashable, Sendable, Identifiable {
 /// A plan as a dependency graph of provider calls.
 ///
 /// Creates and updates wait for the creates of what they depend on; deletes wait for the deletes of
-/// what depends on them (reverse order); a replace's create waits for its own delete.
+/// what depends on them (reverse order), and for the updates of what depended on them before; a
+/// replace's create waits for its own delete.
 public struct ApplyGraph: Hashable, Sendable {
   public var steps: [ApplyStep]
   /// For each step, the steps that wait for it.
@@ -45,11 +46,15 @@ public struct ApplyGraph: Hashable, Sendable {
         if case .delete = action { deleting[action.address] = id } else { creating[action.address] = id }
       }
     }
-    // Who stands on each resource being deleted, from what the provider recorded when it was applied.
+    // Who stands on each resource, from what the provider recorded when it was applied: a delete
+    // of that resource waits until they are deleted, or changed so that they no longer need it.
     var standingOn: [ResourceAddress: [Int]] = [:]
     for step in steps {
-      guard case .delete(let observed) = step.action else { continue }
-      for dependency in observed.dependencies { standingOn[dependency, default: []].append(step.id) }
+      switch step.action {
+      case .delete(let observed), .update(_, from: let observed):
+        for dependency in observed.dependencies { standingOn[dependency, default: []].append(step.id) }
+      case .create: break
+      }
     }
     for index in steps.indices {
       var dependencies: Set<Int> = []

@@ -84,6 +84,24 @@ struct ApplyTests {
       == .string("10.50.0.0/16"))
   }
 
+  @Test("a resource moved off another is changed before the other is deleted")
+  func updateBeforeDelete() async throws {
+    let provider = FakeProvider()
+    let engine = try Engine(provider: provider, stateDirectory: try F.temporaryDirectory())
+    let old = F.vpc("old", in: "frontend", cidr: "10.1.0.0/16")
+    let new = F.vpc("new", in: "frontend", cidr: "10.2.0.0/16")
+    var cluster = F.cluster("eks-frontend", in: "frontend", vpc: "old")
+    cluster.replaceOnChange = []
+    _ = try await engine.apply([F.account("frontend"), old, cluster])
+    cluster = F.cluster("eks-frontend", in: "frontend", vpc: "new")
+    cluster.replaceOnChange = []
+    let report = try await engine.apply([F.account("frontend"), new, cluster], options: ApplyOptions(parallelism: 8))
+    #expect(report.succeeded, "\(report.failed)")
+    #expect(report.plan.actions.map(\.kind) == [.create, .delete, .update])
+    let calls = await provider.cloud.calls.dropFirst(3).map { "\($0.verb) \($0.address)" }
+    #expect(calls == ["create ec2.vpc.new", "update eks.cluster.eks-frontend", "delete ec2.vpc.old"])
+  }
+
   @Test("destroy deletes in reverse dependency order and leaves the state empty")
   func destroyEmptiesState() async throws {
     let provider = FakeProvider()
