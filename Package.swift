@@ -43,6 +43,9 @@ let package = Package(
       name: "SteepleEngineTests", dependencies: ["SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
       swiftSettings: strict),
     .testTarget(
+      name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleEngine", "SteepleSyntax"],
+      resources: [.copy("Golden")], swiftSettings: strict),
+    .testTarget(
       name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),
   ],

@@ -54,7 +54,7 @@ extension Declaration {
 
   /// A field's value: as written, else the schema's default, else `nil`.
   public func value(_ field: String) -> ModelValue? {
-    self[field: field] ?? schema?.field(field)?.defaultValue
+    self[field: field] ?? schema?.field(field)?.defaultValue(name: name)
   }
 
   /// A field as a string, with the schema's default.

@@ -13,6 +13,8 @@ public indirect enum FieldType: Sendable, Hashable, CustomStringConvertible {
   case record(FieldType)
   /// A declaration of one of these kinds, given as its handle.
   case reference([String])
+  /// A record with these fields: `{ cluster: edge, name: "frontend-k8s-cluster" }`.
+  case shape([FieldSchema])
   /// Any one of these types.
   case oneOf([FieldType])
 
@@ -29,6 +31,8 @@ public indirect enum FieldType: Sendable, Hashable, CustomStringConvertible {
     case .list(let element): return "[\(element)]"
     case .record(let value): return "{ string: \(value) }"
     case .reference(let kinds): return kinds.joined(separator: " or ")
+    case .shape(let fields):
+      return "{ " + fields.map { "\($0.name)\($0.isRequired ? "" : "?"): \($0.type)" }.joined(separator: ", ") + " }"
     case .oneOf(let types): return types.map(\.description).joined(separator: " or ")
     }
   }
@@ -39,6 +43,7 @@ public indirect enum FieldType: Sendable, Hashable, CustomStringConvertible {
     case .reference(let kinds): return kinds
     case .oneOf(let types): return types.flatMap(\.referenceKinds)
     case .list(let element), .record(let element): return element.referenceKinds
+    case .shape(let fields): return fields.flatMap(\.type.referenceKinds)
     default: return []
     }
   }

@@ -61,7 +61,7 @@ public struct KindSchema: Sendable {
 }
 
 /// One field of a kind.
-public struct FieldSchema: Sendable {
+public struct FieldSchema: Sendable, Hashable {
   public let name: String
   public let type: FieldType
   public let requirement: Requirement
@@ -74,8 +74,9 @@ public struct FieldSchema: Sendable {
     case optional
     /// May be left out; then it has this value.
     case defaultValue(ModelValue)
-    /// May be left out; then the model works it out, as the text says (`<name>-share`).
-    case derived(String)
+    /// May be left out; then the model works it out, as the text says (`<name>-share`). When
+    /// `template` is given, the value is that text with `{name}` replaced by the declaration's name.
+    case derived(String, template: String? = nil)
   }
 
   public init(_ name: String, _ type: FieldType, _ requirement: Requirement, _ doc: String) {
@@ -91,6 +92,16 @@ public struct FieldSchema: Sendable {
   public var defaultValue: ModelValue? {
     if case .defaultValue(let value) = requirement { return value }
     return nil
+  }
+
+  /// The value the field has when a declaration with this name leaves it out, when the schema
+  /// alone can say.
+  public func defaultValue(name: String) -> ModelValue? {
+    switch requirement {
+    case .defaultValue(let value): return value
+    case .derived(_, let template?): return .string(template.replacing("{name}", with: name))
+    default: return nil
+    }
   }
 }
 

@@ -4,7 +4,7 @@ public enum Schemas {
     kind: "account", summary: "an AWS account, reached through a named profile",
     form: #"account "shared" { profile: "shared", region: "us-east-2" }"#, nameFormat: .accountName,
     fields: [
-      FieldSchema("profile", .string(.string), .derived("the account's name"), "the AWS CLI profile that reaches the account"),
+      FieldSchema("profile", .string(.string), .derived("the account's name", template: "{name}"), "the AWS CLI profile that reaches the account"),
       FieldSchema("region", .string(.region), .required, "the region its resources live in, such as us-east-2"),
       FieldSchema("id", .string(.accountID), .optional, "the 12-digit account ID, when known; the provider's must match"),
     ])
@@ -30,8 +30,22 @@ public enum Schemas {
     fields: [
       FieldSchema("owner", .reference(["account"]), .required, "the account that owns the mesh and runs its server"),
       FieldSchema("members", .list(.reference(["account"])), .defaultValue(.list([])), "the other accounts in the mesh"),
-      FieldSchema("server", .reference(["cluster"]), .optional, "the cluster the SPIRE server runs in"),
+      FieldSchema(
+        "server", .oneOf([.reference(["cluster"]), .shape(spireServer)]), .optional,
+        "the cluster the SPIRE server runs in, or { cluster: ..., service_account: ... }"),
+      FieldSchema("agents", .list(.shape(spireAgent)), .defaultValue(.list([])), "the SPIRE agents, one per member cluster"),
     ])
+
+  static let spireServer = [
+    FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster the server runs in"),
+    FieldSchema("service_account", .string(.dnsSubdomain), .defaultValue(.string("spire-server")), "the server's service account"),
+  ]
+
+  static let spireAgent = [
+    FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster the agent runs on"),
+    FieldSchema("name", .string(.tagName), .required, "the cluster's name in the server's k8s_psat attestor"),
+    FieldSchema("service_account", .string(.dnsSubdomain), .defaultValue(.string("spire-agent")), "the agent's service account"),
+  ]
 
   public static let entry = KindSchema(
     kind: "entry", summary: "a SPIRE registration entry: which workloads get this SPIFFE ID",
@@ -50,6 +64,7 @@ public enum Schemas {
       FieldSchema("subject", .string(.string), .optional, "the workload the check starts from, written after the check's kind"),
       FieldSchema("peer", .string(.string), .optional, "the workload it reaches, written after '->'"),
       FieldSchema("timeout", .int(1...Int.max), .optional, "how long the check may take, in seconds"),
+      FieldSchema("reason", .string(.string), .optional, "why the check must hold, shown when it fails"),
     ],
     scope: .derived(fields: ["subject", "peer"]), allowedNames: ["mtls", "denied", "svid", "reachable", "all"])
 
@@ -67,7 +82,7 @@ public enum Schemas {
     fields: [
       FieldSchema("owner", .reference(["account"]), .required, "the account that owns it"),
       FieldSchema("share_with", .list(.reference(["account"])), .defaultValue(.list([])), "the accounts it is shared with"),
-      FieldSchema("share_name", .string(.tagName), .derived("<name>-share"), "the name of the RAM resource share"),
+      FieldSchema("share_name", .string(.tagName), .derived("<name>-share", template: "{name}-share"), "the name of the RAM resource share"),
       FieldSchema("amazon_side_asn", .int(64512...65534), .defaultValue(.int(64512)), "the private ASN of the Amazon side"),
       FieldSchema(
         "auto_accept_shared_attachments", .bool, .defaultValue(.bool(true)),
@@ -82,7 +97,7 @@ public enum Schemas {
     kind: "aws.role", summary: "an IAM role in an account, with the principals its trust policy lets assume it",
     form: #"aws.role("eks-cluster-frontend-access-role", in: frontend, trust: [spire_nodes])"#, nameFormat: .iamRoleName,
     fields: [
-      FieldSchema("account", .reference(["account"]), .required, "the account the role is in, written as 'in:'"),
+      FieldSchema("account", .reference(["account"]), .required, "the account the role is in; written in:, read as .account"),
       FieldSchema(
         "trust", .list(.oneOf([.reference(["account", "aws.role"]), .string(.principal)])), .required,
         "who may assume it: accounts, roles, or \"service:<name>.amazonaws.com\""),
@@ -95,7 +110,7 @@ public enum Schemas {
     kind: "aws.cluster_access", summary: "lets an IAM role call a cluster's Kubernetes API, as a user in groups",
     form: #"aws.cluster_access(cluster: edge, role: frontend_access, groups: ["system:masters"])"#,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster (in: works too)"),
       FieldSchema("role", .reference(["aws.role"]), .required, "the role that gets access"),
       FieldSchema("groups", .list(.string(.string)), .defaultValue(.list([])), "the Kubernetes groups the role's user is in"),
       FieldSchema(
@@ -110,7 +125,7 @@ public enum Schemas {
     kind: "k8s.namespace", summary: "a Kubernetes namespace in a cluster",
     form: #"k8s.namespace("yelb", in: edge)"#, nameFormat: .dnsLabel,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster, written as 'in:'"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster; written in:, read as .cluster"),
     ],
     scope: .cluster(field: "cluster", namespace: nil),
     function: HostFunction(module: "k8s", name: "namespace", labelAliases: ["in": "cluster"]))
@@ -119,7 +134,7 @@ public enum Schemas {
     kind: "k8s.service_account", summary: "a Kubernetes service account in a namespace",
     form: #"k8s.service_account("spire-agent-front", in: edge, namespace: "spire")"#, nameFormat: .dnsSubdomain,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster, written as 'in:'"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster; written in:, read as .cluster"),
       FieldSchema("namespace", .string(.dnsLabel), .defaultValue(.string("default")), "the namespace; declare it with k8s.namespace"),
     ],
     scope: .cluster(field: "cluster", namespace: "namespace"),
@@ -130,7 +145,7 @@ public enum Schemas {
     form: #"k8s.workload("yelb-ui", in: edge, namespace: "yelb", labels: { app: "yelb-ui" }, containers: ["envoy", "yelb-ui"])"#,
     nameFormat: .dnsSubdomain,
     fields: [
-      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster, written as 'in:'"),
+      FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster; written in:, read as .cluster"),
       FieldSchema("namespace", .string(.dnsLabel), .defaultValue(.string("default")), "the namespace; declare it with k8s.namespace"),
       FieldSchema(
         "service_account", .string(.dnsSubdomain), .defaultValue(.string("default")),

@@ -86,6 +86,26 @@ extension StringFormat {
     return nil
   }
 
+  /// The format's name in a sentence: "is not a valid account ID".
+  public var title: String {
+    switch self {
+    case .string: return "string"
+    case .tagName: return "name"
+    case .region: return "region"
+    case .cidr: return "CIDR block"
+    case .accountID: return "account ID"
+    case .dnsLabel: return "RFC 1123 label"
+    case .dnsSubdomain: return "RFC 1123 subdomain"
+    case .eksClusterName: return "EKS cluster name"
+    case .iamRoleName: return "IAM role name"
+    case .accountName: return "account name"
+    case .principal: return "principal"
+    case .spiffeID: return "SPIFFE ID"
+    case .labelValue: return "label value"
+    case .kubernetesVersion: return "Kubernetes version"
+    }
+  }
+
   /// What a string of this format looks like, for error details.
   public var example: String {
     switch self {

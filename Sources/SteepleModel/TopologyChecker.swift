@@ -21,7 +21,23 @@ struct TopologyChecker {
     checker.checkNetworks()
     checker.checkRoles()
     checker.checkKubernetes()
-    return checker.diagnostics
+    return Self.inSourceOrder(checker.diagnostics)
+  }
+
+  /// Diagnostics by place: files in the order first seen, then by offset; ties keep their order.
+  static func inSourceOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    var files: [ObjectIdentifier] = []
+    for diagnostic in diagnostics {
+      if let file = diagnostic.range?.file, !files.contains(ObjectIdentifier(file)) { files.append(ObjectIdentifier(file)) }
+    }
+    func key(_ diagnostic: Diagnostic) -> (Int, Int) {
+      guard let range = diagnostic.range else { return (files.count, 0) }
+      return (files.firstIndex(of: ObjectIdentifier(range.file)) ?? files.count, range.start)
+    }
+    return diagnostics.enumerated().sorted { a, b in
+      let (left, right) = (key(a.element), key(b.element))
+      return (left.0, left.1, a.offset) < (right.0, right.1, b.offset)
+    }.map(\.element)
   }
 
   mutating func error(
@@ -79,7 +95,7 @@ struct TopologyChecker {
       let written = schema.function?.label(forField: fieldSchema.name) ?? fieldSchema.name
       error(
         "missing-field", "\(describe(declaration)) is missing its field '\(written)'",
-        detail: "add \(written): \(fieldSchema.type), \(fieldSchema.doc)", at: declaration.range)
+        detail: "add \(written) (\(fieldSchema.type)): \(fieldSchema.doc)", at: declaration.range)
     }
   }
 
@@ -100,7 +116,8 @@ struct TopologyChecker {
   /// `oneOf`'s types to report against.
   func matchesShape(_ value: ModelValue, _ type: FieldType) -> Bool {
     switch (value, type) {
-    case (.string, .string), (.string, .choice), (.int, .int), (.bool, .bool), (.list, .list), (.record, .record): return true
+    case (.string, .string), (.string, .choice), (.int, .int), (.bool, .bool), (.list, .list), (.record, .record), (.record, .shape):
+      return true
     case (.reference(let id), .reference(let kinds)): return kinds.contains(id.kind)
     case (_, .oneOf(let types)): return types.contains { matchesShape(value, $0) }
     default: return false
@@ -129,8 +146,8 @@ struct TopologyChecker {
         if format == .region { suggestion = Spelling.nearest(to: text, in: Regions.all) }
         if format == .cidr, let block = CIDRBlock(text), block.hasHostBits { suggestion = block.network.description }
         error(
-          "invalid-value", "\(ModelValue.string(text)) is not a valid \(format.rawValue): \(problem)",
-          detail: "\(label) is \(format.example)", at: range, suggestion: suggestion)
+          "invalid-value", "\(ModelValue.string(text)) is not a valid \(format.title): \(problem)",
+          detail: "\(label) takes \(format.example)", at: range, suggestion: suggestion)
       } else if format == .cidr, declaration.kind == "cluster", let block = CIDRBlock(text), !(16...24).contains(block.prefix) {
         error(
           "invalid-value", "a cluster's VPC block must be /16 to /24, not /\(block.prefix)",
@@ -157,6 +174,21 @@ struct TopologyChecker {
             detail: "a label key is an optional DNS prefix and '/', then a name such as app", at: range)
         }
         checkValue(item.value, element, field: field, in: declaration, at: range)
+      }
+    case (.record(let items), .shape(let fields)):
+      for item in items {
+        guard let itemSchema = fields.first(where: { $0.name == item.name }) else {
+          error(
+            "unknown-field", "'\(label)' has no field '\(item.name)'", detail: "its fields are: \(fields.map(\.name).joined(separator: ", "))",
+            at: range, suggestion: Spelling.nearest(to: item.name, in: fields.map(\.name)))
+          continue
+        }
+        checkValue(item.value, itemSchema.type, field: field, in: declaration, at: range)
+      }
+      for itemSchema in fields where itemSchema.isRequired && !items.contains(where: { $0.name == itemSchema.name }) {
+        error(
+          "missing-field", "'\(label)' is missing its field '\(itemSchema.name)'",
+          detail: "add \(itemSchema.name) (\(itemSchema.type)): \(itemSchema.doc)", at: range)
       }
     case (.reference(let id), .reference(let kinds)):
       if !kinds.contains(id.kind) {
@@ -197,6 +229,7 @@ struct TopologyChecker {
     case .list(let element): return "a list of \(element)"
     case .record: return "a record"
     case .reference(let kinds): return kinds.map(article).joined(separator: " or ")
+    case .shape: return "a record \(type)"
     case .oneOf(let types): return types.map(noun).joined(separator: " or ")
     }
   }
@@ -220,12 +253,15 @@ struct TopologyChecker {
     var ids: [String: Declaration] = [:]
     for declaration in topology.declarations {
       if let earlier = first[declaration.id] {
-        let what = declaration.kind == "verify" ? "the same check" : describe(declaration)
+        let what = declaration.kind == "verify" ? "the check \(declaration.id.name)" : describe(declaration)
+        let scope = declaration.id.name.hasSuffix("/" + declaration.name) ? declaration.id.name.dropLast(declaration.name.count + 1) : ""
         error(
           "duplicate-declaration", "\(what) is declared twice",
-          detail: declaration.id.name == declaration.name
-            ? "names are unique within a kind; rename one, or remove the second"
-            : "names are unique within \(declaration.id.name.dropLast(declaration.name.count + 1)); rename one, or remove the second",
+          detail: declaration.kind == "verify"
+            ? "one check of a kind between the same workloads is enough; remove the second"
+            : scope.isEmpty
+              ? "names are unique within a kind; rename one, or remove the second"
+              : "names are unique within \(scope); rename one, or remove the second",
           at: declaration.nameRange, notes: [note(earlier, "first declared here")])
         continue
       }
@@ -268,6 +304,8 @@ struct TopologyChecker {
 
   mutating func checkNetworks() {
     var attached: [DeclarationID: [(Declaration, CIDRBlock)]] = [:]
+    var sharedWith: [DeclarationID: Set<DeclarationID>] = [:]
+    for gateway in topology.declarations(of: "aws.transit_gateway") { sharedWith[gateway.id] = Set(gateway.references("share_with")) }
     for cluster in topology.declarations(of: "cluster") {
       if let role = topology.referenced(cluster.value("node_role")), role.kind == "aws.role",
         let roleAccount = role.reference("account"), let account = cluster.reference("account"), roleAccount != account
@@ -276,10 +314,17 @@ struct TopologyChecker {
           "node-role-account", "the node role of \(describe(cluster)) is in \(roleAccount), not in \(account)",
           detail: "EC2 nodes can only use an instance role of their own account; declare the role in: \(account.name)",
           at: cluster.range(of: "node_role"), notes: [note(role)])
+      } else if let role = topology.referenced(cluster.value("node_role")), role.kind == "aws.role",
+        !(role.value("trust")?.list ?? []).contains(.string("service:ec2.amazonaws.com"))
+      {
+        error(
+          "node-role-trust", "the node role of \(describe(cluster)) does not trust EC2",
+          detail: "nodes are EC2 instances: add \"service:ec2.amazonaws.com\" to the role's trust",
+          at: cluster.range(of: "node_role"), notes: [note(role)])
       }
       guard let gateway = topology.referenced(cluster.value("network")), gateway.kind == "aws.transit_gateway" else { continue }
       if let account = cluster.reference("account"), topology[account] != nil, let owner = gateway.reference("owner"),
-        account != owner, !gateway.references("share_with").contains(account)
+        account != owner, !(sharedWith[gateway.id]?.contains(account) ?? false)
       {
         error(
           "network-not-shared", "\(describe(cluster)) uses \(describe(gateway)), which is not shared with \(account)",
@@ -309,8 +354,9 @@ struct TopologyChecker {
   }
 
   mutating func checkRoles() {
-    let accounts = topology.declarations(of: "account").map(\.name)
-    let roles = topology.declarations(of: "aws.role").map(\.id.name)
+    let accountNames = topology.declarations(of: "account").map(\.name)
+    let roleNames = topology.declarations(of: "aws.role").map(\.id.name)
+    let (accounts, roles) = (Set(accountNames), Set(roleNames))
     for role in topology.declarations(of: "aws.role") {
       for principal in role.value("trust")?.list ?? [] {
         guard case .string(let text) = principal, StringFormat.principal.problem(with: text) == nil else { continue }
@@ -319,13 +365,13 @@ struct TopologyChecker {
           error(
             "undeclared-principal", "the trust of \(describe(role)) names account \(ModelValue.string(name)), which is not declared",
             detail: "declare the account, or pass the handle of one that is", at: role.range(of: "trust"),
-            suggestion: Spelling.nearest(to: name, in: accounts).map { "account:\($0)" })
+            suggestion: Spelling.nearest(to: name, in: accountNames).map { "account:\($0)" })
         } else if text.hasPrefix("role:"), !roles.contains(String(text.dropFirst(5))) {
           let name = String(text.dropFirst(5))
           error(
             "undeclared-principal", "the trust of \(describe(role)) names role \(ModelValue.string(name)), which is not declared",
             detail: "declare it with aws.role(...) (role:<account>/<role-name>), or pass its handle", at: role.range(of: "trust"),
-            suggestion: Spelling.nearest(to: name, in: roles).map { "role:\($0)" })
+            suggestion: Spelling.nearest(to: name, in: roleNames).map { "role:\($0)" })
         }
       }
     }
