@@ -6,9 +6,9 @@ import Testing
 struct CLITests {
   // MARK: run
 
-  @Test("run prints the script's output, then the topology report")
+  @Test("eval prints the script's output, then the topology report")
   func runPrintsOutputThenTopology() throws {
-    let result = try TestSupport.steeple("run", "topology.spire")
+    let result = try TestSupport.steeple("eval", "topology.spire")
     #expect(result.status == 0)
     #expect(result.stdout == (try TestSupport.fixtureText("topology.expected")))
     #expect(result.stderr == "")
@@ -16,7 +16,7 @@ struct CLITests {
 
   @Test("a script that declares nothing prints only its own output")
   func runWithoutDeclarations() throws {
-    let result = try TestSupport.steeple("run", "output-only.spire")
+    let result = try TestSupport.steeple("eval", "output-only.spire")
     #expect(result.status == 0)
     #expect(result.stdout == (try TestSupport.fixtureText("output-only.expected")))
     #expect(!result.stdout.contains("topology"))
@@ -44,21 +44,21 @@ struct CLITests {
   @Test("the example script runs cleanly and declares a small topology")
   func helloExampleRuns() throws {
     let hello = TestSupport.packageRoot.appendingPathComponent("stdlib/examples/hello.spire")
-    let result = try TestSupport.steeple("run", hello.path)
+    let result = try TestSupport.steeple("eval", hello.path)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr == "")
     #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 1 entry, 3 checks\n"))
     #expect(result.stdout.contains("  verify mtls \"yelb-ui\" -> \"yelb-appserver\"\n"))
   }
 
-  @Test("every script in stdlib runs without errors")
+  @Test("every script in stdlib evaluates without errors")
   func standardLibraryRuns() throws {
     let stdlib = TestSupport.packageRoot.appendingPathComponent("stdlib")
     let files = try #require(FileManager.default.enumerator(atPath: stdlib.path)).compactMap { $0 as? String }
       .filter { $0.hasSuffix(".spire") }.sorted()
     #expect(!files.isEmpty)
     for file in files {
-      let result = try TestSupport.steeple("run", file, in: stdlib)
+      let result = try TestSupport.steeple("eval", file, in: stdlib)
       #expect(result.status == 0, "\(file): \(result.stderr)")
       #expect(result.stderr == "", "\(file)")
     }
