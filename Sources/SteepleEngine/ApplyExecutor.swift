@@ -8,8 +8,8 @@ import Synchronization
 /// ended since it last looked, journals their outcomes together with the intents of the steps that
 /// can start now, and syncs once for all of them (a group commit: one fsync per round, not per
 /// step). When a step fails every step that needs it (directly or not) is skipped while everything
-/// else carries on. Cancelling the task stops new steps from starting; the provider
-/// calls in flight see the cancellation.
+/// else carries on. Cancelling the task stops new steps from starting; the provider calls in flight
+/// run to their end, and what had not started is skipped as cancelled.
 struct ApplyExecutor {
   let graph: ApplyGraph
   let provider: any Provider
@@ -28,7 +28,7 @@ struct ApplyExecutor {
     var message: String
   }
 
-  func run() async throws(EngineError) -> (outcomes: [StepOutcome], elapsed: Duration) {
+  func run() async throws(EngineError) -> (outcomes: [StepOutcome], elapsed: Duration, cancelled: Bool) {
     let steps = graph.steps
     var outcomes: [StepOutcome?] = Array(repeating: nil, count: steps.count)
     var waitingOn = steps.map(\.dependencies.count)
@@ -91,8 +91,11 @@ struct ApplyExecutor {
           group.addTask {
             let begin = ContinuousClock.now
             let result: Result<ObservedResource?, ProviderFailure>
+            // A call that has started runs to its end even when the apply is cancelled: the
+            // provider's work is not left half done, and the outcome is journaled.
+            let call = Task { try await provider.apply(action) }
             do {
-              result = .success(try await provider.apply(action))
+              result = .success(try await call.value)
             } catch {
               result = .failure(ProviderFailure(message: error is CancellationError ? "cancelled" : String(describing: error)))
             }
@@ -127,7 +130,7 @@ struct ApplyExecutor {
     }
     do throws(EngineError) { try journal?.sync() } catch { journalError = journalError ?? error }
     if let journalError { throw journalError }
-    return (outcomes.map { $0! }, clock.now - start)
+    return (outcomes.map { $0! }, clock.now - start, Task.isCancelled)
   }
 }
 

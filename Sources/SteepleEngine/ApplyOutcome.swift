@@ -40,12 +40,19 @@ public struct ApplyReport: Hashable, Sendable {
   /// The interrupted apply this one finished, when the journal showed one.
   public var resumed: InterruptedApply?
 
-  public init(plan: Plan, graph: ApplyGraph, outcomes: [StepOutcome], elapsed: Duration, resumed: InterruptedApply? = nil) {
+  /// The apply was cancelled: what had not started when it was is skipped.
+  public var cancelled: Bool
+
+  public init(
+    plan: Plan, graph: ApplyGraph, outcomes: [StepOutcome], elapsed: Duration, resumed: InterruptedApply? = nil,
+    cancelled: Bool = false
+  ) {
     self.plan = plan
     self.graph = graph
     self.outcomes = outcomes
     self.elapsed = elapsed
     self.resumed = resumed
+    self.cancelled = cancelled
   }
 
   public var done: [StepOutcome] { outcomes.filter { $0.status == .done } }
@@ -58,12 +65,14 @@ public struct ApplyReport: Hashable, Sendable {
     graph.criticalPath { outcomes[$0].duration ?? .zero }
   }
 
-  /// `Apply complete: 12 done.`, or what failed and what was skipped.
+  /// `Apply complete: 12 done.`, or what failed and what was skipped; `Apply stopped: ...` when it
+  /// was cancelled.
   public var summary: String {
     var parts = ["\(done.count) done"]
     if !failed.isEmpty { parts.append("\(failed.count) failed") }
     if !skipped.isEmpty { parts.append("\(skipped.count) skipped") }
-    return (succeeded ? "Apply complete: " : "Apply failed: ") + parts.joined(separator: ", ") + "."
+    let verdict = cancelled ? "Apply stopped: " : succeeded ? "Apply complete: " : "Apply failed: "
+    return verdict + parts.joined(separator: ", ") + "."
   }
 }
 

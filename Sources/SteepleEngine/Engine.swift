@@ -124,10 +124,11 @@ public struct Engine: Sendable {
     progress(.began(plan: plan, steps: graph.steps.count))
     let executor = ApplyExecutor(
       graph: graph, provider: provider, parallelism: options.parallelism, journal: journal, events: progress)
-    let (outcomes, elapsed) = try await executor.run()
+    let (outcomes, elapsed, cancelled) = try await executor.run()
     try journal.append(JournalEntry(event: .end))
     try journal.sync()
-    return ApplyReport(plan: plan, graph: graph, outcomes: outcomes, elapsed: elapsed, resumed: interrupted)
+    return ApplyReport(
+      plan: plan, graph: graph, outcomes: outcomes, elapsed: elapsed, resumed: interrupted, cancelled: cancelled)
   }
 
   private func observe() async throws(EngineError) -> [ObservedResource] {

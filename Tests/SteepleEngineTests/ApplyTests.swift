@@ -143,19 +143,22 @@ struct ApplyTests {
     #expect(progress.bar(now: Date(), width: 60).hasPrefix("[" + String(repeating: "█", count: 40) + "] 4/4"))
   }
 
-  @Test("cancelling an apply stops new steps; what did not start is skipped as cancelled")
+  @Test("cancelling an apply stops new steps; the running one ends, what did not start is skipped")
   func cancellation() async throws {
-    let provider = FakeProvider(delay: .seconds(30))
+    let provider = FakeProvider(delay: .milliseconds(200))
     let engine = try Engine(provider: provider, stateDirectory: try F.temporaryDirectory())
     let log = EventLog()
     let task = Task { try await engine.apply(F.topology(["frontend"]), progress: log.append) }
     while log.started.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
     task.cancel()
     let report = try await task.value
-    #expect(report.done.isEmpty)
-    #expect(report.failed.map(\.status) == [.failed("cancelled")])
+    #expect(report.cancelled)
+    #expect(report.done.map(\.step.address) == [F.address("aws.account", "frontend")])
     #expect(report.skipped.count == 3)
-    #expect(try await engine.state().isEmpty)
+    #expect(report.skipped.allSatisfy { $0.status == .skipped("cancelled") })
+    #expect(report.summary == "Apply stopped: 1 done, 3 skipped.")
+    #expect(try await engine.state().map(\.address) == [F.address("aws.account", "frontend")])
+    #expect(engine.interruptedApply == nil, "a cancelled apply ends its journal")
   }
 
   @Test("verify asks the provider for each check, in order")
