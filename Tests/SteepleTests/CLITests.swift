@@ -210,19 +210,19 @@ struct CLITests {
 
   @Test("STEEPLE_PATH makes a module importable by its bare name")
   func steeplePath() throws {
-    let without = try TestSupport.steeple("run", "imports-greeting.spire")
+    let without = try TestSupport.steeple("eval", "imports-greeting.spire")
     #expect(without.status == 1)
     #expect(without.stderr.contains("no module named \"greeting\""))
 
     let searchPath = try TestSupport.fixture("searchpath").path
-    let with = try TestSupport.steeple("run", "imports-greeting.spire", environment: ["STEEPLE_PATH": "/nonexistent:" + searchPath])
+    let with = try TestSupport.steeple("eval", "imports-greeting.spire", environment: ["STEEPLE_PATH": "/nonexistent:" + searchPath])
     #expect(with.status == 0, "\(with.stderr)")
     #expect(with.stdout == "hello, mesh!\n")
   }
 
   @Test("modules of the standard library are importable by name")
   func standardLibraryModules() throws {
-    let result = try TestSupport.steeple("run", "uses-stdlib.spire")
+    let result = try TestSupport.steeple("eval", "uses-stdlib.spire")
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == """
       spiffe://am-multi-account-mesh/ns/yelb/sa/yelb-ui
@@ -239,7 +239,7 @@ struct CLITests {
       let shared = account "shared" { region: "us-east-2" }
       print("from stdin: \\(shared.name)")
       """
-    let result = try TestSupport.steeple("run", "-", stdin: script)
+    let result = try TestSupport.steeple("eval", "-", stdin: script)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == """
       from stdin: shared
