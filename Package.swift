@@ -23,7 +23,7 @@ let package = Package(
     // The typed topology: declarations as plain data, schemas, static checks.
     .target(name: "SteepleModel", dependencies: ["SteepleSyntax"], swiftSettings: strict),
     // Resources, the provider protocol, plan, the apply graph, the journal.
-    .target(name: "SteepleEngine", dependencies: ["SteepleModel"], swiftSettings: strict),
+    .target(name: "SteepleEngine", dependencies: ["SteepleModel", "SteepleSyntax"], swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values.
     .target(
       name: "Steeple", dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleEngine"],

@@ -1,4 +1,5 @@
 public import SteepleModel
+import SteepleSyntax
 
 /// A JSON document with ordered keys, written by hand so output is stable byte for byte.
 public indirect enum JSONValue: Hashable, Sendable {
@@ -50,24 +51,5 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
-  static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  static func quote(_ text: String) -> String { DiagnosticJSON.string(text) }
 }
