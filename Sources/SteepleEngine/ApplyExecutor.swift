@@ -50,7 +50,7 @@ struct ApplyExecutor {
       case .skipped(let why):
         entry = JournalEntry(event: .skipped, step: outcome.step.id, address: outcome.step.address.description, error: why)
       }
-      do throws(EngineError) { try journal?.append(entry) } catch { journalError = journalError ?? error }
+      journal?.append(entry)
       events(.finished(outcome))
     }
 
@@ -74,13 +74,12 @@ struct ApplyExecutor {
           guard outcomes[id] == nil else { continue }
           batch.append(id)
           let step = steps[id]
-          do throws(EngineError) {
-            try journal?.append(JournalEntry(event: .intent, step: id, address: step.address.description, action: step.action))
-          } catch {
-            journalError = error
-          }
+          journal?.append(JournalEntry(event: .intent, step: id, action: step.action))
         }
-        // One sync makes this round's outcomes and intents durable before any new call starts.
+        // One sync makes this round's outcomes and intents durable before any new call starts. A
+        // round that starts nothing waits for the next: an outcome lost to a crash only makes its
+        // step look in flight, and the next plan, made from what exists, settles it.
+        guard !batch.isEmpty else { return }
         do throws(EngineError) { try journal?.sync() } catch { journalError = journalError ?? error }
         guard journalError == nil else { return }
         for id in batch {

@@ -66,7 +66,7 @@ public struct ApplyProgress: Sendable {
       var text = "\(stamp) resuming the \(interrupted.command) of pid \(interrupted.pid) "
         + "(began \(timestamp(interrupted.started)), \(interrupted.finished) of \(interrupted.steps) steps finished"
       if !interrupted.inFlight.isEmpty {
-        text += "; in flight: " + interrupted.inFlight.map { "\($0.verb) \($0.address)" }.joined(separator: ", ")
+        text += "; in flight: " + interrupted.inFlight.map(\.description).joined(separator: ", ")
       }
       return text + ")"
     case .began(let plan, let steps):

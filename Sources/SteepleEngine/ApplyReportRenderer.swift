@@ -75,7 +75,7 @@ public enum ApplyReportRenderer {
       document.append(("resumed", .object([
         ("pid", .int(Int(resumed.pid))), ("command", .string(resumed.command)),
         ("started", .string(ApplyProgress.timestamp(resumed.started))),
-        ("in_flight", .array(resumed.inFlight.map { .string("\($0.verb) \($0.address)") })),
+        ("in_flight", .array(resumed.inFlight.map { .string($0.description) })),
       ])))
     }
     document.append(("steps", .array(steps)))

@@ -118,14 +118,14 @@ public struct Engine: Sendable {
     let graph: ApplyGraph
     do throws(PlanError) { graph = try ApplyGraph(plan) } catch { throw .plan(error) }
     let journal = try Journal(directory: stateDirectory)
-    try journal.append(JournalEntry(event: .begin, pid: getpid(), command: command, steps: graph.steps.count))
+    journal.append(JournalEntry(event: .begin, pid: getpid(), command: command, steps: graph.steps.count))
     try journal.sync()
     if let interrupted { progress(.resuming(interrupted)) }
     progress(.began(plan: plan, steps: graph.steps.count))
     let executor = ApplyExecutor(
       graph: graph, provider: provider, parallelism: options.parallelism, journal: journal, events: progress)
     let (outcomes, elapsed, cancelled) = try await executor.run()
-    try journal.append(JournalEntry(event: .end))
+    journal.append(JournalEntry(event: .end))
     try journal.sync()
     return ApplyReport(
       plan: plan, graph: graph, outcomes: outcomes, elapsed: elapsed, resumed: interrupted, cancelled: cancelled)

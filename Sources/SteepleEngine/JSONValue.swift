@@ -51,5 +51,14 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
+  /// On one line, with no spaces.
+  public func compact() -> String {
+    switch self {
+    case .null, .bool, .number, .string: return rendered()
+    case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+    case .object(let fields): return "{" + fields.map { Self.quote($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
+    }
+  }
+
   static func quote(_ text: String) -> String { DiagnosticJSON.string(text) }
 }

@@ -12,7 +12,6 @@ public final class Journal {
   public let path: String
   private let descriptor: Int32
   private var pending: [UInt8] = []
-  private let encoder: JSONEncoder
 
   /// Starts a new journal for one apply, keeping the last one as the previous journal.
   public init(directory: String) throws(EngineError) {
@@ -23,22 +22,14 @@ public final class Journal {
     }
     descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw .io("cannot create \(path)", errno: errno) }
-    encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
     try syncDirectory(directory)
   }
 
   deinit { close(descriptor) }
 
   /// Queues an entry; it is on disk after the next `sync()`.
-  public func append(_ entry: JournalEntry) throws(EngineError) {
-    do {
-      pending += try encoder.encode(entry)
-      pending.append(UInt8(ascii: "\n"))
-    } catch {
-      throw .io("cannot encode a journal entry: \(error)", errno: 0)
-    }
+  public func append(_ entry: JournalEntry) {
+    pending += entry.line().utf8
   }
 
   /// Writes what is queued and waits until it is on disk.
@@ -61,7 +52,6 @@ public final class Journal {
   public static func entries(in directory: String, file: String = fileName) -> [JournalEntry] {
     guard let data = FileManager.default.contents(atPath: directory + "/" + file) else { return [] }
     let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .iso8601
     return data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(JournalEntry.self, from: Data($0)) }
   }
 
@@ -71,12 +61,12 @@ public final class Journal {
     guard let begin = entries.lastIndex(where: { $0.event == .begin }) else { return nil }
     let run = entries[begin...]
     guard !run.contains(where: { $0.event == .end }) else { return nil }
-    var inFlight: [Int: Action] = [:]
+    var inFlight: [Int: JournaledAction] = [:]
     var finished = 0
     for entry in run {
       guard let step = entry.step else { continue }
       switch entry.event {
-      case .intent: inFlight[step] = entry.action
+      case .intent: inFlight[step] = JournaledAction(verb: entry.verb ?? "apply", address: entry.address ?? "?")
       case .done, .failed:
         inFlight[step] = nil
         finished += 1

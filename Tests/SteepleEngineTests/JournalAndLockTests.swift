@@ -21,7 +21,8 @@ struct JournalAndLockTests {
       let intent = try #require(entries.firstIndex { $0.event == .intent && $0.step == step })
       let done = try #require(entries.firstIndex { $0.event == .done && $0.step == step })
       #expect(intent < done)
-      #expect(entries[intent].action != nil)
+      #expect(entries[intent].verb == "create")
+      #expect(entries[intent].address != nil)
     }
     #expect(engine.interruptedApply == nil)
     let mode = try FileManager.default.attributesOfItem(atPath: directory + "/journal.jsonl")[.posixPermissions] as? Int
@@ -34,10 +35,10 @@ struct JournalAndLockTests {
     let vpc = F.vpc("frontend", in: "frontend", cidr: "10.1.0.0/16")
     let account = F.account("frontend")
     let journal = try Journal(directory: directory)
-    try journal.append(JournalEntry(event: .begin, pid: 4242, command: "apply", steps: 2))
-    try journal.append(JournalEntry(event: .intent, step: 0, address: "aws.account.frontend", action: .create(account)))
-    try journal.append(JournalEntry(event: .done, step: 0, address: "aws.account.frontend"))
-    try journal.append(JournalEntry(event: .intent, step: 1, address: "ec2.vpc.frontend", action: .create(vpc)))
+    journal.append(JournalEntry(event: .begin, pid: 4242, command: "apply", steps: 2))
+    journal.append(JournalEntry(event: .intent, step: 0, address: "aws.account.frontend", action: .create(account)))
+    journal.append(JournalEntry(event: .done, step: 0, address: "aws.account.frontend"))
+    journal.append(JournalEntry(event: .intent, step: 1, address: "ec2.vpc.frontend", action: .create(vpc)))
     try journal.sync()
     // A crash mid-write leaves half a line; it is ignored.
     let handle = try #require(FileHandle(forWritingAtPath: directory + "/journal.jsonl"))
@@ -52,7 +53,7 @@ struct JournalAndLockTests {
     let interrupted = try #require(engine.interruptedApply)
     #expect(interrupted.pid == 4242)
     #expect(interrupted.finished == 1 && interrupted.steps == 2)
-    #expect(interrupted.inFlight == [.create(vpc)])
+    #expect(interrupted.inFlight == [JournaledAction(verb: "create", address: "ec2.vpc.frontend")])
 
     let log = EventLog()
     let report = try await engine.apply([account, vpc], progress: log.append)
