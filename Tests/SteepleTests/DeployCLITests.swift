@@ -13,16 +13,88 @@ struct DeployCLITests {
     return folder
   }
 
+  /// A fresh folder holding a copy of the tutorial's network, `stdlib/examples/network.spire`.
+  static func networkWorkspace() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-network-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let network = TestSupport.packageRoot.appendingPathComponent("stdlib/examples/network.spire")
+    try FileManager.default.copyItem(at: network, to: folder.appendingPathComponent("network.spire"))
+    return folder
+  }
+
+  /// When each step started and ended, from an apply's plain progress lines.
+  static func timeline(_ output: String) -> [String: (start: String, end: String?)] {
+    var steps: [String: (start: String, end: String?)] = [:]
+    for line in output.split(separator: "\n") {
+      if let match = line.wholeMatch(of: /(\S+) start   \+ creating (\S+)/) {
+        steps[String(match.2)] = (String(match.1), nil)
+      } else if let match = line.wholeMatch(of: /(\S+) done    \+ (\S+) \(.*\)/) {
+        steps[String(match.2)]?.end = String(match.1)
+      }
+    }
+    return steps
+  }
+
+  @Test("the tutorial's network: plan, apply with the frontend and backend clusters at once, no changes, destroy")
+  func network() throws {
+    let folder = try Self.networkWorkspace()
+    let plan = try Self.steeple("plan", "--detailed-exitcode", "network.spire", in: folder)
+    #expect(plan.status == 2, "\(plan.stderr)")
+    #expect(plan.stdout.hasSuffix("Plan: 31 to add, 0 to change, 0 to destroy.\n"))
+
+    let apply = try Self.steeple("apply", "--time-scale", "0.001", "network.spire", in: folder)
+    #expect(apply.status == 0, "\(apply.stderr)")
+    #expect(apply.stdout.hasSuffix("Apply complete: 31 done.\n"))
+    let steps = Self.timeline(apply.stdout)
+    let frontend = try #require(steps["eks.cluster.eks-cluster-frontend"])
+    let backend = try #require(steps["eks.cluster.eks-cluster-backend"])
+    // Timestamps of one format compare as text: each cluster started before the other was done.
+    #expect(frontend.start < (backend.end ?? ""), "the clusters ran one after the other")
+    #expect(backend.start < (frontend.end ?? ""), "the clusters ran one after the other")
+
+    let again = try Self.steeple("apply", "network.spire", in: folder)
+    #expect(again.status == 0)
+    #expect(again.stdout.hasSuffix("No changes. What exists matches the script.\n"))
+    let state = try Self.steeple("state", "network.spire", in: folder)
+    #expect(state.stdout.hasSuffix("31 resources.\n"))
+
+    let destroy = try Self.steeple("destroy", "network.spire", in: folder)
+    #expect(destroy.status == 0, "\(destroy.stderr)")
+    #expect(destroy.stdout.hasSuffix("Apply complete: 31 done.\n"))
+    #expect(try Self.steeple("state", "network.spire", in: folder).stdout == "The state is empty.\n")
+  }
+
+  @Test("the tutorial's network killed with kill -9 mid-apply: the next apply finishes it, as a clean apply would")
+  func networkKillNine() throws {
+    let clean = try Self.networkWorkspace()
+    #expect(try Self.steeple("apply", "network.spire", in: clean).status == 0)
+    // The local cloud derives IDs from what they name, so even they must match.
+    let cleanState = try Self.comparable(try Self.steeple("state", "--json", "network.spire", in: clean).stdout, outputs: true)
+
+    let folder = try Self.networkWorkspace()
+    let victim = try Self.spawn(["apply", "--time-scale", "0.005", "network.spire"], in: folder)
+    try Self.waitForJournal(in: folder) { $0.contains(#""event":"intent","time":"#) && $0.contains("eks.cluster.eks-cluster-frontend") }
+    kill(victim.processIdentifier, SIGKILL)
+    victim.waitUntilExit()
+    let resumed = try Self.steeple("apply", "network.spire", in: folder)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(resumed.stdout.contains("resuming the apply of pid \(victim.processIdentifier) "))
+    #expect(try Self.comparable(try Self.steeple("state", "--json", "network.spire", in: folder).stdout, outputs: true) == cleanState)
+    #expect(try Self.steeple("plan", "--detailed-exitcode", "network.spire", in: folder).status == 0)
+  }
+
+
   static func steeple(_ arguments: String..., in folder: URL) throws -> ProcessResult {
     try TestSupport.run("steeple", arguments, in: folder)
   }
 
-  /// What a state holds, without what the provider assigned (IDs, addresses) or when.
-  static func comparable(_ stateJSON: String) throws -> [String] {
+  /// What a state holds, one JSON line a resource; without what the provider assigned (IDs,
+  /// addresses) unless `outputs`.
+  static func comparable(_ stateJSON: String, outputs: Bool = false) throws -> [String] {
     let document = try #require(try JSONSerialization.jsonObject(with: Data(stateJSON.utf8)) as? [String: Any])
     let resources = try #require(document["resources"] as? [[String: Any]])
     return try resources.map { resource in
-      let kept = resource.filter { $0.key != "outputs" }
+      let kept = resource.filter { outputs || $0.key != "outputs" }
       return String(decoding: try JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys]), as: UTF8.self)
     }
   }
