@@ -29,7 +29,34 @@ struct JournalAndLockTests {
     #expect(mode == 0o600)
   }
 
-  @Test("a journal without an end is an interrupted apply, with what was in flight")
+  /// A provider that, as each call starts, reads the journal from disk as a new process would.
+  struct JournalReadingProvider: Provider {
+    let inner = FakeProvider()
+    let directory: String
+    let seen = EventLog()
+    var name: String { "journal-reading" }
+    func observe() async throws -> [ObservedResource] { try await inner.observe() }
+    func check(_ check: Check) async throws -> CheckOutcome { try await inner.check(check) }
+    func apply(_ action: Action) async throws -> ObservedResource? {
+      let journaled = Journal.entries(in: directory).contains {
+        $0.event == .intent && $0.address == action.address.description && $0.verb == action.verb
+      }
+      if !journaled { throw ProviderError(code: "NotJournaled", message: "\(action.address) started before its intent was written") }
+      return try await inner.apply(action)
+    }
+  }
+
+  @Test("every call's intent is in the journal file before the call starts")
+  func intentBeforeCall() async throws {
+    let directory = try F.temporaryDirectory()
+    let engine = try Engine(provider: JournalReadingProvider(directory: directory), stateDirectory: directory)
+    let report = try await engine.apply(F.topology(["frontend", "backend"]), options: ApplyOptions(parallelism: 3))
+    #expect(report.succeeded, "\(report.failed)")
+    let destroy = try await engine.destroy()
+    #expect(destroy.succeeded, "\(destroy.failed)")
+  }
+
+
   func interruptedJournal() async throws {
     let directory = try F.temporaryDirectory()
     let vpc = F.vpc("frontend", in: "frontend", cidr: "10.1.0.0/16")
