@@ -23,6 +23,17 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// What to do about it, when the description does not already say.
+  public var help: String? {
+    switch self {
+    case .plan, .locked: return nil
+    case .io:
+      return "check the state directory's path and that you may write it, or pass --state DIR to use another"
+    case .observe:
+      return "check that the state directory holds a state this provider wrote, or pass --state DIR to use another"
+    }
+  }
+
   static func seconds(_ duration: Duration) -> String {
     let (seconds, attoseconds) = duration.components
     let value = Double(seconds) + Double(attoseconds) / 1e18

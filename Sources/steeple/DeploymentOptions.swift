@@ -51,9 +51,21 @@ struct ApplyingOptions: ParsableArguments {
   }
 }
 
-/// Ends a command with status 1 after an engine error, said on standard error.
-func fail(_ error: EngineError) -> ExitCode {
-  writeError("error: \(error)\n")
+/// What `apply` and `destroy` both take after their script: the report format, the language's
+/// options, the state, and how to carry the plan out.
+struct ChangeOptions: ParsableArguments {
+  @Flag(name: .customLong("json"), help: "Print the outcome as JSON (progress goes to standard error).")
+  var json = false
+
+  @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var state: StateOptions
+  @OptionGroup var applying: ApplyingOptions
+}
+
+/// Ends a command with status 1 after an engine error, said on standard error as the other
+/// command-line errors are, with what to do about it.
+func fail(_ error: EngineError, help: String? = nil) -> ExitCode {
+  writeError("steeple: error: \(error)\n" + ((help ?? error.help).map { "   = help: \($0)\n" } ?? ""))
   return ExitCode(1)
 }
 

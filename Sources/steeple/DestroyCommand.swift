@@ -14,16 +14,11 @@ struct DestroyCommand: ParsableCommand {
   @ArgumentParser.Argument(help: ArgumentHelp("The script whose state to destroy.", valueName: "file"))
   var file: String
 
-  @Flag(name: .customLong("json"), help: "Print the outcome as JSON (progress goes to standard error).")
-  var json = false
-
-  @OptionGroup var options: EvaluationOptions
-  @OptionGroup var state: StateOptions
-  @OptionGroup var applying: ApplyingOptions
+  @OptionGroup var options: ChangeOptions
 
   func run() throws {
-    let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: json)
-    let report = try Applying.run(json: json, options: applying.applyOptions) { options, progress in
+    let deployment = try ScriptLoader.load(file, options: options.evaluation, state: options.state, quiet: options.json)
+    let report = try Applying.run(json: options.json, options: options.applying.applyOptions) { options, progress in
       try await deployment.destroy(options: options, progress: progress)
     }
     if !report.succeeded { throw ExitCode(1) }

@@ -179,7 +179,7 @@ struct DeployCLITests {
     try Self.waitForJournal(in: folder) { $0.contains(#""event":"intent""#) }
     let second = try Self.steeple("apply", "deploy.spire", in: folder)
     #expect(second.status == 1)
-    #expect(second.stderr.hasPrefix("error: the state is locked by apply (pid \(first.processIdentifier), since "), "\(second.stderr)")
+    #expect(second.stderr.hasPrefix("steeple: error: the state is locked by apply (pid \(first.processIdentifier), since "), "\(second.stderr)")
     let waiting = try Self.steeple("apply", "--lock-timeout", "120", "deploy.spire", in: folder)
     #expect(waiting.status == 0, "\(waiting.stderr)")
     #expect(waiting.stdout.hasSuffix("No changes. What exists matches the script.\n"))
