@@ -125,7 +125,7 @@ struct TopologyChecker {
   }
 
   mutating func checkValue(_ value: ModelValue, _ type: FieldType, field: FieldSchema, in declaration: Declaration, at range: SourceRange) {
-    let label = declaration.schema?.function?.label(forField: field.name) ?? field.name
+    let label = Self.writtenLabel(field.name, in: declaration)
     func mismatch(_ expected: FieldType, detail: String? = nil, suggestion: String? = nil) {
       error(
         "type-mismatch", "'\(label)' must be \(Self.noun(expected)), not \(describe(value))",
@@ -215,6 +215,20 @@ struct TopologyChecker {
     error(
       "wrong-kind", "'\(label)' must be \(kinds.map(Self.article).joined(separator: " or ")), not \(id)",
       detail: "pass the handle of \(Self.article(kinds[0])) declaration", at: range, notes: notes)
+  }
+
+  /// The label a field was written with in a host function's call (`aws.cluster_access` takes both
+  /// `cluster:` and `in:`), so that a message names what the author wrote; else the usual label.
+  static func writtenLabel(_ field: String, in declaration: Declaration) -> String {
+    guard let function = declaration.schema?.function else { return field }
+    let range = declaration.range(of: field)
+    let text = range.file.bytes[range.start..<min(range.end, range.file.bytes.count)]
+    let candidates = [field] + function.labelAliases.filter { $0.value == field }.map(\.key).sorted()
+    for candidate in candidates where text.starts(with: candidate.utf8) {
+      let after = text.dropFirst(candidate.utf8.count).first { $0 != UInt8(ascii: " ") }
+      if after == UInt8(ascii: ":") { return candidate }
+    }
+    return function.label(forField: field)
   }
 
   static func article(_ word: String) -> String { (word.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + word }

@@ -130,6 +130,42 @@ struct ModelCheckTests {
       """#)
   }
 
+  @Test("a wrong-kind argument is named by the label it was written with: cluster: or in:")
+  func writtenLabel() {
+    let source = #"""
+      import "aws"
+      let shared = account "shared" { profile: "shared", region: "us-east-2" }
+      let c = cluster "c" in shared { cidr: "10.0.0.0/16" }
+      let r = aws.role("r", in: shared, trust: [shared])
+      aws.cluster_access(cluster: shared, role: r)
+      aws.cluster_access(in: shared, role: c)
+      """#
+    #expect(ModelTestSupport.diagnostics(source) == #"""
+      model.spire:5:20: error: 'cluster' must be a cluster, not account "shared"
+       5 | aws.cluster_access(cluster: shared, role: r)
+         |                    ^~~~~~~~~~~~~~~
+         = help: pass the handle of a cluster declaration
+      model.spire:2:22: note: account "shared" is declared here
+       2 | let shared = account "shared" { profile: "shared", region: "us-east-2" }
+         |                      ^~~~~~~~
+      model.spire:6:20: error: 'in' must be a cluster, not account "shared"
+       6 | aws.cluster_access(in: shared, role: c)
+         |                    ^~~~~~~~~~
+         = help: pass the handle of a cluster declaration
+      model.spire:2:22: note: account "shared" is declared here
+       2 | let shared = account "shared" { profile: "shared", region: "us-east-2" }
+         |                      ^~~~~~~~
+      model.spire:6:32: error: 'role' must be an aws.role, not cluster "c"
+       6 | aws.cluster_access(in: shared, role: c)
+         |                                ^~~~~~~
+         = help: pass the handle of an aws.role declaration
+      model.spire:3:17: note: cluster "c" is declared here
+       3 | let c = cluster "c" in shared { cidr: "10.0.0.0/16" }
+         |                 ^~~
+
+      """#)
+  }
+
   @Test("an account ID that is not 12 digits")
   func accountID() {
     let source = #"""
