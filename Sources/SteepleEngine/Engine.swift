@@ -33,11 +33,11 @@ public struct Engine: Sendable {
   public let provider: any Provider
   public let stateDirectory: String
 
-  /// Creates the state directory (owner-only) when it does not exist.
+  /// An engine on `stateDirectory`; `apply` and `destroy` create the directory (owner-only) when it
+  /// does not exist, `plan` and `state` leave the disk as it is.
   public init(provider: any Provider, stateDirectory: String) throws(EngineError) {
     self.provider = provider
     self.stateDirectory = stateDirectory
-    try Self.prepare(stateDirectory)
   }
 
   /// Makes `directory` (and its parents) when missing, readable by its owner only.
@@ -111,6 +111,7 @@ public struct Engine: Sendable {
     command: String, options: ApplyOptions, progress: @escaping @Sendable (ApplyEvent) -> Void,
     makePlan: () async throws(EngineError) -> Plan
   ) async throws(EngineError) -> ApplyReport {
+    try Self.prepare(stateDirectory)
     let lock = try await StateLock.acquire(directory: stateDirectory, command: command, timeout: options.lockTimeout)
     defer { lock.release() }
     let interrupted = Journal.interrupted(in: stateDirectory)

@@ -28,7 +28,7 @@ struct PlanCommand: ParsableCommand {
   @OptionGroup var state: StateOptions
 
   func run() throws {
-    let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: json)
+    let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: json, creating: false)
     let plan: Plan
     do {
       plan = try runBlocking { try await deployment.plan() }

@@ -7,7 +7,11 @@ import Steeple
 /// standard error when `quiet` because standard output carries JSON), reports its errors and the
 /// topology's, and opens the provider on its state directory.
 enum ScriptLoader {
-  static func load(_ file: String, options: EvaluationOptions, state: StateOptions, quiet: Bool) throws -> Deployment {
+  /// With `creating` false (plan), a state directory that does not exist is read as empty and
+  /// left uncreated.
+  static func load(
+    _ file: String, options: EvaluationOptions, state: StateOptions, quiet: Bool, creating: Bool = true
+  ) throws -> Deployment {
     var configuration = options.sessionConfiguration()
     if quiet { configuration.output = { text in writeError(text) } }
     let outcome = Session(configuration).run(file: file)
@@ -19,19 +23,26 @@ enum ScriptLoader {
     let directory = state.directory(for: file)
     do {
       return try Deployment(
-        topology: outcome.topology, provider: try provider(directory: directory, state: state), stateDirectory: directory)
+        topology: outcome.topology, provider: try provider(directory: directory, state: state, creating: creating), stateDirectory: directory)
     } catch let error as EngineError {
       throw fail(error)
     }
   }
 
-  /// The local provider on a state directory, which is made (owner-only) when missing.
-  static func provider(directory: String, state: StateOptions) throws -> any Provider {
+  /// The local provider on a state directory, which is made (owner-only) when missing; without
+  /// `creating`, a missing directory stays missing and reads as a state with nothing in it.
+  static func provider(directory: String, state: StateOptions, creating: Bool = true) throws -> any Provider {
+    if !creating && !FileManager.default.fileExists(atPath: directory) {
+      return NoStateYet()
+    }
     try Engine.prepare(directory)
     do {
       return try LocalProvider(stateDirectory: directory, timeScale: state.timeScale)
     } catch {
-      throw fail(.io("cannot open the state in \(directory): \(error)", errno: 0))
+      throw fail(
+        .io("cannot open the state in \(directory): \(error)", errno: 0),
+        help: "\(directory)/cloud.sqlite is damaged or not a Steeple state; move it aside (what it recorded is then "
+          + "forgotten), or pass --state DIR to use another directory")
     }
   }
 }

@@ -23,7 +23,7 @@ struct StateCommand: ParsableCommand {
     let resources: [ObservedResource]
     let engine: Engine
     do {
-      let provider = try ScriptLoader.provider(directory: directory, state: state)
+      let provider = try ScriptLoader.provider(directory: directory, state: state, creating: false)
       engine = try Engine(provider: provider, stateDirectory: directory)
       resources = try runBlocking { try await engine.state() }
     } catch let error as EngineError {
