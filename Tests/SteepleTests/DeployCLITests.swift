@@ -223,16 +223,81 @@ struct DeployCLITests {
     #expect(after.status == 0, "\(after.stdout)")
   }
 
+  @Test("plan and state only look: in a folder without a state they create no .steeple")
+  func lookingCreatesNothing() throws {
+    let folder = try Self.workspace()
+    let plan = try Self.steeple("plan", "deploy.spire", in: folder)
+    #expect(plan.status == 0, "\(plan.stderr)")
+    #expect(plan.stdout.contains(" to add, 0 to change, 0 to destroy.\n"))
+    let state = try Self.steeple("state", "deploy.spire", in: folder)
+    #expect(state.status == 0, "\(state.stderr)")
+    #expect(state.stdout == "The state is empty.\n")
+    let elsewhere = try Self.steeple("state", "--state", "typo/dir", in: folder)
+    #expect(elsewhere.stdout == "The state is empty.\n")
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple").path))
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo").path))
+  }
+
+  @Test("a damaged state database, or a state path that is a file, is an error that says what to do")
+  func damagedState() throws {
+    let folder = try Self.workspace()
+    let directory = folder.appendingPathComponent(".steeple")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try Data("not a database at all, but long enough to be read as a header".utf8)
+      .write(to: directory.appendingPathComponent("cloud.sqlite"))
+    for command in ["plan", "apply", "state"] {
+      let result = try Self.steeple(command, "deploy.spire", in: folder)
+      #expect(result.status == 1, "\(command)")
+      #expect(result.stderr.contains("steeple: error: cannot open the state in "), "\(command): \(result.stderr)")
+      #expect(result.stderr.contains("/.steeple/cloud.sqlite is damaged or not a Steeple state; move it aside"), "\(result.stderr)")
+    }
+    try Data().write(to: folder.appendingPathComponent("afile"))
+    let file = try Self.steeple("apply", "--state", "afile", "deploy.spire", in: folder)
+    #expect(file.status == 1)
+    #expect(file.stderr.hasSuffix("steeple: error: the state directory afile is a file\n   = help: check the state directory's path and that you may write it, or pass --state DIR to use another\n"), "\(file.stderr)")
+  }
+
+  @Test("Ctrl-C during apply: running steps finish, the rest are skipped, exit 1 with a summary, and the next apply finishes")
+  func interrupt() throws {
+    let clean = try Self.workspace()
+    #expect(try Self.steeple("apply", "deploy.spire", in: clean).status == 0)
+    let cleanState = try Self.comparable(try Self.steeple("state", "--json", "deploy.spire", in: clean).stdout)
+
+    let folder = try Self.workspace()
+    let output = folder.appendingPathComponent("apply.out"), errors = folder.appendingPathComponent("apply.err")
+    let victim = try Self.spawn(["apply", "--time-scale", "0.005", "deploy.spire"], in: folder, stdout: output, stderr: errors)
+    try Self.waitForJournal(in: folder) { $0.contains(#""event":"intent""#) && $0.contains("eks.cluster.") }
+    kill(victim.processIdentifier, SIGINT)
+    victim.waitUntilExit()
+    #expect(victim.terminationReason == .exit && victim.terminationStatus == 1)
+    let stdout = try String(contentsOf: output, encoding: .utf8), stderr = try String(contentsOf: errors, encoding: .utf8)
+    #expect(stderr.contains("interrupted: letting the running steps finish (Ctrl-C again to stop at once)"), "\(stderr)")
+    #expect(stdout.contains(/\nApply stopped: \d+ done, \d+ skipped\.\nskipped:\n/), "\(stdout)")
+    #expect(stdout.contains(": cancelled\n"))
+    let journal = try String(contentsOf: folder.appendingPathComponent(".steeple/journal.jsonl"), encoding: .utf8)
+    #expect(journal.contains(#""event":"end""#), "an interrupted apply still closes its journal")
+
+    let resumed = try Self.steeple("apply", "deploy.spire", in: folder)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(try Self.comparable(try Self.steeple("state", "--json", "deploy.spire", in: folder).stdout) == cleanState)
+    #expect(try Self.steeple("plan", "--detailed-exitcode", "deploy.spire", in: folder).status == 0)
+  }
+
   // MARK: helpers
 
-  /// Starts `steeple` without waiting for it; its output is discarded.
-  static func spawn(_ arguments: [String], in folder: URL) throws -> Process {
+  /// Starts `steeple` without waiting for it; its output is discarded, or written to the files given.
+  static func spawn(_ arguments: [String], in folder: URL, stdout: URL? = nil, stderr: URL? = nil) throws -> Process {
     let process = Process()
     process.executableURL = try TestSupport.product("steeple")
     process.arguments = arguments
     process.currentDirectoryURL = folder
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    func sink(_ url: URL?) throws -> FileHandle {
+      guard let url else { return FileHandle.nullDevice }
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+      return try FileHandle(forWritingTo: url)
+    }
+    process.standardOutput = try sink(stdout)
+    process.standardError = try sink(stderr)
     try process.run()
     return process
   }
