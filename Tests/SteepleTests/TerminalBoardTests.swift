@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// `steeple apply` on a terminal: the live board (a line per running step with its elapsed time,
+/// and a bar for the whole), redrawn in place, then the summary. The terminal is a pseudo-terminal
+/// that Python's `os.openpty` makes, 100 columns wide, as a user's would be.
+@Suite("the live progress board on a terminal")
+struct TerminalBoardTests {
+  /// Runs a command on a pseudo-terminal and prints all it wrote there, then its exit status.
+  static let driver = #"""
+    import fcntl, os, struct, subprocess, sys, termios
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = dict(os.environ, TERM="xterm")
+    child = subprocess.Popen(sys.argv[1:], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    out = bytearray()
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    status = child.wait()
+    sys.stdout.buffer.write(bytes(out))
+    sys.stdout.buffer.write(b"\nexit status %d\n" % status)
+    """#
+
+  /// What `steeple` wrote to the terminal, with `\r\n` as `\n`.
+  static func onTerminal(_ arguments: [String], in folder: URL) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", driver, try TestSupport.product("steeple").path] + arguments
+    process.currentDirectoryURL = folder
+    let output = folder.appendingPathComponent("terminal.out")
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: output)
+    defer { try? handle.close() }
+    process.standardOutput = handle
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "python3 could not drive the pseudo-terminal")
+    return try String(contentsOf: output, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+  }
+
+  @Test("apply on a terminal draws running steps with elapsed times and a bar, redraws them in place, and ends with the summary")
+  func board() throws {
+    let folder = try DeployCLITests.workspace()
+    let screen = try Self.onTerminal(["apply", "--time-scale", "0.002", "deploy.spire"], in: folder)
+    #expect(screen.hasSuffix("Apply complete: 15 done.\n\nexit status 0\n"), "\(screen.suffix(300))")
+    // The plan first, as with a pipe.
+    #expect(screen.contains("Plan: 15 to add, 0 to change, 0 to destroy.\n"))
+    // A line per running step, its elapsed time at the right edge of the 100 columns.
+    let running = screen.matches(of: /\n  \+ creating eks\.cluster\.eks-frontend +\d+\.\ds\n/)
+    #expect(running.count >= 2, "the running cluster's line was drawn once, or not at all; elapsed times must move")
+    #expect(running.allSatisfy { $0.output.count == 102 }, "a running line fills the terminal's width")
+    // The bar for the whole: part filled while steps run, full at the end.
+    #expect(screen.contains(/\[█+░+\] \d+\/15  \d+\.\ds\n/))
+    #expect(screen.contains(/\[█{40}\] 15\/15  \d+\.\ds\nApply complete: 15 done\.\n/))
+    // Redrawn in place (cursor up, erase line), and finished steps scroll by without timestamps.
+    #expect(screen.contains("\u{1B}[1A\u{1B}[2K"))
+    #expect(screen.contains(/\u{1B}\[2Kdone    \+ eks\.cluster\.eks-frontend \(\d+\.\ds\)\n/))
+    #expect(!screen.contains(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z start\s/), "timestamped lines are for pipes")
+  }
+
+  @Test("with TERM=dumb the terminal gets the plain timestamped lines")
+  func dumbTerminal() throws {
+    let folder = try DeployCLITests.workspace()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    let dumbDriver = Self.driver.replacingOccurrences(of: #"TERM="xterm""#, with: #"TERM="dumb""#)
+    process.arguments = ["python3", "-c", dumbDriver, try TestSupport.product("steeple").path, "apply", "deploy.spire"]
+    process.currentDirectoryURL = folder
+    let output = folder.appendingPathComponent("terminal.out")
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: output)
+    process.standardOutput = handle
+    try process.run()
+    process.waitUntilExit()
+    try handle.close()
+    let screen = try String(contentsOf: output, encoding: .utf8)
+    #expect(screen.contains(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z start   \+ creating eks\.cluster\.eks-frontend/))
+    #expect(!screen.contains("\u{1B}[1A"))
+    #expect(screen.contains("Apply complete: 15 done."))
+  }
+}
