@@ -1,4 +1,5 @@
 import Foundation
+import Steeple
 import Testing
 
 /// The commands that show the model: `steeple doc` and `steeple eval`, and the model's checks in
@@ -19,6 +20,24 @@ struct ModelCLITests {
     let result = try TestSupport.steeple("doc", kind)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == (try TestSupport.fixtureText(golden)))
+  }
+
+  @Test("doc lists every kind the model has and every host module, and each has a page of its own")
+  func docCoversTheModel() throws {
+    let index = try TestSupport.steeple("doc").stdout
+    for schema in Schemas.all {
+      let listed = schema.function.map { "\($0.module).\($0.name)" } ?? schema.kind
+      #expect(index.contains("\n  \(listed) "), "steeple doc does not list \(listed)")
+      let page = try TestSupport.steeple("doc", listed)
+      #expect(page.status == 0, "steeple doc \(listed): \(page.stderr)")
+      for field in schema.fields {
+        #expect(page.stdout.contains("\n  \(schema.function?.label(forField: field.name) ?? field.name) "), "\(listed) lacks \(field.name)")
+      }
+    }
+    for module in Schemas.modules {
+      #expect(index.contains("Module \(module.name) (import \"\(module.name)\")"))
+      #expect(try TestSupport.steeple("doc", module.name).status == 0)
+    }
   }
 
   @Test("doc with an unknown topic suggests a close one and exits 2")
