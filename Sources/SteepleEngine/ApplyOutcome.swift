@@ -42,10 +42,12 @@ public struct ApplyReport: Hashable, Sendable {
 
   /// The apply was cancelled: what had not started when it was is skipped.
   public var cancelled: Bool
+  /// `apply` or `destroy`: what the summary calls the run.
+  public var command: String
 
   public init(
     plan: Plan, graph: ApplyGraph, outcomes: [StepOutcome], elapsed: Duration, resumed: InterruptedApply? = nil,
-    cancelled: Bool = false
+    cancelled: Bool = false, command: String = "apply"
   ) {
     self.plan = plan
     self.graph = graph
@@ -53,6 +55,7 @@ public struct ApplyReport: Hashable, Sendable {
     self.elapsed = elapsed
     self.resumed = resumed
     self.cancelled = cancelled
+    self.command = command
   }
 
   public var done: [StepOutcome] { outcomes.filter { $0.status == .done } }
@@ -66,12 +69,12 @@ public struct ApplyReport: Hashable, Sendable {
   }
 
   /// `Apply complete: 12 done.`, or what failed and what was skipped; `Apply stopped: ...` when it
-  /// was cancelled.
+  /// was cancelled; `Destroy complete: ...` and so on for a destroy.
   public var summary: String {
     var parts = ["\(done.count) done"]
     if !failed.isEmpty { parts.append("\(failed.count) failed") }
     if !skipped.isEmpty { parts.append("\(skipped.count) skipped") }
-    let verdict = cancelled ? "Apply stopped: " : succeeded ? "Apply complete: " : "Apply failed: "
+    let verdict = (command.prefix(1).uppercased() + command.dropFirst()) + (cancelled ? " stopped: " : succeeded ? " complete: " : " failed: ")
     return verdict + parts.joined(separator: ", ") + "."
   }
 }

@@ -129,7 +129,8 @@ public struct Engine: Sendable {
     journal.append(JournalEntry(event: .end))
     try journal.sync()
     return ApplyReport(
-      plan: plan, graph: graph, outcomes: outcomes, elapsed: elapsed, resumed: interrupted, cancelled: cancelled)
+      plan: plan, graph: graph, outcomes: outcomes, elapsed: elapsed, resumed: interrupted, cancelled: cancelled,
+      command: command)
   }
 
   private func observe() async throws(EngineError) -> [ObservedResource] {

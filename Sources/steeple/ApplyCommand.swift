@@ -56,6 +56,9 @@ enum Applying {
     }
     if !report.outcomes.isEmpty { progress.stop() }
     writeOutput(json ? ApplyReportRenderer.json(report) : ApplyReportRenderer.text(report))
+    if report.cancelled {
+      writeError("  = help: run 'steeple \(report.command)' again to finish; what was done is kept\n")
+    }
     return report
   }
 }

@@ -110,6 +110,7 @@ struct ApplyTests {
     let report = try await engine.destroy(options: ApplyOptions(parallelism: 8))
     #expect(report.succeeded, "\(report.failed)")
     #expect(report.done.count == 8)
+    #expect(report.summary == "Destroy complete: 8 done.", "a destroy's summary says destroy, not apply")
     #expect(try await engine.state().isEmpty)
     #expect(try await engine.destroy().outcomes.isEmpty)
   }

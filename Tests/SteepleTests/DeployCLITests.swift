@@ -60,7 +60,7 @@ struct DeployCLITests {
 
     let destroy = try Self.steeple("destroy", "network.spire", in: folder)
     #expect(destroy.status == 0, "\(destroy.stderr)")
-    #expect(destroy.stdout.hasSuffix("Apply complete: 31 done.\n"))
+    #expect(destroy.stdout.hasSuffix("Destroy complete: 31 done.\n"))
     #expect(try Self.steeple("state", "network.spire", in: folder).stdout == "The state is empty.\n")
   }
 
@@ -146,7 +146,7 @@ struct DeployCLITests {
     let destroy = try Self.steeple("destroy", "deploy.spire", in: folder)
     #expect(destroy.status == 0, "\(destroy.stderr)")
     #expect(destroy.stdout.contains("Plan: 0 to add, 0 to change, \(count) to destroy.\n"))
-    #expect(destroy.stdout.hasSuffix("Apply complete: \(count) done.\n"))
+    #expect(destroy.stdout.hasSuffix("Destroy complete: \(count) done.\n"))
     #expect(try Self.steeple("state", "deploy.spire", in: folder).stdout == "The state is empty.\n")
   }
 
@@ -272,6 +272,7 @@ struct DeployCLITests {
     #expect(victim.terminationReason == .exit && victim.terminationStatus == 1)
     let stdout = try String(contentsOf: output, encoding: .utf8), stderr = try String(contentsOf: errors, encoding: .utf8)
     #expect(stderr.contains("interrupted: letting the running steps finish (Ctrl-C again to stop at once)"), "\(stderr)")
+    #expect(stderr.hasSuffix("  = help: run 'steeple apply' again to finish; what was done is kept\n"), "\(stderr)")
     #expect(stdout.contains(/\nApply stopped: \d+ done, \d+ skipped\.\nskipped:\n/), "\(stdout)")
     #expect(stdout.contains(": cancelled\n"))
     let journal = try String(contentsOf: folder.appendingPathComponent(".steeple/journal.jsonl"), encoding: .utf8)
