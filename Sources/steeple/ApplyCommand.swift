@@ -21,9 +21,10 @@ struct ApplyCommand: ParsableCommand {
   var file: String
 
   @OptionGroup var options: ChangeOptions
+  @OptionGroup var evaluation: EvaluationOptions
 
   func run() throws {
-    let deployment = try ScriptLoader.load(file, options: options.evaluation, state: options.state, quiet: options.json)
+    let deployment = try ScriptLoader.load(file, options: evaluation, state: options.state, quiet: options.json)
     let report = try Applying.run(json: options.json, options: options.applying.applyOptions) { options, progress in
       try await deployment.apply(options: options, progress: progress)
     }

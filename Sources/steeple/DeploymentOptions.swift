@@ -51,13 +51,12 @@ struct ApplyingOptions: ParsableArguments {
   }
 }
 
-/// What `apply` and `destroy` both take after their script: the report format, the language's
-/// options, the state, and how to carry the plan out.
+/// What `apply` and `destroy` both take after their script: the report format, the state, and how
+/// to carry the plan out.
 struct ChangeOptions: ParsableArguments {
   @Flag(name: .customLong("json"), help: "Print the outcome as JSON (progress goes to standard error).")
   var json = false
 
-  @OptionGroup var evaluation: EvaluationOptions
   @OptionGroup var state: StateOptions
   @OptionGroup var applying: ApplyingOptions
 }

@@ -223,6 +223,24 @@ struct DeployCLITests {
     #expect(after.status == 0, "\(after.stdout)")
   }
 
+  @Test("destroy does not evaluate the script: a script broken after apply can still be torn down; a missing one is refused")
+  func destroyABrokenScript() throws {
+    let folder = try Self.workspace()
+    #expect(try Self.steeple("apply", "deploy.spire", in: folder).status == 0)
+    let script = folder.appendingPathComponent("deploy.spire")
+    try Data((try String(contentsOf: script, encoding: .utf8) + "\noops(\n").utf8).write(to: script)
+    #expect(try Self.steeple("plan", "deploy.spire", in: folder).status == 1)
+    let destroy = try Self.steeple("destroy", "deploy.spire", in: folder)
+    #expect(destroy.status == 0, "\(destroy.stderr)")
+    #expect(!destroy.stdout.contains("declared 2 accounts"), "the script ran")
+    #expect(destroy.stdout.hasSuffix(" done.\n") && destroy.stdout.contains("Destroy complete: "))
+    #expect(try Self.steeple("state", "deploy.spire", in: folder).stdout == "The state is empty.\n")
+
+    let missing = try Self.steeple("destroy", "deplyo.spire", in: folder)
+    #expect(missing.status == 2)
+    #expect(missing.stderr == "steeple: error: no such file: deplyo.spire\n   = help: check the path; the state destroyed is the .steeple beside it\n")
+  }
+
   @Test("plan and state only look: in a folder without a state they create no .steeple")
   func lookingCreatesNothing() throws {
     let folder = try Self.workspace()
