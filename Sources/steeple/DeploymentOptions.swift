@@ -10,7 +10,7 @@ struct StateOptions: ParsableArguments {
   var state: String?
 
   @Option(
-    name: .customLong("time-scale"),
+    name: .customLong("time-scale"), parsing: .unconditional,
     help: ArgumentHelp(
       "Multiply the local cloud's modelled durations (an EKS cluster takes about 10 minutes) by F; 0 is instant.",
       valueName: "f"))
@@ -32,11 +32,11 @@ struct StateOptions: ParsableArguments {
 
 /// How `apply`, `destroy` and `run` carry a plan out.
 struct ApplyingOptions: ParsableArguments {
-  @Option(name: .customLong("parallelism"), help: ArgumentHelp("Run at most N provider calls at once.", valueName: "n"))
+  @Option(name: .customLong("parallelism"), parsing: .unconditional, help: ArgumentHelp("Run at most N provider calls at once.", valueName: "n"))
   var parallelism: Int = 10
 
   @Option(
-    name: .customLong("lock-timeout"),
+    name: .customLong("lock-timeout"), parsing: .unconditional,
     help: ArgumentHelp(
       "Wait up to this many seconds for another apply to release the state; 0 fails at once.", valueName: "seconds"))
   var lockTimeout: Double = 0

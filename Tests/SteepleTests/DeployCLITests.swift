@@ -241,6 +241,21 @@ struct DeployCLITests {
     #expect(missing.stderr == "steeple: error: no such file: deplyo.spire\n   = help: check the path; the state destroyed is the .steeple beside it\n")
   }
 
+  @Test("bad option values, negative ones included, are usage errors (exit 2) that say what is allowed", arguments: [
+    (["apply", "--parallelism", "0"], "Error: --parallelism must be at least 1\n"),
+    (["apply", "--parallelism", "-3"], "Error: --parallelism must be at least 1\n"),
+    (["apply", "--time-scale", "-1"], "Error: --time-scale must be 0 or a positive number\n"),
+    (["plan", "--time-scale", "nan"], "Error: --time-scale must be 0 or a positive number\n"),
+    (["destroy", "--lock-timeout", "-5"], "Error: --lock-timeout must be 0 or more seconds\n"),
+  ])
+  func badOptionValues(_ arguments: [String], _ message: String) throws {
+    let folder = try Self.workspace()
+    let result = try TestSupport.run("steeple", arguments + ["deploy.spire"], in: folder)
+    #expect(result.status == 2)
+    #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple").path))
+  }
+
   @Test("plan and state only look: in a folder without a state they create no .steeple")
   func lookingCreatesNothing() throws {
     let folder = try Self.workspace()
