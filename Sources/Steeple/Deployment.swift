@@ -20,21 +20,44 @@ public struct Deployment: Sendable {
   public let resources: [Resource]
   /// The checks the script's `verify` declarations ask for, in order.
   public let checks: [Check]
+  /// The topology the resources come from, when they come from one: where each was declared.
+  public let topology: Topology?
 
   public init(
     resources: [Resource], checks: [Check] = [], provider: any Provider, stateDirectory: String
   ) throws(EngineError) {
+    try self.init(resources: resources, checks: checks, topology: nil, provider: provider, stateDirectory: stateDirectory)
+  }
+
+  init(
+    resources: [Resource], checks: [Check], topology: Topology?, provider: any Provider, stateDirectory: String
+  ) throws(EngineError) {
     self.engine = try Engine(provider: provider, stateDirectory: stateDirectory)
     self.resources = resources
     self.checks = checks
+    self.topology = topology
   }
 
   /// The resources and checks a script's topology asks for (`DesiredState`), deployed through
   /// `provider`. The topology should have passed its checks (`Session` runs them).
   public init(topology: Topology, provider: any Provider, stateDirectory: String) throws(EngineError) {
     try self.init(
-      resources: DesiredState.resources(for: topology), checks: DesiredState.checks(for: topology), provider: provider,
-      stateDirectory: stateDirectory)
+      resources: DesiredState.resources(for: topology), checks: DesiredState.checks(for: topology), topology: topology,
+      provider: provider, stateDirectory: stateDirectory)
+  }
+
+  /// Each step of `report` that failed, as an error at the declaration that asked for its resource
+  /// (the declaration's name), so a provider's refusal points into the script as a check's would.
+  public func diagnostics(for report: ApplyReport) -> [Diagnostic] {
+    report.failed.compactMap { outcome -> Diagnostic? in
+      guard case .failed(let why) = outcome.status else { return nil }
+      let origin = resources.first { $0.address == outcome.step.address }?.origin
+      let declaration = origin.flatMap { topology?[$0] }
+      return Diagnostic(
+        code: "apply-failed", "\(outcome.step.address) failed: \(why)",
+        detail: "the provider refused what this declaration asks for; change it (or what it uses) and apply again",
+        at: declaration?.nameRange)
+    }
   }
 
   /// What `apply` would do now.

@@ -28,6 +28,7 @@ struct ApplyCommand: ParsableCommand {
     let report = try Applying.run(json: options.json, options: options.applying.applyOptions) { options, progress in
       try await deployment.apply(options: options, progress: progress)
     }
+    evaluation.reporter.report(deployment.diagnostics(for: report))
     if !report.succeeded { throw ExitCode(1) }
   }
 }

@@ -28,6 +28,7 @@ struct RunCommand: ParsableCommand {
     let report = try Applying.run(json: false, options: applying.applyOptions) { options, progress in
       try await deployment.apply(options: options, progress: progress)
     }
+    options.reporter.report(deployment.diagnostics(for: report))
     let results = try runBlocking { await deployment.verify() }
     writeOutput(CheckReportRenderer.text(results))
     let checksFailed = results.contains { if case .failed = $0.outcome { true } else { false } }

@@ -256,6 +256,35 @@ struct DeployCLITests {
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple").path))
   }
 
+  @Test("a step the provider refuses is reported at the declaration that asked for it; what needs it is skipped, the rest done")
+  func refusedStepPointsAtItsDeclaration() throws {
+    let folder = try Self.workspace()
+    let script = #"""
+      let a = account "a" { profile: "a", region: "us-east-2" }
+      let x = cluster "x" in a { cidr: "10.0.0.0/16", version: "1.99" }
+      let y = cluster "y" in a { cidr: "10.1.0.0/16" }
+      """#
+    try Data(script.utf8).write(to: folder.appendingPathComponent("refused.spire"))
+    let apply = try Self.steeple("apply", "--color", "never", "refused.spire", in: folder)
+    #expect(apply.status == 1)
+    #expect(apply.stdout.hasSuffix("""
+      Apply failed: 5 done, 1 failed, 1 skipped.
+      failed:
+        + eks.cluster.x: InvalidParameterException: unsupported Kubernetes version 1.99
+      skipped:
+        + eks.nodegroup.x/nodegroup: needs eks.cluster.x, which failed
+
+      """), "\(apply.stdout)")
+    #expect(apply.stderr == """
+      refused.spire:2:17: error: eks.cluster.x failed: InvalidParameterException: unsupported Kubernetes version 1.99
+       2 | let x = cluster "x" in a { cidr: "10.0.0.0/16", version: "1.99" }
+         |                 ^~~
+         = help: the provider refused what this declaration asks for; change it (or what it uses) and apply again
+      1 error
+
+      """)
+  }
+
   @Test("plan and state only look: in a folder without a state they create no .steeple")
   func lookingCreatesNothing() throws {
     let folder = try Self.workspace()
