@@ -84,6 +84,13 @@ struct DeployCLITests {
   }
 
 
+  /// What a clean, uninterrupted apply of `deploy.spire` leaves, as `comparable` gives it.
+  static func cleanApplyState() throws -> [String] {
+    let clean = try workspace()
+    #expect(try steeple("apply", "deploy.spire", in: clean).status == 0)
+    return try comparable(try steeple("state", "--json", "deploy.spire", in: clean).stdout)
+  }
+
   static func steeple(_ arguments: String..., in folder: URL) throws -> ProcessResult {
     try TestSupport.run("steeple", arguments, in: folder)
   }
@@ -189,9 +196,7 @@ struct DeployCLITests {
 
   @Test("an apply killed with kill -9 mid-apply is finished by the next, and the state equals a clean apply's")
   func killNine() throws {
-    let clean = try Self.workspace()
-    #expect(try Self.steeple("apply", "deploy.spire", in: clean).status == 0)
-    let cleanState = try Self.comparable(try Self.steeple("state", "--json", "deploy.spire", in: clean).stdout)
+    let cleanState = try Self.cleanApplyState()
 
     let folder = try Self.workspace()
     let victim = try Self.spawn(["apply", "--time-scale", "0.005", "--parallelism", "4", "deploy.spire"], in: folder)
@@ -321,9 +326,7 @@ struct DeployCLITests {
 
   @Test("Ctrl-C during apply: running steps finish, the rest are skipped, exit 1 with a summary, and the next apply finishes")
   func interrupt() throws {
-    let clean = try Self.workspace()
-    #expect(try Self.steeple("apply", "deploy.spire", in: clean).status == 0)
-    let cleanState = try Self.comparable(try Self.steeple("state", "--json", "deploy.spire", in: clean).stdout)
+    let cleanState = try Self.cleanApplyState()
 
     let folder = try Self.workspace()
     let output = folder.appendingPathComponent("apply.out"), errors = folder.appendingPathComponent("apply.err")

@@ -29,9 +29,10 @@ struct TerminalBoardTests {
     """#
 
   /// What `steeple` wrote to the terminal, with `\r\n` as `\n`.
-  static func onTerminal(_ arguments: [String], in folder: URL) throws -> String {
+  static func onTerminal(_ arguments: [String], in folder: URL, term: String = "xterm") throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    let driver = Self.driver.replacingOccurrences(of: #"TERM="xterm""#, with: "TERM=\"\(term)\"")
     process.arguments = ["python3", "-c", driver, try TestSupport.product("steeple").path] + arguments
     process.currentDirectoryURL = folder
     let output = folder.appendingPathComponent("terminal.out")
@@ -68,19 +69,7 @@ struct TerminalBoardTests {
   @Test("with TERM=dumb the terminal gets the plain timestamped lines")
   func dumbTerminal() throws {
     let folder = try DeployCLITests.workspace()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    let dumbDriver = Self.driver.replacingOccurrences(of: #"TERM="xterm""#, with: #"TERM="dumb""#)
-    process.arguments = ["python3", "-c", dumbDriver, try TestSupport.product("steeple").path, "apply", "deploy.spire"]
-    process.currentDirectoryURL = folder
-    let output = folder.appendingPathComponent("terminal.out")
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: output)
-    process.standardOutput = handle
-    try process.run()
-    process.waitUntilExit()
-    try handle.close()
-    let screen = try String(contentsOf: output, encoding: .utf8)
+    let screen = try Self.onTerminal(["apply", "deploy.spire"], in: folder, term: "dumb")
     #expect(screen.contains(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z start   \+ creating eks\.cluster\.eks-frontend/))
     #expect(!screen.contains("\u{1B}[1A"))
     #expect(screen.contains("Apply complete: 15 done."))
