@@ -15,8 +15,12 @@ public final class Session {
   public struct Configuration {
     /// The most steps a run may take; `nil` for no limit.
     public var maxSteps: Int?
-    /// The deepest nesting of calls.
-    public var maxCallDepth = 1000
+    /// The deepest nesting of calls; `nil` (the default) lets calls nest until the run's stack is
+    /// nearly full, which is a clean `call-depth` error too.
+    public var maxCallDepth: Int?
+    /// The most memory, in bytes, the process may use while a script runs (`memory-limit` past
+    /// it); `nil` for no limit. By default half of the machine's memory.
+    public var maxMemory: Int? = Limits.defaultMaxMemory
     /// Folders searched for bare imports after the importing file's folder.
     public var searchPath: [String] = []
     /// The standard library folder; found automatically when `nil`.
@@ -57,7 +61,7 @@ public final class Session {
   public init(_ configuration: Configuration = Configuration()) {
     let recorder = configuration.host == nil ? RecordingHost() : nil
     interpreter = Interpreter(
-      options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth),
+      options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth, maxMemory: configuration.maxMemory),
       host: configuration.host ?? recorder!,
       loader: configuration.loader ?? FileModuleLoader(searchPath: configuration.searchPath, standardLibrary: configuration.standardLibrary),
       output: configuration.output)

@@ -444,7 +444,7 @@ final class MethodCallNode: ExpressionNode {
         throw Diagnostic(code: "frozen", "cannot change a frozen list",
           detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
       }
-      try Limits.checkElements(list.elements.count + 1, at: range)
+      try Limits.checkElements(list.elements.count + 1, at: range, growing: true)
       list.elements.append(element)
       return .nil
     }

@@ -10,12 +10,19 @@ public final class Interpreter {
   public struct Options: Sendable {
     /// The most steps (statements, loop iterations and calls) a run may take; `nil` for no limit.
     public var maxSteps: Int?
-    /// The deepest nesting of calls before a run stops with an error.
-    public var maxCallDepth: Int
+    /// The deepest nesting of calls before a run stops with an error; `nil` for no count. Either
+    /// way, calls stop with the same error when the thread's stack is nearly full (see
+    /// `StackBounds`), so deep recursion is a clean error on any thread and in any build.
+    public var maxCallDepth: Int?
+    /// The most memory, in bytes, the process may use while the script runs: an operation that
+    /// would allocate past it stops with `memory-limit`. `nil` for no limit. By default half of the
+    /// machine's memory (`Limits.defaultMaxMemory`).
+    public var maxMemory: Int?
 
-    public init(maxSteps: Int? = nil, maxCallDepth: Int = 1000) {
+    public init(maxSteps: Int? = nil, maxCallDepth: Int? = nil, maxMemory: Int? = Limits.defaultMaxMemory) {
       self.maxSteps = maxSteps
       self.maxCallDepth = maxCallDepth
+      self.maxMemory = maxMemory
     }
   }
 
@@ -72,12 +79,12 @@ public final class Interpreter {
 
   /// Parses, resolves and runs a file, with its imports. Never throws: problems are diagnostics.
   ///
-  /// Runs on the caller's thread: scripts may nest calls up to `maxCallDepth`, so give the thread
-  /// a large stack or lower the limit (`Session` runs scripts on a thread of its own with a large
+  /// Runs on the caller's thread: calls nest until its stack is nearly full, so give the thread a
+  /// large stack for deep recursion (`Session` runs scripts on a thread of its own with a large
   /// stack). A `cancel()` made before the run starts does not carry over into it.
   public func run(_ file: SourceFile) -> Result {
     cancellation.reset()
-    let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    let runtime = Runtime(interpreter: self, options: options, cancellation: cancellation)
     self.runtime = runtime
     defer { self.runtime = nil }
     loading = [(loader.identity(of: file), file, nil)]
@@ -101,7 +108,7 @@ public final class Interpreter {
 
   /// Calls a function value from Swift, as a script would.
   public func call(_ function: Value, _ arguments: [Value], keywords: [(String, Value)] = []) throws -> Value {
-    let runtime = self.runtime ?? Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    let runtime = self.runtime ?? Runtime(interpreter: self, options: options, cancellation: cancellation)
     let range: SourceRange
     if case .function(let object) = function { range = object.range } else { range = SourceRange(file: SourceFile(name: "<host>", text: ""), start: 0, end: 0) }
     return try Limits.$meter.withValue(Limits.Meter(runtime: runtime)) {

@@ -119,7 +119,7 @@ enum Methods {
     case "append":
       try call.expect(1, 1)
       try mutable(list, call)
-      try Limits.checkElements(list.elements.count + 1, at: call.range)
+      try Limits.checkElements(list.elements.count + 1, at: call.range, growing: true)
       list.elements.append(call.positional[0])
       return .nil
     case "extend":
@@ -141,7 +141,7 @@ enum Methods {
       try mutable(list, call)
       let index = try call.int(0, "index")
       let position = index < 0 ? max(0, list.elements.count + index) : min(index, list.elements.count)
-      try Limits.checkElements(list.elements.count + 1, at: call.range)
+      try Limits.checkElements(list.elements.count + 1, at: call.range, growing: true)
       list.elements.insert(call.positional[1], at: position)
       return .nil
     case "contains":

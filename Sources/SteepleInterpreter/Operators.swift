@@ -185,6 +185,9 @@ enum Operators {
         if order != 0 { return order }
       }
       return a.elements.count < b.elements.count ? -1 : a.elements.count == b.elements.count ? 0 : 1
+    case (.list, .list):
+      throw Diagnostic(code: "nesting-too-deep", "cannot order lists nested more than 256 levels deep",
+        detail: "'<', '<=', '>' and '>=' compare lists element by element, at most 256 levels down", at: range)
     default:
       throw Diagnostic(code: "type-mismatch", "cannot compare \(lhs.typeName) with \(rhs.typeName)",
         detail: "'<', '<=', '>' and '>=' compare two numbers, two strings or two lists", at: range)

@@ -35,16 +35,22 @@ final class Runtime {
   /// Steps left in the budget beyond the current chunk; `Int.max` when unlimited.
   var reserve: Int
   let budget: Int?
+  /// The call-count limit; `Int.max` when only the stack limits calls.
   let maxDepth: Int
+  /// The lowest native stack address a call may start at (see `StackBounds`).
+  let stackLimit: StackBounds
+  let maxMemory: Int?
   let cancellation: CancellationToken
 
   static let chunk = 1024
 
-  init(interpreter: Interpreter, budget: Int?, maxDepth: Int, cancellation: CancellationToken) {
+  init(interpreter: Interpreter, options: Interpreter.Options, cancellation: CancellationToken) {
     self.interpreter = interpreter
-    self.budget = budget
-    self.reserve = budget ?? Int.max
-    self.maxDepth = maxDepth
+    self.budget = options.maxSteps
+    self.reserve = options.maxSteps ?? Int.max
+    self.maxDepth = options.maxCallDepth ?? Int.max
+    self.maxMemory = options.maxMemory
+    self.stackLimit = StackBounds.current()
     self.cancellation = cancellation
     stack = .allocate(capacity: Self.stackCapacity)
   }
@@ -70,8 +76,9 @@ final class Runtime {
       throw Diagnostic(code: "cancelled", "the run was cancelled", detail: "the host stopped the script here", at: range)
     }
     if reserve <= 0 {
+      let steps = budget ?? 0
       throw Diagnostic(
-        code: "step-budget", "the step budget of \(budget ?? 0) steps is used up",
+        code: "step-budget", "the step budget of \(steps) step\(steps == 1 ? "" : "s") is used up",
         detail: "the script ran this far before it was stopped; look for a loop that does not end, or raise the budget (--max-steps)",
         at: range)
     }
@@ -165,6 +172,10 @@ final class Runtime {
     defer { depth -= 1 }
     if depth > maxDepth {
       throw error("call-depth", "too many nested calls (more than \(maxDepth))",
+        "a function probably calls itself without end; check its base case", at: range)
+    }
+    if stackLimit.isNearlyFull() {
+      throw error("call-depth", "too many nested calls (\(depth) deep): the stack is nearly full",
         "a function probably calls itself without end; check its base case", at: range)
     }
     do {

@@ -188,9 +188,8 @@ public struct Parser {
   }
 
   private mutating func parseStatement() -> Statement {
+    // A statement is no level of its own: the blocks and expressions in it are.
     let start = current.range
-    guard enter() else { return Statement(.invalid, range: start) }
-    defer { leave() }
     switch current.kind {
     case .keyword(.let), .keyword(.var):
       let mutable = advance().kind == .keyword(.var)
@@ -632,16 +631,15 @@ public struct Parser {
       return Expression(.name(name), range: token.range)
     case .symbol(.leftParen):
       advance()
-      guard enter() else { return Expression(.invalid, range: token.range) }
+      // One level: the expression inside counts it.
       bracketDepth += 1
       let inner = parseExpression()
       bracketDepth -= 1
-      leave()
       expect(.rightParen, "to close the parenthesis")
       return Expression(inner.kind, range: range(from: token.range))
     case .symbol(.leftBracket):
       advance()
-      guard enter() else { return Expression(.invalid, range: token.range) }
+      // One level: each element's expression counts it.
       bracketDepth += 1
       var elements: [Expression] = []
       while !check(.rightBracket), !atEnd {
@@ -649,7 +647,6 @@ public struct Parser {
         if !match(.comma) { break }
       }
       bracketDepth -= 1
-      leave()
       expect(.rightBracket, "to close the list", detail: "separate elements with ',' and close the list with ']'")
       return Expression(.list(elements), range: range(from: token.range))
     case .symbol(.leftBrace):
@@ -657,8 +654,7 @@ public struct Parser {
       return Expression(.record(fields), range: range(from: token.range))
     case .keyword(.fn):
       advance()
-      guard enter() else { return Expression(.invalid, range: token.range) }
-      defer { leave() }
+      // One level: its body's block counts it.
       let function = parseFunctionRest(name: nil, start: token.range)
       return Expression(.function(function), range: range(from: token.range))
     case .keyword(.account), .keyword(.cluster), .keyword(.mesh), .keyword(.entry), .keyword(.verify):
@@ -688,7 +684,7 @@ public struct Parser {
   private mutating func parseRecordBody() -> [RecordField] {
     let open = current.range
     guard expect(.leftBrace, "to begin the fields") else { return [] }
-    guard enter() else { return [] }
+    // One level: each field's value counts it.
     let savedBrackets = bracketDepth
     bracketDepth = 0
     var fields: [RecordField] = []
@@ -730,7 +726,6 @@ public struct Parser {
       break
     }
     bracketDepth = savedBrackets
-    leave()
     if !match(.rightBrace) {
       error("expected-token", "expected '}' to close the fields, found \(current.kind)",
         detail: "add '}'", at: current.range, notes: [.init("the fields open here", at: open)])

@@ -1,0 +1,71 @@
+import Testing
+@testable import SteepleInterpreter
+import SteepleSyntax
+
+/// The bugs a hostile review of the language found (issue 5), each pinned by a test that fails
+/// without its fix.
+@Suite("Regressions from the language review")
+struct ReviewRegressionTests {
+  // MARK: range() at the edges of Int
+
+  @Test func rangeListsAtTheEdgesOfIntDoNotTrap() {
+    // Both crashed with an arithmetic-overflow trap while counting or building the list.
+    #expect(evaluate("range(-1, 9223372036854775807, 9223372036854775807)") == "[-1, 9223372036854775806]")
+    #expect(evaluate("range(5, 0, -9223372036854775807 - 1)") == "[5]")
+    #expect(evaluate("range(-9223372036854775807 - 1, 9223372036854775807, 9223372036854775807)")
+      == "[-9223372036854775808, -1, 9223372036854775806]")
+    #expect(evaluate("range(9223372036854775807, -9223372036854775807 - 1, -9223372036854775807 - 1)")
+      == "[9223372036854775807, -1]")
+    #expect(evaluate("range(9223372036854775806, 9223372036854775807)") == "[9223372036854775806]")
+  }
+
+  @Test func rangeListsAgreeWithTheForForm() {
+    for (start, end, step) in [(0, 10, 3), (10, 0, -3), (-5, 5, 2), (5, -5, -7), (3, 3, 1), (0, -1, 1)] {
+      let script = """
+        var counted = []
+        for i in range(\(start), \(end), \(step)) { counted.append(i) }
+        print(counted == range(\(start), \(end), \(step)), len(counted))
+        """
+      #expect(output(script).hasPrefix("true "), "range(\(start), \(end), \(step))")
+    }
+  }
+
+  // MARK: Deep equality
+
+  @Test func equalityOfDeeplyNestedValuesIsCorrect() {
+    // Past 256 levels `==` answered false for equal values.
+    let script = """
+      fn mk(n) { var x = []; for i in range(n) { x = [x] }; x }
+      fn leaf(n, v) { var x = { v: v }; for i in range(n) { x = { v: [x] } }; x }
+      print(mk(300) == mk(300), mk(300) != mk(300), mk(300) == mk(301))
+      print(mk(50000) == mk(50000), leaf(2000, 1) == leaf(2000, 1), leaf(2000, 1) == leaf(2000, 2))
+      """
+    #expect(output(script) == "true false false\ntrue true false\n")
+  }
+
+  @Test func orderingOfDeeplyNestedListsIsACleanError() {
+    let outcome = run("fn mk(n) { var x = []; for i in range(n) { x = [x] }; x }\nprint(mk(300) < mk(300))")
+    #expect(outcome.code == "nesting-too-deep")
+  }
+}
+
+@Suite("Regressions from the language review: limits")
+struct ReviewLimitTests {
+  /// Without a call count, recursion stops where the thread's stack nearly ends, on any stack.
+  @Test(arguments: [1 << 20, 4 << 20, 64 << 20])
+  func deepRecursionIsACleanErrorOnAnyStack(stackSize: Int) {
+    let outcome = LargeStack.run(stackSize: stackSize) {
+      run("fn down(n) { 1 + down(n + 1) }\ndown(0)", options: .init(maxCallDepth: nil))
+    }
+    #expect(outcome.diagnostics.map(\.code) == ["call-depth"])
+    #expect(outcome.diagnostics.first?.summary.hasSuffix("deep): the stack is nearly full") == true)
+    #expect(outcome.diagnostics.first?.range?.text == "down(n + 1)")
+  }
+
+  @Test func recursionThroughABuiltinStopsCleanlyToo() {
+    let outcome = LargeStack.run(stackSize: 2 << 20) {
+      run("fn down(n) { sorted([1, 2], key: fn(x) { down(n + 1) }) }\ndown(0)", options: .init(maxCallDepth: nil))
+    }
+    #expect(outcome.diagnostics.map(\.code) == ["call-depth"])
+  }
+}
