@@ -31,8 +31,9 @@ public final class Session {
     public var globals: [String: Value] = [:]
     /// Namespaces scripts can import by name.
     public var modules: [ModuleObject] = []
-    /// Where `print` writes. Standard output by default.
-    public var output: (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }
+    /// Where `print` writes; standard output when `nil`. A failed write to standard output stops
+    /// the run with `write-failed`.
+    public var output: ((String) -> Void)?
     /// Finds imported files; a `FileModuleLoader` over `searchPath` and `standardLibrary` when `nil`.
     public var loader: (any ModuleLoader)?
     /// Receives declarations; a `RecordingHost` when `nil`.
@@ -57,14 +58,31 @@ public final class Session {
 
   public let interpreter: Interpreter
   private let recorder: RecordingHost?
+  /// Set when writing the script's output to standard output failed during a run.
+  private let outputFailure = OutputFailure()
+
+  private final class OutputFailure: @unchecked Sendable {
+    var failure: StandardStream.WriteFailure?
+  }
 
   public init(_ configuration: Configuration = Configuration()) {
     let recorder = configuration.host == nil ? RecordingHost() : nil
+    let failure = outputFailure
+    let cancellation = CancellationToken()
+    let output = configuration.output ?? { text in
+      guard failure.failure == nil else { return }
+      do throws(StandardStream.WriteFailure) {
+        try StandardStream.write(text, to: 1)
+      } catch {
+        failure.failure = error
+        cancellation.cancel()
+      }
+    }
     interpreter = Interpreter(
       options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth, maxMemory: configuration.maxMemory),
       host: configuration.host ?? recorder!,
       loader: configuration.loader ?? FileModuleLoader(searchPath: configuration.searchPath, standardLibrary: configuration.standardLibrary),
-      output: configuration.output)
+      output: output, cancellation: cancellation)
     self.recorder = recorder
     for builtin in configuration.builtins { interpreter.define(builtin) }
     for (name, value) in configuration.globals { interpreter.define(name, value) }
@@ -86,9 +104,18 @@ public final class Session {
 
   public func run(_ file: SourceFile) -> Outcome {
     let before = recorder?.declarations.count ?? 0
+    outputFailure.failure = nil
     let result = LargeStack.run { interpreter.run(file) }
+    var diagnostics = result.diagnostics
+    if let failure = outputFailure.failure {
+      // The run was cancelled because its output could not be written: say that instead.
+      diagnostics.removeAll { $0.code == "cancelled" }
+      diagnostics.append(Diagnostic(
+        code: "write-failed", "\(failure)", detail: "the script's output could not be written; check where standard output goes (a full disk, a closed pipe)",
+        at: nil))
+    }
     return Outcome(
-      diagnostics: result.diagnostics, declarations: Array(recorder?.declarations.dropFirst(before) ?? []),
+      diagnostics: diagnostics, declarations: Array(recorder?.declarations.dropFirst(before) ?? []),
       globals: result.globals, value: result.value)
   }
 

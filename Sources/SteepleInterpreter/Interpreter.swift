@@ -35,7 +35,7 @@ public final class Interpreter {
   public private(set) var predeclared: [String: Value] = [:]
   /// Namespaces an embedder supplies, imported by name before any file is looked for.
   public private(set) var hostModules: [String: ModuleObject] = [:]
-  public let cancellation = CancellationToken()
+  public let cancellation: CancellationToken
 
   private var modules: [String: ModuleObject] = [:]
   private var loading: [(id: String, file: SourceFile, range: SourceRange?)] = []
@@ -43,8 +43,9 @@ public final class Interpreter {
 
   public init(
     options: Options = Options(), host: any DeclarationHost = RecordingHost(), loader: any ModuleLoader = NoModuleLoader(),
-    output: @escaping (String) -> Void = { print($0, terminator: "") }
+    output: @escaping (String) -> Void = { print($0, terminator: "") }, cancellation: CancellationToken = CancellationToken()
   ) {
+    self.cancellation = cancellation
     self.options = options
     self.host = host
     self.loader = loader
