@@ -800,18 +800,45 @@ public struct Parser {
       default: return false
       }
     }()
+    // The subject and peer are postfix expressions, so that nothing after them is silently
+    // taken for something else (`verify mtls a == b` compared the check with b).
     if !endsHere {
-      arguments.append(parseCoalesce())
+      arguments.append(parsePostfix())
       if match(.arrow) {
-        arguments.append(parseCoalesce())
+        arguments.append(parsePostfix())
       }
     }
     var fields: [RecordField] = []
     if self.check(.leftBrace), !current.newlineBefore {
       fields = parseRecordBody()
+    } else if self.check(.leftBrace) {
+      error("expected-token", "the fields of a check must begin on the line of 'verify'",
+        detail: "put '{' on the line of 'verify': \(verifyExample(check.name, arguments.count)) { ... }; on its own line, '{' begins a record that is thrown away",
+        at: current.range, notes: [.init("the check is here", at: range(from: start))])
+    } else if !current.newlineBefore, !atEnd, !endsCheck(current.kind) {
+      let what = arguments.isEmpty ? "the kind of check" : arguments.count == 1 ? "the check's subject" : "the check's peer"
+      error("unexpected-token", "unexpected \(current.kind) after \(what)",
+        detail: "the subject and peer of 'verify' are postfix expressions (a string, name, call, index or member) and nothing else may follow them on the line; put an expression in parentheses: \(verifyExample(check.name, 1, parenthesized: true))",
+        at: current.range, notes: [.init("the check is here", at: range(from: start))])
     }
     let declaration = Declaration(kind: .verify, keywordRange: start, name: name, parent: nil, arguments: arguments, fields: fields)
     return Expression(.declaration(declaration), range: range(from: start))
+  }
+
+  /// Whether a token can follow a complete check on its line.
+  private func endsCheck(_ kind: Token.Kind) -> Bool {
+    switch kind {
+    case .symbol(.rightBrace), .symbol(.semicolon), .symbol(.rightParen), .symbol(.rightBracket), .symbol(.comma), .endOfFile:
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// `verify mtls "a" -> "b"`, for help texts.
+  private func verifyExample(_ check: String, _ operands: Int, parenthesized: Bool = false) -> String {
+    let subject = parenthesized ? "(a + b)" : "\"a\""
+    return "verify \(check)" + (operands > 0 ? " \(subject)" : "") + (operands > 1 ? " -> \"b\"" : "")
   }
 
   /// Parses the expressions inside a string's interpolations.
