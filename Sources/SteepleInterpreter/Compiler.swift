@@ -219,6 +219,9 @@ final class Compiler {
         nodes.append(StoreNode(depth: 0, slot: slot, name: "<result>", op: nil, value: compileExpression(expression), range: statement.range))
         continue
       }
+      if case .expression(let expression) = statement.kind {
+        warnIfUnused(expression, after: index > 0 ? statements[index - 1] : nil)
+      }
       if let node = compileStatement(statement) { nodes.append(node) }
     }
     return nodes
@@ -375,6 +378,80 @@ final class Compiler {
     default:
       return nil
     }
+  }
+
+  // MARK: Unused values
+
+  /// Warns about an expression statement whose value is thrown away and that does nothing else:
+  /// `- 3` on the line after `let total = 10` (which does not continue it), `a == b`, a bare
+  /// name. (The last statement of a script is its value, and the last of a function its result:
+  /// neither comes here.)
+  private func warnIfUnused(_ expression: Expression, after previous: Statement?) {
+    guard !Self.hasEffect(expression) else { return }
+    let file = expression.range.file
+    let text = file.text(from: expression.range.start, to: expression.range.end)
+    var detail = "it is computed and thrown away; remove it, or use its value (print it, or name it with 'let')"
+    var fixIt = Diagnostic.FixIt("remove it", replacing: expression.range, with: "")
+    if text.hasPrefix("-"), let previous, Self.canContinue(previous),
+      file.location(of: previous.range.end).line < file.location(of: expression.range.start).line
+    {
+      // Meant as the rest of the line above: `let total = 10` then `  - 3` (a negation, or a
+      // negative literal).
+      var operandStart = expression.range.start + 1
+      while operandStart < expression.range.end, file.bytes[operandStart] == UInt8(ascii: " ") || file.bytes[operandStart] == UInt8(ascii: "\t") {
+        operandStart += 1
+      }
+      let joined = file.text(from: previous.range.start, to: previous.range.end) + " - " + file.text(from: operandStart, to: expression.range.end)
+      detail = "a line that starts with '-' begins a new statement: it does not subtract from the line above; to continue that line, end it with the operator"
+      fixIt = Diagnostic.FixIt("join it to the line above: '\(Self.abbreviated(joined))'",
+        replacing: SourceRange(file: file, start: previous.range.end, end: operandStart), with: " - ")
+    } else if case .binary(.equal, let left, let right) = expression.kind {
+      let between = file.text(from: left.range.end, to: right.range.start)
+      if let offset = between.utf8.firstIndex(of: UInt8(ascii: "=")).map({ between.utf8.distance(from: between.utf8.startIndex, to: $0) }) {
+        let start = left.range.end + offset
+        detail = "'==' compares two values and changes nothing; to assign, write '='"
+        fixIt = Diagnostic.FixIt("assign with '=': '\(Self.abbreviated(file.text(from: left.range.start, to: left.range.end))) = \(Self.abbreviated(file.text(from: right.range.start, to: right.range.end)))'",
+          replacing: SourceRange(file: file, start: start, end: start + 2), with: "=")
+      }
+    }
+    var diagnostic = Diagnostic(.warning, code: "unused-value", "the value of '\(Self.abbreviated(text))' is unused", detail: detail, at: expression.range)
+    diagnostic.fixIt = fixIt
+    diagnostics.append(diagnostic)
+  }
+
+  /// Whether evaluating an expression can do anything besides making its value: calls and
+  /// declarations can. Kinds this does not know are assumed to.
+  static func hasEffect(_ expression: Expression) -> Bool {
+    switch expression.kind {
+    case .nilLiteral, .boolean, .integer, .float, .name, .function: return false
+    // Already reported; a warning about what is left of it would be noise.
+    case .invalid: return true
+    case .string(let parts):
+      return parts.contains { if case .interpolation(let inner) = $0 { return hasEffect(inner) } else { return false } }
+    case .list(let elements): return elements.contains(where: hasEffect)
+    case .record(let fields): return fields.contains { hasEffect($0.value) }
+    case .unary(_, let operand): return hasEffect(operand)
+    case .binary(_, let left, let right): return hasEffect(left) || hasEffect(right)
+    case .member(let object, _): return hasEffect(object)
+    case .index(let object, let index): return hasEffect(object) || hasEffect(index)
+    case .call, .declaration: return true
+    @unknown default: return true
+    }
+  }
+
+  /// Whether a statement ends in a value that a following operator could have continued.
+  static func canContinue(_ statement: Statement) -> Bool {
+    switch statement.kind {
+    case .binding, .assignment, .expression, .returnValue: return true
+    default: return false
+    }
+  }
+
+  /// Source text for a message: one line, at most 40 characters.
+  static func abbreviated(_ text: String) -> String {
+    let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? text
+    if line.count <= 40, line.count == text.count { return text }
+    return String(line.prefix(37)) + "..."
   }
 
   // MARK: Functions

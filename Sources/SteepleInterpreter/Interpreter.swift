@@ -94,7 +94,7 @@ public final class Interpreter {
     // Operations on big values charge the budget through the meter (see `Limits.Work`).
     let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { execute(file, runtime: runtime) }
     result.diagnostics = outcome.diagnostics
-    if let frame = outcome.frame, outcome.diagnostics.isEmpty {
+    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }) {
       result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
       if let slot = outcome.resultSlot { result.value = frame[slot] }
     }
@@ -128,21 +128,22 @@ public final class Interpreter {
     let (program, parseDiagnostics) = Parser.parse(file)
     let compiler = Compiler(interpreter: self, file: file)
     let module = compiler.compileModule(program)
-    let diagnostics = parseDiagnostics + compiler.diagnostics
-    guard diagnostics.isEmpty else {
-      return Outcome(diagnostics: Self.capped(Self.inSourceOrder(diagnostics), file: file), module: module, frame: nil, resultSlot: nil)
+    let diagnostics = Self.capped(Self.inSourceOrder(parseDiagnostics + compiler.diagnostics), file: file)
+    guard !diagnostics.contains(where: { $0.severity == .error }) else {
+      return Outcome(diagnostics: diagnostics, module: module, frame: nil, resultSlot: nil)
     }
+    // Warnings are reported, and the script still runs.
     let frame = Frame(parent: nil, count: module.slotCount)
     do {
       _ = try module.statements.run(Context(locals: frame.slots, environment: nil, own: frame, runtime: runtime))
     } catch let diagnostic as Diagnostic {
-      return Outcome(diagnostics: [diagnostic], module: module, frame: frame, resultSlot: nil)
+      return Outcome(diagnostics: diagnostics + [diagnostic], module: module, frame: frame, resultSlot: nil)
     } catch {
       let range = SourceRange(file: file, start: 0, end: 0)
-      return Outcome(diagnostics: [Diagnostic(code: "internal", "\(error)", detail: "this is a bug in Steeple", at: range)],
+      return Outcome(diagnostics: diagnostics + [Diagnostic(code: "internal", "\(error)", detail: "this is a bug in Steeple", at: range)],
         module: module, frame: frame, resultSlot: nil)
     }
-    return Outcome(diagnostics: [], module: module, frame: frame, resultSlot: compiler.resultSlotIndex)
+    return Outcome(diagnostics: diagnostics, module: module, frame: frame, resultSlot: compiler.resultSlotIndex)
   }
 
   /// The most diagnostics reported for one file before the rest are summed up in a note.
@@ -212,9 +213,10 @@ public final class Interpreter {
     loading.append((source.id, source.file, range))
     defer { loading.removeLast() }
     let outcome = execute(source.file, runtime: runtime)
-    guard outcome.diagnostics.isEmpty, let frame = outcome.frame else {
+    let warnings = outcome.diagnostics.filter { $0.severity != .error }
+    guard warnings.count == outcome.diagnostics.count, let frame = outcome.frame else {
       // A cycle is its own explanation; other errors get a pointer from the import to the module.
-      if outcome.diagnostics.allSatisfy({ $0.code == "import-cycle" }) {
+      if outcome.diagnostics.filter({ $0.severity == .error }).allSatisfy({ $0.code == "import-cycle" }) {
         diagnostics += outcome.diagnostics
         return nil
       }
@@ -224,6 +226,8 @@ public final class Interpreter {
       diagnostics += outcome.diagnostics
       return nil
     }
+    // The module's warnings are reported in its file, as its errors would be.
+    diagnostics += warnings
     var stem = String(path.split(separator: "/").last ?? Substring(path))
     if stem.hasSuffix(".spire") { stem.removeLast(6) }
     let module = ModuleObject(name: stem, origin: source.id, members: outcome.module.exports.map { ($0.name, frame[$0.slot]) })

@@ -17,6 +17,9 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var options: EvaluationOptions
 
+  @Flag(name: .customLong("warnings-as-errors"), help: "Report warnings as errors: a file with warnings fails the check.")
+  var warningsAsErrors = false
+
   func validate() throws {
     if files.isEmpty { throw ValidationError("name at least one script to check") }
   }
@@ -34,7 +37,11 @@ struct CheckCommand: ParsableCommand {
     for file in files {
       // A file that cannot be read is reported, and the others are still checked.
       let outcome = Session(configuration).run(file: file)
-      all += outcome.diagnostics
+      all += warningsAsErrors ? outcome.diagnostics.map { diagnostic in
+        var diagnostic = diagnostic
+        if diagnostic.severity == .warning { diagnostic.severity = .error }
+        return diagnostic
+      } : outcome.diagnostics
       if outcome.diagnostics.contains(where: { $0.code == "file-not-found" || $0.code == "file-unreadable" }) { unreadable += 1 }
     }
     options.reporter.report(all)

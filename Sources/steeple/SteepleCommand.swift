@@ -104,7 +104,11 @@ struct DiagnosticReporter {
     case .text:
       guard !diagnostics.isEmpty else { return }
       let errors = diagnostics.filter { $0.severity == .error }.count
-      let summary = errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")\n" : ""
+      let warnings = diagnostics.filter { $0.severity == .warning }.count
+      var counts: [String] = []
+      if errors > 0 { counts.append("\(errors) error\(errors == 1 ? "" : "s")") }
+      if warnings > 0 { counts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+      let summary = counts.isEmpty ? "" : counts.joined(separator: ", ") + "\n"
       writeError(DiagnosticRenderer(colors: colors).render(diagnostics) + summary)
     case .json:
       writeError(DiagnosticJSON.encode(diagnostics) + "\n")

@@ -103,4 +103,29 @@ struct CLIReviewTests {
     #expect(result.stderr.hasPrefix("<stdin>:3:15: error: the run would use more than 200 MiB of memory"), "\(result.stderr)")
     #expect(result.stderr.contains("   |               ^~~~~~~~~~~~~~~\n"))
   }
+
+  @Test("warnings print like errors, do not change the exit status, and fail check --warnings-as-errors")
+  func warnings() throws {
+    let script = "let total = 10\n  - 3\nprint(total)\n"
+    let run = try TestSupport.steeple("run", "-", stdin: script)
+    #expect(run.status == 0)
+    #expect(run.stdout == "10\n")
+    #expect(run.stderr == """
+      <stdin>:2:3: warning: the value of '- 3' is unused
+       2 |   - 3
+         |   ^~~
+         = help: a line that starts with '-' begins a new statement: it does not subtract from the line above; to continue that line, end it with the operator
+         = fix-it: join it to the line above: 'let total = 10 - 3'
+      1 warning
+
+      """)
+    let check = try TestSupport.steeple("check", "-", stdin: script)
+    #expect(check.status == 0)
+    #expect(check.stdout == "no errors in 1 file\n")
+    let strict = try TestSupport.steeple("check", "--warnings-as-errors", "-", stdin: script)
+    #expect(strict.status == 1)
+    #expect(strict.stderr.hasPrefix("<stdin>:2:3: error: the value of '- 3' is unused"))
+    #expect(strict.stderr.hasSuffix("1 error\n"))
+    #expect(strict.stdout == "")
+  }
 }
