@@ -45,6 +45,9 @@ final class FunctionCode {
   /// Whether the function defines closures, which capture its variables: then they live in a heap
   /// frame instead of on the value stack.
   var needsHeapFrame = false
+  /// Slots of its heap frame that start as `Uninitialized.value`: variables that functions nested
+  /// in it read above their declaration.
+  var uninitializedSlots: [Int] = []
 
   init(name: String, parameterNames: [String], parameterRanges: [SourceRange], range: SourceRange) {
     self.name = name

@@ -55,6 +55,9 @@ final class Compiler {
     var loopDepth = 0
     let isModule: Bool
     var deferred: [() -> Void] = []
+    /// Slots of this scope's variables that nested functions read above their declaration: they
+    /// hold `Uninitialized.value` until the declaration runs.
+    var forwardSlots: Set<Int> = []
 
     init(parent: FunctionScope?, parentBlocks: [BlockScope], isModule: Bool, code: FunctionCode? = nil) {
       self.parent = parent
@@ -87,6 +90,8 @@ final class Compiler {
     let statements: StatementList
     let slotCount: Int
     let exports: [(name: String, slot: Int)]
+    /// Slots that start as `Uninitialized.value` (see `FunctionScope.forwardSlots`).
+    var uninitializedSlots: [Int] = []
   }
 
   func compileModule(_ program: SourceProgram) -> CompiledModule {
@@ -96,7 +101,8 @@ final class Compiler {
     runDeferred(scope)
     let exports = block.names.filter { !$0.key.hasPrefix("_") }.map { (name: $0.key, slot: $0.value.slot) }
       .sorted { $0.slot < $1.slot }
-    return CompiledModule(statements: StatementList(statements), slotCount: scope.slotCount, exports: exports)
+    return CompiledModule(
+      statements: StatementList(statements), slotCount: scope.slotCount, exports: exports, uninitializedSlots: scope.forwardSlots.sorted())
   }
 
   private func runDeferred(_ function: FunctionScope) {
@@ -317,7 +323,7 @@ final class Compiler {
     // `for i in range(...)` with the builtin range counts without building a list.
     var rangeBounds: [ExpressionNode]?
     if variables.count == 1, case .call(let callee, let arguments) = iterable.kind, case .name("range") = callee.kind,
-      case .universal(.builtin(let builtin))? = lookup("range"), builtin === Builtins.byName["range"],
+      case .universal(.builtin(let builtin))? = lookup("range"), builtin === Builtins.byName["range"], laterDeclaration(of: "range") == nil,
       (1...3).contains(arguments.count), arguments.allSatisfy({ $0.label == nil })
     {
       rangeBounds = arguments.map { compileExpression($0.value) }
@@ -378,6 +384,25 @@ final class Compiler {
     default:
       return nil
     }
+  }
+
+  // MARK: Forward references
+
+  /// A function reading a variable of an enclosing scope that is declared below the function:
+  /// allowed (functions can call functions declared later), checked when it runs, unless the
+  /// name is also a builtin's, which the function, written above the declaration, reads as if
+  /// it meant the builtin.
+  private func forwardReference(_ name: String, depth: Int, binding: Binding, at range: SourceRange) -> ExpressionNode {
+    if interpreter.predeclared[name] != nil || Builtins.byName[name] != nil {
+      error("shadowed-builtin", "'\(name)' here is the \(binding.kind.word) declared below, not the builtin '\(name)'",
+        "a declaration at the top of a scope that takes a builtin's name must come before the functions that use the name; move it above this function, or give it another name",
+        at: range, notes: [.init("'\(name)' is declared here, after the function that uses it", at: binding.range)])
+      return ConstantNode(.nil, range: range)
+    }
+    var owner: FunctionScope = scope
+    for _ in 0..<depth { owner = owner.parent! }
+    owner.forwardSlots.insert(binding.slot)
+    return ForwardOuterNode(depth: depth, slot: binding.slot, name: name, declaration: binding.range, range: range)
   }
 
   // MARK: Unused values
@@ -481,6 +506,7 @@ final class Compiler {
       self.runDeferred(function)
       code.body = body
       code.slotCount = function.slotCount
+      code.uninitializedSlots = function.forwardSlots.sorted()
       self.scope = saved
     }
     return FunctionLiteralNode(code: code, defaults: defaults, range: literal.range)
@@ -529,8 +555,19 @@ final class Compiler {
     case .name(let name):
       switch lookup(name) {
       case .slot(let depth, let binding)?:
+        if depth > 0, binding.range.file === range.file, binding.range.start > range.start {
+          return forwardReference(name, depth: depth, binding: binding, at: range)
+        }
         return depth == 0 ? LocalNode(slot: binding.slot, range: range) : OuterNode(depth: depth, slot: binding.slot, range: range)
       case .universal(let value)?:
+        if let later = laterDeclaration(of: name) {
+          // `print(type(1))` and then `let type = "eks"`: the name means the builtin here and
+          // the variable below it, which the rule of declaring before use exists to prevent.
+          error("used-before-declaration", "'\(name)' is used before it is declared",
+            "'\(name)' is declared further down in this block, so here it cannot mean the builtin '\(name)'; move the declaration above this line, or give the variable another name",
+            at: range, notes: [.init("'\(name)' is declared here, shadowing the builtin", at: later)])
+          return ConstantNode(.nil, range: range)
+        }
         return ConstantNode(value, range: range)
       case nil:
         undefined(name, at: range)
@@ -561,7 +598,7 @@ final class Compiler {
           arguments: argumentNodes, labels: labels, range: range)
       }
       if case .name("len") = callee.kind, case .universal(.builtin(let builtin))? = lookup("len"),
-        builtin === Builtins.byName["len"], argumentNodes.count == 1, labels[0] == nil
+        builtin === Builtins.byName["len"], laterDeclaration(of: "len") == nil, argumentNodes.count == 1, labels[0] == nil
       {
         return LengthNode(argumentNodes[0], range: range)
       }

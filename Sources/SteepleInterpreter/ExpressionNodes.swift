@@ -59,6 +59,42 @@ final class OuterNode: ExpressionNode {
   override func evaluate(_ c: Context) throws -> Value { c.outer(depth)[slot] }
 }
 
+/// A variable of an enclosing scope read by a function written above the variable's
+/// declaration: until the declaration runs, the slot holds `Uninitialized.value`, and reading it
+/// is an error (it used to read `nil`).
+final class ForwardOuterNode: ExpressionNode {
+  let depth: Int
+  let slot: Int
+  let name: String
+  let declaration: SourceRange
+
+  init(depth: Int, slot: Int, name: String, declaration: SourceRange, range: SourceRange) {
+    self.depth = depth
+    self.slot = slot
+    self.name = name
+    self.declaration = declaration
+    super.init(range: range)
+  }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    let value = c.outer(depth)[slot]
+    if case .builtin(let marker) = value, marker === Uninitialized.marker {
+      throw Diagnostic(
+        code: "used-before-declaration", "'\(name)' is used before its declaration has run",
+        detail: "this function runs before the line that declares '\(name)'; call it after that line, or move the declaration above the call",
+        at: range, notes: [.init("'\(name)' is declared here", at: declaration)])
+    }
+    return value
+  }
+}
+
+/// What a variable read before its declaration holds (see `ForwardOuterNode`): a value no script
+/// can make or see.
+enum Uninitialized {
+  static let marker = BuiltinFunction("<uninitialized>") { _ in .nil }
+  static let value = Value.builtin(marker)
+}
+
 /// `"text \(value) text"`. The text is built as bytes in a buffer on the stack and made into a
 /// `String` once: appending piece by piece to a `String` costs several times more.
 final class InterpolationNode: ExpressionNode {

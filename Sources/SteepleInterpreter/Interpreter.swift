@@ -134,6 +134,7 @@ public final class Interpreter {
     }
     // Warnings are reported, and the script still runs.
     let frame = Frame(parent: nil, count: module.slotCount)
+    for slot in module.uninitializedSlots { frame[slot] = Uninitialized.value }
     do {
       _ = try module.statements.run(Context(locals: frame.slots, environment: nil, own: frame, runtime: runtime))
     } catch let diagnostic as Diagnostic {
