@@ -90,9 +90,33 @@ public final class Interpreter {
     defer { self.runtime = nil }
     loading = [(loader.identity(of: file), file, nil)]
     defer { loading = [] }
+    pending = []
+    defer { pending = [] }
     var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
     // Operations on big values charge the budget through the meter (see `Limits.Work`).
-    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { execute(file, runtime: runtime) }
+    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { () -> Outcome in
+      // Nothing runs until every file of the program has resolved: the main file and, while it
+      // resolves, everything it imports, in any depth. Then the modules run, each after the ones
+      // it imports, and last the main file.
+      let main = compile(file)
+      guard !main.diagnostics.contains(where: { $0.severity == .error }) else { return main.outcome }
+      let warnings = main.diagnostics
+      for module in pending {
+        let loaded = execute(module.compiled, runtime: runtime)
+        guard let frame = loaded.frame, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
+          let failed = Diagnostic(
+            code: "module-failed", "module \(Value.quote(module.path)) failed to load",
+            detail: "fix the errors reported in \(module.compiled.file.name)", at: module.importRange)
+          return Outcome(diagnostics: warnings + [failed] + loaded.diagnostics, module: main.module, frame: nil, resultSlot: nil)
+        }
+        module.object.fill(module.compiled.module.exports.map { ($0.name, frame[$0.slot]) })
+        frame.freeze()
+        modules[module.id] = module.object
+      }
+      var outcome = execute(main, runtime: runtime)
+      outcome.diagnostics = warnings + outcome.diagnostics
+      return outcome
+    }
     result.diagnostics = outcome.diagnostics
     if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }) {
       result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
@@ -124,15 +148,43 @@ public final class Interpreter {
     var resultSlot: Int?
   }
 
-  private func execute(_ file: SourceFile, runtime: Runtime) -> Outcome {
+  /// A file parsed and resolved, ready to run.
+  private struct Compiled {
+    let file: SourceFile
+    /// Errors and warnings of the file (and of the modules it imports).
+    let diagnostics: [Diagnostic]
+    let module: Compiler.CompiledModule
+    let resultSlot: Int?
+
+    var outcome: Outcome { Outcome(diagnostics: diagnostics, module: module, frame: nil, resultSlot: nil) }
+  }
+
+  /// A module resolved during this run that runs once the whole program has resolved.
+  private struct PendingModule {
+    let id: String
+    let path: String
+    let importRange: SourceRange
+    let compiled: Compiled
+    let object: ModuleObject
+  }
+
+  /// The modules of the current run, in the order they run: each after those it imports.
+  private var pending: [PendingModule] = []
+
+  /// Parses and resolves a file; resolving its imports loads and resolves them in turn.
+  private func compile(_ file: SourceFile) -> Compiled {
     let (program, parseDiagnostics) = Parser.parse(file)
     let compiler = Compiler(interpreter: self, file: file)
     let module = compiler.compileModule(program)
     let diagnostics = Self.capped(Self.inSourceOrder(parseDiagnostics + compiler.diagnostics), file: file)
-    guard !diagnostics.contains(where: { $0.severity == .error }) else {
-      return Outcome(diagnostics: diagnostics, module: module, frame: nil, resultSlot: nil)
-    }
-    // Warnings are reported, and the script still runs.
+    return Compiled(file: file, diagnostics: diagnostics, module: module, resultSlot: compiler.resultSlotIndex)
+  }
+
+  /// Runs a resolved file that has no errors; the outcome's diagnostics are the error it raised,
+  /// if any (its warnings were reported when it resolved).
+  private func execute(_ compiled: Compiled, runtime: Runtime) -> Outcome {
+    let module = compiled.module
+    let diagnostics: [Diagnostic] = []
     let frame = Frame(parent: nil, count: module.slotCount)
     for slot in module.uninitializedSlots { frame[slot] = Uninitialized.value }
     do {
@@ -140,11 +192,11 @@ public final class Interpreter {
     } catch let diagnostic as Diagnostic {
       return Outcome(diagnostics: diagnostics + [diagnostic], module: module, frame: frame, resultSlot: nil)
     } catch {
-      let range = SourceRange(file: file, start: 0, end: 0)
+      let range = SourceRange(file: compiled.file, start: 0, end: 0)
       return Outcome(diagnostics: diagnostics + [Diagnostic(code: "internal", "\(error)", detail: "this is a bug in Steeple", at: range)],
         module: module, frame: frame, resultSlot: nil)
     }
-    return Outcome(diagnostics: diagnostics, module: module, frame: frame, resultSlot: compiler.resultSlotIndex)
+    return Outcome(diagnostics: diagnostics, module: module, frame: frame, resultSlot: compiled.resultSlot)
   }
 
   /// The most diagnostics reported for one file before the rest are summed up in a note.
@@ -184,7 +236,9 @@ public final class Interpreter {
     }.map(\.element)
   }
 
-  /// Loads, runs and freezes a module once; later imports get the cached module.
+  /// Loads and resolves a module once; later imports get the same module. It runs (and is
+  /// frozen and cached) once the whole program has resolved, before the file that started the
+  /// run; until then its members hold `nil`, which nothing can read.
   func importModule(_ path: String, from importer: SourceFile, at range: SourceRange, diagnostics: inout [Diagnostic]) -> ModuleObject? {
     if let module = hostModules[path] { return module }
     let source: ModuleSource
@@ -198,6 +252,7 @@ public final class Interpreter {
       return nil
     }
     if let cached = modules[source.id] { return cached }
+    if let resolved = pending.first(where: { $0.id == source.id }) { return resolved.object }
     if let start = loading.firstIndex(where: { $0.id == source.id }) {
       let chain = loading[start...].map(\.file.name) + [source.file.name]
       var notes: [Diagnostic.Note] = []
@@ -210,30 +265,29 @@ public final class Interpreter {
         at: range, notes: notes))
       return nil
     }
-    guard let runtime else { return nil }
+    guard runtime != nil else { return nil }
     loading.append((source.id, source.file, range))
     defer { loading.removeLast() }
-    let outcome = execute(source.file, runtime: runtime)
-    let warnings = outcome.diagnostics.filter { $0.severity != .error }
-    guard warnings.count == outcome.diagnostics.count, let frame = outcome.frame else {
+    let compiled = compile(source.file)
+    let errors = compiled.diagnostics.filter { $0.severity == .error }
+    guard errors.isEmpty else {
       // A cycle is its own explanation; other errors get a pointer from the import to the module.
-      if outcome.diagnostics.filter({ $0.severity == .error }).allSatisfy({ $0.code == "import-cycle" }) {
-        diagnostics += outcome.diagnostics
+      if errors.allSatisfy({ $0.code == "import-cycle" }) {
+        diagnostics += compiled.diagnostics
         return nil
       }
       diagnostics.append(Diagnostic(
         code: "module-failed", "module \(Value.quote(path)) failed to load",
         detail: "fix the errors reported in \(source.file.name)", at: range))
-      diagnostics += outcome.diagnostics
+      diagnostics += compiled.diagnostics
       return nil
     }
     // The module's warnings are reported in its file, as its errors would be.
-    diagnostics += warnings
+    diagnostics += compiled.diagnostics
     var stem = String(path.split(separator: "/").last ?? Substring(path))
     if stem.hasSuffix(".spire") { stem.removeLast(6) }
-    let module = ModuleObject(name: stem, origin: source.id, members: outcome.module.exports.map { ($0.name, frame[$0.slot]) })
-    frame.freeze()
-    modules[source.id] = module
+    let module = ModuleObject(name: stem, origin: source.id, members: compiled.module.exports.map { ($0.name, Value.nil) })
+    pending.append(PendingModule(id: source.id, path: path, importRange: range, compiled: compiled, object: module))
     return module
   }
 }
