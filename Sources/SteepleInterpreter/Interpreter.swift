@@ -36,6 +36,8 @@ public final class Interpreter {
   /// Namespaces an embedder supplies, imported by name before any file is looked for.
   public private(set) var hostModules: [String: ModuleObject] = [:]
   public let cancellation: CancellationToken
+  /// Frees the reference cycles of this interpreter's runs when it goes away.
+  let cycleBreaker = CycleBreaker()
 
   private var modules: [String: ModuleObject] = [:]
   private var loading: [(id: String, file: SourceFile, range: SourceRange?)] = []
@@ -50,6 +52,13 @@ public final class Interpreter {
     self.host = host
     self.loader = loader
     self.output = output
+  }
+
+  deinit {
+    // Modules and globals of earlier runs are part of cycles too (each top-level function is in
+    // the frame it captures).
+    modules = [:]
+    cycleBreaker.breakCycles()
   }
 
   /// Makes `name` visible to every script, as a builtin is.
@@ -186,6 +195,7 @@ public final class Interpreter {
     let module = compiled.module
     let diagnostics: [Diagnostic] = []
     let frame = Frame(parent: nil, count: module.slotCount)
+    frame.track(in: cycleBreaker)
     for slot in module.uninitializedSlots { frame[slot] = Uninitialized.value }
     do {
       _ = try module.statements.run(Context(locals: frame.slots, environment: nil, own: frame, runtime: runtime))

@@ -93,6 +93,7 @@ enum Operators {
       try checkMutable(list.isFrozen, "list", at: range)
       try Limits.checkElements(list.elements.count + other.elements.count, at: range)
       try Limits.charge(.elements(other.elements.count), at: range)
+      Limits.noteStore(other.elements, into: list)
       list.elements.append(contentsOf: other.elements)
       return current
     }
@@ -276,7 +277,9 @@ enum Operators {
     switch (container, key) {
     case (.list(let list), .int(let index)):
       try checkMutable(list.isFrozen, "list", at: range)
-      list.elements[try position(index, count: list.elements.count, what: "list", at: indexRange)] = value
+      let slot = try position(index, count: list.elements.count, what: "list", at: indexRange)
+      Limits.noteStore(value, into: list)
+      list.elements[slot] = value
     case (.record(let record), .string(let name)):
       try checkMutable(record.isFrozen, "record", at: range)
       record.set(name, value)

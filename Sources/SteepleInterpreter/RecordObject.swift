@@ -27,7 +27,7 @@ public final class RecordShape: Sendable {
 }
 
 /// A record: named fields in the order they were written, shared by reference; immutable once frozen.
-public final class RecordObject {
+public final class RecordObject: TrackedObject {
   // Exempt from dynamic exclusivity checks, as `ListObject`'s state is.
   @exclusivity(unchecked) public internal(set) var shape: RecordShape
   @exclusivity(unchecked) public internal(set) var values: [Value]
@@ -56,6 +56,7 @@ public final class RecordObject {
 
   /// Sets a field, adding it at the end if it is new. Callers check `isFrozen` first.
   public func set(_ key: String, _ value: Value) {
+    Limits.noteStore(value, into: self)
     if let position = index(of: key) {
       values[position] = value
     } else {
@@ -63,6 +64,8 @@ public final class RecordObject {
       values.append(value)
     }
   }
+
+  override func releaseReferences() { values = [] }
 
   deinit {
     // As for lists: deeply nested records are released without deep recursion.

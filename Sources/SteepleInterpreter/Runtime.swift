@@ -150,6 +150,7 @@ final class Runtime {
     let top = self.top
     if function.needsHeapFrame || top + count > Self.stackCapacity {
       let frame = Frame(parent: function.captured, count: count)
+      frame.track(in: interpreter.cycleBreaker)
       for slot in function.code.uninitializedSlots { frame[slot] = Uninitialized.value }
       try bind(frame.slots)
       return try invoke(function, Context(locals: frame.slots, environment: function.captured, own: frame, runtime: self), at: range)
