@@ -56,19 +56,25 @@ extension Limits {
   /// The process's resident memory in bytes, or 0 when the system does not say.
   static func residentBytes() -> Int {
     #if os(Linux)
-    let fd = open("/proc/self/statm", O_RDONLY)
-    guard fd >= 0 else { return 0 }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 128)
-    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 127) }
-    guard count > 0 else { return 0 }
     // "size resident shared ...", in pages.
-    let fields = buffer[0..<count].split(separator: UInt8(ascii: " "))
-    guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+    guard let text = readSmallFile("/proc/self/statm") else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     #else
     return 0
     #endif
+  }
+
+  /// The first bytes of a small file, as text. (C's stdio: the Swift overlay's `open` is not
+  /// linked into every build of this module, such as the fuzzer's.)
+  static func readSmallFile(_ path: String) -> String? {
+    guard let file = fopen(path, "r") else { return nil }
+    defer { fclose(file) }
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, 127, file) }
+    guard count > 0 else { return nil }
+    return String(decoding: buffer[0..<count], as: UTF8.self)
   }
 
   static func physicalMemory() -> Int {
@@ -83,14 +89,7 @@ extension Limits {
   /// The memory limit of the process's control group (cgroup v2), when it has one.
   static func controlGroupLimit() -> Int? {
     #if os(Linux)
-    let fd = open("/sys/fs/cgroup/memory.max", O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 64)
-    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 63) }
-    guard count > 0 else { return nil }
-    let text = String(decoding: buffer[0..<count], as: UTF8.self).trimmingWhitespace()
-    return Int(text)
+    return readSmallFile("/sys/fs/cgroup/memory.max").flatMap { Int($0.trimmingWhitespace()) }
     #else
     return nil
     #endif

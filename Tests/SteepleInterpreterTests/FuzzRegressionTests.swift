@@ -38,6 +38,8 @@ struct FuzzRegressionTests {
     "hang-list-shared-2-to-the-100-ways": ["too-large"],
     "oom-big-strings-kept-in-a-loop": ["step-budget"],
     "overflow-asan-recursion-through-1000-term-sums": ["call-depth"],
+    "trap-range-list-at-the-edges-of-int": [],
+    "wrong-equality-of-lists-300-deep": [],
   ]
 
   @Test func theCrasherFolderIsThere() {
@@ -119,6 +121,10 @@ struct FuzzRegressionTests {
     Case("recursion with deep expressions", "fn f(n) { " + String(repeating: "(1 + ", count: 120) + "f(n)" + String(repeating: ")", count: 120) + " }\nf(0)",
       codes: ["call-depth"]),
     Case("unbounded recursion through sorted", "fn k(x) { sorted([1, 2], key: k) }\nk(1)", codes: ["step-budget"]),
+    Case("range lists at the edges of Int", "print(range(-1, 9223372036854775807, 9223372036854775807), range(5, 0, -9223372036854775807 - 1))",
+      codes: [], mentions: "[-1, 9223372036854775806] [5]"),
+    Case("equality of lists 300 deep", "fn mk(n) { var x = []; for i in range(n) { x = [x] }; x }\nprint(mk(300) == mk(300), mk(300) == mk(301))",
+      codes: [], mentions: "true false"),
     Case("a list that contains itself, printed", "var a = []\na.append(a)\nprint(a)", codes: [], mentions: "[[...]]"),
     Case("a list that contains itself twice, printed and compared",
       "var a = []\na.append(a)\na.append(a)\nvar b = []\nb.append(b)\nb.append(b)\nprint(a, a == b, a in [b], str(a) == str(b))",
