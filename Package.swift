@@ -40,6 +40,9 @@ let package = Package(
       name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
       exclude: ["FuzzCrashers"], resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
+      name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleEngine", "SteepleSyntax"],
+      resources: [.copy("Golden")], swiftSettings: strict),
+    .testTarget(
       name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),
   ],

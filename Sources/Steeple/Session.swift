@@ -36,8 +36,12 @@ public final class Session {
     public var output: ((String) -> Void)?
     /// Finds imported files; a `FileModuleLoader` over `searchPath` and `standardLibrary` when `nil`.
     public var loader: (any ModuleLoader)?
-    /// Receives declarations; a `RecordingHost` when `nil`.
+    /// Receives declarations; when `nil`, a `ModelHost` that builds the run's `topology` and
+    /// offers the host modules `aws` and `k8s` (an embedder's `modules` of the same name win).
     public var host: (any DeclarationHost)?
+    /// Whether a run that succeeds also runs the model's static checks on its topology (with the
+    /// default host), adding what they find to the diagnostics.
+    public var checksTopology = true
 
     public init() {}
   }
@@ -45,8 +49,9 @@ public final class Session {
   /// What a run produced, as Swift values.
   public struct Outcome {
     public var diagnostics: [Diagnostic]
-    /// The declarations the script made, in order, when the host records them.
-    public var declarations: [DeclarationRecord]
+    /// What the script declared, as plain data, when it ran to the end with the default host
+    /// (empty otherwise). Imported modules' declarations are part of it in every run.
+    public var topology: Topology
     /// The top-level names of the script and their values.
     public var globals: [(name: String, value: Value)]
     /// The value of the script's last statement when that is an expression.
@@ -54,10 +59,15 @@ public final class Session {
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 
     public subscript(global name: String) -> Value? { globals.first { $0.name == name }?.value }
+
+    /// The topology's declarations, in order.
+    public var declarations: [Declaration] { topology.declarations }
   }
 
   public let interpreter: Interpreter
-  private let recorder: RecordingHost?
+  /// The default host, which builds each run's topology; `nil` when the embedder gave a host.
+  public let model: ModelHost?
+  private let checksTopology: Bool
   /// Set when writing the script's output to standard output failed during a run.
   private let outputFailure = OutputFailure()
 
@@ -66,7 +76,7 @@ public final class Session {
   }
 
   public init(_ configuration: Configuration = Configuration()) {
-    let recorder = configuration.host == nil ? RecordingHost() : nil
+    let model = configuration.host == nil ? ModelHost() : nil
     let failure = outputFailure
     let cancellation = CancellationToken()
     let output = configuration.output ?? { text in
@@ -80,12 +90,14 @@ public final class Session {
     }
     interpreter = Interpreter(
       options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth, maxMemory: configuration.maxMemory),
-      host: configuration.host ?? recorder!,
+      host: configuration.host ?? model!,
       loader: configuration.loader ?? FileModuleLoader(searchPath: configuration.searchPath, standardLibrary: configuration.standardLibrary),
       output: output, cancellation: cancellation)
-    self.recorder = recorder
+    self.model = model
+    checksTopology = configuration.checksTopology
     for builtin in configuration.builtins { interpreter.define(builtin) }
     for (name, value) in configuration.globals { interpreter.define(name, value) }
+    if let model { for module in HostModules.make(for: model) { interpreter.addModule(module) } }
     for module in configuration.modules { interpreter.addModule(module) }
   }
 
@@ -93,7 +105,7 @@ public final class Session {
   public func run(file path: String) -> Outcome {
     switch Self.read(path) {
     case .success(let file): return run(file)
-    case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], declarations: [], globals: [], value: nil)
+    case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], topology: .empty, globals: [], value: nil)
     }
   }
 
@@ -103,7 +115,6 @@ public final class Session {
   }
 
   public func run(_ file: SourceFile) -> Outcome {
-    let before = recorder?.declarations.count ?? 0
     outputFailure.failure = nil
     let result = LargeStack.run { interpreter.run(file) }
     var diagnostics = result.diagnostics
@@ -114,9 +125,11 @@ public final class Session {
         code: "write-failed", "\(failure)", detail: "the script's output could not be written; check where standard output goes (a full disk, a closed pipe)",
         at: nil))
     }
-    return Outcome(
-      diagnostics: diagnostics, declarations: Array(recorder?.declarations.dropFirst(before) ?? []),
-      globals: result.globals, value: result.value)
+    guard !diagnostics.contains(where: { $0.severity == .error }), let model else {
+      return Outcome(diagnostics: diagnostics, topology: .empty, globals: result.globals, value: result.value)
+    }
+    if checksTopology { diagnostics += model.diagnostics() }
+    return Outcome(diagnostics: diagnostics, topology: model.topology, globals: result.globals, value: result.value)
   }
 
   /// Stops the current run at its next step; safe from any thread.

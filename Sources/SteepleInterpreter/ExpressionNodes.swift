@@ -638,7 +638,7 @@ final class DeclarationNode: ExpressionNode {
     record.freeze()
     let declaration = DeclarationRecord(
       kind: kind, name: nameText, parent: parentValue, arguments: argumentValues, fields: record, range: range,
-      fieldRanges: fieldRanges)
+      fieldRanges: fieldRanges, nameRange: name.range, parentRange: parent?.range, argumentRanges: arguments.map(\.range))
     do {
       return try c.runtime.interpreter.host.declare(declaration)
     } catch let failure as ScriptError {

@@ -94,13 +94,18 @@ public final class Interpreter {
   /// stack). A `cancel()` made before the run starts does not carry over into it.
   public func run(_ file: SourceFile) -> Result {
     cancellation.reset()
+    host.runWillStart()
     let runtime = Runtime(interpreter: self, options: options, cancellation: cancellation)
     self.runtime = runtime
     defer { self.runtime = nil }
     loading = [(loader.identity(of: file), file, nil)]
     defer { loading = [] }
     pending = []
-    defer { pending = [] }
+    importEvents = [[]]
+    defer {
+      pending = []
+      importEvents = []
+    }
     var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
     // Operations on big values charge the budget through the meter (see `Limits.Work`).
     let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { () -> Outcome in
@@ -110,17 +115,8 @@ public final class Interpreter {
       let main = compile(file)
       guard !main.diagnostics.contains(where: { $0.severity == .error }) else { return main.outcome }
       let warnings = main.diagnostics
-      for module in pending {
-        let loaded = execute(module.compiled, runtime: runtime)
-        guard let frame = loaded.frame, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
-          let failed = Diagnostic(
-            code: "module-failed", "module \(Value.quote(module.path)) failed to load",
-            detail: "fix the errors reported in \(module.compiled.file.name)", at: module.importRange)
-          return Outcome(diagnostics: warnings + [failed] + loaded.diagnostics, module: main.module, frame: nil, resultSlot: nil)
-        }
-        module.object.fill(module.compiled.module.exports.map { ($0.name, frame[$0.slot]) })
-        frame.freeze()
-        modules[module.id] = module.object
+      if let failure = runImports(importEvents[0], runtime: runtime) {
+        return Outcome(diagnostics: warnings + failure, module: main.module, frame: nil, resultSlot: nil)
       }
       var outcome = execute(main, runtime: runtime)
       outcome.diagnostics = warnings + outcome.diagnostics
@@ -175,10 +171,54 @@ public final class Interpreter {
     let importRange: SourceRange
     let compiled: Compiled
     let object: ModuleObject
+    /// What its own imports did.
+    let events: [ImportEvent]
   }
 
-  /// The modules of the current run, in the order they run: each after those it imports.
+  /// The modules of the current run, in the order they resolved: each after those it imports.
   private var pending: [PendingModule] = []
+
+  /// What resolving an import did, replayed when the modules run: in the order of the imports,
+  /// a module loaded for the first time (its index in `pending`) runs, with what it imported,
+  /// and a module loaded before is reused, so the host sees the loads nested as the imports are.
+  private enum ImportEvent {
+    case loaded(Int)
+    case reused(String)
+  }
+
+  /// The import events of each file being resolved, innermost last; the first is the script's.
+  private var importEvents: [[ImportEvent]] = []
+
+  /// Runs the modules a file imports, in the order imported; the diagnostics of the first that
+  /// fails, if one does.
+  private func runImports(_ events: [ImportEvent], runtime: Runtime) -> [Diagnostic]? {
+    for event in events {
+      switch event {
+      case .reused(let id):
+        host.moduleReused(id)
+      case .loaded(let index):
+        let module = pending[index]
+        host.moduleWillLoad(module.id)
+        if let failure = runImports(module.events, runtime: runtime) {
+          host.moduleDidLoad(module.id, loaded: false)
+          return failure
+        }
+        let loaded = execute(module.compiled, runtime: runtime)
+        guard let frame = loaded.frame, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
+          host.moduleDidLoad(module.id, loaded: false)
+          let failed = Diagnostic(
+            code: "module-failed", "module \(Value.quote(module.path)) failed to load",
+            detail: "fix the errors reported in \(module.compiled.file.name)", at: module.importRange)
+          return [failed] + loaded.diagnostics
+        }
+        module.object.fill(module.compiled.module.exports.map { ($0.name, frame[$0.slot]) })
+        frame.freeze()
+        modules[module.id] = module.object
+        host.moduleDidLoad(module.id, loaded: true)
+      }
+    }
+    return nil
+  }
 
   /// Parses and resolves a file; resolving its imports loads and resolves them in turn.
   private func compile(_ file: SourceFile) -> Compiled {
@@ -261,8 +301,14 @@ public final class Interpreter {
       diagnostics.append(Diagnostic(code: "module-not-found", "cannot load module \(Value.quote(path)): \(error)", detail: "check the path", at: range))
       return nil
     }
-    if let cached = modules[source.id] { return cached }
-    if let resolved = pending.first(where: { $0.id == source.id }) { return resolved.object }
+    if let cached = modules[source.id] {
+      importEvents[importEvents.count - 1].append(.reused(source.id))
+      return cached
+    }
+    if pending.contains(where: { $0.id == source.id }) {
+      importEvents[importEvents.count - 1].append(.reused(source.id))
+      return pending.first(where: { $0.id == source.id })?.object
+    }
     if let start = loading.firstIndex(where: { $0.id == source.id }) {
       let chain = loading[start...].map(\.file.name) + [source.file.name]
       var notes: [Diagnostic.Note] = []
@@ -278,7 +324,9 @@ public final class Interpreter {
     guard runtime != nil else { return nil }
     loading.append((source.id, source.file, range))
     defer { loading.removeLast() }
+    importEvents.append([])
     let compiled = compile(source.file)
+    let events = importEvents.removeLast()
     let errors = compiled.diagnostics.filter { $0.severity == .error }
     guard errors.isEmpty else {
       // A cycle is its own explanation; other errors get a pointer from the import to the module.
@@ -297,7 +345,8 @@ public final class Interpreter {
     var stem = String(path.split(separator: "/").last ?? Substring(path))
     if stem.hasSuffix(".spire") { stem.removeLast(6) }
     let module = ModuleObject(name: stem, origin: source.id, members: compiled.module.exports.map { ($0.name, Value.nil) })
-    pending.append(PendingModule(id: source.id, path: path, importRange: range, compiled: compiled, object: module))
+    pending.append(PendingModule(id: source.id, path: path, importRange: range, compiled: compiled, object: module, events: events))
+    importEvents[importEvents.count - 1].append(.loaded(pending.count - 1))
     return module
   }
 }
