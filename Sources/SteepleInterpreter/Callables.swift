@@ -11,6 +11,7 @@ public final class FunctionObject {
   let slotCount: Int
   let parameterCount: Int
   let needsHeapFrame: Bool
+  let uninitializedSlots: [Int]
 
   init(code: FunctionCode, captured: Frame?, defaults: [Value?]) {
     self.code = code
@@ -20,6 +21,7 @@ public final class FunctionObject {
     self.slotCount = code.slotCount
     self.parameterCount = code.parameterNames.count
     self.needsHeapFrame = code.needsHeapFrame
+    self.uninitializedSlots = code.uninitializedSlots
   }
 
   /// The function's name, or `<anonymous>`.

@@ -11,16 +11,20 @@
 /// the interpreter is deinitialized, the breaker empties every object still tracked, which breaks
 /// every cycle; a value kept beyond its interpreter keeps its scalars, and its closures see `nil`.
 final class CycleBreaker {
-  /// The most recently tracked object; each links to the one tracked before it.
-  fileprivate unowned(unsafe) var head: TrackedObject?
+  /// The most recently tracked object; each links to the one tracked before it. The links are
+  /// unretained references, read and written without reference counting: this runs for every
+  /// heap frame, and retains and releases would cost more than the rest of it.
+  fileprivate var head: Unmanaged<TrackedObject>?
+
+  deinit { breakCycles() }
 
   /// Empties every tracked object and stops tracking them.
   func breakCycles() {
     var objects: [TrackedObject] = []
     var next = head
     while let object = next {
-      objects.append(object)
-      next = object.trackedNext
+      objects.append(object.takeUnretainedValue())
+      next = object._withUnsafeGuaranteedRef { $0.trackedNext }
     }
     head = nil
     for object in objects {
@@ -37,7 +41,7 @@ final class CycleBreaker {
     var next = head
     while let object = next {
       count += 1
-      next = object.trackedNext
+      next = object._withUnsafeGuaranteedRef { $0.trackedNext }
     }
     return count
   }
@@ -46,35 +50,40 @@ final class CycleBreaker {
 /// An object that can be part of a reference cycle: a frame, list or record (see `CycleBreaker`).
 /// Nothing of it is public; it is public only because `ListObject` and `RecordObject` are.
 public class TrackedObject {
-  fileprivate unowned(unsafe) var trackedPrevious: TrackedObject?
-  fileprivate unowned(unsafe) var trackedNext: TrackedObject?
-  fileprivate var breaker: CycleBreaker?
+  fileprivate var trackedPrevious: Unmanaged<TrackedObject>?
+  fileprivate var trackedNext: Unmanaged<TrackedObject>?
+  /// Not retained either: the breaker detaches every object it still tracks before it goes away
+  /// (`breakCycles`, from its deinitializer and the interpreter's), so no object is left pointing
+  /// at it.
+  fileprivate var breaker: Unmanaged<CycleBreaker>?
 
   init() {}
 
   /// Puts the object in `breaker`'s list, unless it is in one already.
-  final func track(in breaker: CycleBreaker) {
+  @inline(__always) final func track(in breaker: CycleBreaker) {
     guard self.breaker == nil else { return }
-    self.breaker = breaker
+    let me = Unmanaged.passUnretained(self)
+    self.breaker = Unmanaged.passUnretained(breaker)
     trackedNext = breaker.head
-    breaker.head?.trackedPrevious = self
-    breaker.head = self
+    breaker.head?._withUnsafeGuaranteedRef { $0.trackedPrevious = me }
+    breaker.head = me
   }
 
   /// Whether a breaker tracks the object.
-  final var isTracked: Bool { breaker != nil }
+  @inline(__always) final var isTracked: Bool { breaker != nil }
 
   /// Drops the object's references to other values, breaking any cycle through it.
   func releaseReferences() {}
 
   deinit {
     guard let breaker else { return }
-    if let previous = trackedPrevious {
-      previous.trackedNext = trackedNext
+    let (previous, next) = (trackedPrevious, trackedNext)
+    if let previous {
+      previous._withUnsafeGuaranteedRef { $0.trackedNext = next }
     } else {
-      breaker.head = trackedNext
+      breaker._withUnsafeGuaranteedRef { $0.head = next }
     }
-    trackedNext?.trackedPrevious = trackedPrevious
+    next?._withUnsafeGuaranteedRef { $0.trackedPrevious = previous }
   }
 }
 
@@ -93,12 +102,12 @@ extension Limits {
   /// through the running script's runtime; outside a run nothing is tracked.
   @inline(__always) static func noteStore(_ value: Value, into container: TrackedObject) {
     guard value.canFormCycle, !container.isTracked, let runtime = meter?.runtime else { return }
-    container.track(in: runtime.interpreter.cycleBreaker)
+    container.track(in: runtime.cycleBreaker)
   }
 
   /// As `noteStore(_:into:)`, for several values.
   static func noteStore(_ values: [Value], into container: TrackedObject) {
     guard !container.isTracked, values.contains(where: \.canFormCycle), let runtime = meter?.runtime else { return }
-    container.track(in: runtime.interpreter.cycleBreaker)
+    container.track(in: runtime.cycleBreaker)
   }
 }

@@ -481,7 +481,7 @@ final class MethodCallNode: ExpressionNode {
           detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
       }
       try Limits.checkElements(list.elements.count + 1, at: range, growing: true)
-      if element.canFormCycle, !list.isTracked { list.track(in: c.runtime.interpreter.cycleBreaker) }
+      if element.canFormCycle, !list.isTracked { list.track(in: c.runtime.cycleBreaker) }
       list.elements.append(element)
       return .nil
     }

@@ -41,6 +41,9 @@ final class Runtime {
   let stackLimit: StackBounds
   let maxMemory: Int?
   let cancellation: CancellationToken
+  /// The interpreter's, held here so that each heap frame reaches it without going through the
+  /// unowned interpreter reference.
+  let cycleBreaker: CycleBreaker
 
   static let chunk = 1024
 
@@ -52,6 +55,7 @@ final class Runtime {
     self.maxMemory = options.maxMemory
     self.stackLimit = StackBounds.current()
     self.cancellation = cancellation
+    self.cycleBreaker = interpreter.cycleBreaker
     stack = .allocate(capacity: Self.stackCapacity)
   }
 
@@ -150,8 +154,10 @@ final class Runtime {
     let top = self.top
     if function.needsHeapFrame || top + count > Self.stackCapacity {
       let frame = Frame(parent: function.captured, count: count)
-      frame.track(in: interpreter.cycleBreaker)
-      for slot in function.code.uninitializedSlots { frame[slot] = Uninitialized.value }
+      frame.track(in: cycleBreaker)
+      if !function.uninitializedSlots.isEmpty {
+        for slot in function.uninitializedSlots { frame[slot] = Uninitialized.value }
+      }
       try bind(frame.slots)
       return try invoke(function, Context(locals: frame.slots, environment: function.captured, own: frame, runtime: self), at: range)
     }
