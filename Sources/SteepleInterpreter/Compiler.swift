@@ -360,6 +360,13 @@ final class Compiler {
             notes: [.init("'\(name)' is declared here", at: binding.range)])
           return nil
         }
+        if depth > 0, binding.range.file === target.range.file, binding.range.start > target.range.start {
+          // Assigning, from a function, a variable declared below it: before the declaration
+          // has run that is an error too (and the declaration would overwrite the value).
+          let check = forwardReference(name, depth: depth, binding: binding, at: target.range)
+          return StoreNode(depth: depth, slot: binding.slot, name: name, op: op,
+            value: CheckedValueNode(check: check, value: valueNode), range: range)
+        }
         return StoreNode(depth: depth, slot: binding.slot, name: name, op: op, value: valueNode, range: range)
       case .universal?:
         error("assign-to-builtin", "cannot assign to builtin '\(name)'",

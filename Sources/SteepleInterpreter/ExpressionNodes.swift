@@ -88,6 +88,25 @@ final class ForwardOuterNode: ExpressionNode {
   }
 }
 
+/// A value evaluated after a check, for assignments to a variable declared below the function
+/// making them: the check is a `ForwardOuterNode` of the variable, which fails until the
+/// declaration has run.
+final class CheckedValueNode: ExpressionNode {
+  let check: ExpressionNode
+  let value: ExpressionNode
+
+  init(check: ExpressionNode, value: ExpressionNode) {
+    self.check = check
+    self.value = value
+    super.init(range: value.range)
+  }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    _ = try check.evaluate(c)
+    return try value.evaluate(c)
+  }
+}
+
 /// What a variable read before its declaration holds (see `ForwardOuterNode`): a value no script
 /// can make or see.
 enum Uninitialized {

@@ -373,6 +373,26 @@ struct ReviewDeclarationOrderTests {
     #expect(outcome.diagnostics.first?.stack.map(\.function) == ["inner", "outer"])
   }
 
+  @Test func assigningALaterVariableTooEarlyIsAnErrorToo() {
+    expectDiagnostics("""
+      fn bump() { 1️⃣count += 1 }
+      bump()
+      var 2️⃣count = 0
+      """, [
+        Expected("used-before-declaration", "'count' is used before its declaration has run", at: "1️⃣",
+          notes: [("'count' is declared here", "2️⃣")]),
+      ])
+    expectDiagnostics("""
+      fn set() { 1️⃣count = 5 }
+      set()
+      var 2️⃣count = 0
+      """, [
+        Expected("used-before-declaration", "'count' is used before its declaration has run", at: "1️⃣",
+          notes: [("'count' is declared here", "2️⃣")]),
+      ])
+    #expect(output("fn bump() { count += 1 }\nfn set() { count = 5 }\nvar count = 0\nbump()\nset()\nbump()\nprint(count)") == "6\n")
+  }
+
   @Test func laterFunctionsAreCalledOnceDeclared() {
     #expect(output("""
       fn a() { b() + c }
