@@ -200,6 +200,14 @@ struct LimitTests {
     #expect(nested(Parser.maxNesting + 1).diagnostics.map(\.code) == ["nesting-too-deep"])
   }
 
+  @Test func operatorChainsReachTheDocumentedLimit() {
+    func chain(_ operators: Int) -> Run {
+      LargeStack.run { run("let x = 1" + String(repeating: " + 1", count: operators)) }
+    }
+    #expect(chain(Parser.maxHeight - 1).diagnostics.isEmpty)
+    #expect(chain(Parser.maxHeight).diagnostics.map(\.code) == ["nesting-too-deep"])
+  }
+
   @Test func nestedBlocksReachTheDocumentedLimit() {
     func nested(_ levels: Int) -> Run {
       LargeStack.run { run(String(repeating: "if true { ", count: levels) + String(repeating: "}", count: levels)) }
