@@ -29,6 +29,10 @@ public final class Session {
     public var builtins: [BuiltinFunction] = []
     /// Values every script sees by name.
     public var globals: [String: Value] = [:]
+    /// Run parameters (`steeple run --set name=value`): every script sees them as `params`, a
+    /// frozen record of strings in this order (a later value for the same name wins), empty when
+    /// there are none. A global named `params` replaces it.
+    public var parameters: [(name: String, value: String)] = []
     /// Namespaces scripts can import by name.
     public var modules: [ModuleObject] = []
     /// Where `print` writes; standard output when `nil`. A failed write to standard output stops
@@ -95,6 +99,9 @@ public final class Session {
       output: output, cancellation: cancellation)
     self.model = model
     checksTopology = configuration.checksTopology
+    let parameters = RecordObject(configuration.parameters.map { ($0.name, Value.string($0.value)) })
+    parameters.freeze()
+    interpreter.define("params", .record(parameters))
     for builtin in configuration.builtins { interpreter.define(builtin) }
     for (name, value) in configuration.globals { interpreter.define(name, value) }
     if let model { for module in HostModules.make(for: model) { interpreter.addModule(module) } }

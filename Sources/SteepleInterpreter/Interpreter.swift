@@ -225,7 +225,12 @@ public final class Interpreter {
     let (program, parseDiagnostics) = Parser.parse(file)
     let compiler = Compiler(interpreter: self, file: file)
     let module = compiler.compileModule(program)
-    let diagnostics = Self.capped(Self.inSourceOrder(parseDiagnostics + compiler.diagnostics), file: file)
+    var diagnostics = Self.capped(Self.inSourceOrder(parseDiagnostics + compiler.diagnostics), file: file)
+    // A file with errors does not run, and what is left of a broken statement often looks
+    // unused (`i++` leaves `i`): its warnings wait until the errors are fixed.
+    if diagnostics.contains(where: { $0.severity == .error && $0.range?.file === file }) {
+      diagnostics.removeAll { $0.severity == .warning && $0.range?.file === file }
+    }
     return Compiled(file: file, diagnostics: diagnostics, module: module, resultSlot: compiler.resultSlotIndex)
   }
 

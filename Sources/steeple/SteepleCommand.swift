@@ -38,14 +38,31 @@ struct EvaluationOptions: ParsableArguments {
   @Option(name: .customLong("color"), help: "When to color diagnostics: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("A run parameter: the script reads it as params.name, a string. Repeat for more.", valueName: "name=value"))
+  var parameters: [String] = []
+
   func validate() throws {
     if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be a positive number of steps, not \(maxSteps)") }
+    for parameter in parameters where parameter.firstIndex(of: "=").map({ $0 == parameter.startIndex }) ?? true {
+      throw ValidationError("--set takes name=value, such as --set env=prod; got '\(parameter)'")
+    }
+  }
+
+  /// The `--set` parameters, split at their first `=`, in order.
+  var parameterPairs: [(name: String, value: String)] {
+    parameters.map { parameter in
+      let equals = parameter.firstIndex(of: "=")!
+      return (String(parameter[..<equals]), String(parameter[parameter.index(after: equals)...]))
+    }
   }
 
   func sessionConfiguration() -> Session.Configuration {
     var configuration = Session.Configuration()
     configuration.maxSteps = maxSteps
     if let maxMemory { configuration.maxMemory = maxMemory.bytes }
+    configuration.parameters = parameterPairs
     let path = ProcessInfo.processInfo.environment["STEEPLE_PATH"] ?? ""
     configuration.searchPath = path.split(separator: ":").map(String.init)
     return configuration

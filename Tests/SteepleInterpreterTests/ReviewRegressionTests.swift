@@ -295,9 +295,11 @@ struct ReviewUnusedValueTests {
     #expect(outcome.result.value?.literal == "2")
   }
 
-  @Test func noWarningsEchoASyntaxError() {
-    let outcome = run("mesh\nlet x = 1")
-    #expect(outcome.diagnostics.map(\.code) == ["expected-token"])
+  @Test func aFileWithErrorsShowsItsWarningsOnceTheErrorsAreFixed() {
+    // What is left of a broken line (`i` of `i++`, a bare `mesh`) is no news.
+    #expect(run("var i = 0\ni++\nlet x = 1\n- 3\nprint(x)").diagnostics.map(\.code) == ["unexpected-token"])
+    #expect(run("mesh\nlet x = 1").diagnostics.map(\.code) == ["undefined-name"])
+    #expect(run("var i = 0\ni += 1\nlet x = 1\n- 3\nprint(x)").diagnostics.map(\.code) == ["unused-value"])
   }
 
   @Test func warningsInAModuleAreReportedInItsFile() {
