@@ -105,6 +105,14 @@ extension Limits {
     container.track(in: runtime.cycleBreaker)
   }
 
+  /// Tracks a copy of a tracked container: a cycle copied is a cycle too, and every cycle goes
+  /// through a tracked container (the one a reference was stored into to close it), so tracking
+  /// the copies of tracked ones is enough.
+  static func trackCopy(_ copy: TrackedObject, of original: TrackedObject) {
+    guard original.isTracked, let runtime = meter?.runtime else { return }
+    copy.track(in: runtime.cycleBreaker)
+  }
+
   /// As `noteStore(_:into:)`, for several values.
   static func noteStore(_ values: [Value], into container: TrackedObject) {
     guard !container.isTracked, values.contains(where: \.canFormCycle), let runtime = meter?.runtime else { return }

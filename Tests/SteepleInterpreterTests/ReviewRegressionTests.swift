@@ -521,6 +521,27 @@ struct ReviewCycleTests {
     #expect(watched.alive == 0)
   }
 
+  @Test func aCycleCopiedIntoADeclarationIsFreedToo() {
+    // Found by the fuzzer: the declaration's frozen copy of a list that contains itself leaked.
+    let watched = Watched()
+    do {
+      let interpreter = Interpreter(options: .init(maxCallDepth: 200), output: { _ in })
+      interpreter.define(watcher(watched))
+      let result = interpreter.run("""
+        var cyclic = []
+        cyclic.append(cyclic)
+        let r = { name: "r" }
+        r.me = r
+        let handle = account "a" { s: cyclic, r: r }
+        watch(handle.s)
+        watch(handle.r)
+        """)
+      #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+      #expect(watched.alive == 2)
+    }
+    #expect(watched.alive == 0)
+  }
+
   @Test func valuesThatFormNoCycleAreNotTrackedAndAreFreedAtOnce() {
     let watched = Watched()
     let interpreter = Interpreter(options: .init(maxCallDepth: 200), output: { _ in })
