@@ -24,5 +24,6 @@ struct EvalCommand: ParsableCommand {
     }
     guard outcome.succeeded else { throw ExitCode(1) }
     try writeOutput(TopologyReport.render(outcome.topology))
+    finishWithoutTeardown()
   }
 }

@@ -17,7 +17,10 @@ struct SteepleCommand: ParsableCommand {
       Exit status: 0 on success, 1 when a script has errors, 2 on a usage error.
       """,
     version: version,
-    subcommands: [RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self])
+    subcommands: [
+      RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, PlanCommand.self, ApplyCommand.self,
+      DestroyCommand.self, StateCommand.self,
+    ])
 }
 
 /// Options that every command that evaluates scripts takes.

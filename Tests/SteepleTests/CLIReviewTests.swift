@@ -23,9 +23,9 @@ struct CLIReviewTests {
   }
 
   @Test("a failed write to standard output is a clean error with status 1", arguments: [
-    ("run output-only.spire", "> /dev/full", "No space left on device"),
-    ("run topology.spire", "> /dev/full", "No space left on device"),
-    ("run output-only.spire", ">&-", "Bad file descriptor"),
+    ("eval output-only.spire", "> /dev/full", "No space left on device"),
+    ("eval topology.spire", "> /dev/full", "No space left on device"),
+    ("eval output-only.spire", ">&-", "Bad file descriptor"),
     ("check output-only.spire", "> /dev/full", "No space left on device"),
   ])
   func failedWritesAreCleanErrors(arguments: String, redirection: String, reason: String) throws {
@@ -37,16 +37,16 @@ struct CLIReviewTests {
 
   @Test("a failed write to standard error still exits with the script's status")
   func failedWritesToStandardError() throws {
-    let failing = try shell("run runtime-error.spire", "> /dev/null 2>/dev/full")
+    let failing = try shell("eval runtime-error.spire", "> /dev/null 2>/dev/full")
     #expect(failing.status == 1)
-    let clean = try shell("run output-only.spire", "> /dev/null 2>/dev/full")
+    let clean = try shell("eval output-only.spire", "> /dev/null 2>/dev/full")
     #expect(clean.status == 0)
   }
 
   @Test("output written before a failure stays written")
   func outputIsWrittenAsItGoes() throws {
     // A script that prints and then fails: its output is in the file even though the run failed.
-    let result = try shell("run runtime-error.spire", "> \"$2/stdout\"")
+    let result = try shell("eval runtime-error.spire", "> \"$2/stdout\"")
     #expect(result.status == 1)
     #expect(!result.stdout.isEmpty)
   }
@@ -90,7 +90,7 @@ struct CLIReviewTests {
 
   @Test("a budget of one step is one step")
   func oneStep() throws {
-    let result = try TestSupport.steeple("run", "--max-steps", "1", "output-only.spire")
+    let result = try TestSupport.steeple("eval", "--max-steps", "1", "output-only.spire")
     #expect(result.status == 1)
     #expect(result.stderr.contains("error: the step budget of 1 step is used up"))
   }
@@ -98,7 +98,7 @@ struct CLIReviewTests {
   @Test("--max-memory takes sizes with units and stops a script that keeps too much")
   func maxMemory() throws {
     let result = try TestSupport.steeple(
-      "run", "--max-memory", "200M", "-", stdin: "var kept = []\nfor i in range(100) {\n  kept.append(range(10000000))\n}\n")
+      "eval", "--max-memory", "200M", "-", stdin: "var kept = []\nfor i in range(100) {\n  kept.append(range(10000000))\n}\n")
     #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("<stdin>:3:15: error: the run would use more than 200 MiB of memory"), "\(result.stderr)")
     #expect(result.stderr.contains("   |               ^~~~~~~~~~~~~~~\n"))
@@ -107,7 +107,7 @@ struct CLIReviewTests {
   @Test("warnings print like errors, do not change the exit status, and fail check --warnings-as-errors")
   func warnings() throws {
     let script = "let total = 10\n  - 3\nprint(total)\n"
-    let run = try TestSupport.steeple("run", "-", stdin: script)
+    let run = try TestSupport.steeple("eval", "-", stdin: script)
     #expect(run.status == 0)
     #expect(run.stdout == "10\n")
     #expect(run.stderr == """
