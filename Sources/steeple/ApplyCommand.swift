@@ -45,7 +45,8 @@ enum Applying {
       report = try runBlocking {
         try await body(options) { event in
           if case .began(let plan, _) = event {
-            if !json && !plan.isEmpty { writeOutput(PlanRenderer.text(plan) + "\n") }
+            // A failed write is reported by the write of the report below.
+            if !json && !plan.isEmpty { try? writeOutput(PlanRenderer.text(plan) + "\n") }
             if !plan.isEmpty { progress.startTicking() }
           }
           if case .began(let plan, _) = event, plan.isEmpty { return }
@@ -57,7 +58,7 @@ enum Applying {
       throw fail(error)
     }
     if !report.outcomes.isEmpty { progress.stop() }
-    writeOutput(json ? ApplyReportRenderer.json(report) : ApplyReportRenderer.text(report))
+    try writeOutput(json ? ApplyReportRenderer.json(report) : ApplyReportRenderer.text(report))
     if report.cancelled {
       writeError("  = help: run 'steeple \(report.command)' again to finish; what was done is kept\n")
     }

@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
       throw fail(error)
     }
     if let interrupted = deployment.engine.interruptedApply { writeError(interruptedNote(interrupted)) }
-    writeOutput(json ? PlanRenderer.json(plan) : PlanRenderer.text(plan))
+    try writeOutput(json ? PlanRenderer.json(plan) : PlanRenderer.text(plan))
     if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
   }
 }

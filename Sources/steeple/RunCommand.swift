@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
     }
     options.reporter.report(deployment.diagnostics(for: report))
     let results = try runBlocking { await deployment.verify() }
-    writeOutput(CheckReportRenderer.text(results))
+    try writeOutput(CheckReportRenderer.text(results))
     let checksFailed = results.contains { if case .failed = $0.outcome { true } else { false } }
     if !report.succeeded || checksFailed { throw ExitCode(1) }
   }

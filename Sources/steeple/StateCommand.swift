@@ -30,6 +30,6 @@ struct StateCommand: ParsableCommand {
       throw fail(error)
     }
     if let interrupted = engine.interruptedApply { writeError(interruptedNote(interrupted)) }
-    writeOutput(json ? StateRenderer.json(resources) : StateRenderer.text(resources))
+    try writeOutput(json ? StateRenderer.json(resources) : StateRenderer.text(resources))
   }
 }
