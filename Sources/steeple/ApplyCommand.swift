@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Steeple
 
 struct ApplyCommand: ParsableCommand {
@@ -24,6 +25,7 @@ struct ApplyCommand: ParsableCommand {
   @OptionGroup var evaluation: EvaluationOptions
 
   func run() throws {
+    Applying.surviveClosedPipes()
     let deployment = try ScriptLoader.load(file, options: evaluation, state: options.state, quiet: options.json)
     let report = try Applying.run(json: options.json, options: options.applying.applyOptions) { options, progress in
       try await deployment.apply(options: options, progress: progress)
@@ -35,6 +37,12 @@ struct ApplyCommand: ParsableCommand {
 
 /// What apply, destroy and run share: print the plan, show progress, print the outcome.
 enum Applying {
+  /// A reader that goes away (`steeple apply | head`) must not kill an apply half way with
+  /// SIGPIPE: writes to it fail instead, and the work goes on to the end (then exits 1).
+  static func surviveClosedPipes() {
+    signal(SIGPIPE, SIG_IGN)
+  }
+
   static func run(
     json: Bool, options: ApplyOptions,
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport

@@ -21,6 +21,7 @@ struct DestroyCommand: ParsableCommand {
   @OptionGroup var options: ChangeOptions
 
   func run() throws {
+    Applying.surviveClosedPipes()
     let directory = options.state.directory(for: file)
     if options.state.state == nil && file != "-" && !FileManager.default.fileExists(atPath: file) {
       writeError("steeple: error: no such file: \(file)\n   = help: check the path; the state destroyed is the .steeple beside it\n")

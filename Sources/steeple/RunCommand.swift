@@ -24,6 +24,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var applying: ApplyingOptions
 
   func run() throws {
+    Applying.surviveClosedPipes()
     let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: false)
     let report = try Applying.run(json: false, options: applying.applyOptions) { options, progress in
       try await deployment.apply(options: options, progress: progress)

@@ -290,6 +290,31 @@ struct DeployCLITests {
       """)
   }
 
+  @Test("an apply whose reader goes away (steeple apply | head) still does all its work, then exits 1")
+  func closedPipe() throws {
+    let folder = try Self.workspace()
+    let process = Process()
+    process.executableURL = try TestSupport.product("steeple")
+    process.arguments = ["apply", "--time-scale", "0.002", "deploy.spire"]
+    process.currentDirectoryURL = folder
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    try pipe.fileHandleForWriting.close()
+    // Read as `head` does, until the plan has been shown, then go away while steps still run.
+    var seen = Data()
+    while !String(decoding: seen, as: UTF8.self).contains(" start ") {
+      guard let chunk = try pipe.fileHandleForReading.read(upToCount: 4096), !chunk.isEmpty else { break }
+      seen += chunk
+    }
+    try pipe.fileHandleForReading.close()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit, "killed by SIGPIPE")
+    #expect(process.terminationStatus == 1)
+    #expect(try Self.steeple("plan", "--detailed-exitcode", "deploy.spire", in: folder).status == 0, "the apply stopped half way")
+  }
+
   @Test("plan and state only look: in a folder without a state they create no .steeple")
   func lookingCreatesNothing() throws {
     let folder = try Self.workspace()
