@@ -70,8 +70,14 @@ public struct Engine: Sendable {
     }
   }
 
-  /// The apply the journal shows did not finish, if one did not.
-  public var interruptedApply: InterruptedApply? { Journal.interrupted(in: stateDirectory) }
+  /// The apply the journal shows did not finish, if one did not; `nil` while that apply is still
+  /// running (see `runningApply`).
+  public var interruptedApply: InterruptedApply? {
+    runningApply == nil ? Journal.interrupted(in: stateDirectory) : nil
+  }
+
+  /// The apply or destroy that holds the state's lock now, if one does.
+  public var runningApply: LockHolder? { StateLock.currentHolder(directory: stateDirectory) }
 
   /// Makes what exists match `desired`: takes the lock, plans from what exists now, and runs the
   /// plan. Steps that fail stop only what depends on them; the report says what was done, what

@@ -76,6 +76,21 @@ public final class StateLock: Sendable {
     close(descriptor)
   }
 
+  /// Who holds the lock on `directory`'s state now, or `nil` when no one does (or there is no lock
+  /// file). Probes with a shared lock that it lets go at once.
+  public static func currentHolder(directory: String) -> LockHolder? {
+    let path = directory + "/" + fileName
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+      flock(descriptor, LOCK_UN)
+      return nil
+    }
+    guard errno == EWOULDBLOCK else { return nil }
+    return holder(path: path) ?? LockHolder(pid: 0, command: "another process")
+  }
+
   /// The holder the lock file names, if it names one.
   public static func holder(path: String) -> LockHolder? {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

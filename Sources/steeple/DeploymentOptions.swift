@@ -68,6 +68,15 @@ func fail(_ error: EngineError, help: String? = nil) -> ExitCode {
   return ExitCode(1)
 }
 
+/// What `plan` and `state` say about another run on the state: one that is running now, or one
+/// that did not finish.
+func stateNote(_ engine: Engine) -> String? {
+  if let holder = engine.runningApply {
+    return "note: \(holder) is running on this state; this shows what exists at this moment\n"
+  }
+  return engine.interruptedApply.map(interruptedNote)
+}
+
 /// Says that an apply did not finish and what the next one does about it.
 func interruptedNote(_ interrupted: InterruptedApply) -> String {
   var note = "note: the \(interrupted.command) of pid \(interrupted.pid), begun "

@@ -35,7 +35,7 @@ struct PlanCommand: ParsableCommand {
     } catch let error as EngineError {
       throw fail(error)
     }
-    if let interrupted = deployment.engine.interruptedApply { writeError(interruptedNote(interrupted)) }
+    if let note = stateNote(deployment.engine) { writeError(note) }
     try writeOutput(json ? PlanRenderer.json(plan) : PlanRenderer.text(plan))
     if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
   }

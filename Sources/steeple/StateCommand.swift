@@ -29,7 +29,7 @@ struct StateCommand: ParsableCommand {
     } catch let error as EngineError {
       throw fail(error)
     }
-    if let interrupted = engine.interruptedApply { writeError(interruptedNote(interrupted)) }
+    if let note = stateNote(engine) { writeError(note) }
     try writeOutput(json ? StateRenderer.json(resources) : StateRenderer.text(resources))
   }
 }

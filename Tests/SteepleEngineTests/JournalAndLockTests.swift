@@ -95,6 +95,23 @@ struct JournalAndLockTests {
     #expect(Journal.entries(in: directory, file: Journal.previousFileName).first?.pid == 4242)
   }
 
+  @Test("while an apply holds the lock, its unfinished journal is a running apply, not an interrupted one")
+  func runningIsNotInterrupted() async throws {
+    let directory = try F.temporaryDirectory()
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: directory)
+    #expect(engine.runningApply == nil)
+    let journal = try Journal(directory: directory)
+    journal.append(JournalEntry(event: .begin, pid: getpid(), command: "apply", steps: 2))
+    try journal.sync()
+    let lock = try await StateLock.acquire(directory: directory, command: "apply")
+    #expect(engine.runningApply?.pid == getpid())
+    #expect(engine.runningApply?.command == "apply")
+    #expect(engine.interruptedApply == nil, "an apply that is still running has not been interrupted")
+    lock.release()
+    #expect(engine.runningApply == nil)
+    #expect(engine.interruptedApply?.pid == getpid(), "once the lock is free, the open journal is an interrupted apply")
+  }
+
   @Test("a second apply on a locked state fails at once, saying who holds the lock")
   func lockedFailsAtOnce() async throws {
     let directory = try F.temporaryDirectory()

@@ -184,6 +184,9 @@ struct DeployCLITests {
     let first = try Self.spawn(["apply", "--time-scale", "0.01", "deploy.spire"], in: folder)
     defer { if first.isRunning { first.terminate() } }
     try Self.waitForJournal(in: folder) { $0.contains(#""event":"intent""#) }
+    let looking = try Self.steeple("plan", "deploy.spire", in: folder)
+    #expect(looking.stderr.hasPrefix("note: apply (pid \(first.processIdentifier), since "), "\(looking.stderr)")
+    #expect(looking.stderr.hasSuffix(") is running on this state; this shows what exists at this moment\n"), "not 'did not finish'")
     let second = try Self.steeple("apply", "deploy.spire", in: folder)
     #expect(second.status == 1)
     #expect(second.stderr.hasPrefix("steeple: error: the state is locked by apply (pid \(first.processIdentifier), since "), "\(second.stderr)")
