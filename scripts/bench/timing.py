@@ -106,7 +106,7 @@ def main():
     pythons = args.python or ["python3"]
 
     # Each interpreter: its label, the language of its programs, and its command line.
-    interpreters = [("steeple", "steeple", lambda path: [args.steeple, "run", path])]
+    interpreters = [("steeple", "steeple", lambda path: [args.steeple, "eval", path])]
     for python in pythons:
         interpreters.append((python, "python", lambda path, python=python: [python, path]))
     interpreters.append(("lua", "lua", lambda path: [args.lua, path]))
