@@ -53,6 +53,10 @@ public final class Session {
 
   public let interpreter: Interpreter
   private let recorder: RecordingHost?
+  /// The scope and topology of `evaluate(_:name:)`'s inputs (Session+Interactive.swift).
+  let interactive = InteractiveState()
+  /// Every declaration the recording host has seen, when the session records them.
+  var recorderDeclarations: [DeclarationRecord]? { recorder?.declarations }
 
   public init(_ configuration: Configuration = Configuration()) {
     let recorder = configuration.host == nil ? RecordingHost() : nil

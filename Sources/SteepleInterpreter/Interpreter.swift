@@ -114,19 +114,57 @@ public final class Interpreter {
     var module: Compiler.CompiledModule
     var frame: Frame?
     var resultSlot: Int?
+    /// For an input of an interactive session: its scope, to add to the session's.
+    var link: InteractiveScope.Link? = nil
   }
 
-  private func execute(_ file: SourceFile, runtime: Runtime) -> Outcome {
+  /// Parses, resolves and runs one input of an interactive session in the scope the earlier inputs
+  /// built: it sees their names, and a name it declares shadows an earlier one of the same name
+  /// (within the input, the checks are those of a file). When the input runs to the end, the names
+  /// it declared join `scope` and `Result.globals` lists them; when it has errors, `scope` is as it
+  /// was (changes it made to earlier variables and declarations it made before a runtime error stay).
+  /// Runs on the caller's thread, as `run` does.
+  public func evaluate(_ file: SourceFile, in scope: InteractiveScope) -> Result {
+    cancellation.reset()
+    let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    self.runtime = runtime
+    defer { self.runtime = nil }
+    loading = [(loader.identity(of: file), file, nil)]
+    defer { loading = [] }
+    var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
+    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { execute(file, runtime: runtime, interactive: true, after: scope.last) }
+    result.diagnostics = outcome.diagnostics
+    if let frame = outcome.frame, outcome.diagnostics.isEmpty, let link = outcome.link {
+      result.globals = link.block.names.sorted { $0.value.slot < $1.value.slot }.map { ($0.key, frame[$0.value.slot]) }
+      if let slot = outcome.resultSlot { result.value = frame[slot] }
+      // An input that declares nothing adds no link, so lookups do not walk past empty frames.
+      if !link.block.names.isEmpty { scope.last = link }
+    }
+    result.steps = runtime.stepsTaken
+    return result
+  }
+
+  /// Forgets every module loaded from a file (host modules stay), so the next import of one
+  /// reads and runs its file again: for a REPL reloading a module after its file changed.
+  public func forgetLoadedModules() { modules = [:] }
+
+  /// Runs a file as a module, or, when `interactive`, as an input of a session after `previous`.
+  private func execute(_ file: SourceFile, runtime: Runtime, interactive: Bool = false, after previous: InteractiveScope.Link? = nil) -> Outcome {
     let (program, parseDiagnostics) = Parser.parse(file)
-    let compiler = Compiler(interpreter: self, file: file)
+    let compiler = interactive ? Compiler(interpreter: self, file: file, after: previous) : Compiler(interpreter: self, file: file)
     let module = compiler.compileModule(program)
     let diagnostics = parseDiagnostics + compiler.diagnostics
     guard diagnostics.isEmpty else {
       return Outcome(diagnostics: Self.capped(Self.inSourceOrder(diagnostics), file: file), module: module, frame: nil, resultSlot: nil)
     }
-    let frame = Frame(parent: nil, count: module.slotCount)
+    let enclosing = previous?.frame
+    let frame = Frame(parent: enclosing, count: module.slotCount)
     do {
-      _ = try module.statements.run(Context(locals: frame.slots, environment: nil, own: frame, runtime: runtime))
+      _ = try module.statements.run(Context(locals: frame.slots, environment: enclosing, own: frame, runtime: runtime))
+      if interactive, let block = compiler.topBlock {
+        return Outcome(diagnostics: [], module: module, frame: frame, resultSlot: compiler.resultSlotIndex,
+          link: InteractiveScope.Link(scope: compiler.moduleScope, block: block, frame: frame))
+      }
     } catch let diagnostic as Diagnostic {
       return Outcome(diagnostics: [diagnostic], module: module, frame: frame, resultSlot: nil)
     } catch {
