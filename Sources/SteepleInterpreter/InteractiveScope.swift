@@ -74,3 +74,11 @@ extension Interpreter {
   /// The names of the methods a value has (`"text".upper()`, `items.append(x)`), for completion.
   public static func methodNames(of value: Value) -> [String] { Methods.names(for: value) }
 }
+
+extension Interpreter {
+  /// The one-line summary of a core builtin or a predeclared builtin, for a REPL's `:doc`.
+  public func builtinSummary(_ name: String) -> String? {
+    if case .builtin(let builtin)? = predeclared[name] { return builtin.summary }
+    return Builtins.byName[name]?.summary
+  }
+}

@@ -17,7 +17,7 @@ struct SteepleCommand: ParsableCommand {
       Exit status: 0 on success, 1 when a script has errors, 2 on a usage error.
       """,
     version: version,
-    subcommands: [RunCommand.self, CheckCommand.self])
+    subcommands: [RunCommand.self, CheckCommand.self, ReplCommand.self])
 }
 
 /// Options that every command that evaluates scripts takes.

@@ -1,0 +1,204 @@
+import LineEditShim
+import Foundation
+import Steeple
+
+/// The read-evaluate-print loop of `steeple repl`, over an interactive `Session`.
+///
+/// Lines gather into one input while it is unfinished (`Session.needsMoreInput`); a finished input
+/// is evaluated, its value printed when it is a bare expression, its errors reported as a file's
+/// are. A line starting with `:` is a command. Ctrl-C abandons the line being typed or cancels the
+/// running input; the end of input (Ctrl-D on an empty line) ends the loop.
+final class Repl {
+  static let prompt = "steeple> "
+  static let continuation = "...      "
+
+  let session: Session
+  let lines: any LineSource
+  /// Whether a person is typing: prompts and the greeting are shown.
+  let showsPrompts: Bool
+  let reporter: DiagnosticReporter
+  let actions: any ReplActions
+  /// Whether any input had errors, for the exit status when reading a file of inputs.
+  private(set) var hadErrors = false
+
+  init(session: Session, lines: any LineSource, showsPrompts: Bool, reporter: DiagnosticReporter, actions: any ReplActions) {
+    self.session = session
+    self.lines = lines
+    self.showsPrompts = showsPrompts
+    self.reporter = reporter
+    self.actions = actions
+  }
+
+  /// Runs until the input ends or `:quit`.
+  func run() {
+    if showsPrompts { writeOutput("Steeple \(SteepleCommand.version): type :help for commands, Ctrl-D to leave\n") }
+    var buffer: [String] = []
+    while true {
+      (lines as? LineEditor)?.pending = buffer.joined(separator: "\n")
+      switch lines.read(prompt: showsPrompts ? (buffer.isEmpty ? Self.prompt : Self.continuation) : "") {
+      case .end:
+        if !buffer.isEmpty { evaluate(buffer.joined(separator: "\n")) }
+        if showsPrompts { writeOutput("\n") }
+        return
+      case .interrupted:
+        buffer = []
+      case .line(let line):
+        lines.remember(line)
+        if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+          if command(line.trimmingCharacters(in: .whitespaces)) == .quit { return }
+          continue
+        }
+        buffer.append(line)
+        let input = buffer.joined(separator: "\n")
+        if Session.needsMoreInput(input) { continue }
+        buffer = []
+        if !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { evaluate(input) }
+      }
+    }
+  }
+
+  /// Evaluates one input; prints its value, or reports its errors.
+  func evaluate(_ input: String) {
+    let outcome = interruptibly { self.session.evaluate(input, name: "<repl>") }
+    report(outcome)
+    guard outcome.succeeded, let value = outcome.value else { return }
+    if case .nil = value { return }
+    writeOutput(value.literal + "\n")
+  }
+
+  private func report(_ outcome: Session.Outcome) {
+    reporter.report(outcome.diagnostics)
+    if !outcome.succeeded { hadErrors = true }
+  }
+
+  /// Runs `work` on a thread of its own while this one waits for it or for Ctrl-C, which cancels
+  /// the session's running input. A Ctrl-C pressed after the line was entered counts too; once
+  /// pressed, the cancellation is repeated until the work ends, so one made before the input
+  /// started running is not lost.
+  private func interruptibly<T>(_ work: @escaping () -> T) -> T {
+    let job = Job(work)
+    Thread.detachNewThread {
+      job.run()
+      cle_wake()
+    }
+    var interrupted = false
+    while !job.isDone {
+      if interrupted { cle_wait_at_most(10) } else { cle_wait() }
+      if cle_take_interrupt() != 0 { interrupted = true }
+      if interrupted { session.cancel() }
+    }
+    return job.result!
+  }
+
+  /// Work handed to another thread and its result; `isDone` is read after `cle_wait` returns,
+  /// which the semaphore orders after the write.
+  private final class Job<T>: @unchecked Sendable {
+    private let work: () -> T
+    private let lock = NSLock()
+    private var value: T?
+
+    init(_ work: @escaping () -> T) { self.work = work }
+
+    func run() {
+      let result = work()
+      lock.withLock { value = result }
+    }
+
+    var isDone: Bool { lock.withLock { value != nil } }
+    var result: T? { lock.withLock { value } }
+  }
+
+  // MARK: Commands
+
+  enum Next { case goOn, quit }
+
+  static let commands: [(name: String, usage: String, summary: String)] = [
+    ("help", ":help", "this list"),
+    ("doc", ":doc NAME", "what a name, builtin, keyword or module member is"),
+    ("load", ":load FILE", "evaluate a script in the session: its names and declarations join it"),
+    ("reload", ":reload MODULE", "read an imported module's file again after it changed"),
+    ("topology", ":topology", "the declarations the session has made"),
+    ("entries", ":entries", "the session's SPIRE registration entries"),
+    ("plan", ":plan", "what applying the topology would change"),
+    ("apply", ":apply", "make the cloud match the topology"),
+    ("verify", ":verify", "run the topology's checks against the cloud"),
+    ("state", ":state", "what the cloud has now"),
+    ("reset", ":reset", "forget every name and declaration"),
+    ("quit", ":quit", "leave (Ctrl-D does too)"),
+  ]
+
+  func command(_ line: String) -> Next {
+    let words = line.dropFirst().split(separator: " ", maxSplits: 1).map(String.init)
+    let name = words.first ?? ""
+    let argument = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : ""
+    switch name {
+    case "help", "h", "?":
+      var text = "Type Steeple code: a bare expression prints its value; an unfinished line continues with '...'.\n"
+      for command in Self.commands {
+        let usage: String = command.usage.padding(toLength: 16, withPad: " ", startingAt: 0)
+        text += "  \(usage)\(command.summary)\n"
+      }
+      text += "Tab completes, Ctrl-R searches the history, Ctrl-C abandons the line or stops the running input.\n"
+      writeOutput(text)
+    case "quit", "q", "exit":
+      return .quit
+    case "load":
+      guard !argument.isEmpty else { return usage(":load FILE") }
+      let outcome = interruptibly { self.session.evaluate(file: argument) }
+      report(outcome)
+      if outcome.succeeded {
+        writeOutput("loaded \(argument): \(outcome.globals.count) names, \(outcome.declarations.count) declarations\n")
+      }
+    case "reload":
+      guard !argument.isEmpty else { return usage(":reload MODULE") }
+      let outcome = interruptibly { self.session.reload(module: argument) }
+      report(outcome)
+      if outcome.succeeded { writeOutput("reloaded \(argument)\n") }
+    case "topology":
+      writeOutput(session.topology.isEmpty ? "no declarations yet\n" : TopologyReport.render(session.topology))
+    case "entries":
+      let entries = session.topology.filter { $0.kind == .entry }
+      guard !entries.isEmpty else {
+        writeOutput("no entries yet\n")
+        break
+      }
+      // The report's lines without its "topology: N entries" heading and indent.
+      let lines: [Substring] = TopologyReport.render(entries).split(separator: "\n").dropFirst().map { $0.dropFirst(2) }
+      writeOutput(lines.joined(separator: "\n") + "\n")
+    case "reset":
+      session.reset()
+      writeOutput("the session is empty again\n")
+    case "doc":
+      guard !argument.isEmpty else { return usage(":doc NAME") }
+      writeOutput(ReplDoc.describe(argument, in: session) + "\n")
+    case "plan": act { try self.actions.plan(self.session) }
+    case "apply": act { try self.actions.apply(self.session, cancelled: { cle_take_interrupt() != 0 }) }
+    case "verify": act { try self.actions.verify(self.session) }
+    case "state": act { try self.actions.state(self.session) }
+    default:
+      let names = Self.commands.map(\.name)
+      var message = "unknown command ':\(name)'"
+      if let near = Spelling.nearest(to: name, in: names) { message += "; did you mean ':\(near)'?" }
+      writeError(message + " (:help lists the commands)\n")
+      hadErrors = true
+    }
+    return .goOn
+  }
+
+  private func usage(_ text: String) -> Next {
+    writeError("usage: \(text)\n")
+    hadErrors = true
+    return .goOn
+  }
+
+  private func act(_ action: @escaping () throws -> String) {
+    let result = interruptibly { Result { try action() } }
+    switch result {
+    case .success(let text): writeOutput(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+    case .failure(let error as ReplActionUnavailable): writeOutput(error.message + "\n")
+    case .failure(let error):
+      writeError("error: \(error)\n")
+      hadErrors = true
+    }
+  }
+}

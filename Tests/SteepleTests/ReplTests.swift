@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+/// `steeple repl` driven as a person would: through a pseudo-terminal (Fixtures/repl-pty.py, on
+/// Python's `pty`), with keys typed and output awaited; and with standard input from a file.
+@Suite("repl")
+struct ReplTests {
+  enum Step {
+    case send(String)
+    case expect(String)
+    case exit(Int)
+    /// Waits for a prompt and until the REPL reads keys one by one, as libedit does at its prompt:
+    /// keys typed earlier would be echoed and read by the terminal's line mode instead.
+    case prompt(String)
+
+    var json: [String: Any] {
+      switch self {
+      case .prompt(let text): return ["expect": text, "ready": true]
+      case .send(let text): return ["send": text]
+      case .expect(let text): return ["expect": text]
+      case .exit(let status): return ["exit": status]
+      }
+    }
+  }
+
+  static let prompt = Step.prompt("steeple> ")
+
+  /// Runs `steeple repl` on a pseudo-terminal through `steps`; returns the transcript. Fails the
+  /// test with the transcript when an expected text does not appear.
+  @discardableResult
+  func drive(_ steps: [Step], arguments: [String] = [], history: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-repl-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let stepsFile = scratch.appendingPathComponent("steps.json")
+    try JSONSerialization.data(withJSONObject: steps.map(\.json)).write(to: stepsFile)
+    let output = scratch.appendingPathComponent("out")
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", try TestSupport.fixture("repl-pty.py").path, stepsFile.path, try TestSupport.product("steeple").path, "repl"] + arguments
+    process.currentDirectoryURL = try TestSupport.fixtures
+    var environment = ProcessInfo.processInfo.environment
+    for name in ["STEEPLE_PATH", "STEEPLE_STDLIB"] { environment[name] = nil }
+    environment["NO_COLOR"] = "1"
+    environment["STEEPLE_HISTORY"] = (history ?? scratch.appendingPathComponent("history")).path
+    process.environment = environment
+    let handle = try FileHandle(forWritingTo: output)
+    defer { try? handle.close() }
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    process.waitUntilExit()
+    let transcript = try String(contentsOf: output, encoding: .utf8)
+    #expect(process.terminationStatus == 0, "\(transcript)", sourceLocation: sourceLocation)
+    return transcript
+  }
+
+  @Test("Tab completes a partial keyword")
+  func completeKeyword() throws {
+    try drive([
+      Self.prompt, .send("let flag = fals\t\n"), Self.prompt,
+      .send("print(\"flag is \\(flag)\")\n"), .expect("flag is false"), Self.prompt, .send("\u{4}"), .exit(0),
+    ])
+  }
+
+  @Test("Tab completes a module member and a string method")
+  func completeMembers() throws {
+    try drive([
+      Self.prompt, .send("import \"naming\"\n"), Self.prompt,
+      .send("naming.spiffe_i\t(\"td\", \"web\")\n"), .expect("\"spiffe://td/web\""), Self.prompt,
+      .send("\"yelb\".upp\t()\n"), .expect("\"YELB\""), Self.prompt, .send("\u{4}"), .exit(0),
+    ])
+  }
+
+  @Test("Tab twice lists the candidates when they share nothing more")
+  func listCandidates() throws {
+    try drive([
+      Self.prompt, .send("let account_one = 1\n"), Self.prompt, .send("acc\t\t"), .expect("account_one"),
+      .prompt("steeple> account"), .send("\u{3}"),
+      Self.prompt, .send("\u{4}"), .exit(0),
+    ])
+  }
+
+  @Test("history is kept across two sessions, recalled with Up and with Ctrl-R")
+  func history() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-history-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let history = folder.appendingPathComponent("history")
+    try drive([Self.prompt, .send("let secret = 41 + 1\n"), Self.prompt, .send("\"other\"\n"), Self.prompt, .send("\u{4}"), .exit(0)], history: history)
+    #expect(try String(contentsOf: history, encoding: .utf8).contains("secret"))
+    try drive([
+      Self.prompt, .send("\u{1B}[A\u{1B}[A\n"), Self.prompt, .send("secret * 2\n"), .expect("84"), Self.prompt,
+      .send("\u{12}41 +"), .expect("41 + 1"), .send("\n"), Self.prompt, .send("secret\n"), .expect("42"), Self.prompt,
+      .send("\u{4}"), .exit(0),
+    ], history: history)
+  }
+
+  @Test("an unfinished input continues with a '...' prompt")
+  func multiLine() throws {
+    try drive([
+      Self.prompt, .send("fn add(a, b) {\n"), .prompt("..."), .send("a + b\n"), .prompt("..."), .send("}\n"), Self.prompt,
+      .send("let xs = [\n"), .prompt("..."), .send("add(1, 2), add(3, 4)]\n"), Self.prompt,
+      .send("xs\n"), .expect("[3, 7]"), Self.prompt, .send("\u{4}"), .exit(0),
+    ])
+  }
+
+  @Test("Ctrl-C stops a long loop and abandons a line; the session goes on")
+  func interrupt() throws {
+    try drive([
+      Self.prompt, .send("var turns = 0\n"), Self.prompt,
+      .send("print(\"spin\" + \"ning\"); while true { turns += 1 }\n"), .expect("spinning"), .send("\u{3}"),
+      .expect("the run was cancelled"), Self.prompt,
+      .send("turns > 0\n"), .expect("true"), Self.prompt,
+      .send("this line is abandoned\u{3}"), Self.prompt, .send("1 + 1\n"), .expect("2\r\n"), Self.prompt,
+      .send("\u{4}"), .exit(0),
+    ])
+  }
+
+  @Test("an error is reported as in a file and does not end the session")
+  func errorGoesOn() throws {
+    let transcript = try drive([
+      Self.prompt, .send("let region = \"us-east-2\"\n"), Self.prompt, .send("regoin.upper()\n"),
+      .expect("<repl>:1:1: error: undefined name 'regoin'"), .expect("did you mean 'region'?"), Self.prompt,
+      .send("region.upper()\n"), .expect("\"US-EAST-2\""), Self.prompt, .send(":quit\n"), .exit(0),
+    ])
+    #expect(transcript.contains(" 1 | regoin.upper()"))
+  }
+
+  @Test("repl FILE loads the script first; commands report what works")
+  func loadFileAndCommands() throws {
+    try drive([
+      Self.prompt, .send("hub.nodes + 1\n"), .expect("4\r\n"), Self.prompt,
+      .send(":entries\n"), .expect("entry \"spiffe://"), Self.prompt,
+      .send(":plan\n"), .expect(":plan arrives with the engine"), Self.prompt,
+      .send(":doc len\n"), .expect("builtin len: "), Self.prompt,
+      .send(":nope\n"), .expect("unknown command ':nope'"), Self.prompt, .send("\u{4}"), .exit(0),
+    ], arguments: ["topology.spire"])
+  }
+
+  @Test("with standard input from a file: no prompts, values and errors in order, status 1 after an error")
+  func notATerminal() throws {
+    let result = try TestSupport.steeple("repl", stdin: """
+      let x = 20
+      fn twice(n) {
+        n * 2
+      }
+      twice(x) + 2
+      nope
+      "done".upper()
+      :topology
+      account "a" { region: "r" }
+      :topology
+      """, environment: ["NO_COLOR": "1"])
+    #expect(result.status == 1)
+    #expect(result.stdout == """
+      42
+      "DONE"
+      no declarations yet
+      account "a"
+      topology: 1 account
+        account "a" { region: "r" }
+
+      """)
+    #expect(result.stderr.hasPrefix("<repl>:1:1: error: undefined name 'nope'\n"))
+  }
+
+  @Test("with standard input from a file and no errors the status is 0")
+  func notATerminalClean() throws {
+    let result = try TestSupport.steeple("repl", stdin: "1 + 1\n", environment: ["NO_COLOR": "1"])
+    #expect(result.status == 0 && result.stdout == "2\n" && result.stderr == "")
+  }
+}
