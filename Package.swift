@@ -14,6 +14,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // Source text, tokens, syntax tree, diagnostics. Depends on nothing.
@@ -24,6 +26,13 @@ let package = Package(
     .target(name: "SteepleModel", dependencies: ["SteepleSyntax"], swiftSettings: strict),
     // Resources, the provider protocol, plan, the apply graph, the journal.
     .target(name: "SteepleEngine", dependencies: ["SteepleModel"], swiftSettings: strict),
+    // The embedded local cloud: accounts, IAM, RAM, networks, EKS and token issuers, state in SQLite.
+    .target(
+      name: "SteepleLocal",
+      dependencies: [
+        "SteepleEngine", "SteepleModel", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ], swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values.
     .target(
       name: "Steeple", dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleEngine"],
@@ -42,6 +51,12 @@ let package = Package(
     .testTarget(
       name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
       exclude: ["FuzzCrashers"], resources: [.copy("Golden")], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleEngine", "SteepleModel", "Steeple"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleEngine", "SteepleSyntax"],
+      resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -5,7 +5,7 @@
 //
 // The tool gives scripts one builtin of its own, `cidr_for(index)`, and one namespace,
 // `import "inventory"`, then prints what the script handed back as plain Swift values: the
-// declarations it made, its top-level names and the value of its last line. On errors it prints
+// declarations it made (the topology), its top-level names and the value of its last line. On errors it prints
 // them, rendered as `steeple` does, to standard error and exits with status 1.
 import Foundation
 import Steeple
@@ -19,7 +19,7 @@ let defaultScript = """
   for (index, team) in inventory.teams {
     let cidr = cidr_for(index + 1)
     cidrs.append(cidr)
-    let home = account team { owner: inventory.owner_of(team) }
+    let home = account team { profile: inventory.owner_of(team), region: inventory.region }
     cluster "eks-\\(team)" in home { cidr: cidr }
   }
   print("declared \\(len(inventory.teams)) teams")
@@ -119,11 +119,8 @@ guard outcome.succeeded else {
 }
 
 print("declarations:")
-for declaration in outcome.declarations {
-  var line = "  \(declaration.kind.rawValue) \"\(declaration.name)\""
-  if case .handle(let parent)? = declaration.parent { line += " in \(parent.kind) \"\(parent.name)\"" }
-  line += " " + show(swiftRecord(declaration.fields))
-  print(line)
+for declaration in outcome.declarations {      // plain data: id, kind, name, fields, ranges
+  print("  \(declaration)")
 }
 print("globals:")
 for (name, value) in outcome.globals {

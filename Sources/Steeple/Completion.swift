@@ -149,16 +149,16 @@ extension Session {
   }
 
   private func fieldCandidates(_ kind: DeclarationKind) -> [Completion] {
-    let used = topology.filter { $0.kind == kind }.flatMap(\.fields.keys)
-    return (declarationFields(kind) + used).map { Completion($0, .field) }
+    let used = topology.declarations(of: kind.rawValue).flatMap { $0.fields.map(\.name) }
+    return (declarationFields(kind.rawValue) + used).map { Completion($0, .field) }
   }
 
   private func stringCandidates() -> [Completion] {
     var candidates: [Completion] = []
-    for declaration in topology where declaration.kind != .verify {
+    for declaration in topology.declarations where declaration.kind != "verify" {
       candidates.append(Completion(declaration.name, declaration.name.hasPrefix("spiffe://") ? .spiffeID : .declaration))
-      if declaration.kind == .mesh { candidates.append(Completion("spiffe://\(declaration.name)/", .spiffeID)) }
-      if case .string(let parent)? = declaration.fields["parent"], parent.hasPrefix("spiffe://") {
+      if declaration.kind == "mesh" { candidates.append(Completion("spiffe://\(declaration.name)/", .spiffeID)) }
+      if let parent = declaration.string("parent"), parent.hasPrefix("spiffe://") {
         candidates.append(Completion(parent, .spiffeID))
       }
     }

@@ -3,8 +3,8 @@ import Foundation
 /// What `Session` keeps for its interactive inputs.
 final class InteractiveState {
   let scope = InteractiveScope()
-  var topology: [DeclarationRecord] = []
-  var declarationFields: (DeclarationKind) -> [String] = { _ in [] }
+  var topology: [SteepleModel.Declaration] = []
+  var declarationFields: (String) -> [String] = { kind in Schemas.schema(for: kind)?.fields.map(\.name) ?? [] }
 }
 
 /// The interactive mode: inputs evaluated one after another in one persistent scope, as a REPL
@@ -15,7 +15,7 @@ final class InteractiveState {
 /// session.evaluate("let region = \"us-east-2\"")
 /// session.evaluate("let shared = account \"shared\" { region: region }")
 /// session.evaluate("region.upper()").value       // .string("US-EAST-2")
-/// session.topology.map(\.name)                   // ["shared"]
+/// session.topology.declarations.map(\.name)      // ["shared"]
 /// Session.needsMoreInput("fn f(x) {")            // true: read another line
 /// session.completions(for: "region.up", at: 9)   // "upper"
 /// ```
@@ -23,12 +23,14 @@ final class InteractiveState {
 /// Each input sees the names of the inputs before it. Within one input the checks are those of a
 /// file; declaring a name an earlier input declared shadows it from then on (functions defined
 /// before keep the binding they were resolved against). An input with errors changes no names and
-/// adds nothing to `topology`; the session goes on. `run(file:)` and `run(source:)` stay
+/// adds nothing to `topology`; the session goes on. With the default host, the model's static
+/// checks run on the session's whole topology after each input and report what concerns that
+/// input (they do not undo it: declare again to fix it). `run(file:)` and `run(source:)` stay
 /// independent of all this: each is a fresh program.
 extension Session {
   /// Evaluates one input in the session's scope. `Outcome.globals` are the names the input
   /// declared, `Outcome.value` the value of its last line when that is an expression, and
-  /// `Outcome.declarations` the declarations it made. Never throws; `cancel()` stops it.
+  /// `Outcome.topology` the declarations it made. Never throws; `cancel()` stops it.
   @discardableResult
   public func evaluate(_ input: String, name: String = "<input>") -> Outcome {
     evaluate(SourceFile(name: name, text: input))
@@ -40,17 +42,26 @@ extension Session {
   public func evaluate(file path: String) -> Outcome {
     switch Self.read(path) {
     case .success(let file): return evaluate(file)
-    case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], declarations: [], globals: [], value: nil)
+    case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], topology: .empty, globals: [], value: nil)
     }
   }
 
   @discardableResult
   public func evaluate(_ file: SourceFile) -> Outcome {
-    let recorded = recordedCount
     let result = LargeStack.run { interpreter.evaluate(file, in: interactive.scope) }
-    let declarations = recordedDeclarations(since: recorded)
-    if result.succeeded { accept(declarations) }
-    return Outcome(diagnostics: result.diagnostics, declarations: declarations, globals: result.globals, value: result.value)
+    guard result.succeeded, let model else {
+      return Outcome(diagnostics: result.diagnostics, topology: .empty, globals: result.globals, value: result.value)
+    }
+    let declared = model.topology
+    accept(declared.declarations)
+    var diagnostics = result.diagnostics
+    if checksTopology {
+      // The host's own problems (a function as a field) come before its checks of this input alone,
+      // which are left for the checks of the whole session, limited to what this input wrote.
+      let conversion = model.diagnostics().dropLast(declared.check().count)
+      diagnostics += conversion + topology.check().filter { $0.range?.file === file }
+    }
+    return Outcome(diagnostics: diagnostics, topology: declared, globals: result.globals, value: result.value)
   }
 
   /// The top-level names the next input sees, newest first, with their current values.
@@ -59,15 +70,16 @@ extension Session {
   /// The value of a top-level name of the interactive scope.
   public subscript(name: String) -> Value? { interactive.scope[name] }
 
-  /// What the successful inputs declared, in order. Declaring the same kind and name again (for
-  /// `verify`, the same check between the same workloads) replaces the earlier declaration in
-  /// place: in a REPL, typing a declaration again is how it is changed.
-  public var topology: [DeclarationRecord] { interactive.topology }
+  /// What the successful inputs declared, in order. A declaration with the identity of an
+  /// earlier one (the same kind and name; for `verify`, the same check between the same
+  /// workloads) replaces it in place: in a REPL, typing a declaration again is how it is changed.
+  /// Empty when the embedder gave its own host.
+  public var topology: Topology { Topology(interactive.topology) }
 
-  /// The field names a declaration kind takes, offered by `completions` inside its `{ }`. Until a
-  /// host sets it (a typed model knows its schemas), completion offers the fields that earlier
-  /// declarations of the kind used.
-  public var declarationFields: (DeclarationKind) -> [String] {
+  /// The field names a declaration kind (`account`, `aws.role`, ...) takes, offered by
+  /// `completions` inside its `{ }`: by default those of the model's schema; completion adds the
+  /// fields earlier declarations of the kind used.
+  public var declarationFields: (String) -> [String] {
     get { interactive.declarationFields }
     set { interactive.declarationFields = newValue }
   }
@@ -89,11 +101,11 @@ extension Session {
         code: "not-a-module", "'\(name)' is not an imported module",
         detail: modules.isEmpty ? "import one first: import \"naming\"" : "the imported modules are: \(modules.joined(separator: ", "))",
         at: nil, suggestion: Spelling.nearest(to: name, in: modules))
-      return Outcome(diagnostics: [diagnostic], declarations: [], globals: [], value: nil)
+      return Outcome(diagnostics: [diagnostic], topology: .empty, globals: [], value: nil)
     }
     guard module.origin != "host" else {
       let diagnostic = Diagnostic(code: "host-module", "module '\(name)' comes from the host, not a file", detail: "only modules read from files can be reloaded", at: nil)
-      return Outcome(diagnostics: [diagnostic], declarations: [], globals: [], value: nil)
+      return Outcome(diagnostics: [diagnostic], topology: .empty, globals: [], value: nil)
     }
     interpreter.forgetLoadedModules()
     return evaluate("import \(Value.quote(module.origin)) as \(name)", name: "<reload>")
@@ -106,24 +118,13 @@ extension Session {
     Parser.needsMoreInput(SourceFile(name: "<input>", text: input))
   }
 
-  private var recordedCount: Int { recorderDeclarations?.count ?? 0 }
-
-  private func recordedDeclarations(since count: Int) -> [DeclarationRecord] {
-    Array(recorderDeclarations?.dropFirst(count) ?? [])
-  }
-
-  private func accept(_ declarations: [DeclarationRecord]) {
+  private func accept(_ declarations: [SteepleModel.Declaration]) {
     for declaration in declarations {
-      let key = Self.identity(declaration)
-      if let index = interactive.topology.firstIndex(where: { Self.identity($0) == key }) {
+      if let index = interactive.topology.firstIndex(where: { $0.id == declaration.id }) {
         interactive.topology[index] = declaration
       } else {
         interactive.topology.append(declaration)
       }
     }
-  }
-
-  private static func identity(_ declaration: DeclarationRecord) -> String {
-    ([declaration.kind.rawValue, declaration.name] + declaration.arguments.map(\.literal)).joined(separator: "\u{0}")
   }
 }

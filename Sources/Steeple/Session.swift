@@ -25,14 +25,22 @@ public final class Session {
     public var builtins: [BuiltinFunction] = []
     /// Values every script sees by name.
     public var globals: [String: Value] = [:]
+    /// Run parameters (`steeple run --set name=value`): every script sees them as `params`, a
+    /// frozen record of strings in this order (a later value for the same name wins), empty when
+    /// there are none. A global named `params` replaces it.
+    public var parameters: [(name: String, value: String)] = []
     /// Namespaces scripts can import by name.
     public var modules: [ModuleObject] = []
     /// Where `print` writes. Standard output by default.
     public var output: (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }
     /// Finds imported files; a `FileModuleLoader` over `searchPath` and `standardLibrary` when `nil`.
     public var loader: (any ModuleLoader)?
-    /// Receives declarations; a `RecordingHost` when `nil`.
+    /// Receives declarations; when `nil`, a `ModelHost` that builds the run's `topology` and
+    /// offers the host modules `aws` and `k8s` (an embedder's `modules` of the same name win).
     public var host: (any DeclarationHost)?
+    /// Whether a run that succeeds also runs the model's static checks on its topology (with the
+    /// default host), adding what they find to the diagnostics.
+    public var checksTopology = true
 
     public init() {}
   }
@@ -40,8 +48,9 @@ public final class Session {
   /// What a run produced, as Swift values.
   public struct Outcome {
     public var diagnostics: [Diagnostic]
-    /// The declarations the script made, in order, when the host records them.
-    public var declarations: [DeclarationRecord]
+    /// What the script declared, as plain data, when it ran to the end with the default host
+    /// (empty otherwise). Imported modules' declarations are part of it in every run.
+    public var topology: Topology
     /// The top-level names of the script and their values.
     public var globals: [(name: String, value: Value)]
     /// The value of the script's last statement when that is an expression.
@@ -49,25 +58,33 @@ public final class Session {
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 
     public subscript(global name: String) -> Value? { globals.first { $0.name == name }?.value }
+
+    /// The topology's declarations, in order.
+    public var declarations: [Declaration] { topology.declarations }
   }
 
   public let interpreter: Interpreter
-  private let recorder: RecordingHost?
+  /// The default host, which builds each run's topology; `nil` when the embedder gave a host.
+  public let model: ModelHost?
+  let checksTopology: Bool
   /// The scope and topology of `evaluate(_:name:)`'s inputs (Session+Interactive.swift).
   let interactive = InteractiveState()
-  /// Every declaration the recording host has seen, when the session records them.
-  var recorderDeclarations: [DeclarationRecord]? { recorder?.declarations }
 
   public init(_ configuration: Configuration = Configuration()) {
-    let recorder = configuration.host == nil ? RecordingHost() : nil
+    let model = configuration.host == nil ? ModelHost() : nil
     interpreter = Interpreter(
       options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth),
-      host: configuration.host ?? recorder!,
+      host: configuration.host ?? model!,
       loader: configuration.loader ?? FileModuleLoader(searchPath: configuration.searchPath, standardLibrary: configuration.standardLibrary),
       output: configuration.output)
-    self.recorder = recorder
+    self.model = model
+    checksTopology = configuration.checksTopology
+    let parameters = RecordObject(configuration.parameters.map { ($0.name, Value.string($0.value)) })
+    parameters.freeze()
+    interpreter.define("params", .record(parameters))
     for builtin in configuration.builtins { interpreter.define(builtin) }
     for (name, value) in configuration.globals { interpreter.define(name, value) }
+    if let model { for module in HostModules.make(for: model) { interpreter.addModule(module) } }
     for module in configuration.modules { interpreter.addModule(module) }
   }
 
@@ -75,7 +92,7 @@ public final class Session {
   public func run(file path: String) -> Outcome {
     switch Self.read(path) {
     case .success(let file): return run(file)
-    case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], declarations: [], globals: [], value: nil)
+    case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], topology: .empty, globals: [], value: nil)
     }
   }
 
@@ -85,11 +102,12 @@ public final class Session {
   }
 
   public func run(_ file: SourceFile) -> Outcome {
-    let before = recorder?.declarations.count ?? 0
     let result = LargeStack.run { interpreter.run(file) }
-    return Outcome(
-      diagnostics: result.diagnostics, declarations: Array(recorder?.declarations.dropFirst(before) ?? []),
-      globals: result.globals, value: result.value)
+    guard result.succeeded, let model else {
+      return Outcome(diagnostics: result.diagnostics, topology: .empty, globals: result.globals, value: result.value)
+    }
+    let diagnostics = checksTopology ? result.diagnostics + model.diagnostics() : result.diagnostics
+    return Outcome(diagnostics: diagnostics, topology: model.topology, globals: result.globals, value: result.value)
   }
 
   /// Stops the current run at its next step; safe from any thread.

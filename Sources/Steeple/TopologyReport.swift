@@ -1,4 +1,6 @@
-/// The declared topology as text, as `steeple run` prints it after the script's own output.
+import SteepleModel
+
+/// The declared topology as text, as `steeple eval` prints it after the script's own output.
 ///
 /// ```
 /// topology: 2 accounts, 1 cluster, 1 check
@@ -6,43 +8,58 @@
 ///   cluster "hub" in account "shared" { nodes: 3 }
 ///   verify mtls "a" -> "b"
 /// ```
+///
+/// Fields appear as written; a cluster's account is written after `in` and a check's subject and
+/// peer as its operands, as in the script.
 public enum TopologyReport {
-  public static func render(_ declarations: [DeclarationRecord]) -> String {
-    guard !declarations.isEmpty else { return "" }
-    var counts: [(String, Int)] = []
-    for kind in DeclarationKind.allCases {
-      let count = declarations.filter { $0.kind == kind }.count
-      guard count > 0 else { continue }
-      let noun: String
-      switch kind {
-      case .account: noun = count == 1 ? "account" : "accounts"
-      case .cluster: noun = count == 1 ? "cluster" : "clusters"
-      case .mesh: noun = count == 1 ? "mesh" : "meshes"
-      case .entry: noun = count == 1 ? "entry" : "entries"
-      case .verify: noun = count == 1 ? "check" : "checks"
+  public static func render(_ topology: Topology) -> String {
+    guard !topology.isEmpty else { return "" }
+    var counts: [(kind: String, count: Int)] = []
+    for declaration in topology.declarations {
+      if let index = counts.firstIndex(where: { $0.kind == declaration.kind }) {
+        counts[index].count += 1
+      } else {
+        counts.append((declaration.kind, 1))
       }
-      counts.append((noun, count))
     }
-    var out = "topology: " + counts.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + "\n"
-    for declaration in declarations {
+    let order = Schemas.all.map(\.kind)
+    counts.sort { (order.firstIndex(of: $0.kind) ?? order.count) < (order.firstIndex(of: $1.kind) ?? order.count) }
+    var out = "topology: " + counts.map { "\($0.count) \(noun($0.kind, $0.count))" }.joined(separator: ", ") + "\n"
+    for declaration in topology.declarations {
       out += "  " + line(declaration) + "\n"
     }
     return out
   }
 
-  static func line(_ declaration: DeclarationRecord) -> String {
-    var out = declaration.kind.rawValue
-    if declaration.kind == .verify {
+  /// `1 account`, `2 transit gateways`, `3 checks`.
+  static func noun(_ kind: String, _ count: Int) -> String {
+    let singular = kind == "verify" ? "check" : kind == "aws.cluster_access" ? "cluster access grant"
+      : String(kind.split(separator: ".").last ?? Substring(kind)).replacing("_", with: " ")
+    guard count != 1 else { return singular }
+    if singular.hasSuffix("y") { return singular.dropLast() + "ies" }
+    if singular.hasSuffix("sh") || singular.hasSuffix("s") { return singular + "es" }
+    return singular + "s"
+  }
+
+  static func line(_ declaration: Declaration) -> String {
+    var fields = declaration.fields
+    func take(_ name: String) -> ModelValue? {
+      guard let index = fields.firstIndex(where: { $0.name == name }) else { return nil }
+      return fields.remove(at: index).value
+    }
+    var out = declaration.kind
+    switch declaration.kind {
+    case "verify":
       out += " " + declaration.name
-      if let subject = declaration.arguments.first { out += " " + subject.literal }
-      if declaration.arguments.count > 1 { out += " -> " + declaration.arguments[1].literal }
-    } else {
-      out += " " + Value.quote(declaration.name)
+      if let subject = take("subject") { out += " \(subject)" }
+      if let peer = take("peer") { out += " -> \(peer)" }
+      return fields.isEmpty ? out : out + " " + ModelValue.record(fields).description
+    case "cluster":
+      out += " \(ModelValue.string(declaration.name))"
+      if let account = take("account") { out += " in \(account)" }
+    default:
+      out += " \(ModelValue.string(declaration.name))"
     }
-    if let parent = declaration.parent { out += " in " + parent.literal }
-    if declaration.kind != .verify || declaration.fields.count > 0 {
-      out += " " + (declaration.fields.count == 0 ? "{}" : Value.record(declaration.fields).literal)
-    }
-    return out
+    return out + " " + ModelValue.record(fields).description
   }
 }

@@ -37,8 +37,8 @@ enum Builtins {
       try Limits.charge(.elements(list.elements.count), at: call.range)
       return .list(ListObject(list.elements.reversed()))
     },
-    BuiltinFunction("min", summary: "min(list) or min(a, b, ...) is the smallest value") { call in try extreme(call, -1) },
-    BuiltinFunction("max", summary: "max(list) or max(a, b, ...) is the largest value") { call in try extreme(call, 1) },
+    BuiltinFunction("min", summary: "min(list) or min(a, b, ...) is the smallest value; key: fn compares fn(x) instead") { call in try extreme(call, -1) },
+    BuiltinFunction("max", summary: "max(list) or max(a, b, ...) is the largest value; key: fn compares fn(x) instead") { call in try extreme(call, 1) },
     BuiltinFunction("abs", summary: "abs(x) is the absolute value of a number") { call in
       try call.expect(1, 1)
       switch call.positional[0] {
@@ -69,6 +69,32 @@ enum Builtins {
       try Limits.charge(.elements(list.elements.count * 4), at: call.range)
       return .list(ListObject(list.elements.enumerated().map { .list(ListObject([.int($0.offset), $0.element])) }))
     },
+    BuiltinFunction("any", summary: "any(list) is true when at least one element is true") { call in
+      try call.expect(1, 1)
+      let list = try call.list(0, "list")
+      try Limits.charge(.elements(list.elements.count), at: call.range)
+      return .bool(list.elements.contains { $0.isTruthy })
+    },
+    BuiltinFunction("all", summary: "all(list) is true when every element is true (and for an empty list)") { call in
+      try call.expect(1, 1)
+      let list = try call.list(0, "list")
+      try Limits.charge(.elements(list.elements.count), at: call.range)
+      return .bool(list.elements.allSatisfy { $0.isTruthy })
+    },
+    BuiltinFunction("zip", summary: "zip(a, b, ...) is a list of [a[i], b[i], ...], as long as the shortest list", zip),
+    BuiltinFunction("map", summary: "map(list, fn) is the list of fn(x) for each element x") { call in
+      try call.expect(2, 2)
+      let elements = try call.list(0, "list").elements
+      let function = try call.callable(1, "fn")
+      return .list(ListObject(try elements.map { try call.invoke(function, [$0]) }))
+    },
+    BuiltinFunction("filter", summary: "filter(list, fn) is the list of the elements x for which fn(x) is true") { call in
+      try call.expect(2, 2)
+      let elements = try call.list(0, "list").elements
+      let function = try call.callable(1, "fn")
+      return .list(ListObject(try elements.filter { try call.invoke(function, [$0]).isTruthy }))
+    },
+    BuiltinFunction("round", summary: "round(x) is the nearest int (halves away from zero); round(x, digits) a float with that many decimals", round),
     BuiltinFunction("fail", summary: "fail(message) stops the script with an error at this call") { call in
       try call.expect(1, 1)
       throw ScriptError(call.positional[0].text, detail: "the script called fail() here", code: "fail")
@@ -224,16 +250,64 @@ enum Builtins {
     return .list(ListObject(order.map { elements[$0] }))
   }
 
-  static func extreme(_ call: BuiltinCall, _ sign: Int) throws -> Value {
+  static func zip(_ call: BuiltinCall) throws -> Value {
     try call.expect(1, Int.max)
+    let lists = try call.positional.indices.map { try call.list($0, "list \($0 + 1)").elements }
+    let count = lists.map(\.count).min() ?? 0
+    try Limits.charge(.elements(count * (lists.count + 2)), at: call.range)
+    return .list(ListObject((0..<count).map { index in .list(ListObject(lists.map { $0[index] })) }))
+  }
+
+  static func round(_ call: BuiltinCall) throws -> Value {
+    try call.expect(1, 2, labels: ["digits"])
+    let digits = try call.argument(1, "digits").map { _ in try call.int(1, "digits") }
+    switch call.positional[0] {
+    case .int(let value):
+      return digits == nil ? .int(value) : .float(Double(value))
+    case .float(let value):
+      guard let digits else {
+        let rounded = value.rounded(.toNearestOrAwayFromZero)
+        guard rounded.isFinite, let result = Int(exactly: rounded) else {
+          throw ScriptError("cannot round \(Value.formatFloat(value)) to an int", detail: "the value is not finite or does not fit in 64 bits")
+        }
+        return .int(result)
+      }
+      guard (-308...308).contains(digits) else {
+        throw ScriptError("round() digits must be between -308 and 308, not \(digits)", detail: "pass the number of decimals to keep", code: "invalid-argument")
+      }
+      let scale = pow10(digits)
+      let scaled = value * scale
+      return .float(scaled.isFinite ? scaled.rounded(.toNearestOrAwayFromZero) / scale : value)
+    case let other: throw call.wrongType("x", "a number", other)
+    }
+  }
+
+  /// 10 to the power `digits`, exactly for the digits a script rounds to.
+  private static func pow10(_ digits: Int) -> Double {
+    var result = 1.0
+    for _ in 0..<abs(digits) { result *= 10 }
+    return digits < 0 ? 1 / result : result
+  }
+
+  static func extreme(_ call: BuiltinCall, _ sign: Int) throws -> Value {
+    try call.expect(1, Int.max, labels: ["key"])
+    guard !call.positional.isEmpty else { throw call.missing("list") }
     var candidates = call.positional
     if candidates.count == 1, case .list(let list) = candidates[0] { candidates = list.elements }
     try Limits.charge(.elements(candidates.count), at: call.range)
+    // With `key:`, the candidates are compared by what the function gives for each.
+    let key = try call.keywords.isEmpty ? nil : call.callable(call.positional.count, "key")
+    func measure(_ value: Value) throws -> Value { try key.map { try call.invoke($0, [value]) } ?? value }
     guard var best = candidates.first else {
       throw ScriptError("\(call.name)() of an empty list", detail: "check that the list has elements first")
     }
-    for candidate in candidates.dropFirst() where try Operators.compare(candidate, best, at: call.range) * sign > 0 {
-      best = candidate
+    var bestMeasure = try measure(best)
+    for candidate in candidates.dropFirst() {
+      let candidateMeasure = try measure(candidate)
+      if try Operators.compare(candidateMeasure, bestMeasure, at: call.range) * sign > 0 {
+        best = candidate
+        bestMeasure = candidateMeasure
+      }
     }
     return best
   }

@@ -111,6 +111,15 @@ public struct BuiltinCall {
     return record
   }
 
+  /// The argument as something callable: a function, builtin or bound method.
+  public func callable(_ position: Int, _ label: String) throws -> Value {
+    guard let value = argument(position, label) else { throw missing(label) }
+    switch value {
+    case .function, .builtin, .method: return value
+    default: throw wrongType(label, "a function", value)
+    }
+  }
+
   /// Calls a Steeple function (or builtin) value with these arguments.
   public func invoke(_ callee: Value, _ arguments: [Value], keywords: [(String, Value)] = []) throws -> Value {
     try runtime.call(callee, positional: arguments, keywords: keywords, at: range)

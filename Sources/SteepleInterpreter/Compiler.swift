@@ -179,6 +179,18 @@ final class Compiler {
         "move the declaration above this line", at: range, notes: [.init("'\(name)' is declared here", at: later)])
       return
     }
+    if let keyword = Keyword(rawValue: name), keyword.isContextual {
+      // A primitive's keyword that is not followed by a declaration form is read as a name.
+      let form = keyword == .verify ? "verify mtls \"a\" -> \"b\"" : keyword == .cluster ? "cluster \"name\" in account { ... }" : "\(name) \"name\" { ... }"
+      error("undefined-name", "undefined name '\(name)'",
+        "'\(name)' is read as a name here, because no declaration form follows it on this line; to declare, write \(form) (the name on the keyword's line)",
+        at: range)
+      return
+    }
+    if let (steeple, why) = Self.foreignWords[name] {
+      error("undefined-name", "undefined name '\(name)'", why, at: range, suggestion: steeple)
+      return
+    }
     let suggestion = Spelling.nearest(to: name, in: visibleNames().sorted())
     var notes: [Diagnostic.Note] = []
     if let suggestion, case .slot(_, let binding)? = lookup(suggestion) {
@@ -188,6 +200,18 @@ final class Compiler {
       "declare it with 'let' or 'var' before this line, import the module it belongs to, or fix the spelling",
       at: range, notes: notes, suggestion: suggestion)
   }
+
+  /// Words other languages use for Steeple's literals, with what to write instead.
+  static let foreignWords: [String: (String, String)] = [
+    "null": ("nil", "Steeple writes 'nil' for no value"),
+    "None": ("nil", "Steeple writes 'nil' for no value"),
+    "NULL": ("nil", "Steeple writes 'nil' for no value"),
+    "undefined": ("nil", "Steeple writes 'nil' for no value"),
+    "True": ("true", "Steeple's booleans are 'true' and 'false', in lower case"),
+    "TRUE": ("true", "Steeple's booleans are 'true' and 'false', in lower case"),
+    "False": ("false", "Steeple's booleans are 'true' and 'false', in lower case"),
+    "FALSE": ("false", "Steeple's booleans are 'true' and 'false', in lower case"),
+  ]
 
   /// Declares a name in the innermost block; reports a redeclaration in the same block.
   @discardableResult
@@ -308,7 +332,7 @@ final class Compiler {
       if stem.hasSuffix(".spire") { stem.removeLast(6) }
       guard let first = stem.utf8.first, !(first >= 48 && first <= 57),
         stem.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
-        Keyword(rawValue: stem) == nil
+        Keyword(rawValue: stem).map(\.isContextual) ?? true
       else {
         error("import-name", "cannot name the module \(Value.quote(path)) after its file",
           "'\(stem)' is not a valid name; give it one: import \(Value.quote(path)) as name", at: pathRange)
@@ -460,9 +484,15 @@ final class Compiler {
         }
       }, range: range)
     case .list(let elements):
+      if elements.contains(where: \.isSpread) {
+        return SpreadListNode(elements: elements.map { element in
+          if case .spread(let inner) = element.kind { return (compileExpression(inner), true) }
+          return (compileExpression(element), false)
+        }, range: range)
+      }
       return ListLiteralNode(elements: elements.map(compileExpression), range: range)
     case .record(let fields):
-      return RecordLiteralNode(shape: RecordShape(keys: fields.map(\.name.name)), values: fields.map { compileExpression($0.value) }, range: range)
+      return compileFields(fields, range: range)
     case .name(let name):
       switch lookup(name) {
       case .slot(let depth, let binding)?:
@@ -508,6 +538,18 @@ final class Compiler {
       return MemberNode(object: compileExpression(object), name: name.name, nameRange: name.range, range: range)
     case .index(let object, let index):
       return IndexNode(object: compileExpression(object), index: compileExpression(index), range: range)
+    case .slice(let object, let lower, let upper):
+      return SliceNode(object: compileExpression(object), lower: lower.map(compileExpression), upper: upper.map(compileExpression), range: range)
+    case .conditional(let branches, let otherwise):
+      return ConditionalNode(
+        branches: branches.map { (compileExpression($0.condition), compileExpression($0.value)) },
+        otherwise: compileExpression(otherwise), range: range)
+    case .spread(let inner):
+      // The parser makes spreads only where a list or record literal takes them.
+      _ = compileExpression(inner)
+      return ConstantNode(.nil, range: range)
+    case .comprehension(let comprehension):
+      return compileComprehension(comprehension, range: range)
     case .function(let literal):
       return compileFunction(literal, name: nil)
     case .declaration(let declaration):
@@ -515,6 +557,40 @@ final class Compiler {
     case .invalid:
       return ConstantNode(.nil, range: range)
     }
+  }
+
+  /// A record literal's fields, or a declaration's: with spreads, a node that copies them in.
+  private func compileFields(_ fields: [RecordField], range: SourceRange) -> ExpressionNode {
+    guard fields.contains(where: \.isSpread) else {
+      return RecordLiteralNode(shape: RecordShape(keys: fields.map(\.name.name)), values: fields.map { compileExpression($0.value) }, range: range)
+    }
+    return SpreadRecordNode(entries: fields.map { field in
+      if case .spread(let inner) = field.value.kind { return .spread(compileExpression(inner)) }
+      return .field(field.name.name, compileExpression(field.value), range: field.name.range.through(field.value.range))
+    }, range: range)
+  }
+
+  /// A comprehension: its variables live in a block of their own, in the running function.
+  private func compileComprehension(_ comprehension: Comprehension, range: SourceRange) -> ExpressionNode {
+    let sequence = compileExpression(comprehension.iterable)
+    let block = BlockScope()
+    scope.blocks.append(block)
+    defer { scope.blocks.removeLast() }
+    var names: Set<String> = []
+    var slots: [Int] = []
+    for variable in comprehension.variables {
+      if names.insert(variable.name).inserted {
+        slots.append(declare(variable, .loopVariable))
+      } else {
+        error("redeclaration", "'\(variable.name)' is already declared in this scope", "give the key and the value different names",
+          at: variable.range)
+        slots.append(slots[0])
+      }
+    }
+    let condition = comprehension.condition.map(compileExpression)
+    let key = comprehension.key.map(compileExpression)
+    let element = compileExpression(comprehension.element)
+    return ComprehensionNode(slots: slots, sequence: sequence, condition: condition, key: key, element: element, range: range)
   }
 
   /// `module.member` where the module is imported by name: the member must exist.
@@ -528,11 +604,9 @@ final class Compiler {
   }
 
   private func compileDeclaration(_ declaration: Declaration, range: SourceRange) -> ExpressionNode {
-    let fields = RecordLiteralNode(
-      shape: RecordShape(keys: declaration.fields.map(\.name.name)),
-      values: declaration.fields.map { compileExpression($0.value) }, range: range)
+    let fields = compileFields(declaration.fields, range: range)
     var fieldRanges: [String: SourceRange] = [:]
-    for field in declaration.fields { fieldRanges[field.name.name] = field.name.range.through(field.value.range) }
+    for field in declaration.fields where !field.isSpread { fieldRanges[field.name.name] = field.name.range.through(field.value.range) }
     return DeclarationNode(
       kind: declaration.kind, name: compileExpression(declaration.name), parent: declaration.parent.map(compileExpression),
       arguments: declaration.arguments.map(compileExpression), fields: fields, fieldRanges: fieldRanges, range: range)

@@ -459,6 +459,9 @@ final class MethodCallNode: ExpressionNode {
     case .string, .list:
       try c.runtime.step(range)
       return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: c.runtime, at: range, nameRange: nameRange)
+    case .record(let record) where record[name] == nil && Methods.recordMethods.contains(name):
+      try c.runtime.step(range)
+      return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: c.runtime, at: range, nameRange: nameRange)
     default:
       let callee = try MemberNode.member(of: object, name, at: nameRange, runtime: c.runtime)
       return try c.runtime.call(callee, positional: positional, keywords: keywords, at: range)
@@ -500,10 +503,11 @@ final class MemberNode: ExpressionNode {
     switch value {
     case .record(let record):
       if let field = record[name] { return field }
+      if Methods.recordMethods.contains(name) { return .method(BoundMethod(receiver: value, name: name)) }
       throw Diagnostic(
         code: "unknown-field", "record has no field '\(name)'",
         detail: record.keys.isEmpty ? "the record is empty" : "its fields are: \(record.keys.joined(separator: ", "))",
-        at: range, suggestion: Spelling.nearest(to: name, in: record.keys))
+        at: range, suggestion: Spelling.nearest(to: name, in: record.keys + Methods.recordMethods))
     case .module(let module):
       if let member = module[name] { return member }
       throw Diagnostic(
@@ -574,10 +578,11 @@ final class DeclarationNode: ExpressionNode {
   let name: ExpressionNode
   let parent: ExpressionNode?
   let arguments: [ExpressionNode]
-  let fields: RecordLiteralNode
+  /// A `RecordLiteralNode`, or a `SpreadRecordNode` when the fields spread records.
+  let fields: ExpressionNode
   let fieldRanges: [String: SourceRange]
 
-  init(kind: DeclarationKind, name: ExpressionNode, parent: ExpressionNode?, arguments: [ExpressionNode], fields: RecordLiteralNode, fieldRanges: [String: SourceRange], range: SourceRange) {
+  init(kind: DeclarationKind, name: ExpressionNode, parent: ExpressionNode?, arguments: [ExpressionNode], fields: ExpressionNode, fieldRanges: [String: SourceRange], range: SourceRange) {
     self.kind = kind
     self.name = name
     self.parent = parent
@@ -595,13 +600,23 @@ final class DeclarationNode: ExpressionNode {
         code: "type-mismatch", "the name of \(Operators.article(kind.rawValue)) must be a string, not \(nameValue.typeName)",
         detail: "write the name in quotes, or interpolate: \"name-\\(x)\"", at: name.range)
     }
-    let parentValue = try parent?.evaluate(c)
-    let argumentValues = try arguments.map { try $0.evaluate(c) }
-    guard case .record(let record) = try fields.evaluate(c) else { preconditionFailure() }
+    // What the declaration is given is copied before it is frozen, so the caller's own lists and
+    // records stay theirs to change.
+    let parentValue = try parent?.evaluate(c).copiedForFreezing()
+    let argumentValues = try arguments.map { try $0.evaluate(c).copiedForFreezing() }
+    var ranges = fieldRanges
+    let record: RecordObject
+    if let spread = fields as? SpreadRecordNode {
+      record = try spread.build(c, ranges: &ranges)
+    } else {
+      guard case .record(let literal) = try fields.evaluate(c) else { preconditionFailure() }
+      record = literal
+    }
+    record.values = record.values.map { $0.copiedForFreezing() }
     record.freeze()
     let declaration = DeclarationRecord(
       kind: kind, name: nameText, parent: parentValue, arguments: argumentValues, fields: record, range: range,
-      fieldRanges: fieldRanges)
+      fieldRanges: ranges, nameRange: name.range, parentRange: parent?.range, argumentRanges: arguments.map(\.range))
     do {
       return try c.runtime.interpreter.host.declare(declaration)
     } catch let failure as ScriptError {

@@ -77,6 +77,7 @@ public final class Interpreter {
   /// stack). A `cancel()` made before the run starts does not carry over into it.
   public func run(_ file: SourceFile) -> Result {
     cancellation.reset()
+    host.runWillStart()
     let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
     self.runtime = runtime
     defer { self.runtime = nil }
@@ -126,6 +127,7 @@ public final class Interpreter {
   /// Runs on the caller's thread, as `run` does.
   public func evaluate(_ file: SourceFile, in scope: InteractiveScope) -> Result {
     cancellation.reset()
+    host.runWillStart()
     let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
     self.runtime = runtime
     defer { self.runtime = nil }
@@ -225,7 +227,10 @@ public final class Interpreter {
       diagnostics.append(Diagnostic(code: "module-not-found", "cannot load module \(Value.quote(path)): \(error)", detail: "check the path", at: range))
       return nil
     }
-    if let cached = modules[source.id] { return cached }
+    if let cached = modules[source.id] {
+      host.moduleReused(source.id)
+      return cached
+    }
     if let start = loading.firstIndex(where: { $0.id == source.id }) {
       let chain = loading[start...].map(\.file.name) + [source.file.name]
       var notes: [Diagnostic.Note] = []
@@ -241,7 +246,9 @@ public final class Interpreter {
     guard let runtime else { return nil }
     loading.append((source.id, source.file, range))
     defer { loading.removeLast() }
+    host.moduleWillLoad(source.id)
     let outcome = execute(source.file, runtime: runtime)
+    host.moduleDidLoad(source.id, loaded: outcome.diagnostics.isEmpty && outcome.frame != nil)
     guard outcome.diagnostics.isEmpty, let frame = outcome.frame else {
       // A cycle is its own explanation; other errors get a pointer from the import to the module.
       if outcome.diagnostics.allSatisfy({ $0.code == "import-cycle" }) {

@@ -2,13 +2,16 @@ import SteepleSyntax
 
 /// The methods of strings and lists: `"a,b".split(",")`, `xs.append(x)`.
 enum Methods {
-  static let stringMethods = ["split", "join", "starts_with", "ends_with", "replace", "upper", "lower", "trim", "contains", "lines"]
+  static let stringMethods = ["split", "join", "starts_with", "ends_with", "replace", "upper", "lower", "trim", "contains", "lines", "find", "pad_left", "pad_right"]
   static let listMethods = ["append", "extend", "pop", "insert", "contains", "index_of"]
+  /// Record methods; a field of the same name wins over a method (`r.get` reads a field `get`).
+  static let recordMethods = ["get", "remove"]
 
   static func names(for value: Value) -> [String] {
     switch value {
     case .string: return stringMethods
     case .list: return listMethods
+    case .record: return recordMethods
     default: return []
     }
   }
@@ -22,6 +25,7 @@ enum Methods {
       switch receiver {
       case .string(let string): return try stringMethod(name, string, call)
       case .list(let list): return try listMethod(name, list, call)
+      case .record(let record): return try recordMethod(name, record, call)
       default: break
       }
     } catch let failure as ScriptError {
@@ -33,7 +37,7 @@ enum Methods {
         detail: "\(receiver.typeName) methods are: \(names.joined(separator: ", "))", at: nameRange ?? range,
         suggestion: Spelling.nearest(to: unknown.name, in: names))
     }
-    throw Diagnostic(code: "unknown-member", "\(receiver.typeName) has no methods", detail: "only strings and lists have methods", at: range)
+    throw Diagnostic(code: "unknown-member", "\(receiver.typeName) has no methods", detail: "only strings, lists and records have methods", at: range)
   }
 
   struct UnknownMethod: Error { let name: String }
@@ -41,7 +45,7 @@ enum Methods {
   static func stringMethod(_ name: String, _ string: String, _ call: BuiltinCall) throws -> Value {
     // The methods that walk the whole text take steps in proportion to it (see `Limits.Work`).
     switch name {
-    case "split", "contains", "replace", "lines": try Limits.charge(.search(string.utf8.count), at: call.range)
+    case "split", "contains", "replace", "lines", "find": try Limits.charge(.search(string.utf8.count), at: call.range)
     case "upper", "lower", "trim": try Limits.charge(.characters(string.utf8.count), at: call.range)
     default: break
     }
@@ -103,6 +107,25 @@ enum Methods {
     case "lines":
       try call.expect(0, 0)
       return .list(ListObject(string.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
+    case "find":
+      try call.expect(1, 1)
+      let part = try call.string(0, "text")
+      guard !part.isEmpty else { return .int(0) }
+      guard let found = string.firstRange(of: part) else { return .int(-1) }
+      return .int(string.distance(from: string.startIndex, to: found.lowerBound))
+    case "pad_left", "pad_right":
+      try call.expect(1, 2, labels: ["fill"])
+      let width = try call.int(0, "width")
+      let fill = call.argument(1, "fill") == nil ? " " : try call.string(1, "fill")
+      guard Builtins.length(of: fill) == 1 else {
+        throw ScriptError("\(name)() fill must be one character, not \(Value.quote(fill))", detail: "pass a one-character string such as \"0\" or \" \"", code: "invalid-argument")
+      }
+      let missing = width - Builtins.length(of: string)
+      guard missing > 0 else { return .string(string) }
+      // (The width may be any int: check its size before multiplying by the fill's.)
+      try Limits.checkString(missing > Limits.maxStringBytes ? missing : string.utf8.count + missing * fill.utf8.count, at: call.range)
+      let padding = String(repeating: fill, count: missing)
+      return .string(name == "pad_left" ? padding + string : string + padding)
     default:
       throw UnknownMethod(name: name)
     }
@@ -150,6 +173,25 @@ enum Methods {
     case "index_of":
       try call.expect(1, 1)
       return list.elements.firstIndex { Value.equal($0, call.positional[0]) }.map(Value.int) ?? .nil
+    default:
+      throw UnknownMethod(name: name)
+    }
+  }
+
+  static func recordMethod(_ name: String, _ record: RecordObject, _ call: BuiltinCall) throws -> Value {
+    switch name {
+    case "get":
+      try call.expect(1, 2, labels: ["default"])
+      let key = try call.string(0, "key")
+      return record[key] ?? call.argument(1, "default") ?? .nil
+    case "remove":
+      try call.expect(1, 1)
+      let key = try call.string(0, "key")
+      if record.isFrozen {
+        throw ScriptError("cannot change a frozen record", detail: "records that belong to a loaded module or a declaration are frozen; copy it first with { ...r } and change the copy", code: "frozen")
+      }
+      try Limits.charge(.elements(record.count), at: call.range)
+      return record.remove(key) ?? .nil
     default:
       throw UnknownMethod(name: name)
     }

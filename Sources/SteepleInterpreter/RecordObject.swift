@@ -64,6 +64,17 @@ public final class RecordObject {
     }
   }
 
+  /// Removes a field and returns its value; `nil` when there is no such field. Callers check
+  /// `isFrozen` first.
+  @discardableResult
+  public func remove(_ key: String) -> Value? {
+    guard let position = index(of: key) else { return nil }
+    var keys = shape.keys
+    keys.remove(at: position)
+    shape = RecordShape(keys: keys)
+    return values.remove(at: position)
+  }
+
   deinit {
     // As for lists: deeply nested records are released without deep recursion.
     Value.releaseNested(&values)

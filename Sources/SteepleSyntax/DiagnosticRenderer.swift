@@ -113,12 +113,76 @@ public struct DiagnosticRenderer: Sendable {
     let number = String(start.line)
     let numberPad = String(repeating: " ", count: gutterWidth - number.count)
     var out = numberPad + paint(number + " |", "34") + " " + Self.visible(line) + "\n"
-    let width = max(1, min(endColumn, scalars.count + 1) - startColumn)
-    let prefix = scalars.prefix(startColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+    // The caret goes under the range as a terminal shows the line: a tab is repeated as a tab,
+    // wide characters (CJK, emoji) take two columns, combining marks none.
+    let widths = Self.widths(scalars)
+    let first = min(startColumn - 1, scalars.count)
+    let width = max(1, widths[first..<max(first, min(endColumn, scalars.count + 1) - 1)].reduce(0, +))
+    var prefix = ""
+    for (scalar, columns) in zip(scalars.prefix(first), widths) {
+      prefix += scalar == "\t" ? "\t" : String(repeating: " ", count: columns)
+    }
     let marker = "^" + String(repeating: "~", count: max(0, width - 1))
     out += String(repeating: " ", count: gutterWidth) + paint(" |", "34") + " " + prefix
       + paint(marker, "1;32") + "\n"
     return out
+  }
+
+  /// The columns a terminal gives each of these scalars, in context (a tab counts as one).
+  static func widths(_ scalars: some Sequence<Unicode.Scalar>) -> [Int] {
+    var widths: [Int] = []
+    var previous: Unicode.Scalar?
+    var flagOpen = false
+    for scalar in scalars {
+      if isRegionalIndicator(scalar) {
+        // A flag is two regional indicators shown as one wide character.
+        widths.append(flagOpen ? 0 : 2)
+        flagOpen.toggle()
+      } else {
+        flagOpen = false
+        widths.append(columns(of: scalar, after: previous))
+      }
+      previous = scalar
+    }
+    return widths
+  }
+
+  private static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }
+
+  /// The columns one scalar takes after `previous`: 0 for combining marks, joiners and variation
+  /// selectors (an emoji presentation selector widens the character before it instead, and an
+  /// emoji after a zero-width joiner joins the one before), 2 for East Asian wide and full-width
+  /// characters and emoji, 1 for the rest.
+  static func columns(of scalar: Unicode.Scalar, after previous: Unicode.Scalar?) -> Int {
+    if scalar.value < 0x20 || scalar.value == 0x7F { return 1 }
+    let properties = scalar.properties
+    if scalar == "\u{FE0F}", let previous, previous.properties.isEmoji, !previous.properties.isEmojiPresentation,
+      !isWide(previous)
+    {
+      return 1
+    }
+    switch properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format: return 0
+    default: break
+    }
+    if previous == "\u{200D}", properties.isEmoji { return 0 }
+    // A skin tone modifies the emoji before it.
+    if properties.isEmojiModifier, let previous, previous.properties.isEmojiModifierBase { return 0 }
+    if properties.isEmojiPresentation || isWide(scalar) { return 2 }
+    return 1
+  }
+
+  /// East Asian Wide and Fullwidth ranges (Unicode's EastAsianWidth.txt, in outline).
+  private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
+      0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19,
+      0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD,
+      0x30000...0x3FFFD:
+      return true
+    default:
+      return false
+    }
   }
 
   /// Control characters would garble a terminal; show them as U+FFFD.

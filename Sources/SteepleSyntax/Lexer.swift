@@ -104,6 +104,10 @@ public struct Lexer {
   private mutating func lexSymbol() -> Symbol? {
     let first = bytes[position]
     let second = peek(1)
+    if first == UInt8(ascii: "."), second == UInt8(ascii: "."), peek(2) == UInt8(ascii: ".") {
+      position += 3
+      return .ellipsis
+    }
     let two: Symbol?
     switch (first, second) {
     case (UInt8(ascii: "-"), UInt8(ascii: ">")): two = .arrow
@@ -148,10 +152,16 @@ public struct Lexer {
       report("unexpected-character", "unexpected '\(isAnd ? "&&" : "||")'",
         "use '\(isAnd ? "and" : "or")' to combine conditions", start, position)
       return .keyword(isAnd ? .and : .or)
-    } else if byte == UInt8(ascii: "'"), let close = singleQuoteEnd() {
-      // A single-quoted string: one error, and read as the string it was meant to be.
+    } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`"), let close = singleQuoteEnd(byte) {
+      // A single-quoted (or JavaScript's backquoted) string: one error, and read as the string it
+      // was meant to be.
       position = close + 1
-      report("unexpected-character", "unexpected character '''", "strings use double quotes: \"text\"", start, position)
+      if byte == UInt8(ascii: "`") {
+        report("unexpected-character", "unexpected character '`'",
+          "strings use double quotes, and every string interpolates: \"text \\(value)\"", start, position)
+      } else {
+        report("unexpected-character", "unexpected character '''", "strings use double quotes: \"text\"", start, position)
+      }
       return .string(StringLiteral(segments: [.text(String(decoding: bytes[(start + 1)..<close], as: UTF8.self))]))
     } else {
       position += 1
@@ -163,6 +173,8 @@ public struct Lexer {
       case UInt8(ascii: "|"): detail = "use 'or' to combine conditions"
       case UInt8(ascii: "'"): detail = "strings use double quotes: \"text\""
       case UInt8(ascii: "#"): detail = "comments start with '//'"
+      case UInt8(ascii: "`"): detail = "strings use double quotes, and every string interpolates: \"text \\(value)\""
+      case UInt8(ascii: "?"): detail = "Steeple has no 'c ? a : b'; write the conditional expression 'if c { a } else { b }' (or 'a ?? b' for a default when a is nil)"
       default: break
       }
       report("unexpected-character", "unexpected character \(shown)", detail, start, position)
@@ -179,10 +191,10 @@ public struct Lexer {
 
   /// The offset of the `'` closing a single-quoted string that starts at `position`, if one closes
   /// it on the same line.
-  private func singleQuoteEnd() -> Int? {
+  private func singleQuoteEnd(_ quote: UInt8) -> Int? {
     var index = position + 1
     while index < end, bytes[index] != UInt8(ascii: "\n") {
-      if bytes[index] == UInt8(ascii: "'") { return index }
+      if bytes[index] == quote { return index }
       index += 1
     }
     return nil

@@ -18,6 +18,10 @@ public struct Parser {
   private var bracketDepth = 0
   private var nesting = 0
   private var height = 0
+  /// Set while parsing the condition of an `if` or `while` or the sequence of a `for`, where a
+  /// `{` begins the block: there `cluster {` is the name `cluster` and a block, not a declaration
+  /// missing its name. Brackets, blocks and records inside clear it.
+  private var braceEndsExpression = false
   /// Set when input is too deep to parse further; everything after it is skipped quietly.
   private var abandoned = false
   /// Set by an error that leaves the parser out of step with the input: until the next statement
@@ -43,6 +47,49 @@ public struct Parser {
     self.tokens = tokens
     self.nesting = nesting
     self.height = height
+    self.closers = Self.matchBrackets(tokens)
+  }
+
+  /// For each opening bracket, the position of the token that closes it (any closing bracket, as
+  /// counted by depth), or of the end of the file. Looking ahead with it (is this `account (x)`
+  /// followed by `{`? does this `{` hold a `for`?) costs no rescanning, whatever the input.
+  private let closers: [Int: Int]
+
+  private static func matchBrackets(_ tokens: [Token]) -> [Int: Int] {
+    var closers: [Int: Int] = [:]
+    var open: [Int] = []
+    for (position, token) in tokens.enumerated() {
+      switch token.kind {
+      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): open.append(position)
+      case .symbol(.rightParen), .symbol(.rightBracket), .symbol(.rightBrace):
+        if let opening = open.popLast() { closers[opening] = position }
+      default: break
+      }
+    }
+    for opening in open { closers[opening] = tokens.count - 1 }
+    return closers
+  }
+
+  /// The position after a postfix expression that starts at `start`, as far as a look ahead can
+  /// tell: a name, literal or bracketed group, then members, and calls and indexes on its line.
+  private func endOfPostfix(from start: Int) -> Int {
+    let last = tokens.count - 1
+    var position = start
+    guard position < last else { return last }
+    switch tokens[position].kind {
+    case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): position = (closers[position] ?? last) + 1
+    case .identifier, .keyword, .string, .integer, .float: position += 1
+    default: return position
+    }
+    while position < last {
+      switch tokens[position].kind {
+      case .symbol(.dot): position += 2
+      case .symbol(.leftParen) where !tokens[position].newlineBefore, .symbol(.leftBracket) where !tokens[position].newlineBefore:
+        position = (closers[position] ?? last) + 1
+      default: return min(position, last)
+      }
+    }
+    return min(position, last)
   }
 
   // MARK: Tokens
@@ -215,26 +262,18 @@ public struct Parser {
       return parseIf()
     case .keyword(.for):
       advance()
-      var variables: [Identifier] = []
-      if match(.leftParen) {
-        if let first = parseIdentifier("in the 'for' pattern") { variables.append(first) }
-        expect(.comma, "between the key and value names", detail: "write 'for (key, value) in record'")
-        if let second = parseIdentifier("in the 'for' pattern") { variables.append(second) }
-        expect(.rightParen, "to close the 'for' pattern")
-      } else if let variable = parseIdentifier("after 'for'") {
-        variables.append(variable)
-      }
+      let variables = parseLoopNames("the 'for' pattern")
       if !match(.in) {
         error("expected-token", "expected 'in' after the loop variable, found \(current.kind)",
           detail: "write 'for x in list { ... }'", at: current.range)
         return Statement(.invalid, range: start)
       }
-      let iterable = parseExpression()
+      let iterable = parseCondition("for")
       let body = parseBlock("for the loop body")
       return Statement(.forLoop(variables: variables, iterable: iterable, body: body), range: range(from: start))
     case .keyword(.while):
       advance()
-      let condition = parseExpression()
+      let condition = parseCondition("while")
       let body = parseBlock("for the loop body")
       return Statement(.whileLoop(condition: condition, body: body), range: range(from: start))
     case .keyword(.break):
@@ -274,6 +313,16 @@ public struct Parser {
         alias = parseIdentifier("after 'as'")
       }
       return Statement(.importModule(path: path, pathRange: pathToken.range, alias: alias), range: range(from: start))
+    case .identifier(let word) where Self.functionHabits.contains(word) && isIdentifierLike(peekKind(1)) && peekKind(2) == .symbol(.leftParen):
+      error("unexpected-token", "Steeple declares functions with 'fn', not '\(word)'",
+        detail: "write: fn name(parameters) { ... }", at: current.range)
+      advance()
+      return Statement(.invalid, range: start)
+    case .identifier(let word) where Self.elseIfHabits.contains(word) && startsOperand(tokens[min(index + 1, tokens.count - 1)]):
+      error("unexpected-token", "Steeple writes 'else if', not '\(word)'",
+        detail: "'else if' follows the closing '}' of an 'if' block: } else if condition { ... }", at: current.range)
+      advance()
+      return Statement(.invalid, range: start)
     case .keyword(.else):
       error("unexpected-token", "'else' without an 'if'",
         detail: "'else' must follow the closing '}' of an 'if' block", at: current.range)
@@ -286,6 +335,9 @@ public struct Parser {
         switch target.kind {
         case .name, .member, .index: break
         case .invalid: break
+        case .slice:
+          error("invalid-assignment", "cannot assign to a slice",
+            detail: "a slice is a new list; assign to elements one by one (xs[i] = v), or build the list you want and assign it", at: target.range)
         default:
           error("invalid-assignment", "cannot assign to this expression",
             detail: "assign to a variable, a record field (r.name) or an element (xs[0])", at: target.range)
@@ -315,17 +367,61 @@ public struct Parser {
     var branches: [(condition: Expression, body: Block)] = []
     var otherwise: Block?
     advance()
-    branches.append((parseExpression(), parseBlock("after the 'if' condition")))
-    while check(.else) {
+    branches.append((parseCondition("if"), parseBlock("after the 'if' condition")))
+    while true {
+      if case .identifier(let word) = current.kind, Self.elseIfHabits.contains(word), startsOperand(tokens[min(index + 1, tokens.count - 1)]) {
+        error("unexpected-token", "Steeple writes 'else if', not '\(word)'",
+          detail: "write: } else if condition { ... }", at: current.range)
+        advance()
+        branches.append((parseCondition("else if"), parseBlock("after the 'else if' condition")))
+        continue
+      }
+      guard check(.else) else { break }
       advance()
       if match(.if) {
-        branches.append((parseExpression(), parseBlock("after the 'else if' condition")))
+        branches.append((parseCondition("else if"), parseBlock("after the 'else if' condition")))
       } else {
         otherwise = parseBlock("after 'else'")
         break
       }
     }
     return Statement(.ifChain(branches: branches, otherwise: otherwise), range: range(from: start))
+  }
+
+  /// Whether a token on the same line as the one before can begin an operand: a name, a
+  /// literal or `(`. (After a name, that means the name is not used as a value.)
+  private func startsOperand(_ token: Token) -> Bool {
+    guard !token.newlineBefore else { return false }
+    switch token.kind {
+    case .identifier, .integer, .float, .string, .symbol(.leftParen): return true
+    case .keyword(let keyword): return keyword.isContextual || [.not, .true, .false, .nil].contains(keyword)
+    default: return false
+    }
+  }
+
+  /// How other languages spell `fn`.
+  static let functionHabits: Set<String> = ["def", "function", "func", "fun"]
+
+  /// How other languages spell `else if`.
+  static let elseIfHabits: Set<String> = ["elif", "elsif", "elseif"]
+
+  /// The condition of an `if`, `else if` or `while`, or a `for`'s sequence: an expression
+  /// followed by the `{` of a block. `if x = 1` gets an error that says to compare with `==`.
+  private mutating func parseCondition(_ keyword: String) -> Expression {
+    let saved = braceEndsExpression
+    braceEndsExpression = true
+    let condition = parseExpression()
+    braceEndsExpression = saved
+    if keyword != "for", check(.equal) {
+      error("expected-token", "'=' assigns; to compare in a condition, write '=='",
+        detail: "write: \(keyword) \(condition.range.text) == \(nextTokenText()) { ... }", at: current.range)
+    }
+    return condition
+  }
+
+  /// The source text of the token after the current one, for fix-its.
+  private func nextTokenText() -> String {
+    tokens[min(index + 1, tokens.count - 1)].range.text
   }
 
   private mutating func parseBlock(_ context: String) -> Block {
@@ -338,9 +434,12 @@ public struct Parser {
     advance()
     guard enter() else { return Block(statements: [], range: start) }
     let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
     bracketDepth = 0
+    braceEndsExpression = false
     let statements = parseStatements(until: .rightBrace)
     bracketDepth = savedBrackets
+    braceEndsExpression = savedBraceEnds
     leave()
     if match(.rightBrace) {
       // The block's end puts the parser back in step, whatever happened inside it.
@@ -354,13 +453,20 @@ public struct Parser {
   }
 
   private func isIdentifierLike(_ kind: Token.Kind) -> Bool {
-    if case .identifier = kind { return true }
-    return false
+    switch kind {
+    case .identifier: return true
+    case .keyword(let keyword): return keyword.isContextual
+    default: return false
+    }
   }
 
   private mutating func parseIdentifier(_ context: String) -> Identifier? {
     if case .identifier(let name) = current.kind {
       return Identifier(name, range: advance().range)
+    }
+    // The five primitives' keywords are names wherever a name is expected.
+    if case .keyword(let keyword) = current.kind, keyword.isContextual {
+      return Identifier(keyword.rawValue, range: advance().range)
     }
     if case .keyword(let keyword) = current.kind {
       error("reserved-word", "'\(keyword.rawValue)' is a reserved word and cannot be used as a name",
@@ -433,6 +539,7 @@ public struct Parser {
     var added = 0
     defer { height -= added }
     while continues, let binary = op(current.kind) {
+      if binary == .add || binary == .subtract, incrementHabit(binary, after: left) { return left }
       advance()
       added += 1
       height += 1
@@ -444,6 +551,24 @@ public struct Parser {
       left = Expression(.binary(binary, left, right), range: left.range.through(right.range))
     }
     return left
+  }
+
+  /// `x++` or `x--` (the two signs together, then the end of the statement): reported with the
+  /// Steeple spelling, `x += 1`. True when it was one, and skipped.
+  private mutating func incrementHabit(_ binary: BinaryOperator, after operand: Expression) -> Bool {
+    let next = tokens[min(index + 1, tokens.count - 1)]
+    guard next.kind == current.kind, next.range.start == current.range.end else { return false }
+    let after = tokens[min(index + 2, tokens.count - 1)]
+    let ends = after.newlineBefore || after.kind == .endOfFile || after.kind == .symbol(.semicolon)
+      || after.kind == .symbol(.rightBrace) || after.kind == .symbol(.rightParen)
+    guard binary == .add || ends else { return false }
+    let sign = binary == .add ? "+" : "-"
+    error("unexpected-token", "Steeple has no '\(sign)\(sign)' operator",
+      detail: "write '\(operand.range.text) \(sign)= 1' to \(binary == .add ? "add 1 to" : "subtract 1 from") a variable",
+      at: current.range.through(next.range))
+    advance()
+    advance()
+    return true
   }
 
   private mutating func parseOr() -> Expression {
@@ -558,10 +683,22 @@ public struct Parser {
       } else if check(.leftBracket), !onNewLine {
         advance()
         bracketDepth += 1
-        let subscriptExpression = parseExpression()
+        // `xs[i]`, or a slice `xs[lower:upper]` with either bound left out.
+        let lower = check(.colon) ? nil : parseExpression()
+        var slice = false
+        var upper: Expression?
+        if match(.colon) {
+          slice = true
+          if !check(.rightBracket) { upper = parseExpression() }
+        }
         bracketDepth -= 1
-        expect(.rightBracket, "to close the subscript")
-        expression = Expression(.index(expression, subscriptExpression), range: range(from: expression.range))
+        expect(.rightBracket, slice ? "to close the slice" : "to close the subscript",
+          detail: slice ? "write a slice as xs[start:end]; either bound may be left out" : nil)
+        if slice {
+          expression = Expression(.slice(expression, lower: lower, upper: upper), range: range(from: expression.range))
+        } else {
+          expression = Expression(.index(expression, lower ?? Expression(.invalid, range: current.range)), range: range(from: expression.range))
+        }
       } else {
         return expression
       }
@@ -577,7 +714,12 @@ public struct Parser {
   private mutating func parseArguments() -> [Argument] {
     var arguments: [Argument] = []
     bracketDepth += 1
-    defer { bracketDepth -= 1 }
+    let savedBraceEnds = braceEndsExpression
+    braceEndsExpression = false
+    defer {
+      bracketDepth -= 1
+      braceEndsExpression = savedBraceEnds
+    }
     while !check(.rightParen), !atEnd {
       var label: Identifier?
       if peekKind(1) == .symbol(.colon) {
@@ -602,7 +744,13 @@ public struct Parser {
       arguments.append(Argument(label: label, value: value))
       if !match(.comma) { break }
     }
-    expect(.rightParen, "to close the argument list")
+    var detail: String?
+    if case .string = current.kind, case .string = arguments.last?.value.kind {
+      detail = "a ',' is missing between the arguments; to join the strings into one, put '+' between them"
+    } else if startsOperand(current) || current.kind == .symbol(.leftBracket) || current.kind == .symbol(.leftBrace) {
+      detail = "a ',' is missing between the arguments, or an operator between the values"
+    }
+    expect(.rightParen, "to close the argument list", detail: detail)
     return arguments
   }
 
@@ -629,12 +777,21 @@ public struct Parser {
       return Expression(.nilLiteral, range: token.range)
     case .identifier(let name):
       advance()
+      if name == "f", case .string = current.kind, current.range.start == token.range.end {
+        // Python's f"..." (the string is read as it is, so the rest of the line parses).
+        error("unexpected-token", "Steeple has no f-strings",
+          detail: "every string interpolates: write \"text \\(value)\" without the 'f'", at: token.range)
+        return parsePrimary()
+      }
       return Expression(.name(name), range: token.range)
     case .symbol(.leftParen):
       advance()
       guard enter() else { return Expression(.invalid, range: token.range) }
       bracketDepth += 1
+      let savedBraceEnds = braceEndsExpression
+      braceEndsExpression = false
       let inner = parseExpression()
+      braceEndsExpression = savedBraceEnds
       bracketDepth -= 1
       leave()
       expect(.rightParen, "to close the parenthesis")
@@ -643,9 +800,24 @@ public struct Parser {
       advance()
       guard enter() else { return Expression(.invalid, range: token.range) }
       bracketDepth += 1
+      let savedBraceEnds = braceEndsExpression
+      braceEndsExpression = false
+      defer { braceEndsExpression = savedBraceEnds }
       var elements: [Expression] = []
       while !check(.rightBracket), !atEnd {
-        elements.append(parseExpression())
+        elements.append(parseElement())
+        if elements.count == 1, check(.for), !elements[0].isSpread {
+          let comprehension = parseComprehension(key: nil, element: elements[0])
+          bracketDepth -= 1
+          leave()
+          expect(.rightBracket, "to close the list comprehension", detail: "write [expression for x in list if condition]")
+          return Expression(comprehension.map { .comprehension($0) } ?? .invalid, range: range(from: token.range))
+        }
+        if check(.if) {
+          error("unexpected-token", "expected ',' or ']' in the list, found 'if'",
+            detail: "a conditional value is written 'if c { a } else { b }'; to keep some elements, write [x for x in xs if c]",
+            at: current.range)
+        }
         if !match(.comma) { break }
       }
       bracketDepth -= 1
@@ -653,6 +825,7 @@ public struct Parser {
       expect(.rightBracket, "to close the list", detail: "separate elements with ',' and close the list with ']'")
       return Expression(.list(elements), range: range(from: token.range))
     case .symbol(.leftBrace):
+      if recordIsComprehension() { return parseRecordComprehension() }
       let fields = parseRecordBody()
       return Expression(.record(fields), range: range(from: token.range))
     case .keyword(.fn):
@@ -661,10 +834,18 @@ public struct Parser {
       defer { leave() }
       let function = parseFunctionRest(name: nil, start: token.range)
       return Expression(.function(function), range: range(from: token.range))
-    case .keyword(.account), .keyword(.cluster), .keyword(.mesh), .keyword(.entry), .keyword(.verify):
+    case .keyword(let keyword) where keyword.isContextual:
+      guard startsDeclaration(keyword) else {
+        advance()
+        return Expression(.name(keyword.rawValue), range: token.range)
+      }
       guard enter() else { return Expression(.invalid, range: token.range) }
       defer { leave() }
       return parseDeclaration()
+    case .keyword(.if):
+      guard enter() else { return Expression(.invalid, range: token.range) }
+      defer { leave() }
+      return parseConditionalExpression()
     case .keyword(let keyword):
       error("unexpected-token", "expected an expression, found '\(keyword.rawValue)'",
         detail: keyword == .else ? "'else' must follow the closing '}' of an 'if' block" : "'\(keyword.rawValue)' is a reserved word; it cannot start an expression",
@@ -679,9 +860,176 @@ public struct Parser {
       return Expression(.invalid, range: token.range)
     case .symbol(let symbol):
       error("unexpected-token", "expected an expression, found '\(symbol.rawValue)'",
-        detail: "an expression is a value, a name, a call or an operation", at: token.range)
+        detail: symbol == .ellipsis
+          ? "'...' spreads a list into a list literal ([...xs, y]) or a record into a record literal ({ ...r, f: v }), nowhere else"
+          : "an expression is a value, a name, a call or an operation", at: token.range)
       return Expression(.invalid, range: token.range)
     }
+  }
+
+  /// Whether the primitive's keyword at the current token begins a declaration, or is a name.
+  ///
+  /// It declares when what follows on its line can only be a declaration's name: a string, a
+  /// number, a name or another primitive's keyword (`account name { }`), or a `(...)` or `[...]`
+  /// followed by `{` (for a cluster, `in` and a line that ends in `{`); for `verify`, a name. A `{` right after it declares too (reported as
+  /// a missing name), except where a `{` begins a block (`if cluster { }`). Anything else (an
+  /// operator, `.`, `(` for a call, the end of the line) makes it a name.
+  private func startsDeclaration(_ keyword: Keyword) -> Bool {
+    let next = tokens[min(index + 1, tokens.count - 1)]
+    guard !next.newlineBefore else { return false }
+    switch next.kind {
+    case .string, .integer, .float: return true
+    case .identifier: return true
+    case .keyword(let other): return other.isContextual
+    case .symbol(.leftBrace): return !braceEndsExpression
+    case .symbol(.leftParen), .symbol(.leftBracket):
+      // `account (name) { }` declares, `account(x)` calls and `entry[0]` indexes.
+      guard keyword != .verify, !braceEndsExpression else { return false }
+      var position = endOfPostfix(from: index + 1)
+      guard !tokens[position].newlineBefore else { return false }
+      if keyword != .cluster { return tokens[position].kind == .symbol(.leftBrace) }
+      // `cluster (name) in account { }`, not `cluster(x) in names`.
+      guard tokens[position].kind == .keyword(.in) else { return false }
+      position = endOfPostfix(from: position + 1)
+      return !tokens[position].newlineBefore && tokens[position].kind == .symbol(.leftBrace)
+    default: return false
+    }
+  }
+
+  /// A list element: an expression, or `...list`.
+  private mutating func parseElement() -> Expression {
+    guard check(.ellipsis) else { return parseExpression() }
+    let start = advance().range
+    let inner = parseExpression()
+    return Expression(.spread(inner), range: start.through(inner.range))
+  }
+
+  /// The names after `for`: `x`, or `(key, value)`.
+  private mutating func parseLoopNames(_ pattern: String) -> [Identifier] {
+    var variables: [Identifier] = []
+    if match(.leftParen) {
+      if let first = parseIdentifier("in \(pattern)") { variables.append(first) }
+      expect(.comma, "between the key and value names", detail: "write 'for (key, value) in record'")
+      if let second = parseIdentifier("in \(pattern)") { variables.append(second) }
+      expect(.rightParen, "to close \(pattern)")
+    } else if let variable = parseIdentifier("after 'for'") {
+      variables.append(variable)
+    }
+    return variables
+  }
+
+  /// `for x in xs [if c]` after a comprehension's element (and key), up to the closing bracket.
+  private mutating func parseComprehension(key: Expression?, element: Expression) -> Comprehension? {
+    advance()
+    let variables = parseLoopNames("the comprehension's pattern")
+    guard match(.in) else {
+      error("expected-token", "expected 'in' after the comprehension's variable, found \(current.kind)",
+        detail: "write [expression for x in list]", at: current.range)
+      return nil
+    }
+    let iterable = parseExpression()
+    var condition: Expression?
+    if match(.if) { condition = parseExpression() }
+    if check(.for) {
+      error("unexpected-token", "a comprehension has one 'for'",
+        detail: "nest comprehensions instead, or build the result with a 'for' loop", at: current.range)
+      return nil
+    }
+    guard !variables.isEmpty else { return nil }
+    return Comprehension(key: key, element: element, variables: variables, iterable: iterable, condition: condition)
+  }
+
+  /// `if c { a } else if d { b } else { e }` as a value: each branch holds one expression.
+  private mutating func parseConditionalExpression() -> Expression {
+    let start = advance().range
+    var branches: [(condition: Expression, value: Expression)] = []
+    while true {
+      let condition = parseCondition("if")
+      let value = parseBranchValue()
+      branches.append((condition, value))
+      guard check(.else) else {
+        error("expected-token", "expected 'else' to finish the conditional expression, found \(current.kind)",
+          detail: "a conditional expression needs a value for every case: if c { a } else { b }", at: current.range)
+        return Expression(.invalid, range: range(from: start))
+      }
+      advance()
+      if !match(.if) { break }
+    }
+    let otherwise = parseBranchValue()
+    return Expression(.conditional(branches: branches, otherwise: otherwise), range: range(from: start))
+  }
+
+  /// `{ expression }`: a branch of a conditional expression.
+  private mutating func parseBranchValue() -> Expression {
+    guard expect(.leftBrace, "to begin the branch's value", detail: "write each branch's value in braces: if c { a } else { b }") else {
+      return Expression(.invalid, range: current.range)
+    }
+    let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
+    bracketDepth = 0
+    braceEndsExpression = false
+    let value = parseExpression()
+    bracketDepth = savedBrackets
+    braceEndsExpression = savedBraceEnds
+    if !match(.rightBrace) {
+      error("expected-token", "expected '}' after the branch's value, found \(current.kind)",
+        detail: "a branch of a conditional expression holds one expression; for statements, use an 'if' statement or a function",
+        at: current.range)
+      // Skip to the branch's closing brace, so that its `else` still belongs to it.
+      var depth = 0
+      while !atEnd, !(depth == 0 && check(.rightBrace)) {
+        if check(.leftBrace) { depth += 1 }
+        if check(.rightBrace) { depth -= 1 }
+        advance()
+      }
+      _ = match(.rightBrace)
+    }
+    return value
+  }
+
+  /// Whether the record opening at the current `{` holds a `for` outside any bracket or block in
+  /// it: then it is a comprehension (no field's value can hold one).
+  private func recordIsComprehension() -> Bool {
+    let close = closers[index] ?? tokens.count - 1
+    var position = index + 1
+    while position < close {
+      switch tokens[position].kind {
+      case .keyword(.for): return true
+      case .symbol(.leftParen), .symbol(.leftBracket), .symbol(.leftBrace): position = (closers[position] ?? close) + 1
+      default: position += 1
+      }
+    }
+    return false
+  }
+
+  /// `{ key: value for (k, v) in r if c }`: the key is an expression, such as a loop variable.
+  private mutating func parseRecordComprehension() -> Expression {
+    let start = advance().range
+    guard enter() else { return Expression(.invalid, range: start) }
+    defer { leave() }
+    let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
+    // Inside, line breaks do not end anything: the comprehension is one expression.
+    bracketDepth = 1
+    braceEndsExpression = false
+    defer {
+      bracketDepth = savedBrackets
+      braceEndsExpression = savedBraceEnds
+    }
+    let key = parseExpression()
+    guard expect(.colon, "between the key and the value of a record comprehension", detail: "write { key: value for (key, value) in record }") else {
+      return Expression(.invalid, range: range(from: start))
+    }
+    let value = parseExpression()
+    guard check(.for) else {
+      error("expected-token", "expected 'for' in the record comprehension, found \(current.kind)",
+        detail: "write { key: value for (key, value) in record }", at: current.range)
+      return Expression(.invalid, range: range(from: start))
+    }
+    let comprehension = parseComprehension(key: key, element: value)
+    bracketDepth = savedBrackets
+    expect(.rightBrace, "to close the record comprehension", detail: "write { key: value for (key, value) in record }")
+    return Expression(comprehension.map { .comprehension($0) } ?? .invalid, range: range(from: start))
   }
 
   /// `{ name: value, ... }`: fields separated by commas or line breaks.
@@ -690,9 +1038,21 @@ public struct Parser {
     guard expect(.leftBrace, "to begin the fields") else { return [] }
     guard enter() else { return [] }
     let savedBrackets = bracketDepth
+    let savedBraceEnds = braceEndsExpression
     bracketDepth = 0
+    braceEndsExpression = false
+    defer { braceEndsExpression = savedBraceEnds }
     var fields: [RecordField] = []
     while !check(.rightBrace), !atEnd {
+      if check(.ellipsis) {
+        let spread = parseElement()
+        fields.append(RecordField(name: Identifier("...", range: spread.range), value: spread))
+        if match(.comma) { continue }
+        if check(.rightBrace) || current.newlineBefore { continue }
+        error("expected-token", "expected ',' or a line break between fields, found \(current.kind)",
+          detail: "separate fields with ',' or put each on its own line", at: current.range)
+        break
+      }
       let name: Identifier?
       if case .string(let literal) = current.kind {
         let token = advance()
@@ -717,7 +1077,7 @@ public struct Parser {
         break
       }
       let value = parseExpression()
-      if let first = fields.first(where: { $0.name.name == name.name }) {
+      if let first = fields.first(where: { !$0.isSpread && $0.name.name == name.name }) {
         error("duplicate-field", "duplicate field '\(name.name)'",
           detail: "give each field once", at: name.range,
           notes: [.init("first given here", at: first.name.range)])
@@ -763,22 +1123,35 @@ public struct Parser {
         detail: "write \(example)", at: current.range)
       return Expression(.invalid, range: start)
     }
+    // In the name and the account, a `{` begins the fields: `cluster account in account { }`.
+    let savedBraceEnds = braceEndsExpression
+    braceEndsExpression = true
+    defer { braceEndsExpression = savedBraceEnds }
     let name = parsePostfix()
     var parent: Expression?
     if kind == .cluster {
       if match(.in) {
         parent = parsePostfix()
       } else {
-        error("expected-token", "expected 'in' and the cluster's account, found \(current.kind)",
-          detail: "write cluster \"name\" in account_handle { ... }", at: current.range)
+        var detail = "write cluster \"name\" in account_handle { ... }"
+        if case .name(let word) = name.kind {
+          detail += "\n'cluster \(word)' is read as a declaration; to use a variable named 'cluster', put an operator or ',' after it"
+        }
+        error("expected-token", "expected 'in' and the cluster's account, found \(current.kind)", detail: detail, at: current.range)
         return Expression(.invalid, range: start)
       }
     }
     guard check(.leftBrace) else {
+      var detail = "write the fields in braces, even when there are none: { }"
+      if case .name(let word) = name.kind {
+        // `cluster x ...` may have meant the variable `cluster`: say how it was read.
+        detail += "\n'\(kind.rawValue) \(word)' is read as a declaration; to use a variable named '\(kind.rawValue)', put an operator or ',' after it"
+      }
       error("expected-token", "expected '{' to begin the \(kind.rawValue)'s fields, found \(current.kind)",
-        detail: "write the fields in braces, even when there are none: { }", at: current.range)
+        detail: detail, at: current.range)
       return Expression(.invalid, range: start)
     }
+    braceEndsExpression = savedBraceEnds
     let fields = parseRecordBody()
     let declaration = Declaration(kind: kind, keywordRange: start, name: name, parent: parent, arguments: [], fields: fields)
     return Expression(.declaration(declaration), range: range(from: start))
@@ -805,12 +1178,16 @@ public struct Parser {
       default: return false
       }
     }()
+    // In the operands, a `{` begins the fields: `verify svid cluster { }`.
+    let savedBraceEnds = braceEndsExpression
+    braceEndsExpression = true
     if !endsHere {
       arguments.append(parseCoalesce())
       if match(.arrow) {
         arguments.append(parseCoalesce())
       }
     }
+    braceEndsExpression = savedBraceEnds
     var fields: [RecordField] = []
     if self.check(.leftBrace), !current.newlineBefore {
       fields = parseRecordBody()

@@ -14,7 +14,37 @@ public enum Spelling {
         best = (candidate, distance)
       }
     }
-    return best?.name
+    if let best { return best.name }
+    return habit(for: key, limit: limit, in: candidates)
+  }
+
+  /// Names other languages use for what Steeple calls something else, so that `sort` finds
+  /// `sorted` and `lenght` (a typo of `length`) finds `len`. Only a target among the candidates
+  /// is suggested.
+  static let habits: [String: String] = [
+    "length": "len", "size": "len", "count": "len", "sort": "sorted", "reverse": "reversed",
+    "string": "str", "tostring": "str", "integer": "int", "parseint": "int", "parsefloat": "float",
+    "typeof": "type", "println": "print", "puts": "print", "echo": "print", "push": "append",
+    "add": "append", "concat": "extend", "indexof": "index_of", "strip": "trim", "uppercase": "upper",
+    "lowercase": "lower", "toupper": "upper", "tolower": "lower", "includes": "contains", "has": "contains",
+    "ljust": "pad_right", "rjust": "pad_left", "padstart": "pad_left", "padend": "pad_right",
+    "zfill": "pad_left", "delete": "remove", "pop": "remove", "raise": "fail", "throw": "fail", "panic": "fail",
+  ]
+
+  private static let normalizedHabits: [(word: [Unicode.Scalar], target: String)] =
+    habits.map { (normalized($0.key), $0.value) }.sorted { $0.target < $1.target }
+
+  private static func habit(for key: [Unicode.Scalar], limit: Int, in candidates: some Sequence<String>) -> String? {
+    guard key.count > 2 else { return nil }
+    let allowed = max(limit, 1)
+    var close: [(target: String, distance: Int)] = []
+    for habit in normalizedHabits where abs(habit.word.count - key.count) <= allowed {
+      let distance = editDistance(key, habit.word)
+      if distance <= allowed { close.append((habit.target, distance)) }
+    }
+    guard !close.isEmpty else { return nil }
+    let available = Set(candidates)
+    return close.filter { available.contains($0.target) }.min { $0.distance < $1.distance }?.target
   }
 
   private static func normalized(_ name: String) -> [Unicode.Scalar] {

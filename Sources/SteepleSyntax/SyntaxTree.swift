@@ -81,6 +81,15 @@ public struct Expression: Sendable {
     case call(callee: Expression, arguments: [Argument])
     case member(Expression, Identifier)
     case index(Expression, Expression)
+    /// `x[lower:upper]`, either bound omitted.
+    case slice(Expression, lower: Expression?, upper: Expression?)
+    /// `if c { a } else if d { b } else { e }` used as a value.
+    case conditional(branches: [(condition: Expression, value: Expression)], otherwise: Expression)
+    /// `...x`: only as an element of a list literal, or as the value of a record field (whose
+    /// name is then `...`) in a record literal or a declaration's fields.
+    case spread(Expression)
+    /// `[e for x in xs if c]` or `{ k: v for (k, v) in r if c }`.
+    case comprehension(Comprehension)
     case function(FunctionLiteral)
     case declaration(Declaration)
     /// An expression the parser could not read; already reported.
@@ -96,14 +105,45 @@ public struct Expression: Sendable {
   }
 }
 
+/// A list comprehension `[element for x in iterable if condition]`, or a record comprehension
+/// `{ key: element for (k, v) in iterable if condition }` when `key` is set.
+public struct Comprehension: Sendable {
+  public var key: Expression?
+  public var element: Expression
+  /// One name, or two for `(key, value)` / `(index, element)` pairs.
+  public var variables: [Identifier]
+  public var iterable: Expression
+  public var condition: Expression?
+
+  public init(key: Expression?, element: Expression, variables: [Identifier], iterable: Expression, condition: Expression?) {
+    self.key = key
+    self.element = element
+    self.variables = variables
+    self.iterable = iterable
+    self.condition = condition
+  }
+}
+
+extension Expression {
+  /// Whether this is `...x`.
+  public var isSpread: Bool {
+    if case .spread = kind { return true }
+    return false
+  }
+}
+
 public enum StringPart: Sendable {
   case text(String)
   case interpolation(Expression)
 }
 
+/// `name: value`, or a spread `...value` (then `value` is a `.spread` and `name` is `...`).
 public struct RecordField: Sendable {
   public var name: Identifier
   public var value: Expression
+
+  /// Whether this is `...value`, which copies the fields of a record.
+  public var isSpread: Bool { value.isSpread }
 
   public init(name: Identifier, value: Expression) {
     self.name = name

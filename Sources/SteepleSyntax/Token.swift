@@ -26,12 +26,22 @@ public struct Token: Sendable {
   }
 }
 
-/// The reserved words. The five primitives are keywords; all of them may still be used as record
-/// field names, member names and argument labels.
+/// The reserved words. All of them may be used as record field names, member names and argument
+/// labels; the five primitives (`isContextual`) are names everywhere no declaration follows them.
 public enum Keyword: String, CaseIterable, Sendable {
   case `let`, `var`, `fn`, `return`, `if`, `else`, `for`, `in`, `while`, `break`, `continue`
   case `import`, `as`, `true`, `false`, `nil`, `and`, `or`, `not`
   case account, cluster, mesh, entry, verify
+}
+
+extension Keyword {
+  /// The five primitives' keywords, which are ordinary names wherever no declaration follows them.
+  public var isContextual: Bool {
+    switch self {
+    case .account, .cluster, .mesh, .entry, .verify: return true
+    default: return false
+    }
+  }
 }
 
 /// Punctuation and operators.
@@ -41,7 +51,7 @@ public enum Symbol: String, CaseIterable, Sendable {
   case arrow = "->", plus = "+", minus = "-", star = "*", slash = "/", percent = "%"
   case equal = "=", plusEqual = "+=", minusEqual = "-=", starEqual = "*=", slashEqual = "/="
   case percentEqual = "%=", equalEqual = "==", bangEqual = "!=", less = "<", lessEqual = "<="
-  case greater = ">", greaterEqual = ">=", questionQuestion = "??"
+  case greater = ">", greaterEqual = ">=", questionQuestion = "??", ellipsis = "..."
 }
 
 /// A string literal after escapes are processed: text pieces and the source ranges of `\(...)`

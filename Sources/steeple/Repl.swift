@@ -157,13 +157,13 @@ final class Repl {
     case "topology":
       writeOutput(session.topology.isEmpty ? "no declarations yet\n" : TopologyReport.render(session.topology))
     case "entries":
-      let entries = session.topology.filter { $0.kind == .entry }
+      let entries = session.topology.declarations(of: "entry")
       guard !entries.isEmpty else {
         writeOutput("no entries yet\n")
         break
       }
       // The report's lines without its "topology: N entries" heading and indent.
-      let lines: [Substring] = TopologyReport.render(entries).split(separator: "\n").dropFirst().map { $0.dropFirst(2) }
+      let lines: [Substring] = TopologyReport.render(Topology(entries)).split(separator: "\n").dropFirst().map { $0.dropFirst(2) }
       writeOutput(lines.joined(separator: "\n") + "\n")
     case "reset":
       session.reset()

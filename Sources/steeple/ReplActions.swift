@@ -19,7 +19,7 @@ struct ReplActionUnavailable: Error {
 /// The actions before the engine exists: each says so, and what the session has so far.
 struct ActionsBeforeTheEngine: ReplActions {
   private func unavailable(_ command: String, _ session: Session) -> ReplActionUnavailable {
-    let count = session.topology.count
+    let count = session.topology.declarations.count
     return ReplActionUnavailable(message: """
       :\(command) arrives with the engine (plan, apply and the local cloud are not built into this steeple yet); \
       the session has \(count) declaration\(count == 1 ? "" : "s") so far: :entries and :help show what works now

@@ -23,6 +23,6 @@ struct RunCommand: ParsableCommand {
       throw ExitCode(2)
     }
     guard outcome.succeeded else { throw ExitCode(1) }
-    writeOutput(TopologyReport.render(outcome.declarations))
+    writeOutput(TopologyReport.render(outcome.topology))
   }
 }

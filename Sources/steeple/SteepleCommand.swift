@@ -17,7 +17,7 @@ struct SteepleCommand: ParsableCommand {
       Exit status: 0 on success, 1 when a script has errors, 2 on a usage error.
       """,
     version: version,
-    subcommands: [RunCommand.self, CheckCommand.self, ReplCommand.self])
+    subcommands: [RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, ReplCommand.self])
 }
 
 /// Options that every command that evaluates scripts takes.
@@ -31,13 +31,30 @@ struct EvaluationOptions: ParsableArguments {
   @Option(name: .customLong("color"), help: "When to color diagnostics: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("A run parameter: the script reads it as params.name, a string. Repeat for more.", valueName: "name=value"))
+  var parameters: [String] = []
+
   func validate() throws {
     if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be a positive number of steps") }
+    for parameter in parameters where parameter.firstIndex(of: "=").map({ $0 == parameter.startIndex }) ?? true {
+      throw ValidationError("--set takes name=value, such as --set env=prod; got '\(parameter)'")
+    }
+  }
+
+  /// The `--set` parameters, split at their first `=`, in order.
+  var parameterPairs: [(name: String, value: String)] {
+    parameters.map { parameter in
+      let equals = parameter.firstIndex(of: "=")!
+      return (String(parameter[..<equals]), String(parameter[parameter.index(after: equals)...]))
+    }
   }
 
   func sessionConfiguration() -> Session.Configuration {
     var configuration = Session.Configuration()
     configuration.maxSteps = maxSteps
+    configuration.parameters = parameterPairs
     let path = ProcessInfo.processInfo.environment["STEEPLE_PATH"] ?? ""
     configuration.searchPath = path.split(separator: ":").map(String.init)
     return configuration

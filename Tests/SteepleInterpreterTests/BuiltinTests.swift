@@ -198,7 +198,7 @@ struct BuiltinTests {
   @Test func builtinNamesAreListed() {
     #expect(Set(Interpreter.builtinNames) == [
       "print", "len", "range", "keys", "values", "str", "int", "float", "type", "sorted", "reversed", "min", "max",
-      "abs", "sum", "enumerate", "fail",
+      "abs", "sum", "enumerate", "fail", "any", "all", "zip", "map", "filter", "round",
     ])
   }
 

@@ -107,12 +107,48 @@ struct PrimitiveTests {
       """, [Expected("type-mismatch", "cannot set field 'id' on account", at: "2️⃣")])
   }
 
-  @Test func valuesGivenToADeclarationAreFrozen() {
+  @Test func valuesGivenToADeclarationAreCopiedThenFrozen() {
+    // The caller's own list stays theirs to change; the declaration keeps what it was given.
+    #expect(output("""
+      var tags = ["x"]
+      var spec = { nodes: 3, labels: { team: "a" } }
+      let a = account "a" { tags: tags, spec: spec }
+      tags.append("y")
+      spec.labels.team = "b"
+      print(tags, spec, a.tags, a.spec)
+      """) == #"["x", "y"] { nodes: 3, labels: { team: "b" } } ["x"] { nodes: 3, labels: { team: "a" } }"# + "\n")
     expectDiagnostics("""
       let tags = ["x"]
-      account "a" { tags: tags }
-      1️⃣tags.append("y")
+      let a = account "a" { tags: tags }
+      1️⃣a.tags.append("y")
       """, [Expected("frozen", "cannot change a frozen list", at: "1️⃣")])
+  }
+
+  @Test func theCopyKeepsSharingAndCycles() {
+    #expect(output("""
+      var shared = [1]
+      var cyclic = [shared, shared]
+      cyclic.append(cyclic)
+      let a = account "a" { xs: cyclic }
+      shared.append(2)
+      print(cyclic, a.xs)
+      """) == "[[1, 2], [1, 2], [...]] [[1], [1], [...]]\n")
+    // A value nested deeply is copied without deep recursion.
+    #expect(output("""
+      var x = []
+      for i in range(100000) { x = [x] }
+      let a = account "a" { deep: x }
+      print(len(a.deep))
+      """) == "1\n")
+  }
+
+  @Test func verifyOperandsAreCopiedToo() {
+    #expect(output("""
+      var subjects = ["a"]
+      let check = verify all subjects
+      subjects.append("b")
+      print(subjects, check.arguments)
+      """) == #"["a", "b"] [["a"]]"# + "\n")
   }
 
   @Test func unknownHandleField() {

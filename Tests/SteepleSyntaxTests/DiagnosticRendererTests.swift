@@ -81,10 +81,49 @@ struct DiagnosticRendererTests {
     #expect(Self.renderer.render(diagnostic) == "f:1:6: error: s\n 1 | \tx\u{FFFD}= y\n   | \t    ^\n")
   }
 
-  @Test func wideCharactersCountAsOneColumn() {
+  @Test func theCaretLinesUpUnderWideCharacters() {
+    // The column still counts scalars; the caret counts what a terminal shows: 😀 is two wide.
     let file = SourceFile(name: "f", text: "let é😀 = bad")
     let diagnostic = Diagnostic(code: "c", "s", at: Self.range(file, "bad"))
-    #expect(Self.renderer.render(diagnostic) == "f:1:10: error: s\n 1 | let é😀 = bad\n   |          ^~~\n")
+    #expect(Self.renderer.render(diagnostic) == "f:1:10: error: s\n 1 | let é😀 = bad\n   |           ^~~\n")
+    let cjk = SourceFile(name: "f", text: "let 名前 = 区域")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(cjk, "区域")))
+      == "f:1:10: error: s\n 1 | let 名前 = 区域\n   |            ^~~~\n")
+  }
+
+  @Test func theCaretLinesUpUnderCombiningCharacters() {
+    // "e" and a combining acute accent show as one column.
+    let file = SourceFile(name: "f", text: "let cafe\u{301} = x")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(file, "x")))
+      == "f:1:13: error: s\n 1 | let cafe\u{301} = x\n   |            ^\n")
+    let marked = SourceFile(name: "f", text: "\"cafe\u{301}\" + 1")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(marked, "\"cafe\u{301}\"")))
+      == "f:1:1: error: s\n 1 | \"cafe\u{301}\" + 1\n   | ^~~~~~\n")
+  }
+
+  @Test func theCaretLinesUpUnderEmojiSequences() {
+    // A heart with the emoji presentation selector, and a family joined with zero-width joiners,
+    // each take two columns.
+    let heart = SourceFile(name: "f", text: "\"\u{2764}\u{FE0F}\" x")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(heart, "x")))
+      == "f:1:6: error: s\n 1 | \"\u{2764}\u{FE0F}\" x\n   |      ^\n")
+    let family = SourceFile(name: "f", text: "\"\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\" x")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(family, "x")))
+      == "f:1:9: error: s\n 1 | \"\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\" x\n   |      ^\n")
+  }
+
+  @Test func skinTonesAndFlagsAreOneWideCharacter() {
+    // A waving hand with a skin tone, and a flag (two regional indicators), each take two columns.
+    let file = SourceFile(name: "f", text: "\"\u{1F44B}\u{1F3FD}\u{1F1EF}\u{1F1F5}\" x")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(file, "x")))
+      == "f:1:8: error: s\n 1 | \"\u{1F44B}\u{1F3FD}\u{1F1EF}\u{1F1F5}\" x\n   |        ^\n")
+    #expect(DiagnosticRenderer.widths("\u{1F1EF}\u{1F1F5}\u{1F1FA}\u{1F1F8}".unicodeScalars) == [2, 0, 2, 0])
+  }
+
+  @Test func tabsBeforeWideCharactersStayTabs() {
+    let file = SourceFile(name: "f", text: "\t名 = y")
+    #expect(Self.renderer.render(Diagnostic(code: "c", "s", at: Self.range(file, "y")))
+      == "f:1:6: error: s\n 1 | \t名 = y\n   | \t     ^\n")
   }
 
   @Test func longLinesAreCutAroundTheRange() {

@@ -74,3 +74,27 @@ struct SpellingTests {
     #expect(distance("héllo", "hello") == 1)
   }
 }
+
+@Suite("Spelling suggestions: habits from other languages")
+struct SpellingHabitTests {
+  static let builtins = ["print", "len", "range", "str", "int", "sorted", "reversed", "min", "max", "map", "filter"]
+
+  @Test func namesFromOtherLanguagesFindTheSteepleName() {
+    #expect(Spelling.nearest(to: "sort", in: Self.builtins) == "sorted")
+    #expect(Spelling.nearest(to: "reverse", in: Self.builtins) == "reversed")
+    #expect(Spelling.nearest(to: "length", in: Self.builtins) == "len")
+    #expect(Spelling.nearest(to: "lenght", in: Self.builtins) == "len")
+    #expect(Spelling.nearest(to: "size", in: Self.builtins) == "len")
+    #expect(Spelling.nearest(to: "toString", in: Self.builtins) == "str")
+    #expect(Spelling.nearest(to: "push", in: ["append", "extend", "pop"]) == "append")
+  }
+
+  @Test func aHabitIsSuggestedOnlyWhenItsTargetExists() {
+    #expect(Spelling.nearest(to: "sort", in: ["print", "len"]) == nil)
+  }
+
+  @Test func aCloseNameWinsOverAHabit() {
+    #expect(Spelling.nearest(to: "sizes", in: ["size_s", "len"]) == "size_s")
+    #expect(Spelling.nearest(to: "mapp", in: Self.builtins) == "map")
+  }
+}

@@ -77,7 +77,7 @@ func sexpr(_ expression: Expression) -> String {
       }
     }.joined() + "\""
   case .list(let elements): return "[" + elements.map(sexpr).joined(separator: " ") + "]"
-  case .record(let fields): return "{" + fields.map { "\($0.name.name): \(sexpr($0.value))" }.joined(separator: ", ") + "}"
+  case .record(let fields): return "{" + fields.map { $0.isSpread ? sexpr($0.value) : "\($0.name.name): \(sexpr($0.value))" }.joined(separator: ", ") + "}"
   case .name(let name): return name
   case .unary(let op, let operand): return "(\(op.rawValue) \(sexpr(operand)))"
   case .binary(let op, let left, let right): return "(\(op.rawValue) \(sexpr(left)) \(sexpr(right)))"
@@ -86,6 +86,18 @@ func sexpr(_ expression: Expression) -> String {
     return "(call \(sexpr(callee))" + parts.map { " " + $0 }.joined() + ")"
   case .member(let object, let name): return "(. \(sexpr(object)) \(name.name))"
   case .index(let object, let index): return "([] \(sexpr(object)) \(sexpr(index)))"
+  case .slice(let object, let lower, let upper):
+    return "([:] \(sexpr(object)) \(lower.map(sexpr) ?? "_") \(upper.map(sexpr) ?? "_"))"
+  case .conditional(let branches, let otherwise):
+    return "(if" + branches.map { " \(sexpr($0.condition)) \(sexpr($0.value))" }.joined() + " else \(sexpr(otherwise)))"
+  case .spread(let inner): return "(... \(sexpr(inner)))"
+  case .comprehension(let comprehension):
+    var text = "(for"
+    if let key = comprehension.key { text += " \(sexpr(key)):" }
+    text += " \(sexpr(comprehension.element)) " + comprehension.variables.map(\.name).joined(separator: ",")
+    text += " \(sexpr(comprehension.iterable))"
+    if let condition = comprehension.condition { text += " if \(sexpr(condition))" }
+    return text + ")"
   case .function(let literal): return "(fn \(sexpr(literal)))"
   case .declaration(let declaration):
     var text = "(\(declaration.kind.rawValue) \(sexpr(declaration.name))"

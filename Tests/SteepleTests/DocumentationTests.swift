@@ -1,12 +1,12 @@
 import Foundation
 import Testing
 
-/// The examples in README.md and LANGUAGE.md, run with `steeple run` so the docs stay true.
+/// The examples in README.md and LANGUAGE.md, run with `steeple eval` so the docs stay true.
 ///
 /// Conventions in the Markdown files:
 /// - a ```spire block must run cleanly (exit 0, nothing on stderr);
 /// - a ```spire fails block must fail with exit status 1;
-/// - an ```output block right after either (prose may stand between) is what `steeple run` prints:
+/// - an ```output block right after either (prose may stand between) is what `steeple eval` prints:
 ///   standard output for a clean run, standard error for a failing one;
 /// - every block runs on its own, as `example.spire` in an empty folder.
 /// Blocks in other languages (```text, ```sh, ```swift, ```ebnf) are not run.
@@ -79,7 +79,7 @@ struct DocumentationTests {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     try Data(example.source.utf8).write(to: folder.appendingPathComponent("example.spire"))
-    let result = try TestSupport.steeple("run", "--max-steps", "10000000", "example.spire", in: folder)
+    let result = try TestSupport.steeple("eval", "--max-steps", "10000000", "example.spire", in: folder)
     if example.fails {
       #expect(result.status == 1, "expected the example to fail: \(result.stdout)")
       if let expected = example.expected {

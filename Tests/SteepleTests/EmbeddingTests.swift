@@ -19,7 +19,7 @@ struct EmbeddingExampleTests {
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == """
       declarations:
-        account "search" ["cidr": "10.7.0.0/16", "owner": "bob"]
+        account "search" { profile: "bob", region: "us-east-2", id: "123456789011" }
       globals:
         inventory = "<module inventory>"
         owner = "bob"
@@ -146,7 +146,7 @@ struct SessionTests {
       let _hidden = 1
       var count = 0
       let shared = account "shared" { region: region }
-      let hub = cluster "hub" in shared { nodes: 3 }
+      let hub = cluster "hub" in shared { cidr: "10.1.0.0/16", nodes: 3 }
       verify mtls "a" -> "b" { timeout: 5 }
       count += 2
       { region: region, count: count }
@@ -166,28 +166,31 @@ struct SessionTests {
     #expect(hub.name == "hub")
     #expect(hub.member("nodes")?.literal == "3")
 
-    #expect(outcome.declarations.map(\.kind) == [.account, .cluster, .verify])
+    #expect(hub.member("version")?.literal == "\"1.31\"", "a field left out reads as its default")
+    #expect(hub.member("network")?.literal == "nil", "an optional field left out reads as nil")
+    #expect(hub.member("account")?.literal == "account \"shared\"")
+
+    #expect(outcome.declarations.map(\.kind) == ["account", "cluster", "verify"])
     #expect(outcome.declarations.map(\.name) == ["shared", "hub", "mtls"])
     let cluster = outcome.declarations[1]
-    guard case .handle(let parent)? = cluster.parent else {
-      Issue.record("the cluster's parent is not a handle")
-      return
-    }
-    #expect(parent.name == "shared")
-    #expect(cluster.fields["nodes"]?.literal == "3")
-    #expect(cluster.fields.isFrozen)
+    #expect(cluster.id == DeclarationID(kind: "cluster", name: "hub"))
+    #expect(cluster[field: "account"] == .reference(DeclarationID(kind: "account", name: "shared")))
+    #expect(cluster[field: "nodes"] == .int(3))
     #expect(cluster.range.startLocation.line == 5)
     #expect(cluster.fieldRanges["nodes"]?.text == "nodes: 3")
+    #expect(cluster.fieldRanges["account"]?.text == "shared")
     let check = outcome.declarations[2]
-    #expect(check.arguments.map(\.literal) == ["\"a\"", "\"b\""])
-    #expect(check.fields["timeout"]?.literal == "5")
+    #expect(check.id.name == #"mtls "a" -> "b""#)
+    #expect(check[field: "subject"] == .string("a"))
+    #expect(check[field: "peer"] == .string("b"))
+    #expect(check[field: "timeout"] == .int(5))
   }
 
   @Test("declarations are counted per run; a failed run has no globals")
   func declarationsPerRun() throws {
     let (session, _) = session()
-    #expect(session.run(source: "account \"a\" {}\naccount \"b\" {}").declarations.count == 2)
-    #expect(session.run(source: "mesh \"m\" {}").declarations.map(\.name) == ["m"])
+    #expect(session.run(source: "account \"a\" { region: \"us-east-1\" }\naccount \"b\" { region: \"us-east-1\" }").declarations.count == 2)
+    #expect(session.run(source: "mesh \"m\" { owner: account \"a\" { region: \"us-east-1\" } }").declarations.map(\.name) == ["a", "m"])
     let failed = session.run(source: "let x = 1\nfail(\"stop here\")")
     #expect(failed.globals.isEmpty)
     #expect(failed.value == nil)

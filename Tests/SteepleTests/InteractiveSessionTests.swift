@@ -5,9 +5,11 @@ import Testing
 /// `Session.evaluate`: inputs one after another in one scope, completion, incomplete input, reload.
 @Suite("interactive session")
 struct InteractiveSessionTests {
+  /// A session that prints nothing and leaves the model's checks out (they have a test of their own).
   private func quiet() -> Session {
     var configuration = Session.Configuration()
     configuration.output = { _ in }
+    configuration.checksTopology = false
     return Session(configuration)
   }
 
@@ -84,12 +86,27 @@ struct InteractiveSessionTests {
     session.evaluate("cluster \"hub\" in shared { nodes: 3 }")
     session.evaluate("account \"shared\" { region: \"us-east-2\" }")
     session.evaluate("verify mtls \"a\" -> \"b\"\nverify mtls \"a\" -> \"c\"")
-    #expect(session.topology.map(\.name) == ["shared", "hub", "mtls", "mtls"])
-    #expect(session.topology[0].fields["region"]?.literal == "\"us-east-2\"")
+    #expect(session.topology.declarations.map(\.kind) == ["account", "cluster", "verify", "verify"])
+    #expect(session.topology.declarations[0].string("region") == "us-east-2")
     session.evaluate("account \"broken\" {}\nfail(\"no\")")
-    #expect(session.topology.count == 4)
+    #expect(session.topology.declarations.count == 4)
     session.reset()
     #expect(session.topology.isEmpty && session.names.isEmpty)
+  }
+
+  @Test("the model's checks run on the whole session and report what the input wrote")
+  func checks() {
+    var configuration = Session.Configuration()
+    configuration.output = { _ in }
+    let session = Session(configuration)
+    #expect(session.evaluate("let shared = account \"shared\" { profile: \"shared\", region: \"us-east-2\" }").succeeded)
+    // The cluster refers to an account declared by an earlier input: no error for that.
+    let cluster = session.evaluate("cluster \"hub\" in shared { cidr: \"10.0.0.0/16\" }", name: "<repl>")
+    #expect(cluster.diagnostics.filter { $0.severity == .error }.isEmpty, "\(cluster.diagnostics)")
+    let bad = session.evaluate("cluster \"other\" in shared { cidr: \"10.0.0.0/99\" }", name: "<repl>")
+    #expect(!bad.succeeded)
+    #expect(bad.diagnostics.allSatisfy { $0.range?.file.name == "<repl>" })
+    #expect(session.topology.declarations.count == 3)
   }
 
   @Test("cancel() stops a running input and the session goes on", .timeLimit(.minutes(1)))
@@ -170,7 +187,7 @@ struct InteractiveSessionTests {
   @Test("completion inside a declaration's braces offers its kind's fields")
   func declarationFields() {
     let session = quiet()
-    session.declarationFields = { kind in kind == .cluster ? ["cidr", "nodes", "version"] : [] }
+    session.declarationFields = { kind in kind == "cluster" ? ["cidr", "nodes", "version"] : [] }
     session.evaluate("let home = account \"home\" { profile: \"home\", region: \"r\" }")
     #expect(candidates(session, "cluster \"c\" in home { no") == ["nodes"])
     #expect(candidates(session, "cluster \"c\" in home {\n  cidr: \"x\"\n  ") == ["cidr", "nodes", "version"])
@@ -205,6 +222,7 @@ struct InteractiveSessionTests {
     let outcome = session.evaluate(file: try TestSupport.fixture("topology.spire").path)
     #expect(outcome.succeeded, "\(outcome.diagnostics)")
     #expect(!session.topology.isEmpty)
+    #expect(candidates(session, "cluster \"c\" in shared { ver").contains("version"))
     #expect(!session.names.isEmpty)
   }
 }

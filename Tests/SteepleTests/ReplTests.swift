@@ -150,8 +150,9 @@ struct ReplTests {
       nope
       "done".upper()
       :topology
-      account "a" { region: "r" }
+      account "a" { profile: "a", region: "us-east-2" }
       :topology
+      account "b" { region: "r" }
       """, environment: ["NO_COLOR": "1"])
     #expect(result.status == 1)
     #expect(result.stdout == """
@@ -160,10 +161,12 @@ struct ReplTests {
       no declarations yet
       account "a"
       topology: 1 account
-        account "a" { region: "r" }
+        account "a" { profile: "a", region: "us-east-2" }
 
       """)
     #expect(result.stderr.hasPrefix("<repl>:1:1: error: undefined name 'nope'\n"))
+    // The model's checks report on the declaration as typed.
+    #expect(result.stderr.contains("<repl>:1:15: error: \"r\" is not a valid region"))
   }
 
   @Test("with standard input from a file and no errors the status is 0")

@@ -1,0 +1,131 @@
+import GRDB
+import SteepleEngine
+import SteepleModel
+
+/// An AWS account reached through a named profile. Its 12-digit ID is derived from the profile name.
+struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
+  static let databaseTableName = "account"
+  var name: String
+  var id: String
+  var profile: String
+  var region: String
+  var organization: String?
+
+  var rootArn: String { "arn:aws:iam::\(id):root" }
+
+  static func named(_ name: String, in db: Database) throws -> AccountRecord {
+    guard let account = try AccountRecord.fetchOne(db, key: name) else {
+      throw ProviderError(
+        code: "InvalidClientTokenId",
+        message: "The security token included in the request is invalid: no account named '\(name)' is known to the local cloud")
+    }
+    return account
+  }
+}
+
+/// An AWS Organization: accounts in one organization share through RAM without invitations.
+struct OrganizationRecord: Codable, FetchableRecord, PersistableRecord {
+  static let databaseTableName = "organization"
+  var name: String
+  var id: String
+  var accounts: [String]
+
+  /// Whether two accounts are declared in one organization (by the organization's list or by the
+  /// account's own `organization`).
+  static func share(_ a: AccountRecord, _ b: AccountRecord, in db: Database) throws -> Bool {
+    try Membership(db).share(a, b)
+  }
+
+  /// Which organizations each account is in, read once for many questions.
+  struct Membership {
+    let byAccount: [String: Set<String>]
+
+    init(_ db: Database) throws {
+      var byAccount: [String: Set<String>] = [:]
+      for organization in try OrganizationRecord.fetchAll(db) {
+        for account in organization.accounts { byAccount[account, default: []].insert(organization.name) }
+      }
+      self.byAccount = byAccount
+    }
+
+    func share(_ a: AccountRecord, _ b: AccountRecord) -> Bool {
+      func organizations(of account: AccountRecord) -> Set<String> {
+        var names = byAccount[account.name] ?? []
+        if let declared = account.organization { names.insert(declared) }
+        return names
+      }
+      return !organizations(of: a).isDisjoint(with: organizations(of: b))
+    }
+  }
+}
+
+enum OrganizationHandler: ResourceHandler {
+  static let type = "aws.organization"
+
+  static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
+    let attributes = Attributes(resource)
+    let name = resource.address.name
+    let id =
+      try OrganizationRecord.fetchOne(db, key: name)?.id
+      ?? "o-" + Identifiers.hex("organization", name, String(try db.nextIncarnation(of: "\(type)/\(name)")), count: 10)
+    try OrganizationRecord(name: name, id: id, accounts: try attributes.strings("accounts")).save(db)
+  }
+
+  static func remove(_ stored: StoredResource, in db: Database) throws {
+    _ = try OrganizationRecord.deleteOne(db, key: stored.name)
+  }
+
+  static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
+    guard let organization = try OrganizationRecord.fetchOne(db, key: stored.name) else { return [] }
+    return [ModelField("id", .string(organization.id))]
+  }
+}
+
+enum AccountHandler: ResourceHandler {
+  static let type = "aws.account"
+  static let regions: Set<String> = [
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1", "ap-south-2",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-northeast-1", "ap-northeast-2",
+    "ap-northeast-3", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2",
+    "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1",
+    "sa-east-1",
+  ]
+
+  static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
+    let attributes = Attributes(resource)
+    let profile = try attributes.string("profile")
+    let region = try attributes.string("region")
+    guard regions.contains(region) else {
+      throw ProviderError(
+        code: "InvalidClientTokenId",
+        message: "Could not connect to the endpoint URL: \"https://sts.\(region).amazonaws.com/\" (no such region)",
+        address: resource.address)
+    }
+    // A script may declare the account's real ID; otherwise the profile name decides it.
+    let id = try attributes.optionalString("id") ?? Identifiers.accountID(profile: profile)
+    guard id.count == 12, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+      throw ProviderError(
+        code: "InvalidParameterValue", message: "Account ID '\(id)' is invalid: an AWS account ID is 12 digits",
+        address: resource.address)
+    }
+    if let other = try AccountRecord.filter(Column("id") == id && Column("name") != resource.address.name).fetchOne(db) {
+      throw ProviderError(
+        code: "EntityAlreadyExists",
+        message: "Profile '\(profile)' resolves to account \(id), which is already declared as '\(other.name)'",
+        address: resource.address)
+    }
+    try AccountRecord(
+      name: resource.address.name, id: id, profile: profile, region: region,
+      organization: try attributes.optionalString("organization")
+    ).save(db)
+  }
+
+  static func remove(_ stored: StoredResource, in db: Database) throws {
+    _ = try AccountRecord.deleteOne(db, key: stored.name)
+  }
+
+  static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
+    guard let account = try AccountRecord.fetchOne(db, key: stored.name) else { return [] }
+    return [ModelField("id", .string(account.id)), ModelField("arn", .string(account.rootArn))]
+  }
+}

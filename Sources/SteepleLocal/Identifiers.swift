@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+
+/// The names the cloud assigns: account IDs, `vpc-…`, `tgw-…`, UIDs.
+///
+/// Every one is derived from what it names (and, for things that can be deleted and made again, how
+/// many times it has been made), so two clean applies of one script give the same IDs, a resumed
+/// apply gives the IDs a clean one would, and a re-created object gets new ones as in the real cloud.
+enum Identifiers {
+  static func digest(_ parts: [String]) -> [UInt8] { Array(SHA256.hash(data: Data(parts.joined(separator: "\u{1f}").utf8))) }
+
+  /// `count` lowercase hex digits, the shape of EC2's resource IDs after their prefix.
+  static func hex(_ parts: String..., count: Int = 17) -> String {
+    String(digest(parts).map { String(format: "%02x", $0) }.joined().prefix(count))
+  }
+
+  /// The 12-digit account ID a named profile resolves to: stable across runs and machines.
+  static func accountID(profile: String) -> String {
+    let bytes = digest(["aws-account", profile])
+    let number = bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } % 1_000_000_000_000
+    let digits = String(number)
+    return String(repeating: "0", count: 12 - digits.count) + digits
+  }
+
+  /// A version-4-shaped UUID, as Kubernetes and RAM hand out.
+  static func uuid(_ parts: String...) -> String {
+    var bytes = digest(parts)
+    bytes[6] = bytes[6] & 0x0f | 0x40
+    bytes[8] = bytes[8] & 0x3f | 0x80
+    let hex = bytes.prefix(16).map { String(format: "%02x", $0) }.joined()
+    let characters = Array(hex)
+    return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+  }
+}

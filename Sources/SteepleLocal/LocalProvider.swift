@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+public import SteepleEngine
+import SteepleModel
+
+/// The `local` provider: makes a topology real in the embedded cloud.
+///
+/// Each action is one SQLite transaction, so a process killed at any moment leaves an action done
+/// whole or not at all, and applying an action whose effect already holds changes nothing. A
+/// request is checked at once; the action then takes its modelled duration (`OperationDurations`)
+/// times `timeScale` before its effect is written.
+public final class LocalProvider: Provider {
+  public let name = "local"
+  /// The cloud's own API, for checks, tests and the embedded SPIRE.
+  public let cloud: LocalCloud
+  public let timeScale: Double
+  let wait: @Sendable (Duration) async throws -> Void
+
+  /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`. Each operation takes its
+  /// modelled duration times `timeScale`, spent in `wait` (a task sleep unless given).
+  public init(
+    stateDirectory: String, timeScale: Double = 0,
+    wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+  ) throws {
+    guard timeScale >= 0, timeScale.isFinite else {
+      throw ProviderError(code: "InvalidParameterValue", message: "The time scale must be 0 or more, not \(timeScale)")
+    }
+    self.cloud = try LocalCloud(stateDirectory: stateDirectory)
+    self.timeScale = timeScale
+    self.wait = wait
+  }
+
+  public func observe() async throws -> [ObservedResource] {
+    try await cloud.pool.read { db in
+      try StoredResource.order(Column("type"), Column("name")).fetchAll(db).map { try Self.observed($0, db) }
+    }
+  }
+
+  /// The service checks the request at once (a bad one fails without waiting), the operation then
+  /// takes its modelled time, and only then is its effect written, in one transaction.
+  public func apply(_ action: Action) async throws -> ObservedResource? {
+    if let held = try await cloud.pool.read({ db in try Self.holding(action, db) }) { return held }
+    try await write(action, commit: false)
+    let seconds = OperationDurations.seconds(for: action) * timeScale
+    if seconds > 0 { try await wait(.seconds(seconds)) }
+    try Task.checkCancellation()
+    return try await write(action, commit: true)
+  }
+
+  /// Performs the action in a write transaction, kept when `commit`, rolled back otherwise.
+  @discardableResult
+  func write(_ action: Action, commit: Bool) async throws -> ObservedResource? {
+    do {
+      return try await cloud.pool.write { db in
+        var result: ObservedResource?
+        try db.inSavepoint {
+          result = try Self.perform(action, db)
+          return commit ? .commit : .rollback
+        }
+        return result
+      }
+    } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+      throw ProviderError(
+        code: "DependencyViolation",
+        message: "\(action.address) is still used by, or still needs, another resource: \(error.message ?? "foreign key")",
+        address: action.address)
+    }
+  }
+
+  /// What the action would leave, when its effect already holds: the resource as it is (create and
+  /// update), or nothing (a delete of what is gone). `nil` when there is work to do.
+  static func holding(_ action: Action, _ db: Database) throws -> ObservedResource?? {
+    let previous = try StoredResource.find(action.address, in: db)
+    switch action {
+    case .create(let resource), .update(let resource, _):
+      guard let previous, previous.holds(resource) else { return nil }
+      return .some(try observed(previous, db))
+    case .delete:
+      return previous == nil ? .some(nil) : nil
+    }
+  }
+
+  static func perform(_ action: Action, _ db: Database) throws -> ObservedResource? {
+    let handler = try ResourceCatalog.handler(for: action.address)
+    let previous = try StoredResource.find(action.address, in: db)
+    switch action {
+    case .create(let resource), .update(let resource, _):
+      let wanted = StoredResource(resource)
+      if let previous, previous.holds(resource) {
+        return try observed(previous, db)  // already holds: do nothing twice
+      }
+      do {
+        try handler.put(resource, previous: previous, in: db)
+      } catch var error as ProviderError {
+        if error.address == nil { error.address = resource.address }
+        throw error
+      }
+      try wanted.store(in: db)
+      return try observed(wanted, db)
+    case .delete(let observed):
+      guard let previous else { return nil }  // already gone
+      if let dependent = try StoredResource.dependent(on: observed.address, in: db) {
+        throw ProviderError(
+          code: "DependencyViolation",
+          message: "The resource \(observed.address) has a dependent object (\(dependent)) and cannot be deleted.",
+          address: observed.address)
+      }
+      do {
+        try handler.remove(previous, in: db)
+      } catch var error as ProviderError {
+        if error.address == nil { error.address = observed.address }
+        throw error
+      }
+      try previous.delete(db)
+      return nil
+    }
+  }
+
+  static func observed(_ stored: StoredResource, _ db: Database) throws -> ObservedResource {
+    let handler = try ResourceCatalog.handler(for: stored.address)
+    return ObservedResource(
+      address: stored.address, placement: stored.placement, attributes: stored.attributes,
+      outputs: try handler.outputs(of: stored, in: db), dependencies: Set(stored.dependencies))
+  }
+
+  /// Runs a `verify` check. `reachable` (two endpoints: addresses, or pods by name)
+  /// is answered by the network; the mTLS and SVID checks need the embedded SPIRE and data plane.
+  public func check(_ check: Check) async throws -> CheckOutcome {
+    switch check.kind {
+    case "reachable":
+      let endpoints = check.arguments.compactMap(\.string)
+      guard endpoints.count == 2 else {
+        return .failed(reason: "verify reachable takes two endpoints (addresses or pods), not \(check.arguments.count)")
+      }
+      do {
+        let from = try await endpoint(endpoints[0])
+        let to = try await endpoint(endpoints[1])
+        let report = try cloud.reachability(from: from.ip, in: from.vpc, to: to.ip)
+        let path = report.hops.joined(separator: " -> ")
+        return report.reachable
+          ? .passed(detail: "\(endpoints[0]) reaches \(endpoints[1]): \(path)")
+          : .failed(reason: "\(endpoints[0]) cannot reach \(endpoints[1]): \(report.explanation) (after \(path))")
+      } catch let error as ProviderError {
+        return .failed(reason: error.description)
+      }
+    default:
+      return .unsupported(
+        reason: "verify \(check.kind) needs the embedded SPIRE and data plane, which the local provider does not have yet")
+    }
+  }
+
+  /// An endpoint of a check: an address, or a pod (by its workload name, `<namespace>/<pod>` or
+  /// `<cluster>/<namespace>/<pod>`) and its VPC.
+  func endpoint(_ text: String) async throws -> (ip: String, vpc: String?) {
+    if IPv4.parse(text) != nil { return (text, nil) }
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    return try await cloud.pool.read { db in
+      var request = PodRecord.all()
+      switch parts.count {
+      case 1: request = request.filter(Column("name") == parts[0])
+      case 2: request = request.filter(Column("namespace") == parts[0] && Column("name") == parts[1])
+      case 3: request = request.filter(Column("cluster") == parts[0] && Column("namespace") == parts[1] && Column("name") == parts[2])
+      default: throw ProviderError(code: "NotFound", message: "no address or pod named \(text)")
+      }
+      let pods = try request.order(Column("cluster"), Column("namespace")).fetchAll(db)
+      guard let pod = pods.first else { throw ProviderError(code: "NotFound", message: "no address or pod named \(text)") }
+      guard pods.count == 1 else {
+        throw ProviderError(
+          code: "Ambiguous",
+          message: "\(text) names \(pods.count) pods (\(pods.map { "\($0.cluster)/\($0.namespace)/\($0.name)" }.joined(separator: ", "))): write <cluster>/<namespace>/<pod>")
+      }
+      guard !pod.ip.isEmpty, let cluster = try ClusterRecord.fetchOne(db, key: pod.cluster) else {
+        throw ProviderError(code: "Pending", message: "pod \(text) is Pending: it has no node and no address yet")
+      }
+      return (pod.ip, cluster.vpc)
+    }
+  }
+}
