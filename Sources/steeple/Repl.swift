@@ -114,7 +114,7 @@ final class Repl {
 
   static let commands: [(name: String, usage: String, summary: String)] = [
     ("help", ":help", "this list"),
-    ("doc", ":doc NAME", "what a name, builtin, keyword or module member is"),
+    ("doc", ":doc [NAME]", "a declaration kind's fields (account, aws.role, ...), or what a name is; alone, the kinds"),
     ("load", ":load FILE", "evaluate a script in the session: its names and declarations join it"),
     ("reload", ":reload MODULE", "read an imported module's file again after it changed"),
     ("topology", ":topology", "the declarations the session has made"),
@@ -169,8 +169,7 @@ final class Repl {
       session.reset()
       writeOutput("the session is empty again\n")
     case "doc":
-      guard !argument.isEmpty else { return usage(":doc NAME") }
-      writeOutput(ReplDoc.describe(argument, in: session) + "\n")
+      writeOutput(argument.isEmpty ? SchemaDocumentation.index() : ReplDoc.describe(argument, in: session) + "\n")
     case "plan": act { try self.actions.plan(self.session) }
     case "apply": act { try self.actions.apply(self.session, cancelled: { cle_take_interrupt() != 0 }) }
     case "verify": act { try self.actions.verify(self.session) }

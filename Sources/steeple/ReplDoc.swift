@@ -1,7 +1,9 @@
+import Foundation
 import Steeple
 
-/// What `:doc NAME` says: a keyword's meaning, a builtin's summary, or a session name's kind,
-/// value and place; `module.member` looks into a module.
+/// What `:doc NAME` says: a declaration kind's or host module's page (as `steeple doc` shows
+/// it), a keyword's meaning, a builtin's summary, or a session name's kind, value and place;
+/// `module.member` looks into a module.
 enum ReplDoc {
   static let keywords: [String: String] = [
     "let": "let NAME = VALUE declares a constant",
@@ -26,6 +28,7 @@ enum ReplDoc {
   ]
 
   static func describe(_ name: String, in session: Session) -> String {
+    if let page = SchemaDocumentation.page(for: name) { return page.trimmingCharacters(in: .newlines) }
     if let text = keywords[name] { return "keyword \(name): \(text)" }
     let path = name.split(separator: ".").map(String.init)
     if let first = path.first, var value = session[first] {

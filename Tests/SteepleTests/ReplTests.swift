@@ -135,6 +135,7 @@ struct ReplTests {
       .send(":entries\n"), .expect("entry \"spiffe://"), Self.prompt,
       .send(":plan\n"), .expect(":plan arrives with the engine"), Self.prompt,
       .send(":doc len\n"), .expect("builtin len: "), Self.prompt,
+      .send(":doc cluster\n"), .expect("cidr"), Self.prompt,
       .send(":nope\n"), .expect("unknown command ':nope'"), Self.prompt, .send("\u{4}"), .exit(0),
     ], arguments: ["topology.spire"])
   }
