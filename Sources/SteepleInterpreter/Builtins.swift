@@ -4,7 +4,7 @@ import SteepleSyntax
 enum Builtins {
   static let all: [BuiltinFunction] = [
     BuiltinFunction("print", summary: "print(values...) writes the values, separated by spaces, and a line break", print),
-    BuiltinFunction("len", summary: "len(x) is the number of elements of a list, fields of a record or characters of a string", len),
+    BuiltinFunction("len", summary: "len(x) is the number of elements of a list, fields of a record or Unicode scalars of a string", len),
     BuiltinFunction("range", summary: "range(end), range(start, end) or range(start, end, step): a list of ints", range),
     BuiltinFunction("keys", summary: "keys(record) is the list of its field names, in order") { call in
       try call.expect(1, 1)
@@ -139,18 +139,10 @@ enum Builtins {
     }
   }
 
-  /// The number of characters; counted from the bytes when the text is ASCII without carriage
-  /// returns (`\r\n` is one character), which is the common case and much faster than finding
-  /// grapheme boundaries.
+  /// The number of Unicode scalars, counted from the UTF-8 bytes.
   static func length(of string: String) -> Int {
-    var text = string
-    let asciiCount = text.withUTF8 { bytes in
-      bytes.allSatisfy { $0 < 0x80 && $0 != 0x0D } ? bytes.count : nil
-    }
     Limits.charge(.bytes(string.utf8.count))
-    if let asciiCount { return asciiCount }
-    Limits.charge(.characters(string.utf8.count))
-    return string.count
+    return ScalarText.count(string)
   }
 
   static func rangeBounds(_ values: [Int], at range: SourceRange) throws -> (Int, Int, Int) {

@@ -532,7 +532,16 @@ final class Compiler {
       {
         return LengthNode(argumentNodes[0], range: range)
       }
-      return CallNode(callee: compileExpression(callee), arguments: argumentNodes, labels: labels, range: range)
+      let general = CallNode(callee: compileExpression(callee), arguments: argumentNodes, labels: labels, range: range)
+      if case .name(let name) = callee.kind, case .slot(let depth, let binding)? = lookup(name), labels.allSatisfy({ $0 == nil }) {
+        let isConstant: Bool
+        switch binding.kind {
+        case .function, .constant: isConstant = true
+        default: isConstant = false
+        }
+        return FunctionCallNode(depth: depth, slot: binding.slot, isConstant: isConstant, general: general)
+      }
+      return general
     case .member(let object, let name):
       checkModuleMember(object, name)
       return MemberNode(object: compileExpression(object), name: name.name, nameRange: name.range, range: range)

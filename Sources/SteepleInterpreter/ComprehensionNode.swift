@@ -39,8 +39,8 @@ final class ComprehensionNode: ExpressionNode {
       for (name, value) in source.fields { try add(.string(name), value, to: &built, builtRecord, c) }
     case .string(let string):
       try Limits.charge(.characters(string.utf8.count), at: sequence.range)
-      for (index, character) in string.enumerated() {
-        let text = Value.string(String(character))
+      for (index, scalar) in string.unicodeScalars.enumerated() {
+        let text = Value.string(String(scalar))
         try add(pairs ? .int(index) : text, text, to: &built, builtRecord, c)
       }
     case let other:

@@ -42,7 +42,7 @@ final class LocalNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ c: Context) throws -> Value { c.locals[slot] }
+  override func evaluate(_ c: Context) throws -> Value { Value.copy(c.locals + slot) }
 }
 
 /// A variable of an enclosing function or of the module, `depth` frames out.
@@ -56,7 +56,29 @@ final class OuterNode: ExpressionNode {
     super.init(range: range)
   }
 
-  override func evaluate(_ c: Context) throws -> Value { c.outer(depth)[slot] }
+  override func evaluate(_ c: Context) throws -> Value { Value.copy(c.outerSlots(depth) + slot) }
+}
+
+/// Where a variable operand lives: a local of the running function, or `depth` frames out.
+struct VariableAccess {
+  let depth: Int
+  let slot: Int
+
+  init?(_ node: ExpressionNode) {
+    if let local = node as? LocalNode {
+      depth = 0
+      slot = local.slot
+    } else if let outer = node as? OuterNode {
+      depth = outer.depth
+      slot = outer.slot
+    } else {
+      return nil
+    }
+  }
+
+  @inline(__always) func variable(_ c: Context) -> UnsafeMutablePointer<Value> {
+    (depth == 0 ? c.locals : c.outerSlots(depth)) + slot
+  }
 }
 
 /// `"text \(value) text"`. The text is built as bytes in a buffer on the stack and made into a
@@ -70,27 +92,52 @@ final class InterpolationNode: ExpressionNode {
   let parts: [Part]
   static let bufferSize = 256
 
+  /// The parts as the evaluation walks them, with no reference counting: text as bytes owned by
+  /// this node, values as unretained nodes (`parts` keeps them alive).
+  private struct Piece {
+    var text: UnsafeBufferPointer<UInt8>
+    var node: Unmanaged<ExpressionNode>?
+  }
+  private let pieces: UnsafeMutableBufferPointer<Piece>
+
   init(parts: [Part], range: SourceRange) {
     self.parts = parts
+    pieces = .allocate(capacity: parts.count)
+    for (index, part) in parts.enumerated() {
+      switch part {
+      case .text(let bytes):
+        let text = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = text.initialize(from: bytes)
+        pieces[index] = Piece(text: UnsafeBufferPointer(text), node: nil)
+      case .value(let node):
+        pieces[index] = Piece(text: UnsafeBufferPointer(start: nil, count: 0), node: Unmanaged.passUnretained(node))
+      }
+    }
     super.init(range: range)
+  }
+
+  deinit {
+    for piece in pieces where piece.node == nil { piece.text.deallocate() }
+    pieces.deallocate()
   }
 
   override func evaluate(_ c: Context) throws -> Value {
     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.bufferSize) { buffer in
       var writer = TextWriter(buffer: buffer)
-      for part in parts {
-        switch part {
-        case .text(let bytes): bytes.withUnsafeBufferPointer { writer.append($0) }
-        case .value(let node):
-          switch try node.evaluate(c) {
-          case .string(var string): string.withUTF8 { writer.append($0) }
-          case .int(let int): writer.appendDecimal(int)
-          case let other:
-            var literal = other.literal
-            literal.withUTF8 { writer.append($0) }
-          }
-          try Limits.checkString(writer.count, at: range)
+      var index = 0
+      while index < pieces.count {
+        let piece = pieces[index]
+        index += 1
+        guard let node = piece.node else {
+          writer.append(piece.text)
+          continue
         }
+        switch try node._withUnsafeGuaranteedRef({ try $0.evaluate(c) }) {
+        case .string(let string): ScalarText.withBytes(string) { writer.append($0) }
+        case .int(let int): writer.appendDecimal(int)
+        case let other: ScalarText.withBytes(other.literal) { writer.append($0) }
+        }
+        try Limits.checkString(writer.count, at: range)
       }
       return .string(writer.text)
     }
@@ -122,19 +169,23 @@ struct TextWriter {
   /// Appends an integer's decimal digits; much faster than `String(int)`, which goes through the
   /// generic integer printing path.
   mutating func appendDecimal(_ value: Int) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+    // The digits are written backwards into a tuple on the stack.
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
       var magnitude = value.magnitude
-      var index = 20
+      var index = 24
       repeat {
         index -= 1
-        digits[index] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
-        magnitude /= 10
+        let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 10)
+        bytes[index] = UInt8(truncatingIfNeeded: remainder) &+ 48
+        magnitude = quotient
       } while magnitude > 0
       if value < 0 {
         index -= 1
-        digits[index] = UInt8(ascii: "-")
+        bytes[index] = UInt8(ascii: "-")
       }
-      append(UnsafeBufferPointer(rebasing: digits[index...]))
+      append(UnsafeBufferPointer(rebasing: bytes[index...]))
     }
   }
 
@@ -173,12 +224,14 @@ final class RecordLiteralNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    var evaluated: [Value] = []
-    evaluated.reserveCapacity(valueReferences.count)
-    for reference in valueReferences {
-      evaluated.append(try reference._withUnsafeGuaranteedRef { try $0.evaluate(c) })
+    // Each value evaluated straight into the record (see `RecordObject`'s inline storage).
+    let record = RecordObject(shape: shape)
+    var index = 0
+    while index < valueReferences.count {
+      record.setValue(try valueReferences[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) }, at: index)
+      index += 1
     }
-    return .record(RecordObject(shape: shape, values: evaluated))
+    return .record(record)
   }
 }
 
@@ -225,31 +278,57 @@ final class BinaryNode: ExpressionNode {
   private let leftReference: Unmanaged<ExpressionNode>
   private let rightReference: Unmanaged<ExpressionNode>
 
+  /// When both operands are variables, where they are: two ints are then read in place,
+  /// without evaluating (and copying) the operands.
+  private let leftVariable: VariableAccess?
+  private let rightVariable: VariableAccess?
+
   init(_ op: BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode, range: SourceRange) {
     self.op = op
     self.left = left
     self.right = right
     self.leftReference = Unmanaged.passUnretained(left)
     self.rightReference = Unmanaged.passUnretained(right)
+    let leftVariable = VariableAccess(left)
+    let rightVariable = VariableAccess(right)
+    let both = leftVariable != nil && rightVariable != nil
+    self.leftVariable = both ? leftVariable : nil
+    self.rightVariable = both ? rightVariable : nil
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
+    if let leftVariable, let rightVariable, case .int(let a) = leftVariable.variable(c).pointee,
+      case .int(let b) = rightVariable.variable(c).pointee, let result = try Operators.intResult(op, a, b, at: range)
+    {
+      return result
+    }
     let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, case .int(let b) = rhs, let result = try Operators.intResult(op, a, b, at: range) {
       return result
     }
-    return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range)
+    return try general(lhs, rhs)
   }
 
   override func test(_ c: Context) throws -> Bool {
+    if let leftVariable, let rightVariable, case .int(let a) = leftVariable.variable(c).pointee,
+      case .int(let b) = rightVariable.variable(c).pointee, let truth = Operators.intComparison(op, a, b)
+    {
+      return truth
+    }
     let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     let rhs = try rightReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, case .int(let b) = rhs, let truth = Operators.intComparison(op, a, b) {
       return truth
     }
-    return try Operators.apply(op, lhs, rhs, at: range, operatorRange: range).isTruthy
+    return try general(lhs, rhs).isTruthy
+  }
+
+  /// Everything but two ints, out of line so the int path stays small.
+  @inline(never)
+  private func general(_ lhs: Value, _ rhs: Value) throws -> Value {
+    try Operators.apply(op, lhs, rhs, at: range, operatorRange: range)
   }
 }
 
@@ -273,40 +352,52 @@ final class BinaryConstantNode: ExpressionNode {
     super.init(range: range)
   }
 
-  @inline(__always) private func leftValue(_ c: Context) throws -> Value {
-    if let leftSlot { return c.locals[leftSlot] }
-    return try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
-  }
+  // The int case is kept small and the rest moved out of line (`general`), so that the common
+  // path saves few registers.
 
   override func evaluate(_ c: Context) throws -> Value {
-    let lhs = try leftValue(c)
+    if let leftSlot, case .int(let a) = c.locals[leftSlot] {
+      if let result = try Operators.intResult(op, a, constant, at: range) { return result }
+      return try general(.int(a))
+    }
+    let lhs = try leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, let result = try Operators.intResult(op, a, constant, at: range) {
       return result
     }
-    return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range)
+    return try general(lhs)
   }
 
   override func test(_ c: Context) throws -> Bool {
-    let lhs = try leftValue(c)
+    if let leftSlot, case .int(let a) = c.locals[leftSlot], let truth = Operators.intComparison(op, a, constant) {
+      return truth
+    }
+    let lhs = try leftSlot.map { c.locals[$0] } ?? leftReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .int(let a) = lhs, let truth = Operators.intComparison(op, a, constant) {
       return truth
     }
-    return try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range).isTruthy
+    return try general(lhs).isTruthy
+  }
+
+  @inline(never)
+  private func general(_ lhs: Value) throws -> Value {
+    try Operators.apply(op, lhs, .int(constant), at: range, operatorRange: range)
   }
 }
 
 /// `len(x)` when `len` is the builtin: no argument list to build.
 final class LengthNode: ExpressionNode {
   let operand: ExpressionNode
+  private let operandReference: Unmanaged<ExpressionNode>
 
   init(_ operand: ExpressionNode, range: SourceRange) {
     self.operand = operand
+    self.operandReference = Unmanaged.passUnretained(operand)
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    try c.runtime.step(range)
-    let value = try operand.evaluate(c)
+    try c.step(range)
+    let value = try operandReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     do {
       return .int(try Builtins.length(of: value))
     } catch let failure as ScriptError {
@@ -413,6 +504,56 @@ final class CallNode: ExpressionNode {
   }
 }
 
+/// `f(a, b)` where `f` names a variable (a `fn` declaration, usually) and every argument is
+/// positional: the arguments go straight into the callee's locals, and when the variable is a
+/// constant the function is used where it is stored, without retaining it. Anything else (a
+/// value that is not a Steeple function, too few arguments for defaults to fill) goes the
+/// general way, through `general`.
+final class FunctionCallNode: ExpressionNode {
+  let depth: Int
+  let slot: Int
+  /// Whether the variable can never be reassigned (`fn` and `let`), so the function it holds
+  /// outlives the call without a reference of the call's own.
+  let isConstant: Bool
+  let general: CallNode
+  /// Unretained references to the arguments (`general` keeps them alive).
+  private let arguments: UnsafeMutablePointer<Unmanaged<ExpressionNode>>
+  private let argumentCount: Int
+
+  init(depth: Int, slot: Int, isConstant: Bool, general: CallNode) {
+    self.depth = depth
+    self.slot = slot
+    self.isConstant = isConstant
+    self.general = general
+    argumentCount = general.arguments.count
+    arguments = .allocate(capacity: max(argumentCount, 1))
+    arguments.initialize(from: general.arguments.map { Unmanaged.passUnretained($0) }, count: argumentCount)
+    super.init(range: general.range)
+  }
+
+  deinit { arguments.deallocate() }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    let variable = (depth == 0 ? c.locals : c.outerSlots(depth)) + slot
+    if isConstant {
+      if let function = Self.borrowFunction(variable), function._withUnsafeGuaranteedRef({ $0.parameterCount == argumentCount }) {
+        return try function._withUnsafeGuaranteedRef { function in
+          try Runtime.call(function, arguments: arguments, count: argumentCount, c, at: range)
+        }
+      }
+    } else if case .function(let function) = variable.pointee, function.parameterCount == argumentCount {
+      return try Runtime.call(function, arguments: arguments, count: argumentCount, c, at: range)
+    }
+    return try general.evaluate(c)
+  }
+
+  /// The function stored in a variable, without a reference of its own.
+  @inline(__always) static func borrowFunction(_ variable: UnsafeMutablePointer<Value>) -> Unmanaged<FunctionObject>? {
+    if case .function(let function) = variable.pointee { return Unmanaged.passUnretained(function) }
+    return nil
+  }
+}
+
 /// `receiver.name(arguments)`: a method of a string or list, or a function stored in a record,
 /// module or handle.
 final class MethodCallNode: ExpressionNode {
@@ -423,30 +564,75 @@ final class MethodCallNode: ExpressionNode {
   let labels: [String?]
   /// `.append(x)` with one positional argument, which has a fast path for lists.
   let isAppend: Bool
+  /// A string method with one positional argument that has a fast path when the receiver and the
+  /// argument are strings: no argument list, no look-up by name.
+  let stringMethod: DirectStringMethod?
+
+  enum DirectStringMethod {
+    case split, startsWith, endsWith, contains
+  }
 
   init(receiver: ExpressionNode, name: String, nameRange: SourceRange, arguments: [ExpressionNode], labels: [String?], range: SourceRange) {
     self.receiver = receiver
     self.isAppend = name == "append" && arguments.count == 1 && labels == [nil]
+    if arguments.count == 1, labels == [nil] {
+      switch name {
+      case "split": stringMethod = .split
+      case "starts_with": stringMethod = .startsWith
+      case "ends_with": stringMethod = .endsWith
+      case "contains": stringMethod = .contains
+      default: stringMethod = nil
+      }
+    } else {
+      stringMethod = nil
+    }
     self.name = name
     self.nameRange = nameRange
     self.arguments = arguments
     self.labels = labels
+    self.receiverSlot = (receiver as? LocalNode)?.slot
+    self.firstArgument = arguments.first.map { Unmanaged.passUnretained($0) }
+    self.receiverReference = Unmanaged.passUnretained(receiver)
     super.init(range: range)
   }
 
+  private let receiverReference: Unmanaged<ExpressionNode>
+
+  /// The first argument, unretained (`arguments` keeps it alive), for the one-argument fast paths.
+  private let firstArgument: Unmanaged<ExpressionNode>?
+
+  /// When the receiver is a local variable, its slot.
+  private let receiverSlot: Int?
+
   override func evaluate(_ c: Context) throws -> Value {
-    let object = try receiver.evaluate(c)
+    if isAppend, let receiverSlot, case .list(let list) = c.locals[receiverSlot] {
+      // The list read where the local variable holds it.
+      return try append(to: list, c)
+    }
+    let object = try receiverReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if isAppend, case .list(let list) = object {
-      // `xs.append(x)`, the usual way to build a list: no argument list to build.
-      try c.runtime.step(range)
-      let element = try arguments[0].evaluate(c)
-      if list.isFrozen {
-        throw Diagnostic(code: "frozen", "cannot change a frozen list",
-          detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
+      return try append(to: list, c)
+    }
+    if let stringMethod, case .string(let string) = object {
+      let argument = try firstArgument.unsafelyUnwrapped._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+      if case .string(let text) = argument {
+        try c.step(range)
+        do {
+          switch stringMethod {
+          case .split:
+            try Limits.charge(.search(string.utf8.count), at: range)
+            return try Methods.split(string, text)
+          case .startsWith: return .bool(try Methods.startsWith(string, text, at: range))
+          case .endsWith: return .bool(try Methods.endsWith(string, text, at: range))
+          case .contains:
+            try Limits.charge(.search(string.utf8.count), at: range)
+            return .bool(ScalarText.contains(string, text))
+          }
+        } catch let failure as ScriptError {
+          throw c.runtime.diagnostic(failure, at: range)
+        }
       }
-      try Limits.checkElements(list.elements.count + 1, at: range)
-      list.elements.append(element)
-      return .nil
+      return try generalCall(object, [argument], [], c)
     }
     var positional: [Value] = []
     positional.reserveCapacity(arguments.count)
@@ -455,9 +641,27 @@ final class MethodCallNode: ExpressionNode {
       let value = try arguments[index].evaluate(c)
       if let label = labels[index] { keywords.append((label, value)) } else { positional.append(value) }
     }
+    return try generalCall(object, positional, keywords, c)
+  }
+
+  /// `xs.append(x)`, the usual way to build a list: no argument list to build.
+  @inline(__always)
+  private func append(to list: ListObject, _ c: Context) throws -> Value {
+    try c.step(range)
+    let element = try firstArgument.unsafelyUnwrapped._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    if list.isFrozen {
+      throw Diagnostic(code: "frozen", "cannot change a frozen list",
+        detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
+    }
+    try Limits.checkElements(list.elements.count + 1, at: range)
+    list.elements.append(element)
+    return .nil
+  }
+
+  private func generalCall(_ object: Value, _ positional: [Value], _ keywords: [(String, Value)], _ c: Context) throws -> Value {
     switch object {
     case .string, .list:
-      try c.runtime.step(range)
+      try c.step(range)
       return try Methods.call(name, on: object, positional: positional, keywords: keywords, runtime: c.runtime, at: range, nameRange: nameRange)
     case .record(let record) where record[name] == nil && Methods.recordMethods.contains(name):
       try c.runtime.step(range)
@@ -479,21 +683,31 @@ final class MemberNode: ExpressionNode {
   @exclusivity(unchecked) private var cachedShape: RecordShape?
   @exclusivity(unchecked) private var cachedPosition = 0
 
+  /// When the object is a local variable, its slot: the record is read where it is stored.
+  private let objectSlot: Int?
+
   init(object: ExpressionNode, name: String, nameRange: SourceRange, range: SourceRange) {
     self.object = object
     self.name = name
     self.nameRange = nameRange
+    self.objectSlot = (object as? LocalNode)?.slot
+    self.objectReference = Unmanaged.passUnretained(object)
     super.init(range: range)
   }
 
+  private let objectReference: Unmanaged<ExpressionNode>
+
   override func evaluate(_ c: Context) throws -> Value {
-    let value = try object.evaluate(c)
+    if let objectSlot, case .record(let record) = c.locals[objectSlot], record.shape === cachedShape {
+      return record.value(at: cachedPosition)
+    }
+    let value = try objectReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     if case .record(let record) = value {
-      if record.shape === cachedShape { return record.values[cachedPosition] }
+      if record.shape === cachedShape { return record.value(at: cachedPosition) }
       if let position = record.index(of: name) {
         cachedShape = record.shape
         cachedPosition = position
-        return record.values[position]
+        return record.value(at: position)
       }
     }
     return try Self.member(of: value, name, at: nameRange, runtime: c.runtime)
@@ -541,15 +755,20 @@ final class IndexNode: ExpressionNode {
   let object: ExpressionNode
   let index: ExpressionNode
 
+  private let objectReference: Unmanaged<ExpressionNode>
+  private let indexReference: Unmanaged<ExpressionNode>
+
   init(object: ExpressionNode, index: ExpressionNode, range: SourceRange) {
     self.object = object
     self.index = index
+    self.objectReference = Unmanaged.passUnretained(object)
+    self.indexReference = Unmanaged.passUnretained(index)
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    let container = try object.evaluate(c)
-    let key = try index.evaluate(c)
+    let container = try objectReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let key = try indexReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     return try Operators.subscriptGet(container, key, at: range, indexRange: index.range)
   }
 }
@@ -593,7 +812,7 @@ final class DeclarationNode: ExpressionNode {
   }
 
   override func evaluate(_ c: Context) throws -> Value {
-    try c.runtime.step(range)
+    try c.step(range)
     let nameValue = try name.evaluate(c)
     guard case .string(let nameText) = nameValue else {
       throw Diagnostic(

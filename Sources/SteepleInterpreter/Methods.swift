@@ -54,10 +54,9 @@ enum Methods {
       try call.expect(0, 1, labels: ["separator"])
       guard let separatorValue = call.argument(0, "separator"), case .string(let separator) = separatorValue else {
         if let given = call.argument(0, "separator"), given.typeName != "nil" { throw call.wrongType("separator", "a string", given) }
-        return .list(ListObject(string.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) }))
+        return .list(ListObject(ScalarText.splitWhitespace(string).map(Value.string)))
       }
-      guard !separator.isEmpty else { throw ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text") }
-      return .list(ListObject(string.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) }))
+      return try split(string, separator)
     case "join":
       try call.expect(1, 1)
       var parts: [String] = []
@@ -72,29 +71,25 @@ enum Methods {
       try Limits.checkString(bytes, at: call.range)
       try Limits.charge(.bytes(bytes), at: call.range)
       try Limits.charge(.elements(parts.count), at: call.range)
-      return .string(parts.joined(separator: string))
+      return .string(ScalarText.join(parts, separator: string))
     case "starts_with":
       try call.expect(1, 1)
-      let prefix = try call.string(0, "prefix")
-      try Limits.charge(.bytes(min(prefix.utf8.count, string.utf8.count)), at: call.range)
-      return .bool(string.hasPrefix(prefix))
+      return .bool(try startsWith(string, try call.string(0, "prefix"), at: call.range))
     case "ends_with":
       try call.expect(1, 1)
-      let suffix = try call.string(0, "suffix")
-      try Limits.charge(.bytes(min(suffix.utf8.count, string.utf8.count)), at: call.range)
-      return .bool(string.hasSuffix(suffix))
+      return .bool(try endsWith(string, try call.string(0, "suffix"), at: call.range))
     case "contains":
       try call.expect(1, 1)
       let part = try call.string(0, "text")
-      return .bool(part.isEmpty || string.contains(part))
+      return .bool(ScalarText.contains(string, part))
     case "replace":
       try call.expect(2, 2)
       let old = try call.string(0, "old")
       let new = try call.string(1, "new")
       guard !old.isEmpty else { throw ScriptError("replace() needs a non-empty string to replace", detail: "pass the text to look for as the first argument") }
-      let pieces = string.split(separator: old, omittingEmptySubsequences: false)
+      let pieces = ScalarText.split(string, separator: old)
       try Limits.checkString(string.utf8.count + (pieces.count - 1) * new.utf8.count, at: call.range)
-      return .string(pieces.joined(separator: new))
+      return .string(ScalarText.join(pieces, separator: new))
     case "upper":
       try call.expect(0, 0)
       return .string(string.uppercased())
@@ -106,13 +101,11 @@ enum Methods {
       return .string(string.trimmingWhitespace())
     case "lines":
       try call.expect(0, 0)
-      return .list(ListObject(string.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }))
+      return .list(ListObject(ScalarText.split(string, separator: "\n", Value.string)))
     case "find":
       try call.expect(1, 1)
       let part = try call.string(0, "text")
-      guard !part.isEmpty else { return .int(0) }
-      guard let found = string.firstRange(of: part) else { return .int(-1) }
-      return .int(string.distance(from: string.startIndex, to: found.lowerBound))
+      return .int(ScalarText.firstIndex(of: part, in: string) ?? -1)
     case "pad_left", "pad_right":
       try call.expect(1, 2, labels: ["fill"])
       let width = try call.int(0, "width")
@@ -129,6 +122,25 @@ enum Methods {
     default:
       throw UnknownMethod(name: name)
     }
+  }
+
+  // The string methods that `MethodCallNode` also calls directly, when the receiver and the
+  // argument are strings (the search costs are charged by the caller, as in `stringMethod`).
+
+  /// `s.split(separator)` for a string separator.
+  static func split(_ string: String, _ separator: String) throws -> Value {
+    guard !separator.isEmpty else { throw ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text") }
+    return .list(ListObject(ScalarText.split(string, separator: separator, Value.string)))
+  }
+
+  static func startsWith(_ string: String, _ prefix: String, at range: SourceRange) throws -> Bool {
+    try Limits.charge(.bytes(min(prefix.utf8.count, string.utf8.count)), at: range)
+    return ScalarText.hasPrefix(string, prefix)
+  }
+
+  static func endsWith(_ string: String, _ suffix: String, at range: SourceRange) throws -> Bool {
+    try Limits.charge(.bytes(min(suffix.utf8.count, string.utf8.count)), at: range)
+    return ScalarText.hasSuffix(string, suffix)
   }
 
   static func listMethod(_ name: String, _ list: ListObject, _ call: BuiltinCall) throws -> Value {

@@ -2,6 +2,7 @@ import SteepleSyntax
 
 /// The meaning of the operators on every type, with the errors for combinations that have none.
 enum Operators {
+  @inline(never)
   static func overflow(at range: SourceRange) -> Diagnostic {
     Diagnostic(code: "overflow", "integer overflow",
       detail: "the result does not fit in a 64-bit integer; use floats (such as 1.0 * x) for larger numbers", at: range)
@@ -177,7 +178,7 @@ enum Operators {
       return a < b ? -1 : a == b ? 0 : 1
     case (.string(let a), .string(let b)):
       Limits.charge(.bytes(min(a.utf8.count, b.utf8.count)))
-      return a < b ? -1 : a == b ? 0 : 1
+      return ScalarText.compare(a, b)
     case (.list(let a), .list(let b)) where depth < 256:
       for index in 0..<min(a.elements.count, b.elements.count) {
         work += 1
@@ -206,7 +207,7 @@ enum Operators {
           detail: "convert with str(x)", at: range)
       }
       try Limits.charge(.search(string.utf8.count), at: range)
-      return part.isEmpty || string.contains(part)
+      return ScalarText.contains(string, part)
     default:
       throw Diagnostic(code: "type-mismatch", "'in' needs a list, record or string on the right, not \(container.typeName)",
         detail: "test membership in a list, field names in a record, or text in a string", at: range)
@@ -234,7 +235,7 @@ enum Operators {
         detail: record.keys.isEmpty ? "the record is empty; test with \"name\" in record first" : "its fields are: \(record.keys.joined(separator: ", ")); test with \"name\" in record first",
         at: indexRange, suggestion: Spelling.nearest(to: name, in: record.keys))
     case (.string(let string), .int(let index)):
-      return .string(String(try character(of: string, at: index, range: indexRange)))
+      return .string(try scalar(of: string, at: index, range: indexRange))
     case (.handle(let handle), .string(let name)):
       if let value = handle.member(name) { return value }
       throw Diagnostic(code: "unknown-field", "\(handle.kind) has no field \(Value.quote(name))",
@@ -252,21 +253,19 @@ enum Operators {
     }
   }
 
-  /// The character at a possibly negative index. Walks the string rather than making an array of
-  /// its characters, which for a long string would take many times its size in memory; the walk
-  /// is charged to the budget.
-  static func character(of string: String, at index: Int, range: SourceRange) throws -> Character {
-    if index >= 0, let found = string.index(string.startIndex, offsetBy: index, limitedBy: string.endIndex),
-      found < string.endIndex
-    {
-      try Limits.charge(.characters(string.utf8.distance(from: string.startIndex, to: found)), at: range)
-      return string[found]
+  /// The scalar at a possibly negative index, as a one-scalar string. Walks the bytes rather than
+  /// making an array of the scalars, which for a long string would take many times its size in
+  /// memory; the walk is charged to the budget.
+  static func scalar(of string: String, at index: Int, range: SourceRange) throws -> String {
+    if index >= 0, let found = ScalarText.scalar(string, at: index) {
+      try Limits.charge(.bytes(min(string.utf8.count, (index + 1) * 4)), at: range)
+      return found
     }
     // From the end, or out of range: the error names the count.
-    try Limits.charge(.characters(string.utf8.count), at: range)
-    let count = string.count
+    try Limits.charge(.bytes(string.utf8.count), at: range)
+    let count = ScalarText.count(string)
     let offset = try position(index, count: count, what: "string", at: range)
-    return string[string.index(string.startIndex, offsetBy: offset)]
+    return ScalarText.scalar(string, at: offset)!
   }
 
   static func subscriptSet(_ container: Value, _ key: Value, _ value: Value, at range: SourceRange, indexRange: SourceRange) throws {

@@ -27,15 +27,31 @@ public final class RecordShape: Sendable {
 }
 
 /// A record: named fields in the order they were written, shared by reference; immutable once frozen.
+///
+/// The first four values live in the object itself, so a record of up to four fields (most of
+/// them) is one allocation; further values go in an array beside them.
 public final class RecordObject {
   // Exempt from dynamic exclusivity checks, as `ListObject`'s state is.
   @exclusivity(unchecked) public internal(set) var shape: RecordShape
-  @exclusivity(unchecked) public internal(set) var values: [Value]
+  @exclusivity(unchecked) private var inline: (Value, Value, Value, Value) = (.nil, .nil, .nil, .nil)
+  /// The values after the first four.
+  @exclusivity(unchecked) private var overflow: [Value] = []
+  /// The number of fields.
+  @exclusivity(unchecked) public private(set) var count = 0
   @exclusivity(unchecked) public private(set) var isFrozen = false
+
+  static let inlineCapacity = 4
 
   init(shape: RecordShape, values: [Value]) {
     self.shape = shape
     self.values = values
+  }
+
+  /// A record of `shape` whose values are all `nil`, for the caller to fill in (`setValue`).
+  init(shape: RecordShape) {
+    self.shape = shape
+    count = shape.keys.count
+    if count > Self.inlineCapacity { overflow = [Value](repeating: .nil, count: count - Self.inlineCapacity) }
   }
 
   /// A record with these fields, in this order; a later duplicate name replaces the earlier value.
@@ -45,22 +61,67 @@ public final class RecordObject {
   }
 
   public var keys: [String] { shape.keys }
-  public var count: Int { values.count }
   public var fields: [(String, Value)] { Array(zip(shape.keys, values)) }
+
+  /// The values in field order. (Made on each read: loops over a record's values read them by
+  /// position with `value(at:)`.)
+  public internal(set) var values: [Value] {
+    get {
+      var values: [Value] = []
+      values.reserveCapacity(count)
+      for position in 0..<count { values.append(value(at: position)) }
+      return values
+    }
+    set {
+      withInline { inline in
+        for position in 0..<Self.inlineCapacity {
+          inline[position] = position < newValue.count ? newValue[position] : .nil
+        }
+      }
+      overflow = newValue.count > Self.inlineCapacity ? Array(newValue[Self.inlineCapacity...]) : []
+      count = newValue.count
+    }
+  }
+
+  /// The value of the field at `position` (`0..<count`).
+  @inline(__always)
+  public func value(at position: Int) -> Value {
+    if position < Self.inlineCapacity { return withInline { $0[position] } }
+    return overflow[position - Self.inlineCapacity]
+  }
+
+  /// Replaces the value of the field at `position` (`0..<count`). Callers check `isFrozen` first.
+  @inline(__always)
+  func setValue(_ value: Value, at position: Int) {
+    if position < Self.inlineCapacity {
+      withInline { Value.assign(value, to: $0 + position) }
+    } else {
+      overflow[position - Self.inlineCapacity] = value
+    }
+  }
+
+  @inline(__always)
+  private func withInline<Result>(_ body: (UnsafeMutablePointer<Value>) -> Result) -> Result {
+    withUnsafeMutablePointer(to: &inline) { tuple in
+      tuple.withMemoryRebound(to: Value.self, capacity: Self.inlineCapacity) { body($0) }
+    }
+  }
 
   public func index(of key: String) -> Int? { shape.position(of: key) }
 
   public subscript(key: String) -> Value? {
-    index(of: key).map { values[$0] }
+    index(of: key).map { value(at: $0) }
   }
 
   /// Sets a field, adding it at the end if it is new. Callers check `isFrozen` first.
   public func set(_ key: String, _ value: Value) {
     if let position = index(of: key) {
-      values[position] = value
+      setValue(value, at: position)
     } else {
       shape = shape.adding(key)
-      values.append(value)
+      if count >= Self.inlineCapacity { overflow.append(.nil) }
+      count += 1
+      setValue(value, at: count - 1)
     }
   }
 
@@ -77,7 +138,12 @@ public final class RecordObject {
 
   deinit {
     // As for lists: deeply nested records are released without deep recursion.
-    Value.releaseNested(&values)
+    guard withInline({ inline in (0..<min(count, Self.inlineCapacity)).contains { inline[$0].isContainer } })
+      || overflow.contains(where: \.isContainer)
+    else { return }
+    var nested = values
+    values = []
+    Value.releaseNested(&nested)
   }
 
   /// Freezes the record and everything reachable from it.

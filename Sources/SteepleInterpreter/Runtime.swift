@@ -13,21 +13,48 @@ public final class CancellationToken: Sendable {
   public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
 
+/// The state of a run that every call and statement touches, kept out of `Runtime` so that running
+/// code reaches it through a plain pointer (`Context.registers`), with no reference counting.
+struct Registers {
+  /// Steps left in the current chunk.
+  var fuel = 0
+  var depth = 0
+  /// The first free slot of the value stack.
+  var top = 0
+  /// Where a `return` leaves its value for the call that is finishing; `nil` at other times.
+  let returnValue: UnsafeMutablePointer<Value>
+  /// Locals of running functions that need no heap frame.
+  let stack: UnsafeMutablePointer<Value>
+  let maxDepth: Int
+}
+
 /// The state of one run: the step budget, the call depth and the value being returned.
 ///
 /// Steps are counted down in chunks: the hot path decrements one integer and compares it with zero;
 /// only at the end of a chunk does `refuel` look at the budget and the cancellation flag.
 final class Runtime {
   unowned let interpreter: Interpreter
-  // The state the hot path touches is exempt from dynamic exclusivity checks, which would cost
-  // more than the work they guard; nothing holds an access to it across a call.
+  /// The hot state (see `Registers`).
+  let registers: UnsafeMutablePointer<Registers>
   /// Steps left in the current chunk.
-  @exclusivity(unchecked) var fuel = 0
-  @exclusivity(unchecked) var depth = 0
+  var fuel: Int {
+    get { registers.pointee.fuel }
+    set { registers.pointee.fuel = newValue }
+  }
+  var depth: Int {
+    get { registers.pointee.depth }
+    set { registers.pointee.depth = newValue }
+  }
   /// The first free slot of the value stack.
-  @exclusivity(unchecked) var top = 0
+  var top: Int {
+    get { registers.pointee.top }
+    set { registers.pointee.top = newValue }
+  }
   /// The value a `return` hands to the call that is finishing.
-  @exclusivity(unchecked) var returnValue: Value = .nil
+  var returnValue: Value {
+    get { registers.pointee.returnValue.pointee }
+    set { registers.pointee.returnValue.pointee = newValue }
+  }
   /// Locals of running functions that need no heap frame. Reserved address space: the system
   /// backs only the pages a run touches.
   let stack: UnsafeMutablePointer<Value>
@@ -47,9 +74,17 @@ final class Runtime {
     self.maxDepth = maxDepth
     self.cancellation = cancellation
     stack = .allocate(capacity: Self.stackCapacity)
+    let returnValue = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+    returnValue.initialize(to: .nil)
+    registers = .allocate(capacity: 1)
+    registers.initialize(to: Registers(returnValue: returnValue, stack: stack, maxDepth: maxDepth))
   }
 
   deinit {
+    registers.pointee.returnValue.deinitialize(count: 1)
+    registers.pointee.returnValue.deallocate()
+    registers.deinitialize(count: 1)
+    registers.deallocate()
     stack.deallocate()
   }
 
@@ -157,29 +192,112 @@ final class Runtime {
     return try invoke(function, Context(locals: base, environment: function.captured, own: nil, runtime: self), at: range)
   }
 
+  /// Calls a function with exactly as many positional arguments as it has parameters, evaluating
+  /// them (in the caller's context `c`) straight into its locals. Static, and working through
+  /// `c.registers`, so that a call costs no reference counting on the runtime.
+  @inline(__always)
+  static func call(
+    _ function: FunctionObject, arguments: UnsafeMutablePointer<Unmanaged<ExpressionNode>>, count argumentCount: Int,
+    _ c: Context, at range: SourceRange
+  ) throws -> Value {
+    let registers = c.registers
+    let count = function.slotCount
+    let top = registers.pointee.top
+    if function.needsHeapFrame || top + count > Self.stackCapacity {
+      return try callWithFrame(function, arguments: arguments, count: argumentCount, c, at: range)
+    }
+    // The window is claimed before the arguments are evaluated, so calls among them use the
+    // stack above it. `.nil` needs no destroying, so an argument's value overwrites it in place.
+    let base = registers.pointee.stack + top
+    var index = argumentCount
+    while index < count {
+      (base + index).initialize(to: .nil)
+      index += 1
+    }
+    registers.pointee.top = top + count
+    defer {
+      var index = 0
+      while index < count {
+        Value.release(base + index)
+        index += 1
+      }
+      registers.pointee.top = top
+    }
+    index = 0
+    do {
+      while index < argumentCount {
+        (base + index).initialize(to: try arguments[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) })
+        index += 1
+      }
+    } catch {
+      // The arguments not evaluated yet still need a value for the clean-up above.
+      while index < argumentCount {
+        (base + index).initialize(to: .nil)
+        index += 1
+      }
+      throw error
+    }
+    return try invoke(function, Context(locals: base, environment: function.captured, own: nil, c), at: range)
+  }
+
+  /// `call` for a function whose locals live in a heap frame: out of line, so that the
+  /// value-stack path stays small.
+  @inline(never)
+  static func callWithFrame(
+    _ function: FunctionObject, arguments: UnsafeMutablePointer<Unmanaged<ExpressionNode>>, count argumentCount: Int,
+    _ c: Context, at range: SourceRange
+  ) throws -> Value {
+    let frame = Frame(parent: function.captured, count: function.slotCount)
+    for index in 0..<argumentCount {
+      frame.slots[index] = try arguments[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    }
+    return try invoke(function, Context(locals: frame.slots, environment: function.captured, own: frame, c), at: range)
+  }
+
   /// Runs a function whose locals hold its arguments.
   @inline(__always)
   func invoke(_ function: FunctionObject, _ context: Context, at range: SourceRange) throws -> Value {
-    try step(range)
-    depth += 1
-    defer { depth -= 1 }
-    if depth > maxDepth {
-      throw error("call-depth", "too many nested calls (more than \(maxDepth))",
-        "a function probably calls itself without end; check its base case", at: range)
+    try Self.invoke(function, context, at: range)
+  }
+
+  /// Runs a function whose locals (in `context`) hold its arguments.
+  @inline(__always)
+  static func invoke(_ function: FunctionObject, _ context: Context, at range: SourceRange) throws -> Value {
+    let registers = context.registers
+    try context.step(range)
+    registers.pointee.depth += 1
+    defer { registers.pointee.depth -= 1 }
+    if registers.pointee.depth > registers.pointee.maxDepth {
+      throw tooDeep(registers.pointee.maxDepth, at: range)
     }
     do {
       if try function.body.run(context) == .returned {
-        let value = returnValue
-        returnValue = .nil
+        // Moved out, leaving `nil`: no copy, no reference counting.
+        let slot = registers.pointee.returnValue
+        let value = slot.move()
+        slot.initialize(to: .nil)
         return value
       }
       return .nil
-    } catch var diagnostic as Diagnostic {
-      if diagnostic.stack.count < 10_000 {
-        diagnostic.stack.append(.init(function: function.code.name, range: range))
-      }
-      throw diagnostic
+    } catch {
+      throw addingFrame(to: error, function, at: range)
     }
+  }
+
+  @inline(never)
+  static func tooDeep(_ maxDepth: Int, at range: SourceRange) -> Diagnostic {
+    Diagnostic(code: "call-depth", "too many nested calls (more than \(maxDepth))",
+      detail: "a function probably calls itself without end; check its base case", at: range)
+  }
+
+  /// A diagnostic leaving a call gets the call on its stack (up to 10,000 of them).
+  @inline(never)
+  static func addingFrame(to error: any Error, _ function: FunctionObject, at range: SourceRange) -> any Error {
+    guard var diagnostic = error as? Diagnostic else { return error }
+    if diagnostic.stack.count < 10_000 {
+      diagnostic.stack.append(.init(function: function.code.name, range: range))
+    }
+    return diagnostic
   }
 
   func parameterIndex(_ function: FunctionObject, _ label: String, at range: SourceRange) throws -> Int {

@@ -1,6 +1,6 @@
 import SteepleSyntax
 
-/// `xs[lower:upper]` and `s[lower:upper]`: a new list, or a new string of the characters, from
+/// `xs[lower:upper]` and `s[lower:upper]`: a new list, or a new string of the Unicode scalars, from
 /// `lower` up to but not including `upper`. A bound left out (or `nil`) is the start or the end;
 /// a negative bound counts from the end; bounds past either end are clamped, as in Python, so a
 /// slice is never out of range.
@@ -27,10 +27,8 @@ final class SliceNode: ExpressionNode {
       return .list(ListObject(Array(list.elements[from..<to])))
     case .string(let string):
       try Limits.charge(.characters(string.utf8.count), at: range)
-      let (from, to) = Self.clamp(start, end, count: string.count)
-      let first = string.index(string.startIndex, offsetBy: from)
-      let last = string.index(first, offsetBy: to - from)
-      return .string(String(string[first..<last]))
+      let (from, to) = Self.clamp(start, end, count: ScalarText.count(string))
+      return .string(ScalarText.slice(string, from..<to))
     default:
       throw Diagnostic(code: "type-mismatch", "cannot slice \(container.typeName)",
         detail: "'[start:end]' slices lists and strings", at: range)

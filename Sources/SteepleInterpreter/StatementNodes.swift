@@ -36,12 +36,16 @@ struct StatementList {
   /// normally.
   @inline(__always)
   func run(_ c: Context) throws -> Flow {
-    for reference in references {
-      let flow = try reference._withUnsafeGuaranteedRef { statement in
-        try c.runtime.step(statement.range)
+    // By index: an iterator would hold (retain) the array.
+    var index = 0
+    let count = references.count
+    while index < count {
+      let flow = try references[index]._withUnsafeGuaranteedRef { statement in
+        try c.step(statement.range)
         return try statement.execute(c)
       }
       if flow != .normal { return flow }
+      index += 1
     }
     return .normal
   }
@@ -50,13 +54,16 @@ struct StatementList {
 final class ExpressionStatementNode: StatementNode {
   let expression: ExpressionNode
 
+  private let expressionReference: Unmanaged<ExpressionNode>
+
   init(_ expression: ExpressionNode) {
     self.expression = expression
+    self.expressionReference = Unmanaged.passUnretained(expression)
     super.init(range: expression.range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    _ = try expression.evaluate(c)
+    _ = try expressionReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     return .normal
   }
 }
@@ -76,8 +83,18 @@ final class StoreNode: StatementNode {
     self.name = name
     self.op = op
     self.value = value
+    self.valueReference = Unmanaged.passUnretained(value)
+    if let constant = value as? ConstantNode, case .int(let int) = constant.value { intOperand = int } else { intOperand = nil }
+    localOperand = (value as? LocalNode)?.slot
+    hasDirectOperand = op != nil && (intOperand != nil || localOperand != nil)
     super.init(range: range)
   }
+
+  private let valueReference: Unmanaged<ExpressionNode>
+  /// For a compound assignment, an int literal operand, or the slot of a local variable operand.
+  private let intOperand: Int?
+  private let localOperand: Int?
+  private let hasDirectOperand: Bool
 
   override func execute(_ c: Context) throws -> Flow {
     let target: UnsafeMutablePointer<Value>
@@ -92,18 +109,36 @@ final class StoreNode: StatementNode {
       }
       target = frame.slots
     }
-    let newValue = try value.evaluate(c)
+    if hasDirectOperand, let op, case .int(let a) = target[slot] {
+      // `i += 1`, `total += x`: an int operand read without evaluating a node.
+      var b: Int?
+      if let intOperand {
+        b = intOperand
+      } else if let localOperand, case .int(let value) = c.locals[localOperand] {
+        b = value
+      }
+      if let b, let result = try Operators.intResult(op, a, b, at: range) {
+        (target + slot).initialize(to: result)
+        return .normal
+      }
+    }
+    let newValue = try valueReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     guard let op else {
-      target[slot] = newValue
+      Value.assign(newValue, to: target + slot)
       return .normal
     }
-    let current = target[slot]
-    if case .int(let a) = current, case .int(let b) = newValue, let result = try Operators.intResult(op, a, b, at: range) {
-      target[slot] = result
+    if case .int(let a) = target[slot], case .int(let b) = newValue, let result = try Operators.intResult(op, a, b, at: range) {
+      // An int replaces an int: nothing to release.
+      (target + slot).initialize(to: result)
       return .normal
     }
-    target[slot] = try Operators.compound(op, current, newValue, at: range)
+    try compound(op, target + slot, newValue)
     return .normal
+  }
+
+  @inline(never)
+  private func compound(_ op: BinaryOperator, _ variable: UnsafeMutablePointer<Value>, _ newValue: Value) throws {
+    variable.pointee = try Operators.compound(op, variable.pointee, newValue, at: range)
   }
 }
 
@@ -180,15 +215,18 @@ final class IfNode: StatementNode {
   let then: StatementList
   let otherwise: StatementList
 
+  private let conditionReference: Unmanaged<ExpressionNode>
+
   init(condition: ExpressionNode, then: StatementList, otherwise: StatementList, range: SourceRange) {
     self.condition = condition
+    self.conditionReference = Unmanaged.passUnretained(condition)
     self.then = then
     self.otherwise = otherwise
     super.init(range: range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    if try condition.test(c) {
+    if try conditionReference._withUnsafeGuaranteedRef({ try $0.test(c) }) {
       return try then.run(c)
     }
     return try otherwise.run(c)
@@ -199,15 +237,18 @@ final class WhileNode: StatementNode {
   let condition: ExpressionNode
   let body: StatementList
 
+  private let conditionReference: Unmanaged<ExpressionNode>
+
   init(condition: ExpressionNode, body: StatementList, range: SourceRange) {
     self.condition = condition
+    self.conditionReference = Unmanaged.passUnretained(condition)
     self.body = body
     super.init(range: range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    while try condition.test(c) {
-      try c.runtime.step(range)
+    while try conditionReference._withUnsafeGuaranteedRef({ try $0.test(c) }) {
+      try c.step(range)
       switch try body.run(c) {
       case .breakLoop: return .normal
       case .returned: return .returned
@@ -239,12 +280,12 @@ final class ForNode: StatementNode {
       // Iterate over a snapshot, so changing the list in the loop cannot confuse the loop.
       let elements = list.elements
       for (index, element) in elements.enumerated() {
-        try c.runtime.step(range)
+        try c.step(range)
         if pairs {
-          c.locals[slots[0]] = .int(index)
-          c.locals[slots[1]] = element
+          Value.assign(.int(index), to: c.locals + slots[0])
+          Value.assign(element, to: c.locals + slots[1])
         } else {
-          c.locals[slots[0]] = element
+          Value.assign(element, to: c.locals + slots[0])
         }
         switch try body.run(c) {
         case .breakLoop: return .normal
@@ -260,7 +301,7 @@ final class ForNode: StatementNode {
       let keys = record.keys
       let values = record.values
       for index in keys.indices {
-        try c.runtime.step(range)
+        try c.step(range)
         c.locals[slots[0]] = .string(keys[index])
         c.locals[slots[1]] = values[index]
         switch try body.run(c) {
@@ -270,13 +311,13 @@ final class ForNode: StatementNode {
         }
       }
     case .string(let string):
-      for (index, character) in string.enumerated() {
-        try c.runtime.step(range)
+      for (index, scalar) in string.unicodeScalars.enumerated() {
+        try c.step(range)
         if pairs {
           c.locals[slots[0]] = .int(index)
-          c.locals[slots[1]] = .string(String(character))
+          c.locals[slots[1]] = .string(String(scalar))
         } else {
-          c.locals[slots[0]] = .string(String(character))
+          c.locals[slots[0]] = .string(String(scalar))
         }
         switch try body.run(c) {
         case .breakLoop: return .normal
@@ -318,8 +359,8 @@ final class ForRangeNode: StatementNode {
     let (start, end, stride) = try Builtins.rangeBounds(values, at: range)
     var index = start
     while stride > 0 ? index < end : index > end {
-      try c.runtime.step(range)
-      c.locals[slot] = .int(index)
+      try c.step(range)
+      Value.assign(.int(index), to: c.locals + slot)
       switch try body.run(c) {
       case .breakLoop: return .normal
       case .returned: return .returned
@@ -343,14 +384,20 @@ final class ContinueNode: StatementNode {
 
 final class ReturnNode: StatementNode {
   let value: ExpressionNode?
+  private let valueReference: Unmanaged<ExpressionNode>?
 
   init(value: ExpressionNode?, range: SourceRange) {
     self.value = value
+    self.valueReference = value.map { Unmanaged.passUnretained($0) }
     super.init(range: range)
   }
 
   override func execute(_ c: Context) throws -> Flow {
-    c.runtime.returnValue = try value?.evaluate(c) ?? .nil
+    if let valueReference {
+      c.setReturnValue(try valueReference._withUnsafeGuaranteedRef { try $0.evaluate(c) })
+    } else {
+      c.setReturnValue(.nil)
+    }
     return .returned
   }
 }

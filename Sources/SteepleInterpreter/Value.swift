@@ -46,7 +46,7 @@ public enum Value: @unchecked Sendable {
     case .float(let value): return value != 0
     case .string(let value): return !value.isEmpty
     case .list(let list): return !list.elements.isEmpty
-    case .record(let record): return !record.values.isEmpty
+    case .record(let record): return record.count > 0
     default: return true
     }
   }
@@ -119,16 +119,16 @@ public enum Value: @unchecked Sendable {
           return reach
         }
       case .record(let record):
-        if record.values.isEmpty {
+        if record.count == 0 {
           append("{}")
           return Int.max
         }
         return writeContainer(ObjectIdentifier(record), depth: depth, open: "{ ", close: " }", cycle: "{...}") { writer in
           var reach = Int.max
-          for index in record.values.indices {
+          for index in 0..<record.count {
             if index > 0 { writer.append(", ") }
             writer.append(fieldName(record.shape.keys[index]) + ": ")
-            reach = min(reach, writer.write(record.values[index], depth: depth + 1))
+            reach = min(reach, writer.write(record.value(at: index), depth: depth + 1))
             if writer.full { break }
           }
           return reach
@@ -261,7 +261,7 @@ extension Value {
     case (.float(let a), .int(let b)): return a == Double(b)
     case (.string(let a), .string(let b)):
       state.bytes += min(a.utf8.count, b.utf8.count)
-      return a == b
+      return ScalarText.equal(a, b)
     case (.list(let a), .list(let b)):
       if a === b { return true }
       guard a.elements.count == b.elements.count else { return false }
@@ -275,12 +275,12 @@ extension Value {
       return true
     case (.record(let a), .record(let b)):
       if a === b { return true }
-      guard a.values.count == b.values.count else { return false }
+      guard a.count == b.count else { return false }
       guard state.insert(a, b) else { return true }
-      state.elements += a.values.count
-      for index in a.values.indices {
+      state.elements += a.count
+      for index in 0..<a.count {
         guard let other = b.index(of: a.shape.keys[index]),
-          equal(a.values[index], b.values[other], depth: depth + 1, state: &state)
+          equal(a.value(at: index), b.value(at: other), depth: depth + 1, state: &state)
         else { return false }
       }
       return true
@@ -323,9 +323,7 @@ extension Value {
   /// list, so that releasing a structure nested a million deep takes a loop, not a million nested
   /// deinitializers (which would overflow the stack).
   static func releaseNested(_ values: inout [Value]) {
-    guard values.contains(where: { if case .list = $0 { return true }; if case .record = $0 { return true }; return false }) else {
-      return
-    }
+    guard values.contains(where: \.isContainer) else { return }
     var pending: [Value] = []
     swap(&pending, &values)
     while var value = pending.popLast() {
@@ -334,18 +332,57 @@ extension Value {
         // Hold the list by one reference only, to tell whether anything else still does.
         value = .nil
         var object: ListObject? = consume list
-        if isKnownUniquelyReferenced(&object), let list = object, !list.elements.isEmpty {
+        // Only a list that itself holds lists or records needs taking apart here; any other is
+        // released as usual, its deinitializer finding nothing nested.
+        if isKnownUniquelyReferenced(&object), let list = object, list.elements.contains(where: \.isContainer) {
           pending.append(contentsOf: list.elements)
           list.elements = []
         }
       } else if case .record(let record) = value {
         value = .nil
         var object: RecordObject? = consume record
-        if isKnownUniquelyReferenced(&object), let record = object, !record.values.isEmpty {
-          pending.append(contentsOf: record.values)
-          record.values = []
+        if isKnownUniquelyReferenced(&object), let record = object {
+          let values = record.values
+          if values.contains(where: \.isContainer) {
+            pending.append(contentsOf: values)
+            record.values = []
+          }
         }
       }
+    }
+  }
+
+  /// Stores a value in a variable. When the old value holds no reference (`nil`, a bool, an int
+  /// or a float) it is overwritten without being destroyed, which skips a call on hot paths.
+  @inline(__always)
+  static func assign(_ value: consuming Value, to variable: UnsafeMutablePointer<Value>) {
+    switch variable.pointee {
+    case .nil, .bool, .int, .float: variable.initialize(to: value)
+    default: variable.pointee = value
+    }
+  }
+
+  /// A variable's value; an int (the most common value read) is copied without a call.
+  @inline(__always)
+  static func copy(_ variable: UnsafeMutablePointer<Value>) -> Value {
+    if case .int(let value) = variable.pointee { return .int(value) }
+    return variable.pointee
+  }
+
+  /// Deinitializes a variable, with no call when its value holds no reference.
+  @inline(__always)
+  static func release(_ variable: UnsafeMutablePointer<Value>) {
+    switch variable.pointee {
+    case .nil, .bool, .int, .float: break
+    default: variable.deinitialize(count: 1)
+    }
+  }
+
+  /// Whether this is a list or a record.
+  @inline(__always) var isContainer: Bool {
+    switch self {
+    case .list, .record: return true
+    default: return false
     }
   }
 }

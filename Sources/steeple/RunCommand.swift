@@ -24,5 +24,6 @@ struct RunCommand: ParsableCommand {
     }
     guard outcome.succeeded else { throw ExitCode(1) }
     writeOutput(TopologyReport.render(outcome.topology))
+    finishWithoutTeardown()
   }
 }

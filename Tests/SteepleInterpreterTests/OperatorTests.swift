@@ -137,9 +137,13 @@ struct OperatorTests {
     #expect(output("print(len({ a: 1\n  b: 2 }))") == "2\n")
   }
 
-  @Test func equalityOfStringsIsCanonical() {
-    #expect(evaluate(#""é" == "e\u{301}""#) == "true")
-    #expect(evaluate(#"len("e\u{301}")"#) == "1")
+  @Test func stringsCompareScalarByScalar() {
+    // Strings are sequences of Unicode scalars: no canonical equivalence.
+    #expect(evaluate(#""é" == "e\u{301}""#) == "false")
+    #expect(evaluate(#""\u{e9}" == "é""#) == "true")
+    #expect(evaluate(#"len("e\u{301}")"#) == "2")
+    #expect(evaluate(#""e\u{301}" < "é""#) == "true")
+    #expect(evaluate(#"sorted(["é", "z", "e\u{301}", "a"]) == ["a", "e\u{301}", "z", "é"]"#) == "true")
   }
 
   @Test func orderingIsOnlyForNumbersStringsAndLists() {

@@ -1,0 +1,273 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// String operations with Steeple's meaning of a string: a sequence of Unicode scalars.
+///
+/// Swift's `String` works in `Character`s (grapheme clusters), in which `"\r\n"` is one character
+/// and `"e\u{301}"` equals `"é"`; so a search for `"\n"` in `"a\r\nb"` finds nothing. Steeple
+/// counts, indexes, searches, splits, compares and joins scalars instead, which is also what
+/// lets these operations work on the UTF-8 bytes directly: UTF-8 is self-synchronizing, so a
+/// byte-wise match of one valid string inside another always starts and ends on scalar
+/// boundaries, byte order is scalar order, and the pieces cut at matches are valid UTF-8.
+enum ScalarText {
+  /// Runs `body` on the string's UTF-8 bytes, without copying them when the string is native.
+  @inline(__always)
+  static func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    if let result = try string.utf8.withContiguousStorageIfAvailable(body) { return result }
+    var copy = string
+    return try copy.withUTF8(body)
+  }
+
+  /// A string made of a run of valid UTF-8 bytes (cut from a valid string at scalar boundaries).
+  @inline(__always)
+  static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+    String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+  }
+
+  // MARK: Counting and indexing
+
+  /// The number of Unicode scalars: the bytes that are not UTF-8 continuation bytes.
+  static func count(_ string: String) -> Int {
+    withBytes(string) { bytes in
+      guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
+      // Eight bytes at a time: a continuation byte has its top bit set and the next one clear.
+      var continuations = 0
+      var offset = 0
+      let high: UInt64 = 0x8080_8080_8080_8080
+      while offset + 8 <= bytes.count {
+        let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        continuations += (word & high & ~(word << 1)).nonzeroBitCount
+        offset += 8
+      }
+      while offset < bytes.count {
+        if bytes[offset] & 0xC0 == 0x80 { continuations += 1 }
+        offset += 1
+      }
+      return bytes.count - continuations
+    }
+  }
+
+  /// The scalar at `index` (0-based, from the start) as a one-scalar string, or `nil` when the
+  /// string has no more than `index` scalars.
+  static func scalar(_ string: String, at index: Int) -> String? {
+    guard index >= 0 else { return nil }
+    return withBytes(string) { bytes in
+      var seen = -1
+      var start = -1
+      for position in bytes.indices where bytes[position] & 0xC0 != 0x80 {
+        seen += 1
+        if seen == index {
+          start = position
+        } else if seen == index + 1 {
+          return Self.string(bytes, start..<position)
+        }
+      }
+      return start >= 0 ? Self.string(bytes, start..<bytes.count) : nil
+    }
+  }
+
+  /// The scalars at `positions` (within `0...count`), as a string.
+  static func slice(_ string: String, _ positions: Range<Int>) -> String {
+    let scalars = string.unicodeScalars
+    let first = scalars.index(scalars.startIndex, offsetBy: positions.lowerBound)
+    let last = scalars.index(first, offsetBy: positions.count)
+    return String(scalars[first..<last])
+  }
+
+  /// The scalars of the string, each as a one-scalar string.
+  static func scalars(_ string: String) -> [String] {
+    string.unicodeScalars.map { String($0) }
+  }
+
+  // MARK: Comparing
+
+  /// Whether two strings hold the same scalars (no canonical equivalence: `"é" != "e\u{301}"`).
+  @inline(__always)
+  static func equal(_ a: String, _ b: String) -> Bool {
+    withBytes(a) { left in
+      withBytes(b) { right in
+        left.count == right.count && (left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+      }
+    }
+  }
+
+  /// -1, 0 or 1, ordering by scalar values (the order of the UTF-8 bytes).
+  static func compare(_ a: String, _ b: String) -> Int {
+    withBytes(a) { left in
+      withBytes(b) { right in
+        let common = min(left.count, right.count)
+        if common > 0 {
+          let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+          if order != 0 { return order < 0 ? -1 : 1 }
+        }
+        return left.count < right.count ? -1 : left.count == right.count ? 0 : 1
+      }
+    }
+  }
+
+  static func hasPrefix(_ string: String, _ prefix: String) -> Bool {
+    withBytes(string) { bytes in
+      withBytes(prefix) { part in
+        part.count <= bytes.count && (part.count == 0 || memcmp(bytes.baseAddress!, part.baseAddress!, part.count) == 0)
+      }
+    }
+  }
+
+  static func hasSuffix(_ string: String, _ suffix: String) -> Bool {
+    withBytes(string) { bytes in
+      withBytes(suffix) { part in
+        part.count <= bytes.count
+          && (part.count == 0 || memcmp(bytes.baseAddress! + (bytes.count - part.count), part.baseAddress!, part.count) == 0)
+      }
+    }
+  }
+
+  // MARK: Searching
+
+  /// The byte offset of the first occurrence of `needle` at or after byte `start`, or `nil`.
+  /// An empty needle is found at `start`.
+  @inline(__always)
+  static func find(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
+    let count = needle.count
+    guard count > 0 else { return start <= bytes.count ? start : nil }
+    guard bytes.count - start >= count, let base = bytes.baseAddress, let pattern = needle.baseAddress else { return nil }
+    if count == 1, bytes.count - start < 32 {
+      // A short run: a plain loop costs less than calling memchr.
+      let byte = pattern.pointee
+      var position = start
+      while position < bytes.count {
+        if base[position] == byte { return position }
+        position += 1
+      }
+      return nil
+    }
+    return search(pattern, count, in: base, bytes.count, from: start)
+  }
+
+  /// `find` with memchr for the first byte and memcmp for the rest.
+  static func search(
+    _ pattern: UnsafePointer<UInt8>, _ count: Int, in base: UnsafePointer<UInt8>, _ length: Int, from start: Int
+  ) -> Int? {
+    let first = Int32(pattern.pointee)
+    var position = start
+    let last = length - count
+    while position <= last {
+      guard let hit = memchr(base + position, first, last - position + 1) else { return nil }
+      let offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      if count == 1 || memcmp(base + offset + 1, pattern + 1, count - 1) == 0 { return offset }
+      position = offset + 1
+    }
+    return nil
+  }
+
+  /// Whether `needle` occurs in `string` (an empty needle always does).
+  static func contains(_ string: String, _ needle: String) -> Bool {
+    withBytes(string) { bytes in withBytes(needle) { find($0, in: bytes) != nil } }
+  }
+
+  /// The scalar index of the first occurrence of `needle`, or `nil`.
+  static func firstIndex(of needle: String, in string: String) -> Int? {
+    withBytes(string) { bytes in
+      withBytes(needle) { pattern in
+        guard let offset = find(pattern, in: bytes) else { return nil }
+        var index = 0
+        for position in 0..<offset where bytes[position] & 0xC0 != 0x80 { index += 1 }
+        return index
+      }
+    }
+  }
+
+  // MARK: Splitting and joining
+
+  /// The pieces between occurrences of a non-empty separator, empty pieces kept.
+  static func split(_ string: String, separator: String) -> [String] {
+    split(string, separator: separator) { $0 }
+  }
+
+  /// The pieces between occurrences of a non-empty separator, empty pieces kept, each made into
+  /// an element by `make` (so that a list of values needs no second array).
+  @inline(__always)
+  static func split<Element>(_ string: String, separator: String, _ make: (String) -> Element) -> [Element] {
+    withBytes(string) { bytes in
+      withBytes(separator) { pattern in
+        // Counted first, so the array is made once at its final size.
+        var count = 1
+        var position = 0
+        while let match = find(pattern, in: bytes, from: position) {
+          count += 1
+          position = match + pattern.count
+        }
+        var pieces: [Element] = []
+        pieces.reserveCapacity(count)
+        var start = 0
+        while let match = find(pattern, in: bytes, from: start) {
+          pieces.append(make(Self.string(bytes, start..<match)))
+          start = match + pattern.count
+        }
+        pieces.append(make(Self.string(bytes, start..<bytes.count)))
+        return pieces
+      }
+    }
+  }
+
+  /// The runs of non-whitespace scalars (Unicode's White_Space property), with no empty strings.
+  static func splitWhitespace(_ string: String) -> [String] {
+    var words: [String] = []
+    var word = String.UnicodeScalarView()
+    for scalar in string.unicodeScalars {
+      if isWhitespace(scalar) {
+        if !word.isEmpty {
+          words.append(String(word))
+          word = String.UnicodeScalarView()
+        }
+      } else {
+        word.append(scalar)
+      }
+    }
+    if !word.isEmpty { words.append(String(word)) }
+    return words
+  }
+
+  @inline(__always)
+  static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x20, 0x09...0x0D: return true
+    case 0..<0x80: return false
+    default: return scalar.properties.isWhitespace
+    }
+  }
+
+  /// The strings joined with `separator` between them, built in one buffer of the final size.
+  static func join(_ parts: [String], separator: String) -> String {
+    guard parts.count > 1 else { return parts.first ?? "" }
+    var total = 0
+    for part in parts { total += part.utf8.count }
+    let separatorCount = separator.utf8.count
+    total += separatorCount * (parts.count - 1)
+    if total == 0 { return "" }
+    return withBytes(separator) { separatorBytes in
+      String(unsafeUninitializedCapacity: total) { buffer in
+        var offset = 0
+        for (index, part) in parts.enumerated() {
+          if index > 0, separatorCount > 0 {
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[offset..<offset + separatorCount]).initialize(from: separatorBytes)
+            offset += separatorCount
+          }
+          withBytes(part) { bytes in
+            if bytes.count > 0 {
+              _ = UnsafeMutableBufferPointer(rebasing: buffer[offset..<offset + bytes.count]).initialize(from: bytes)
+              offset += bytes.count
+            }
+          }
+        }
+        return offset
+      }
+    }
+  }
+
+}
