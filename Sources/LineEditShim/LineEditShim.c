@@ -94,11 +94,17 @@ static void cle_on_interrupt(int signal_number) {
 /// restart (libedit's terminal writes must not fail halfway); the prompt notices through the pipe
 /// and the evaluation wait through the semaphore.
 void cle_catch_interrupts(void) {
-  sem_init(&wakeup, 0, 0);
-  if (pipe(interrupt_pipe) == 0) {
-    for (int end = 0; end < 2; end++) {
-      fcntl(interrupt_pipe[end], F_SETFL, fcntl(interrupt_pipe[end], F_GETFL) | O_NONBLOCK);
-      fcntl(interrupt_pipe[end], F_SETFD, FD_CLOEXEC);
+  static int prepared = 0;
+  if (!prepared) {
+    prepared = 1;
+    sem_init(&wakeup, 0, 0);
+    if (pipe(interrupt_pipe) == 0) {
+      for (int end = 0; end < 2; end++) {
+        fcntl(interrupt_pipe[end], F_SETFL, fcntl(interrupt_pipe[end], F_GETFL) | O_NONBLOCK);
+        fcntl(interrupt_pipe[end], F_SETFD, FD_CLOEXEC);
+      }
+    } else {
+      interrupt_pipe[0] = interrupt_pipe[1] = -1;
     }
   }
   struct sigaction action;
@@ -113,6 +119,15 @@ void cle_catch_interrupts(void) {
   sigemptyset(&interrupt);
   sigaddset(&interrupt, SIGINT);
   pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL);
+}
+
+/// Lets SIGINT end the process again, as it does by default (until `cle_catch_interrupts`).
+void cle_release_interrupts(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = SIG_DFL;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, NULL);
 }
 
 /// Whether Ctrl-C was pressed since the last call.

@@ -120,8 +120,12 @@ final class LineEditor: LineSource {
 }
 
 /// Lines from standard input when it is not a terminal: no editing, no prompts, no history.
+/// Ctrl-C while it waits for a line ends the process, as it would any filter; while an input
+/// runs, it stops that input.
 final class PlainLines: LineSource {
   func read(prompt: String) -> LineRead {
+    cle_release_interrupts()
+    defer { cle_catch_interrupts() }
     guard let line = readLine(strippingNewline: true) else { return .end }
     return .line(line)
   }

@@ -175,4 +175,39 @@ struct ReplTests {
     let result = try TestSupport.steeple("repl", stdin: "1 + 1\n", environment: ["NO_COLOR": "1"])
     #expect(result.status == 0 && result.stdout == "2\n" && result.stderr == "")
   }
+
+  @Test("with standard input from a pipe, SIGINT stops a running input; while waiting for a line it ends the REPL")
+  func interruptWithoutTerminal() throws {
+    let process = Process()
+    process.executableURL = try TestSupport.product("steeple")
+    process.arguments = ["repl"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var seen = ""
+    func readUntil(_ text: String) {
+      while !seen.contains(text) {
+        let data = output.fileHandleForReading.availableData
+        if data.isEmpty { break }
+        seen += String(decoding: data, as: UTF8.self)
+      }
+    }
+    input.fileHandleForWriting.write(Data("print(\"spin\" + \"ning\"); while true {}\n".utf8))
+    readUntil("spinning")
+    process.interrupt()
+    input.fileHandleForWriting.write(Data("print(\"after\", 1 + 1)\n".utf8))
+    readUntil("after 2")
+    #expect(seen.contains("after 2"))
+    // "after 2" is printed before that input has finished: until then SIGINT would only stop it.
+    for _ in 0..<400 where process.isRunning {
+      process.interrupt()
+      usleep(50_000)
+    }
+    process.waitUntilExit()
+    #expect(process.terminationReason == .uncaughtSignal)
+    #expect(process.terminationStatus == SIGINT)
+  }
 }

@@ -33,6 +33,9 @@ int cle_history_save(History *list, const char *path);
 /// and `cle_wait` wakes.
 void cle_catch_interrupts(void);
 
+/// Lets SIGINT end the process again, as it does by default (until `cle_catch_interrupts`).
+void cle_release_interrupts(void);
+
 /// Whether Ctrl-C was pressed since the last call.
 int cle_take_interrupt(void);
 
