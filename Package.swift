@@ -25,7 +25,7 @@ let package = Package(
     // The typed topology: declarations as plain data, schemas, static checks.
     .target(name: "SteepleModel", dependencies: ["SteepleSyntax"], swiftSettings: strict),
     // Resources, the provider protocol, plan, the apply graph, the journal.
-    .target(name: "SteepleEngine", dependencies: ["SteepleModel"], swiftSettings: strict),
+    .target(name: "SteepleEngine", dependencies: ["SteepleModel", "SteepleSyntax"], swiftSettings: strict),
     // The embedded local cloud: accounts, IAM, RAM, networks, EKS and token issuers, state in SQLite.
     .target(
       name: "SteepleLocal",
@@ -35,7 +35,8 @@ let package = Package(
       ], swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values.
     .target(
-      name: "Steeple", dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleEngine"],
+      name: "Steeple",
+      dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleEngine", "SteepleLocal"],
       swiftSettings: strict),
     // libedit (line editing and history for `steeple repl`), and the C shim Swift calls it through.
     .systemLibrary(name: "CLineEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -51,6 +52,9 @@ let package = Package(
     .testTarget(
       name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
       exclude: ["FuzzCrashers"], resources: [.copy("Golden")], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleEngineTests", dependencies: ["SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
+      swiftSettings: strict),
     .testTarget(
       name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleEngine", "SteepleModel", "Steeple"],
       swiftSettings: strict),

@@ -7,8 +7,20 @@
 // `import "inventory"`, then prints what the script handed back as plain Swift values: the
 // declarations it made (the topology), its top-level names and the value of its last line. On errors it prints
 // them, rendered as `steeple` does, to standard error and exits with status 1.
+//
+// Then it deploys the topology into the embedded local cloud, in a state directory of its own that
+// it removes at the end: it prints the plan, applies it with a progress callback, reads the state
+// back as Swift values, and plans again to show there is nothing left to do.
 import Foundation
 import Steeple
+import Synchronization
+
+/// A count that a progress callback can bump from any task.
+final class Counter: Sendable {
+  private let count = Mutex(0)
+  func increment() { count.withLock { $0 += 1 } }
+  var value: Int { count.withLock { $0 } }
+}
 
 /// The script run when no file is named.
 let defaultScript = """
@@ -145,4 +157,35 @@ if arguments.isEmpty {
   let completions = interactive.completions(for: typed, at: typed.utf8.count)
   print("completions of '\(typed)': \(completions.candidates.map(\.text))")
   print("'fn f() {' needs more input: \(Session.needsMoreInput("fn f() {"))")
+}
+
+// Deploying: the topology planned and applied through the local provider, as `steeple apply` does.
+let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("embedding-\(getpid())").path
+defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+do {
+  let provider = try LocalProvider(stateDirectory: stateDirectory, timeScale: 0)
+  let deployment = try Deployment(topology: outcome.topology, provider: provider, stateDirectory: stateDirectory)
+
+  let plan = try await deployment.plan()
+  print("plan:")
+  for action in plan.actions {        // PlannedAction: kind, address, placement, changes, reason
+    print("  \(action.kind.symbol) \(action.address) (\(action.reason))")
+  }
+  print(plan.summary)
+
+  // The callback sees every step start and end; it may be called from any task. Cancelling the
+  // task that runs `apply` stops it from starting more steps.
+  let started = Counter()
+  let report = try await deployment.apply(options: ApplyOptions(parallelism: 4)) { event in
+    if case .started = event { started.increment() }
+  }
+  print("\(report.summary) The callback saw \(started.value) steps start.")
+
+  let state = try await deployment.state()   // [ObservedResource]: address, attributes, outputs
+  let clusters = state.filter { $0.address.type == "eks.cluster" }
+  print("state: \(state.count) resources, clusters \(clusters.map(\.address.name))")
+  print("second plan: \(try await deployment.plan().summary)")
+} catch {
+  FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+  exit(1)
 }

@@ -15,8 +15,12 @@ public final class Session {
   public struct Configuration {
     /// The most steps a run may take; `nil` for no limit.
     public var maxSteps: Int?
-    /// The deepest nesting of calls.
-    public var maxCallDepth = 1000
+    /// The deepest nesting of calls; `nil` (the default) lets calls nest until the run's stack is
+    /// nearly full, which is a clean `call-depth` error too.
+    public var maxCallDepth: Int?
+    /// The most memory, in bytes, the process may use while a script runs (`memory-limit` past
+    /// it); `nil` for no limit. By default half of the machine's memory.
+    public var maxMemory: Int? = Limits.defaultMaxMemory
     /// Folders searched for bare imports after the importing file's folder.
     public var searchPath: [String] = []
     /// The standard library folder; found automatically when `nil`.
@@ -31,8 +35,9 @@ public final class Session {
     public var parameters: [(name: String, value: String)] = []
     /// Namespaces scripts can import by name.
     public var modules: [ModuleObject] = []
-    /// Where `print` writes. Standard output by default.
-    public var output: (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }
+    /// Where `print` writes; standard output when `nil`. A failed write to standard output stops
+    /// the run with `write-failed`.
+    public var output: ((String) -> Void)?
     /// Finds imported files; a `FileModuleLoader` over `searchPath` and `standardLibrary` when `nil`.
     public var loader: (any ModuleLoader)?
     /// Receives declarations; when `nil`, a `ModelHost` that builds the run's `topology` and
@@ -69,14 +74,31 @@ public final class Session {
   let checksTopology: Bool
   /// The scope and topology of `evaluate(_:name:)`'s inputs (Session+Interactive.swift).
   let interactive = InteractiveState()
+  /// Set when writing the script's output to standard output failed during a run.
+  private let outputFailure = OutputFailure()
+
+  private final class OutputFailure: @unchecked Sendable {
+    var failure: StandardStream.WriteFailure?
+  }
 
   public init(_ configuration: Configuration = Configuration()) {
     let model = configuration.host == nil ? ModelHost() : nil
+    let failure = outputFailure
+    let cancellation = CancellationToken()
+    let output = configuration.output ?? { text in
+      guard failure.failure == nil else { return }
+      do throws(StandardStream.WriteFailure) {
+        try StandardStream.write(text, to: 1)
+      } catch {
+        failure.failure = error
+        cancellation.cancel()
+      }
+    }
     interpreter = Interpreter(
-      options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth),
+      options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth, maxMemory: configuration.maxMemory),
       host: configuration.host ?? model!,
       loader: configuration.loader ?? FileModuleLoader(searchPath: configuration.searchPath, standardLibrary: configuration.standardLibrary),
-      output: configuration.output)
+      output: output, cancellation: cancellation)
     self.model = model
     checksTopology = configuration.checksTopology
     let parameters = RecordObject(configuration.parameters.map { ($0.name, Value.string($0.value)) })
@@ -102,11 +124,20 @@ public final class Session {
   }
 
   public func run(_ file: SourceFile) -> Outcome {
+    outputFailure.failure = nil
     let result = LargeStack.run { interpreter.run(file) }
-    guard result.succeeded, let model else {
-      return Outcome(diagnostics: result.diagnostics, topology: .empty, globals: result.globals, value: result.value)
+    var diagnostics = result.diagnostics
+    if let failure = outputFailure.failure {
+      // The run was cancelled because its output could not be written: say that instead.
+      diagnostics.removeAll { $0.code == "cancelled" }
+      diagnostics.append(Diagnostic(
+        code: "write-failed", "\(failure)", detail: "the script's output could not be written; check where standard output goes (a full disk, a closed pipe)",
+        at: nil))
     }
-    let diagnostics = checksTopology ? result.diagnostics + model.diagnostics() : result.diagnostics
+    guard !diagnostics.contains(where: { $0.severity == .error }), let model else {
+      return Outcome(diagnostics: diagnostics, topology: .empty, globals: result.globals, value: result.value)
+    }
+    if checksTopology { diagnostics += model.diagnostics() }
     return Outcome(diagnostics: diagnostics, topology: model.topology, globals: result.globals, value: result.value)
   }
 

@@ -167,14 +167,30 @@ enum Builtins {
     let labels = call.positional.count == 1 ? ["end"] : ["start", "end", "step"]
     let values = try call.positional.indices.map { try call.int($0, labels[$0]) }
     let (start, end, stride) = try rangeBounds(values, at: call.range)
-    let count = stride > 0 ? (end > start ? (end.subtractingReportingOverflow(start).partialValue - 1) / stride + 1 : 0)
-      : (start > end ? (start.subtractingReportingOverflow(end).partialValue - 1) / -stride + 1 : 0)
-    if count < 0 || count > Limits.maxElements {
+    let count = rangeCount(start, end, stride)
+    if count > UInt(Limits.maxElements) {
       throw ScriptError("range() would make more than \(Limits.maxElements) elements",
         detail: "to count in a loop, write 'for i in range(n)' directly: it builds no list", code: "too-large")
     }
-    try Limits.charge(.elements(count), at: call.range)
-    return .list(ListObject(Swift.stride(from: start, to: end, by: stride).map(Value.int)))
+    try Limits.charge(.elements(Int(count)), at: call.range)
+    try Limits.checkMemory(Int(count) * MemoryLayout<Value>.stride, at: call.range)
+    // Every element lies between start and end, so wrapping arithmetic gives it exactly (a
+    // stride that steps past Int.max on the last, discarded step must not trap).
+    var elements: [Value] = []
+    elements.reserveCapacity(Int(count))
+    for index in 0..<Int(count) { elements.append(.int(start &+ index &* stride)) }
+    return .list(ListObject(elements))
+  }
+
+  /// How many ints `range(start, end, stride)` has, computed on magnitudes so that no bounds
+  /// overflow (`range(-1, Int.max, Int.max)` has 2).
+  static func rangeCount(_ start: Int, _ end: Int, _ stride: Int) -> UInt {
+    if stride > 0 {
+      guard end > start else { return 0 }
+      return (UInt(bitPattern: end &- start) - 1) / stride.magnitude + 1
+    }
+    guard start > end else { return 0 }
+    return (UInt(bitPattern: start &- end) - 1) / stride.magnitude + 1
   }
 
   static func int(_ call: BuiltinCall) throws -> Value {

@@ -11,6 +11,7 @@ public final class FunctionObject {
   let slotCount: Int
   let parameterCount: Int
   let needsHeapFrame: Bool
+  let uninitializedSlots: [Int]
 
   init(code: FunctionCode, captured: Frame?, defaults: [Value?]) {
     self.code = code
@@ -20,6 +21,7 @@ public final class FunctionObject {
     self.slotCount = code.slotCount
     self.parameterCount = code.parameterNames.count
     self.needsHeapFrame = code.needsHeapFrame
+    self.uninitializedSlots = code.uninitializedSlots
   }
 
   /// The function's name, or `<anonymous>`.
@@ -45,6 +47,9 @@ final class FunctionCode {
   /// Whether the function defines closures, which capture its variables: then they live in a heap
   /// frame instead of on the value stack.
   var needsHeapFrame = false
+  /// Slots of its heap frame that start as `Uninitialized.value`: variables that functions nested
+  /// in it read above their declaration.
+  var uninitializedSlots: [Int] = []
 
   init(name: String, parameterNames: [String], parameterRanges: [SourceRange], range: SourceRange) {
     self.name = name

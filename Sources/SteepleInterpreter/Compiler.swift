@@ -55,6 +55,9 @@ final class Compiler {
     var loopDepth = 0
     let isModule: Bool
     var deferred: [() -> Void] = []
+    /// Slots of this scope's variables that nested functions read above their declaration: they
+    /// hold `Uninitialized.value` until the declaration runs.
+    var forwardSlots: Set<Int> = []
 
     init(parent: FunctionScope?, parentBlocks: [BlockScope], isModule: Bool, code: FunctionCode? = nil) {
       self.parent = parent
@@ -100,6 +103,8 @@ final class Compiler {
     let statements: StatementList
     let slotCount: Int
     let exports: [(name: String, slot: Int)]
+    /// Slots that start as `Uninitialized.value` (see `FunctionScope.forwardSlots`).
+    var uninitializedSlots: [Int] = []
   }
 
   func compileModule(_ program: SourceProgram) -> CompiledModule {
@@ -110,7 +115,8 @@ final class Compiler {
     runDeferred(scope)
     let exports = block.names.filter { !$0.key.hasPrefix("_") }.map { (name: $0.key, slot: $0.value.slot) }
       .sorted { $0.slot < $1.slot }
-    return CompiledModule(statements: StatementList(statements), slotCount: scope.slotCount, exports: exports)
+    return CompiledModule(
+      statements: StatementList(statements), slotCount: scope.slotCount, exports: exports, uninitializedSlots: scope.forwardSlots.sorted())
   }
 
   private func runDeferred(_ function: FunctionScope) {
@@ -257,6 +263,9 @@ final class Compiler {
         nodes.append(StoreNode(depth: 0, slot: slot, name: "<result>", op: nil, value: compileExpression(expression), range: statement.range))
         continue
       }
+      if case .expression(let expression) = statement.kind {
+        warnIfUnused(expression, after: index > 0 ? statements[index - 1] : nil)
+      }
       if let node = compileStatement(statement) { nodes.append(node) }
     }
     return nodes
@@ -352,7 +361,7 @@ final class Compiler {
     // `for i in range(...)` with the builtin range counts without building a list.
     var rangeBounds: [ExpressionNode]?
     if variables.count == 1, case .call(let callee, let arguments) = iterable.kind, case .name("range") = callee.kind,
-      case .universal(.builtin(let builtin))? = lookup("range"), builtin === Builtins.byName["range"],
+      case .universal(.builtin(let builtin))? = lookup("range"), builtin === Builtins.byName["range"], laterDeclaration(of: "range") == nil,
       (1...3).contains(arguments.count), arguments.allSatisfy({ $0.label == nil })
     {
       rangeBounds = arguments.map { compileExpression($0.value) }
@@ -389,6 +398,13 @@ final class Compiler {
             notes: [.init("'\(name)' is declared here", at: binding.range)])
           return nil
         }
+        if depth > 0, binding.range.file === target.range.file, binding.range.start > target.range.start {
+          // Assigning, from a function, a variable declared below it: before the declaration
+          // has run that is an error too (and the declaration would overwrite the value).
+          let check = forwardReference(name, depth: depth, binding: binding, at: target.range)
+          return StoreNode(depth: depth, slot: binding.slot, name: name, op: op,
+            value: CheckedValueNode(check: check, value: valueNode), range: range)
+        }
         return StoreNode(depth: depth, slot: binding.slot, name: name, op: op, value: valueNode, range: range)
       case .universal?:
         error("assign-to-builtin", "cannot assign to builtin '\(name)'",
@@ -413,6 +429,102 @@ final class Compiler {
     default:
       return nil
     }
+  }
+
+  // MARK: Forward references
+
+  /// A function reading a variable of an enclosing scope that is declared below the function:
+  /// allowed (functions can call functions declared later), checked when it runs, unless the
+  /// name is also a builtin's, which the function, written above the declaration, reads as if
+  /// it meant the builtin.
+  private func forwardReference(_ name: String, depth: Int, binding: Binding, at range: SourceRange) -> ExpressionNode {
+    if interpreter.predeclared[name] != nil || Builtins.byName[name] != nil {
+      error("shadowed-builtin", "'\(name)' here is the \(binding.kind.word) declared below, not the builtin '\(name)'",
+        "a declaration at the top of a scope that takes a builtin's name must come before the functions that use the name; move it above this function, or give it another name",
+        at: range, notes: [.init("'\(name)' is declared here, after the function that uses it", at: binding.range)])
+      return ConstantNode(.nil, range: range)
+    }
+    var owner: FunctionScope = scope
+    for _ in 0..<depth { owner = owner.parent! }
+    owner.forwardSlots.insert(binding.slot)
+    return ForwardOuterNode(depth: depth, slot: binding.slot, name: name, declaration: binding.range, range: range)
+  }
+
+  // MARK: Unused values
+
+  /// Warns about an expression statement whose value is thrown away and that does nothing else:
+  /// `- 3` on the line after `let total = 10` (which does not continue it), `a == b`, a bare
+  /// name. (The last statement of a script is its value, and the last of a function its result:
+  /// neither comes here.)
+  private func warnIfUnused(_ expression: Expression, after previous: Statement?) {
+    guard !Self.hasEffect(expression) else { return }
+    let file = expression.range.file
+    let text = file.text(from: expression.range.start, to: expression.range.end)
+    var detail = "it is computed and thrown away; remove it, or use its value (print it, or name it with 'let')"
+    var fixIt = Diagnostic.FixIt("remove it", replacing: expression.range, with: "")
+    if text.hasPrefix("-"), let previous, Self.canContinue(previous),
+      file.location(of: previous.range.end).line < file.location(of: expression.range.start).line
+    {
+      // Meant as the rest of the line above: `let total = 10` then `  - 3` (a negation, or a
+      // negative literal).
+      var operandStart = expression.range.start + 1
+      while operandStart < expression.range.end, file.bytes[operandStart] == UInt8(ascii: " ") || file.bytes[operandStart] == UInt8(ascii: "\t") {
+        operandStart += 1
+      }
+      let joined = file.text(from: previous.range.start, to: previous.range.end) + " - " + file.text(from: operandStart, to: expression.range.end)
+      detail = "a line that starts with '-' begins a new statement: it does not subtract from the line above; to continue that line, end it with the operator"
+      fixIt = Diagnostic.FixIt("join it to the line above: '\(Self.abbreviated(joined))'",
+        replacing: SourceRange(file: file, start: previous.range.end, end: operandStart), with: " - ")
+    } else if case .binary(.equal, let left, let right) = expression.kind {
+      let between = file.text(from: left.range.end, to: right.range.start)
+      if let offset = between.utf8.firstIndex(of: UInt8(ascii: "=")).map({ between.utf8.distance(from: between.utf8.startIndex, to: $0) }) {
+        let start = left.range.end + offset
+        detail = "'==' compares two values and changes nothing; to assign, write '='"
+        fixIt = Diagnostic.FixIt("assign with '=': '\(Self.abbreviated(file.text(from: left.range.start, to: left.range.end))) = \(Self.abbreviated(file.text(from: right.range.start, to: right.range.end)))'",
+          replacing: SourceRange(file: file, start: start, end: start + 2), with: "=")
+      }
+    }
+    var diagnostic = Diagnostic(.warning, code: "unused-value", "the value of '\(Self.abbreviated(text))' is unused", detail: detail, at: expression.range)
+    diagnostic.fixIt = fixIt
+    diagnostics.append(diagnostic)
+  }
+
+  /// Whether evaluating an expression can do anything besides making its value: calls and
+  /// declarations can. Kinds this does not know are assumed to.
+  static func hasEffect(_ expression: Expression) -> Bool {
+    switch expression.kind {
+    case .nilLiteral, .boolean, .integer, .float, .name, .function: return false
+    // Already reported; a warning about what is left of it would be noise.
+    case .invalid: return true
+    case .string(let parts):
+      return parts.contains { if case .interpolation(let inner) = $0 { return hasEffect(inner) } else { return false } }
+    case .list(let elements): return elements.contains(where: hasEffect)
+    case .record(let fields): return fields.contains { hasEffect($0.value) }
+    case .unary(_, let operand): return hasEffect(operand)
+    case .binary(_, let left, let right): return hasEffect(left) || hasEffect(right)
+    case .member(let object, _): return hasEffect(object)
+    case .index(let object, let index): return hasEffect(object) || hasEffect(index)
+    case .slice(let object, let lower, let upper):
+      return hasEffect(object) || (lower.map(hasEffect) ?? false) || (upper.map(hasEffect) ?? false)
+    // Conditionals, comprehensions and spreads hold blocks and loops: taken to do something.
+    case .call, .declaration: return true
+    default: return true
+    }
+  }
+
+  /// Whether a statement ends in a value that a following operator could have continued.
+  static func canContinue(_ statement: Statement) -> Bool {
+    switch statement.kind {
+    case .binding, .assignment, .expression, .returnValue: return true
+    default: return false
+    }
+  }
+
+  /// Source text for a message: one line, at most 40 characters.
+  static func abbreviated(_ text: String) -> String {
+    let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? text
+    if line.count <= 40, line.count == text.count { return text }
+    return String(line.prefix(37)) + "..."
   }
 
   // MARK: Functions
@@ -442,6 +554,7 @@ final class Compiler {
       self.runDeferred(function)
       code.body = body
       code.slotCount = function.slotCount
+      code.uninitializedSlots = function.forwardSlots.sorted()
       self.scope = saved
     }
     return FunctionLiteralNode(code: code, defaults: defaults, range: literal.range)
@@ -496,8 +609,19 @@ final class Compiler {
     case .name(let name):
       switch lookup(name) {
       case .slot(let depth, let binding)?:
+        if depth > 0, binding.range.file === range.file, binding.range.start > range.start {
+          return forwardReference(name, depth: depth, binding: binding, at: range)
+        }
         return depth == 0 ? LocalNode(slot: binding.slot, range: range) : OuterNode(depth: depth, slot: binding.slot, range: range)
       case .universal(let value)?:
+        if let later = laterDeclaration(of: name) {
+          // `print(type(1))` and then `let type = "eks"`: the name means the builtin here and
+          // the variable below it, which the rule of declaring before use exists to prevent.
+          error("used-before-declaration", "'\(name)' is used before it is declared",
+            "'\(name)' is declared further down in this block, so here it cannot mean the builtin '\(name)'; move the declaration above this line, or give the variable another name",
+            at: range, notes: [.init("'\(name)' is declared here, shadowing the builtin", at: later)])
+          return ConstantNode(.nil, range: range)
+        }
         return ConstantNode(value, range: range)
       case nil:
         undefined(name, at: range)
@@ -528,7 +652,7 @@ final class Compiler {
           arguments: argumentNodes, labels: labels, range: range)
       }
       if case .name("len") = callee.kind, case .universal(.builtin(let builtin))? = lookup("len"),
-        builtin === Builtins.byName["len"], argumentNodes.count == 1, labels[0] == nil
+        builtin === Builtins.byName["len"], laterDeclaration(of: "len") == nil, argumentNodes.count == 1, labels[0] == nil
       {
         return LengthNode(argumentNodes[0], range: range)
       }

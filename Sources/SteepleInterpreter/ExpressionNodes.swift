@@ -81,6 +81,61 @@ struct VariableAccess {
   }
 }
 
+/// A variable of an enclosing scope read by a function written above the variable's
+/// declaration: until the declaration runs, the slot holds `Uninitialized.value`, and reading it
+/// is an error (it used to read `nil`).
+final class ForwardOuterNode: ExpressionNode {
+  let depth: Int
+  let slot: Int
+  let name: String
+  let declaration: SourceRange
+
+  init(depth: Int, slot: Int, name: String, declaration: SourceRange, range: SourceRange) {
+    self.depth = depth
+    self.slot = slot
+    self.name = name
+    self.declaration = declaration
+    super.init(range: range)
+  }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    let value = c.outer(depth)[slot]
+    if case .builtin(let marker) = value, marker === Uninitialized.marker {
+      throw Diagnostic(
+        code: "used-before-declaration", "'\(name)' is used before its declaration has run",
+        detail: "this function runs before the line that declares '\(name)'; call it after that line, or move the declaration above the call",
+        at: range, notes: [.init("'\(name)' is declared here", at: declaration)])
+    }
+    return value
+  }
+}
+
+/// A value evaluated after a check, for assignments to a variable declared below the function
+/// making them: the check is a `ForwardOuterNode` of the variable, which fails until the
+/// declaration has run.
+final class CheckedValueNode: ExpressionNode {
+  let check: ExpressionNode
+  let value: ExpressionNode
+
+  init(check: ExpressionNode, value: ExpressionNode) {
+    self.check = check
+    self.value = value
+    super.init(range: value.range)
+  }
+
+  override func evaluate(_ c: Context) throws -> Value {
+    _ = try check.evaluate(c)
+    return try value.evaluate(c)
+  }
+}
+
+/// What a variable read before its declaration holds (see `ForwardOuterNode`): a value no script
+/// can make or see.
+enum Uninitialized {
+  static let marker = BuiltinFunction("<uninitialized>") { _ in .nil }
+  static let value = Value.builtin(marker)
+}
+
 /// `"text \(value) text"`. The text is built as bytes in a buffer on the stack and made into a
 /// `String` once: appending piece by piece to a `String` costs several times more.
 final class InterpolationNode: ExpressionNode {
@@ -653,7 +708,8 @@ final class MethodCallNode: ExpressionNode {
       throw Diagnostic(code: "frozen", "cannot change a frozen list",
         detail: "lists that belong to a loaded module or a declaration are frozen; copy it first with xs + [] and change the copy", at: range)
     }
-    try Limits.checkElements(list.elements.count + 1, at: range)
+    try Limits.checkElements(list.elements.count + 1, at: range, growing: true)
+    if element.canFormCycle, !list.isTracked { list.track(in: c.runtime.cycleBreaker) }
     list.elements.append(element)
     return .nil
   }

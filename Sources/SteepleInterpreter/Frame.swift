@@ -5,7 +5,7 @@
 /// function was defined in, so a closure reaches the variables it captured by walking a fixed
 /// number of parents. (A `ManagedBuffer` would save one allocation, but its generic deinitializer
 /// costs more than the allocation saves.)
-final class Frame {
+final class Frame: TrackedObject {
   let parent: Frame?
   let count: Int
   /// The variables; a running function reads its own through `Context.locals`.
@@ -19,6 +19,10 @@ final class Frame {
     self.count = count
     slots = .allocate(capacity: max(count, 1))
     slots.initialize(repeating: .nil, count: count)
+  }
+
+  override func releaseReferences() {
+    for index in 0..<count { slots[index] = .nil }
   }
 
   deinit {

@@ -13,14 +13,18 @@ extension Value {
       switch value {
       case .list(let list) where !list.isFrozen:
         if let existing = copies[ObjectIdentifier(list)] { return existing }
-        let duplicate = Value.list(ListObject(list.elements))
+        let object = ListObject(list.elements)
+        Limits.trackCopy(object, of: list)
+        let duplicate = Value.list(object)
         copies[ObjectIdentifier(list)] = duplicate
         pending.append(duplicate)
         copied += list.elements.count
         return duplicate
       case .record(let record) where !record.isFrozen:
         if let existing = copies[ObjectIdentifier(record)] { return existing }
-        let duplicate = Value.record(RecordObject(shape: record.shape, values: record.values))
+        let object = RecordObject(shape: record.shape, values: record.values)
+        Limits.trackCopy(object, of: record)
+        let duplicate = Value.record(object)
         copies[ObjectIdentifier(record)] = duplicate
         pending.append(duplicate)
         copied += record.values.count

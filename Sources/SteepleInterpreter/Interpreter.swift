@@ -10,12 +10,19 @@ public final class Interpreter {
   public struct Options: Sendable {
     /// The most steps (statements, loop iterations and calls) a run may take; `nil` for no limit.
     public var maxSteps: Int?
-    /// The deepest nesting of calls before a run stops with an error.
-    public var maxCallDepth: Int
+    /// The deepest nesting of calls before a run stops with an error; `nil` for no count. Either
+    /// way, calls stop with the same error when the thread's stack is nearly full (see
+    /// `StackBounds`), so deep recursion is a clean error on any thread and in any build.
+    public var maxCallDepth: Int?
+    /// The most memory, in bytes, the process may use while the script runs: an operation that
+    /// would allocate past it stops with `memory-limit`. `nil` for no limit. By default half of the
+    /// machine's memory (`Limits.defaultMaxMemory`).
+    public var maxMemory: Int?
 
-    public init(maxSteps: Int? = nil, maxCallDepth: Int = 1000) {
+    public init(maxSteps: Int? = nil, maxCallDepth: Int? = nil, maxMemory: Int? = Limits.defaultMaxMemory) {
       self.maxSteps = maxSteps
       self.maxCallDepth = maxCallDepth
+      self.maxMemory = maxMemory
     }
   }
 
@@ -28,7 +35,9 @@ public final class Interpreter {
   public private(set) var predeclared: [String: Value] = [:]
   /// Namespaces an embedder supplies, imported by name before any file is looked for.
   public private(set) var hostModules: [String: ModuleObject] = [:]
-  public let cancellation = CancellationToken()
+  public let cancellation: CancellationToken
+  /// Frees the reference cycles of this interpreter's runs when it goes away.
+  let cycleBreaker = CycleBreaker()
 
   private var modules: [String: ModuleObject] = [:]
   private var loading: [(id: String, file: SourceFile, range: SourceRange?)] = []
@@ -36,12 +45,20 @@ public final class Interpreter {
 
   public init(
     options: Options = Options(), host: any DeclarationHost = RecordingHost(), loader: any ModuleLoader = NoModuleLoader(),
-    output: @escaping (String) -> Void = { print($0, terminator: "") }
+    output: @escaping (String) -> Void = { print($0, terminator: "") }, cancellation: CancellationToken = CancellationToken()
   ) {
+    self.cancellation = cancellation
     self.options = options
     self.host = host
     self.loader = loader
     self.output = output
+  }
+
+  deinit {
+    // Modules and globals of earlier runs are part of cycles too (each top-level function is in
+    // the frame it captures).
+    modules = [:]
+    cycleBreaker.breakCycles()
   }
 
   /// Makes `name` visible to every script, as a builtin is.
@@ -72,22 +89,41 @@ public final class Interpreter {
 
   /// Parses, resolves and runs a file, with its imports. Never throws: problems are diagnostics.
   ///
-  /// Runs on the caller's thread: scripts may nest calls up to `maxCallDepth`, so give the thread
-  /// a large stack or lower the limit (`Session` runs scripts on a thread of its own with a large
+  /// Runs on the caller's thread: calls nest until its stack is nearly full, so give the thread a
+  /// large stack for deep recursion (`Session` runs scripts on a thread of its own with a large
   /// stack). A `cancel()` made before the run starts does not carry over into it.
   public func run(_ file: SourceFile) -> Result {
     cancellation.reset()
     host.runWillStart()
-    let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    let runtime = Runtime(interpreter: self, options: options, cancellation: cancellation)
     self.runtime = runtime
     defer { self.runtime = nil }
     loading = [(loader.identity(of: file), file, nil)]
     defer { loading = [] }
+    pending = []
+    importEvents = [[]]
+    defer {
+      pending = []
+      importEvents = []
+    }
     var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
     // Operations on big values charge the budget through the meter (see `Limits.Work`).
-    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { execute(file, runtime: runtime) }
+    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { () -> Outcome in
+      // Nothing runs until every file of the program has resolved: the main file and, while it
+      // resolves, everything it imports, in any depth. Then the modules run, each after the ones
+      // it imports, and last the main file.
+      let main = compile(file)
+      guard !main.diagnostics.contains(where: { $0.severity == .error }) else { return main.outcome }
+      let warnings = main.diagnostics
+      if let failure = runImports(importEvents[0], runtime: runtime) {
+        return Outcome(diagnostics: warnings + failure, module: main.module, frame: nil, resultSlot: nil)
+      }
+      var outcome = execute(main, runtime: runtime)
+      outcome.diagnostics = warnings + outcome.diagnostics
+      return outcome
+    }
     result.diagnostics = outcome.diagnostics
-    if let frame = outcome.frame, outcome.diagnostics.isEmpty {
+    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }) {
       result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
       if let slot = outcome.resultSlot { result.value = frame[slot] }
     }
@@ -102,7 +138,7 @@ public final class Interpreter {
 
   /// Calls a function value from Swift, as a script would.
   public func call(_ function: Value, _ arguments: [Value], keywords: [(String, Value)] = []) throws -> Value {
-    let runtime = self.runtime ?? Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    let runtime = self.runtime ?? Runtime(interpreter: self, options: options, cancellation: cancellation)
     let range: SourceRange
     if case .function(let object) = function { range = object.range } else { range = SourceRange(file: SourceFile(name: "<host>", text: ""), start: 0, end: 0) }
     return try Limits.$meter.withValue(Limits.Meter(runtime: runtime)) {
@@ -128,15 +164,30 @@ public final class Interpreter {
   public func evaluate(_ file: SourceFile, in scope: InteractiveScope) -> Result {
     cancellation.reset()
     host.runWillStart()
-    let runtime = Runtime(interpreter: self, budget: options.maxSteps, maxDepth: options.maxCallDepth, cancellation: cancellation)
+    let runtime = Runtime(interpreter: self, options: options, cancellation: cancellation)
     self.runtime = runtime
     defer { self.runtime = nil }
     loading = [(loader.identity(of: file), file, nil)]
     defer { loading = [] }
+    pending = []
+    importEvents = [[]]
+    defer {
+      pending = []
+      importEvents = []
+    }
     var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
-    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { execute(file, runtime: runtime, interactive: true, after: scope.last) }
+    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { () -> Outcome in
+      let input = compile(file, interactive: true, after: scope.last)
+      guard !input.diagnostics.contains(where: { $0.severity == .error }) else { return input.outcome }
+      if let failure = runImports(importEvents[0], runtime: runtime) {
+        return Outcome(diagnostics: input.diagnostics + failure, module: input.module, frame: nil, resultSlot: nil)
+      }
+      var outcome = execute(input, runtime: runtime)
+      outcome.diagnostics = input.diagnostics + outcome.diagnostics
+      return outcome
+    }
     result.diagnostics = outcome.diagnostics
-    if let frame = outcome.frame, outcome.diagnostics.isEmpty, let link = outcome.link {
+    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }), let link = outcome.link {
       result.globals = link.block.names.sorted { $0.value.slot < $1.value.slot }.map { ($0.key, frame[$0.value.slot]) }
       if let slot = outcome.resultSlot { result.value = frame[slot] }
       // An input that declares nothing adds no link, so lookups do not walk past empty frames.
@@ -150,31 +201,115 @@ public final class Interpreter {
   /// reads and runs its file again: for a REPL reloading a module after its file changed.
   public func forgetLoadedModules() { modules = [:] }
 
-  /// Runs a file as a module, or, when `interactive`, as an input of a session after `previous`.
-  private func execute(_ file: SourceFile, runtime: Runtime, interactive: Bool = false, after previous: InteractiveScope.Link? = nil) -> Outcome {
+  /// A file parsed and resolved, ready to run.
+  private struct Compiled {
+    let file: SourceFile
+    /// Errors and warnings of the file (and of the modules it imports).
+    let diagnostics: [Diagnostic]
+    let module: Compiler.CompiledModule
+    let resultSlot: Int?
+    /// For an input of an interactive session: the link it follows, and its top-level scope.
+    var interactive: (previous: InteractiveScope.Link?, scope: Compiler.FunctionScope, block: Compiler.BlockScope)? = nil
+
+    var outcome: Outcome { Outcome(diagnostics: diagnostics, module: module, frame: nil, resultSlot: nil) }
+  }
+
+  /// A module resolved during this run that runs once the whole program has resolved.
+  private struct PendingModule {
+    let id: String
+    let path: String
+    let importRange: SourceRange
+    let compiled: Compiled
+    let object: ModuleObject
+    /// What its own imports did.
+    let events: [ImportEvent]
+  }
+
+  /// The modules of the current run, in the order they resolved: each after those it imports.
+  private var pending: [PendingModule] = []
+
+  /// What resolving an import did, replayed when the modules run: in the order of the imports,
+  /// a module loaded for the first time (its index in `pending`) runs, with what it imported,
+  /// and a module loaded before is reused, so the host sees the loads nested as the imports are.
+  private enum ImportEvent {
+    case loaded(Int)
+    case reused(String)
+  }
+
+  /// The import events of each file being resolved, innermost last; the first is the script's.
+  private var importEvents: [[ImportEvent]] = []
+
+  /// Runs the modules a file imports, in the order imported; the diagnostics of the first that
+  /// fails, if one does.
+  private func runImports(_ events: [ImportEvent], runtime: Runtime) -> [Diagnostic]? {
+    for event in events {
+      switch event {
+      case .reused(let id):
+        host.moduleReused(id)
+      case .loaded(let index):
+        let module = pending[index]
+        host.moduleWillLoad(module.id)
+        if let failure = runImports(module.events, runtime: runtime) {
+          host.moduleDidLoad(module.id, loaded: false)
+          return failure
+        }
+        let loaded = execute(module.compiled, runtime: runtime)
+        guard let frame = loaded.frame, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
+          host.moduleDidLoad(module.id, loaded: false)
+          let failed = Diagnostic(
+            code: "module-failed", "module \(Value.quote(module.path)) failed to load",
+            detail: "fix the errors reported in \(module.compiled.file.name)", at: module.importRange)
+          return [failed] + loaded.diagnostics
+        }
+        module.object.fill(module.compiled.module.exports.map { ($0.name, frame[$0.slot]) })
+        frame.freeze()
+        modules[module.id] = module.object
+        host.moduleDidLoad(module.id, loaded: true)
+      }
+    }
+    return nil
+  }
+
+  /// Parses and resolves a file; resolving its imports loads and resolves them in turn. With
+  /// `interactive`, as an input of a session after `previous`.
+  private func compile(_ file: SourceFile, interactive: Bool = false, after previous: InteractiveScope.Link? = nil) -> Compiled {
     let (program, parseDiagnostics) = Parser.parse(file)
     let compiler = interactive ? Compiler(interpreter: self, file: file, after: previous) : Compiler(interpreter: self, file: file)
     let module = compiler.compileModule(program)
-    let diagnostics = parseDiagnostics + compiler.diagnostics
-    guard diagnostics.isEmpty else {
-      return Outcome(diagnostics: Self.capped(Self.inSourceOrder(diagnostics), file: file), module: module, frame: nil, resultSlot: nil)
+    var diagnostics = Self.capped(Self.inSourceOrder(parseDiagnostics + compiler.diagnostics), file: file)
+    // A file with errors does not run, and what is left of a broken statement often looks
+    // unused (`i++` leaves `i`): its warnings wait until the errors are fixed.
+    if diagnostics.contains(where: { $0.severity == .error && $0.range?.file === file }) {
+      diagnostics.removeAll { $0.severity == .warning && $0.range?.file === file }
     }
-    let enclosing = previous?.frame
+    var compiled = Compiled(file: file, diagnostics: diagnostics, module: module, resultSlot: compiler.resultSlotIndex)
+    if interactive, let block = compiler.topBlock { compiled.interactive = (previous, compiler.moduleScope, block) }
+    return compiled
+  }
+
+  /// Runs a resolved file that has no errors; the outcome's diagnostics are the error it raised,
+  /// if any (its warnings were reported when it resolved).
+  private func execute(_ compiled: Compiled, runtime: Runtime) -> Outcome {
+    let module = compiled.module
+    let diagnostics: [Diagnostic] = []
+    let enclosing = compiled.interactive?.previous?.frame
     let frame = Frame(parent: enclosing, count: module.slotCount)
+    frame.track(in: cycleBreaker)
+    for slot in module.uninitializedSlots { frame[slot] = Uninitialized.value }
     do {
       _ = try module.statements.run(Context(locals: frame.slots, environment: enclosing, own: frame, runtime: runtime))
-      if interactive, let block = compiler.topBlock {
-        return Outcome(diagnostics: [], module: module, frame: frame, resultSlot: compiler.resultSlotIndex,
-          link: InteractiveScope.Link(scope: compiler.moduleScope, block: block, frame: frame))
+      if let interactive = compiled.interactive {
+        return Outcome(diagnostics: diagnostics, module: module, frame: frame, resultSlot: compiled.resultSlot,
+          link: InteractiveScope.Link(scope: interactive.scope, block: interactive.block, frame: frame))
       }
     } catch let diagnostic as Diagnostic {
-      return Outcome(diagnostics: [diagnostic], module: module, frame: frame, resultSlot: nil)
+      return Outcome(diagnostics: diagnostics + [diagnostic], module: module, frame: frame, resultSlot: nil)
     } catch {
-      let range = SourceRange(file: file, start: 0, end: 0)
-      return Outcome(diagnostics: [Diagnostic(code: "internal", "\(error)", detail: "this is a bug in Steeple", at: range)],
+      let range = SourceRange(file: compiled.file, start: 0, end: 0)
+      return Outcome(diagnostics: diagnostics + [Diagnostic(code: "internal", "\(error)", detail: "this is a bug in Steeple", at: range)],
         module: module, frame: frame, resultSlot: nil)
     }
-    return Outcome(diagnostics: [], module: module, frame: frame, resultSlot: compiler.resultSlotIndex)
+    return Outcome(diagnostics: diagnostics, module: module, frame: frame, resultSlot: compiled.resultSlot)
   }
 
   /// The most diagnostics reported for one file before the rest are summed up in a note.
@@ -214,7 +349,9 @@ public final class Interpreter {
     }.map(\.element)
   }
 
-  /// Loads, runs and freezes a module once; later imports get the cached module.
+  /// Loads and resolves a module once; later imports get the same module. It runs (and is
+  /// frozen and cached) once the whole program has resolved, before the file that started the
+  /// run; until then its members hold `nil`, which nothing can read.
   func importModule(_ path: String, from importer: SourceFile, at range: SourceRange, diagnostics: inout [Diagnostic]) -> ModuleObject? {
     if let module = hostModules[path] { return module }
     let source: ModuleSource
@@ -228,8 +365,12 @@ public final class Interpreter {
       return nil
     }
     if let cached = modules[source.id] {
-      host.moduleReused(source.id)
+      importEvents[importEvents.count - 1].append(.reused(source.id))
       return cached
+    }
+    if pending.contains(where: { $0.id == source.id }) {
+      importEvents[importEvents.count - 1].append(.reused(source.id))
+      return pending.first(where: { $0.id == source.id })?.object
     }
     if let start = loading.firstIndex(where: { $0.id == source.id }) {
       let chain = loading[start...].map(\.file.name) + [source.file.name]
@@ -243,29 +384,32 @@ public final class Interpreter {
         at: range, notes: notes))
       return nil
     }
-    guard let runtime else { return nil }
+    guard runtime != nil else { return nil }
     loading.append((source.id, source.file, range))
     defer { loading.removeLast() }
-    host.moduleWillLoad(source.id)
-    let outcome = execute(source.file, runtime: runtime)
-    host.moduleDidLoad(source.id, loaded: outcome.diagnostics.isEmpty && outcome.frame != nil)
-    guard outcome.diagnostics.isEmpty, let frame = outcome.frame else {
+    importEvents.append([])
+    let compiled = compile(source.file)
+    let events = importEvents.removeLast()
+    let errors = compiled.diagnostics.filter { $0.severity == .error }
+    guard errors.isEmpty else {
       // A cycle is its own explanation; other errors get a pointer from the import to the module.
-      if outcome.diagnostics.allSatisfy({ $0.code == "import-cycle" }) {
-        diagnostics += outcome.diagnostics
+      if errors.allSatisfy({ $0.code == "import-cycle" }) {
+        diagnostics += compiled.diagnostics
         return nil
       }
       diagnostics.append(Diagnostic(
         code: "module-failed", "module \(Value.quote(path)) failed to load",
         detail: "fix the errors reported in \(source.file.name)", at: range))
-      diagnostics += outcome.diagnostics
+      diagnostics += compiled.diagnostics
       return nil
     }
+    // The module's warnings are reported in its file, as its errors would be.
+    diagnostics += compiled.diagnostics
     var stem = String(path.split(separator: "/").last ?? Substring(path))
     if stem.hasSuffix(".spire") { stem.removeLast(6) }
-    let module = ModuleObject(name: stem, origin: source.id, members: outcome.module.exports.map { ($0.name, frame[$0.slot]) })
-    frame.freeze()
-    modules[source.id] = module
+    let module = ModuleObject(name: stem, origin: source.id, members: compiled.module.exports.map { ($0.name, Value.nil) })
+    pending.append(PendingModule(id: source.id, path: path, importRange: range, compiled: compiled, object: module, events: events))
+    importEvents[importEvents.count - 1].append(.loaded(pending.count - 1))
     return module
   }
 }

@@ -7,10 +7,15 @@ public enum Limits {
   /// The most bytes of UTF-8 a string made by one operation may have.
   public static let maxStringBytes = 64 << 20
 
-  static func checkElements(_ count: Int, at range: SourceRange) throws {
+  /// Checks a list about to have `count` elements against the size and memory limits. A list
+  /// `growing` one element at a time is checked against memory only where its storage doubles.
+  static func checkElements(_ count: Int, at range: SourceRange, growing: Bool = false) throws {
     if count > maxElements {
       throw Diagnostic(code: "too-large", "the list would have \(count) elements, more than the limit of \(maxElements)",
         detail: "Steeple scripts describe topologies; build smaller lists", at: range)
+    }
+    if count >= 1 << 16, !growing || count & (count - 1) == 0 {
+      try checkMemory(count * MemoryLayout<Value>.stride, at: range)
     }
   }
 
@@ -19,6 +24,7 @@ public enum Limits {
       throw Diagnostic(code: "too-large", "the string would have \(bytes) bytes, more than the limit of \(maxStringBytes)",
         detail: "Steeple scripts describe topologies; build smaller strings", at: range)
     }
+    try checkMemory(bytes, at: range)
   }
 }
 

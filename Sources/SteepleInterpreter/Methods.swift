@@ -154,7 +154,8 @@ enum Methods {
     case "append":
       try call.expect(1, 1)
       try mutable(list, call)
-      try Limits.checkElements(list.elements.count + 1, at: call.range)
+      try Limits.checkElements(list.elements.count + 1, at: call.range, growing: true)
+      Limits.noteStore(call.positional[0], into: list)
       list.elements.append(call.positional[0])
       return .nil
     case "extend":
@@ -162,6 +163,7 @@ enum Methods {
       try mutable(list, call)
       let other = try call.list(0, "list")
       try Limits.checkElements(list.elements.count + other.elements.count, at: call.range)
+      Limits.noteStore(other.elements, into: list)
       list.elements.append(contentsOf: other.elements)
       return .nil
     case "pop":
@@ -176,7 +178,8 @@ enum Methods {
       try mutable(list, call)
       let index = try call.int(0, "index")
       let position = index < 0 ? max(0, list.elements.count + index) : min(index, list.elements.count)
-      try Limits.checkElements(list.elements.count + 1, at: call.range)
+      try Limits.checkElements(list.elements.count + 1, at: call.range, growing: true)
+      Limits.noteStore(call.positional[1], into: list)
       list.elements.insert(call.positional[1], at: position)
       return .nil
     case "contains":

@@ -17,4 +17,10 @@ public final class ModuleObject {
   }
 
   public subscript(member: String) -> Value? { members[member] }
+
+  /// Sets the members' values once the module has run (it is made, with its members' names,
+  /// while the program resolves).
+  func fill(_ values: [(String, Value)]) {
+    for (name, value) in values { members[name] = value }
+  }
 }

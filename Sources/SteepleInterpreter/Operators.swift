@@ -94,6 +94,7 @@ enum Operators {
       try checkMutable(list.isFrozen, "list", at: range)
       try Limits.checkElements(list.elements.count + other.elements.count, at: range)
       try Limits.charge(.elements(other.elements.count), at: range)
+      Limits.noteStore(other.elements, into: list)
       list.elements.append(contentsOf: other.elements)
       return current
     }
@@ -186,6 +187,9 @@ enum Operators {
         if order != 0 { return order }
       }
       return a.elements.count < b.elements.count ? -1 : a.elements.count == b.elements.count ? 0 : 1
+    case (.list, .list):
+      throw Diagnostic(code: "nesting-too-deep", "cannot order lists nested more than 256 levels deep",
+        detail: "'<', '<=', '>' and '>=' compare lists element by element, at most 256 levels down", at: range)
     default:
       throw Diagnostic(code: "type-mismatch", "cannot compare \(lhs.typeName) with \(rhs.typeName)",
         detail: "'<', '<=', '>' and '>=' compare two numbers, two strings or two lists", at: range)
@@ -272,7 +276,9 @@ enum Operators {
     switch (container, key) {
     case (.list(let list), .int(let index)):
       try checkMutable(list.isFrozen, "list", at: range)
-      list.elements[try position(index, count: list.elements.count, what: "list", at: indexRange)] = value
+      let slot = try position(index, count: list.elements.count, what: "list", at: indexRange)
+      Limits.noteStore(value, into: list)
+      list.elements[slot] = value
     case (.record(let record), .string(let name)):
       try checkMutable(record.isFrozen, "record", at: range)
       record.set(name, value)

@@ -30,7 +30,7 @@ public final class RecordShape: Sendable {
 ///
 /// The first four values live in the object itself, so a record of up to four fields (most of
 /// them) is one allocation; further values go in an array beside them.
-public final class RecordObject {
+public final class RecordObject: TrackedObject {
   // Exempt from dynamic exclusivity checks, as `ListObject`'s state is.
   @exclusivity(unchecked) public internal(set) var shape: RecordShape
   @exclusivity(unchecked) private var inline: (Value, Value, Value, Value) = (.nil, .nil, .nil, .nil)
@@ -44,6 +44,7 @@ public final class RecordObject {
 
   init(shape: RecordShape, values: [Value]) {
     self.shape = shape
+    super.init()
     self.values = values
   }
 
@@ -115,6 +116,7 @@ public final class RecordObject {
 
   /// Sets a field, adding it at the end if it is new. Callers check `isFrozen` first.
   public func set(_ key: String, _ value: Value) {
+    Limits.noteStore(value, into: self)
     if let position = index(of: key) {
       setValue(value, at: position)
     } else {
@@ -124,6 +126,8 @@ public final class RecordObject {
       setValue(value, at: count - 1)
     }
   }
+
+  override func releaseReferences() { values = [] }
 
   /// Removes a field and returns its value; `nil` when there is no such field. Callers check
   /// `isFrozen` first.

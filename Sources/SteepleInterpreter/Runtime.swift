@@ -26,6 +26,11 @@ struct Registers {
   /// Locals of running functions that need no heap frame.
   let stack: UnsafeMutablePointer<Value>
   let maxDepth: Int
+  /// Where the native stack ends (see `StackBounds`).
+  let stackLimit: StackBounds
+  /// The interpreter's cycle breaker, unretained (the runtime holds it): heap frames are tracked
+  /// in it.
+  let cycleBreaker: Unmanaged<CycleBreaker>
 }
 
 /// The state of one run: the step budget, the call depth and the value being returned.
@@ -62,22 +67,34 @@ final class Runtime {
   /// Steps left in the budget beyond the current chunk; `Int.max` when unlimited.
   var reserve: Int
   let budget: Int?
+  /// The call-count limit; `Int.max` when only the stack limits calls.
   let maxDepth: Int
+  /// The lowest native stack address a call may start at (see `StackBounds`).
+  let stackLimit: StackBounds
+  let maxMemory: Int?
   let cancellation: CancellationToken
+  /// The interpreter's, held here so that each heap frame reaches it without going through the
+  /// unowned interpreter reference.
+  let cycleBreaker: CycleBreaker
 
   static let chunk = 1024
 
-  init(interpreter: Interpreter, budget: Int?, maxDepth: Int, cancellation: CancellationToken) {
+  init(interpreter: Interpreter, options: Interpreter.Options, cancellation: CancellationToken) {
     self.interpreter = interpreter
-    self.budget = budget
-    self.reserve = budget ?? Int.max
-    self.maxDepth = maxDepth
+    self.budget = options.maxSteps
+    self.reserve = options.maxSteps ?? Int.max
+    self.maxDepth = options.maxCallDepth ?? Int.max
+    self.maxMemory = options.maxMemory
+    self.stackLimit = StackBounds.current()
     self.cancellation = cancellation
+    self.cycleBreaker = interpreter.cycleBreaker
     stack = .allocate(capacity: Self.stackCapacity)
     let returnValue = UnsafeMutablePointer<Value>.allocate(capacity: 1)
     returnValue.initialize(to: .nil)
     registers = .allocate(capacity: 1)
-    registers.initialize(to: Registers(returnValue: returnValue, stack: stack, maxDepth: maxDepth))
+    registers.initialize(to: Registers(
+      returnValue: returnValue, stack: stack, maxDepth: maxDepth, stackLimit: stackLimit,
+      cycleBreaker: Unmanaged.passUnretained(cycleBreaker)))
   }
 
   deinit {
@@ -105,8 +122,9 @@ final class Runtime {
       throw Diagnostic(code: "cancelled", "the run was cancelled", detail: "the host stopped the script here", at: range)
     }
     if reserve <= 0 {
+      let steps = budget ?? 0
       throw Diagnostic(
-        code: "step-budget", "the step budget of \(budget ?? 0) steps is used up",
+        code: "step-budget", "the step budget of \(steps) step\(steps == 1 ? "" : "s") is used up",
         detail: "the script ran this far before it was stopped; look for a loop that does not end, or raise the budget (--max-steps)",
         at: range)
     }
@@ -178,6 +196,10 @@ final class Runtime {
     let top = self.top
     if function.needsHeapFrame || top + count > Self.stackCapacity {
       let frame = Frame(parent: function.captured, count: count)
+      frame.track(in: cycleBreaker)
+      if !function.uninitializedSlots.isEmpty {
+        for slot in function.uninitializedSlots { frame[slot] = Uninitialized.value }
+      }
       try bind(frame.slots)
       return try invoke(function, Context(locals: frame.slots, environment: function.captured, own: frame, runtime: self), at: range)
     }
@@ -248,6 +270,10 @@ final class Runtime {
     _ c: Context, at range: SourceRange
   ) throws -> Value {
     let frame = Frame(parent: function.captured, count: function.slotCount)
+    c.registers.pointee.cycleBreaker._withUnsafeGuaranteedRef { frame.track(in: $0) }
+    if !function.uninitializedSlots.isEmpty {
+      for slot in function.uninitializedSlots { frame[slot] = Uninitialized.value }
+    }
     for index in 0..<argumentCount {
       frame.slots[index] = try arguments[index]._withUnsafeGuaranteedRef { try $0.evaluate(c) }
     }
@@ -270,6 +296,9 @@ final class Runtime {
     if registers.pointee.depth > registers.pointee.maxDepth {
       throw tooDeep(registers.pointee.maxDepth, at: range)
     }
+    if registers.pointee.stackLimit.isNearlyFull() {
+      throw stackNearlyFull(registers.pointee.depth, at: range)
+    }
     do {
       if try function.body.run(context) == .returned {
         // Moved out, leaving `nil`: no copy, no reference counting.
@@ -282,6 +311,12 @@ final class Runtime {
     } catch {
       throw addingFrame(to: error, function, at: range)
     }
+  }
+
+  @inline(never)
+  static func stackNearlyFull(_ depth: Int, at range: SourceRange) -> Diagnostic {
+    Diagnostic(code: "call-depth", "too many nested calls (\(depth) deep): the stack is nearly full",
+      detail: "a function probably calls itself without end; check its base case", at: range)
   }
 
   @inline(never)

@@ -220,11 +220,12 @@ extension Value {
   /// Each pair of lists (or records) is compared once per call: a pair met again, further down or
   /// while it is still being compared, counts as equal. So shared sublists (`xs = [xs, xs]` ten
   /// times over) cost linear time rather than exponential, and lists that contain themselves
-  /// compare by their shape. Nesting deeper than 256 levels compares unequal. The elements and
-  /// bytes compared are charged to the running script's budget (see `Limits.Work`).
+  /// compare by their shape. The pairs still to compare are kept in a work list, not on the
+  /// native stack, so values nested any depth compare correctly. The elements and bytes compared
+  /// are charged to the running script's budget (see `Limits.Work`).
   public static func equal(_ lhs: Value, _ rhs: Value, depth: Int = 0) -> Bool {
     var state = EqualityState()
-    let result = equal(lhs, rhs, depth: depth, state: &state)
+    let result = equal(lhs, rhs, state: &state)
     Limits.charge(.elements(state.elements))
     Limits.charge(.bytes(state.bytes))
     return result
@@ -240,6 +241,8 @@ extension Value {
   private struct EqualityState {
     /// The pairs of containers compared so far; made on first use.
     var seen: Set<Pair>?
+    /// Pairs of values found inside containers and not compared yet.
+    var pending: [(Value, Value)] = []
     var elements = 0
     var bytes = 0
 
@@ -250,8 +253,22 @@ extension Value {
     }
   }
 
-  private static func equal(_ lhs: Value, _ rhs: Value, depth: Int, state: inout EqualityState) -> Bool {
-    if depth > 256 { return false }
+  /// Whether all of `lhs == rhs` holds. Any pair found unequal makes the whole comparison false,
+  /// so the order in which pairs are compared does not matter, and a pair once entered never
+  /// needs comparing again.
+  private static func equal(_ lhs: Value, _ rhs: Value, state: inout EqualityState) -> Bool {
+    guard shallowEqual(lhs, rhs, state: &state) else { return false }
+    while let (left, right) = state.pending.popLast() {
+      guard shallowEqual(left, right, state: &state) else {
+        state.pending = []
+        return false
+      }
+    }
+    return true
+  }
+
+  /// Compares two values, leaving the elements of two containers in `state.pending`.
+  private static func shallowEqual(_ lhs: Value, _ rhs: Value, state: inout EqualityState) -> Bool {
     switch (lhs, rhs) {
     case (.nil, .nil): return true
     case (.bool(let a), .bool(let b)): return a == b
@@ -265,12 +282,16 @@ extension Value {
     case (.list(let a), .list(let b)):
       if a === b { return true }
       guard a.elements.count == b.elements.count else { return false }
-      // Any pair found unequal makes the whole comparison false, so a pair once entered never
-      // needs comparing again.
       guard state.insert(a, b) else { return true }
       state.elements += a.elements.count
-      for index in a.elements.indices where !equal(a.elements[index], b.elements[index], depth: depth + 1, state: &state) {
-        return false
+      for index in a.elements.indices.reversed() {
+        let (left, right) = (a.elements[index], b.elements[index])
+        // Scalars are compared at once; containers wait in the work list.
+        if !left.isContainer || !right.isContainer {
+          guard shallowEqual(left, right, state: &state) else { return false }
+        } else {
+          state.pending.append((left, right))
+        }
       }
       return true
     case (.record(let a), .record(let b)):
@@ -279,19 +300,22 @@ extension Value {
       guard state.insert(a, b) else { return true }
       state.elements += a.count
       for index in 0..<a.count {
-        guard let other = b.index(of: a.shape.keys[index]),
-          equal(a.value(at: index), b.value(at: other), depth: depth + 1, state: &state)
-        else { return false }
+        guard let other = b.index(of: a.shape.keys[index]) else { return false }
+        state.pending.append((a.value(at: index), b.value(at: other)))
       }
       return true
     case (.function(let a), .function(let b)): return a === b
     case (.builtin(let a), .builtin(let b)): return a === b
     case (.module(let a), .module(let b)): return a === b
     case (.handle(let a), .handle(let b)): return a === b
-    case (.method(let a), .method(let b)): return a.name == b.name && equal(a.receiver, b.receiver, depth: depth + 1, state: &state)
+    case (.method(let a), .method(let b)):
+      guard a.name == b.name else { return false }
+      state.pending.append((a.receiver, b.receiver))
+      return true
     default: return false
     }
   }
+
 
   /// Freezes this value and everything reachable from it.
   ///

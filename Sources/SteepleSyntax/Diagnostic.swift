@@ -30,6 +30,20 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     }
   }
 
+  /// An edit that fixes the problem: replace `range` with `replacement` (empty to delete it).
+  public struct FixIt: Sendable {
+    /// What the edit does, for people: "join it to the line above: 'let total = 10 - 3'".
+    public var message: String
+    public var range: SourceRange
+    public var replacement: String
+
+    public init(_ message: String, replacing range: SourceRange, with replacement: String) {
+      self.message = message
+      self.range = range
+      self.replacement = replacement
+    }
+  }
+
   public var severity: Severity
   /// A stable identifier of the kind of problem, such as `undefined-name`, for tools to filter on.
   public var code: String
@@ -44,6 +58,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
   public var suggestion: String?
   /// For runtime errors, the calls that led here, innermost first.
   public var stack: [StackFrame]
+  /// An edit that fixes it, when one is certain enough to offer.
+  public var fixIt: FixIt?
 
   public init(
     _ severity: Severity = .error, code: String, _ summary: String, detail: String? = nil,

@@ -3,7 +3,8 @@
 /// The shape is one object per diagnostic:
 /// `{"severity","code","summary","detail","file","start":{"line","column","offset"},"end":{...},
 /// "suggestion","notes":[{"message","file","start","end"}],"stack":[{"function","file","start","end"}]}`.
-/// Absent values are `null`. Written by hand so the library needs no Foundation.
+/// Absent values are `null`. A diagnostic with a fix-it also has
+/// `"fixit":{"message","file","start","end","replacement"}`. Written by hand so the library needs no Foundation.
 public enum DiagnosticJSON {
   public static func encode(_ diagnostics: [Diagnostic]) -> String {
     "[" + diagnostics.map(encode).joined(separator: ",") + "]"
@@ -24,6 +25,10 @@ public enum DiagnosticJSON {
     fields.append(("stack", "[" + diagnostic.stack.map { frame in
       object([("function", string(frame.function))] + place(frame.range))
     }.joined(separator: ",") + "]"))
+    if let fixIt = diagnostic.fixIt {
+      // Only on diagnostics that have one, so the shape of every other diagnostic is unchanged.
+      fields.append(("fixit", object([("message", string(fixIt.message))] + place(fixIt.range) + [("replacement", string(fixIt.replacement))])))
+    }
     return object(fields)
   }
 

@@ -42,6 +42,9 @@ public struct DiagnosticRenderer: Sendable {
         out += pad + paint("= ", "34") + (index == 0 ? paint("help: ", "1") : "      ") + line + "\n"
       }
     }
+    if let fixIt = diagnostic.fixIt {
+      out += pad + paint("= ", "34") + paint("fix-it: ", "1") + fixIt.message + "\n"
+    }
     if !diagnostic.stack.isEmpty {
       out += pad + paint("= ", "34") + "call stack, innermost first:\n"
       for line in Self.compactStack(diagnostic.stack) {

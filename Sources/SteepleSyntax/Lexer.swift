@@ -132,14 +132,49 @@ public struct Lexer {
     return one
   }
 
+  /// How an unexpected non-ASCII or control character is named, and what to do about it. A
+  /// visible one is shown with its code point; an invisible or look-alike one by its code point
+  /// and Unicode name, since showing it would show nothing: `U+00A0 no-break space`.
+  static func describe(_ scalar: Unicode.Scalar) -> (shown: String, detail: String) {
+    let hex = String(scalar.value, radix: 16, uppercase: true)
+    let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    let properties = scalar.properties
+    let name = (properties.name ?? properties.nameAlias)?.lowercased()
+    let described = name.map { "\(code) \($0)" } ?? code
+    switch properties.generalCategory {
+    case .spaceSeparator, .lineSeparator, .paragraphSeparator:
+      return (described, "an unusual space, easy to type by accident; replace it with a plain space")
+    case .format:
+      return (described, "an invisible character; delete it")
+    case .control:
+      return (described, "a control character; delete it")
+    case .unassigned, .privateUse, .surrogate:
+      return (code, "remove it; text belongs in a string literal")
+    default:
+      break
+    }
+    if "\u{201C}\u{201D}\u{201E}\u{00AB}\u{00BB}\u{2018}\u{2019}".unicodeScalars.contains(scalar) {
+      return ("'\(scalar)' (\(described))", "strings use plain double quotes: \"text\"")
+    }
+    if "\u{2212}\u{2013}\u{2014}".unicodeScalars.contains(scalar) {
+      return ("'\(scalar)' (\(described))", "use the ASCII '-' for subtraction and negation")
+    }
+    return ("'\(scalar)' (\(described))", "names use ASCII letters, digits and '_'; text belongs in a string literal")
+  }
+
   private mutating func lexInvalid() -> Token.Kind {
     let start = position
     let byte = bytes[position]
     if byte >= 0x80 {
       if let (scalar, length) = scalar(at: position) {
         position += length
-        report("unexpected-character", "unexpected character '\(scalar)'",
-          "names use ASCII letters, digits and '_'; text belongs in a string literal", start, position)
+        let (shown, detail) = Self.describe(scalar)
+        report("unexpected-character", "unexpected character \(shown)", detail, start, position)
+        // A string in curly quotes (pasted from a document): one error, read as the string.
+        if scalar == "\u{201C}", let close = curlyQuoteEnd() {
+          position = close + 3
+          return .string(StringLiteral(segments: [.text(String(decoding: bytes[(start + length)..<close], as: UTF8.self))]))
+        }
       } else {
         position += 1
         report("invalid-utf8", "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))",
@@ -165,7 +200,7 @@ public struct Lexer {
       return .string(StringLiteral(segments: [.text(String(decoding: bytes[(start + 1)..<close], as: UTF8.self))]))
     } else {
       position += 1
-      let shown = byte >= 0x20 && byte < 0x7F ? "'\(UnicodeScalar(byte))'" : "byte 0x\(String(byte, radix: 16, uppercase: true))"
+      let shown = byte >= 0x20 && byte < 0x7F ? "'\(UnicodeScalar(byte))'" : Self.describe(UnicodeScalar(byte)).shown
       var detail = "remove it"
       switch byte {
       case UInt8(ascii: "!"): detail = "use 'not' for negation and '!=' for inequality"
@@ -187,6 +222,16 @@ public struct Lexer {
       }
     }
     return .invalid
+  }
+
+  /// Where a closing U+201D is on the rest of this line, when there is one.
+  private func curlyQuoteEnd() -> Int? {
+    var index = position
+    while index + 2 < end, bytes[index] != UInt8(ascii: "\n") {
+      if bytes[index] == 0xE2, bytes[index + 1] == 0x80, bytes[index + 2] == 0x9D { return index }
+      index += 1
+    }
+    return nil
   }
 
   /// The offset of the `'` closing a single-quoted string that starts at `position`, if one closes

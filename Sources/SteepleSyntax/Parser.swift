@@ -235,9 +235,8 @@ public struct Parser {
   }
 
   private mutating func parseStatement() -> Statement {
+    // A statement is no level of its own: the blocks and expressions in it are.
     let start = current.range
-    guard enter() else { return Statement(.invalid, range: start) }
-    defer { leave() }
     switch current.kind {
     case .keyword(.let), .keyword(.var):
       let mutable = advance().kind == .keyword(.var)
@@ -786,19 +785,18 @@ public struct Parser {
       return Expression(.name(name), range: token.range)
     case .symbol(.leftParen):
       advance()
-      guard enter() else { return Expression(.invalid, range: token.range) }
+      // One level: the expression inside counts it.
       bracketDepth += 1
       let savedBraceEnds = braceEndsExpression
       braceEndsExpression = false
       let inner = parseExpression()
       braceEndsExpression = savedBraceEnds
       bracketDepth -= 1
-      leave()
       expect(.rightParen, "to close the parenthesis")
       return Expression(inner.kind, range: range(from: token.range))
     case .symbol(.leftBracket):
       advance()
-      guard enter() else { return Expression(.invalid, range: token.range) }
+      // One level: each element's expression counts it.
       bracketDepth += 1
       let savedBraceEnds = braceEndsExpression
       braceEndsExpression = false
@@ -809,7 +807,6 @@ public struct Parser {
         if elements.count == 1, check(.for), !elements[0].isSpread {
           let comprehension = parseComprehension(key: nil, element: elements[0])
           bracketDepth -= 1
-          leave()
           expect(.rightBracket, "to close the list comprehension", detail: "write [expression for x in list if condition]")
           return Expression(comprehension.map { .comprehension($0) } ?? .invalid, range: range(from: token.range))
         }
@@ -821,7 +818,6 @@ public struct Parser {
         if !match(.comma) { break }
       }
       bracketDepth -= 1
-      leave()
       expect(.rightBracket, "to close the list", detail: "separate elements with ',' and close the list with ']'")
       return Expression(.list(elements), range: range(from: token.range))
     case .symbol(.leftBrace):
@@ -830,8 +826,7 @@ public struct Parser {
       return Expression(.record(fields), range: range(from: token.range))
     case .keyword(.fn):
       advance()
-      guard enter() else { return Expression(.invalid, range: token.range) }
-      defer { leave() }
+      // One level: its body's block counts it.
       let function = parseFunctionRest(name: nil, start: token.range)
       return Expression(.function(function), range: range(from: token.range))
     case .keyword(let keyword) where keyword.isContextual:
@@ -1036,7 +1031,7 @@ public struct Parser {
   private mutating func parseRecordBody() -> [RecordField] {
     let open = current.range
     guard expect(.leftBrace, "to begin the fields") else { return [] }
-    guard enter() else { return [] }
+    // One level: each field's value counts it.
     let savedBrackets = bracketDepth
     let savedBraceEnds = braceEndsExpression
     bracketDepth = 0
@@ -1090,7 +1085,6 @@ public struct Parser {
       break
     }
     bracketDepth = savedBrackets
-    leave()
     if !match(.rightBrace) {
       error("expected-token", "expected '}' to close the fields, found \(current.kind)",
         detail: "add '}'", at: current.range, notes: [.init("the fields open here", at: open)])
@@ -1178,22 +1172,49 @@ public struct Parser {
       default: return false
       }
     }()
+    // The subject and peer are postfix expressions, so that nothing after them is silently
+    // taken for something else (`verify mtls a == b` compared the check with b).
     // In the operands, a `{` begins the fields: `verify svid cluster { }`.
     let savedBraceEnds = braceEndsExpression
     braceEndsExpression = true
     if !endsHere {
-      arguments.append(parseCoalesce())
+      arguments.append(parsePostfix())
       if match(.arrow) {
-        arguments.append(parseCoalesce())
+        arguments.append(parsePostfix())
       }
     }
     braceEndsExpression = savedBraceEnds
     var fields: [RecordField] = []
     if self.check(.leftBrace), !current.newlineBefore {
       fields = parseRecordBody()
+    } else if self.check(.leftBrace) {
+      error("expected-token", "the fields of a check must begin on the line of 'verify'",
+        detail: "put '{' on the line of 'verify': \(verifyExample(check.name, arguments.count)) { ... }; on its own line, '{' begins a record that is thrown away",
+        at: current.range, notes: [.init("the check is here", at: range(from: start))])
+    } else if !current.newlineBefore, !atEnd, !endsCheck(current.kind) {
+      let what = arguments.isEmpty ? "the kind of check" : arguments.count == 1 ? "the check's subject" : "the check's peer"
+      error("unexpected-token", "unexpected \(current.kind) after \(what)",
+        detail: "the subject and peer of 'verify' are postfix expressions (a string, name, call, index or member) and nothing else may follow them on the line; put an expression in parentheses: \(verifyExample(check.name, 1, parenthesized: true))",
+        at: current.range, notes: [.init("the check is here", at: range(from: start))])
     }
     let declaration = Declaration(kind: .verify, keywordRange: start, name: name, parent: nil, arguments: arguments, fields: fields)
     return Expression(.declaration(declaration), range: range(from: start))
+  }
+
+  /// Whether a token can follow a complete check on its line.
+  private func endsCheck(_ kind: Token.Kind) -> Bool {
+    switch kind {
+    case .symbol(.rightBrace), .symbol(.semicolon), .symbol(.rightParen), .symbol(.rightBracket), .symbol(.comma), .endOfFile:
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// `verify mtls "a" -> "b"`, for help texts.
+  private func verifyExample(_ check: String, _ operands: Int, parenthesized: Bool = false) -> String {
+    let subject = parenthesized ? "(a + b)" : "\"a\""
+    return "verify \(check)" + (operands > 0 ? " \(subject)" : "") + (operands > 1 ? " -> \"b\"" : "")
   }
 
   /// Parses the expressions inside a string's interpolations.

@@ -1,8 +1,8 @@
 /// The text of one script, as bytes, with the offsets where its lines start.
 ///
 /// A source file is immutable and shared by every token, syntax node and diagnostic that points
-/// into it. Its text is kept as UTF-8 bytes exactly as read, so a file with invalid UTF-8 still
-/// gets diagnostics that point at the right place.
+/// into it. Its text is kept as UTF-8 bytes exactly as read (less a leading byte-order mark), so a
+/// file with invalid UTF-8 still gets diagnostics that point at the right place.
 public final class SourceFile: Sendable, CustomStringConvertible {
   /// The name shown in diagnostics: the path as the user gave it, or a label such as `<repl>`.
   public let name: String
@@ -13,13 +13,17 @@ public final class SourceFile: Sendable, CustomStringConvertible {
 
   public init(name: String, bytes: [UInt8]) {
     self.name = name
-    self.bytes = bytes
+    // A leading byte-order mark (some editors write one) is not part of the text.
+    self.bytes = bytes.starts(with: Self.byteOrderMark) ? Array(bytes.dropFirst(Self.byteOrderMark.count)) : bytes
     var starts = [0]
-    for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+    for (offset, byte) in self.bytes.enumerated() where byte == UInt8(ascii: "\n") {
       starts.append(offset + 1)
     }
     self.lineStarts = starts
   }
+
+  /// U+FEFF in UTF-8.
+  static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
   public convenience init(name: String, text: String) {
     self.init(name: name, bytes: Array(text.utf8))

@@ -16,7 +16,7 @@ struct DocCommand: ParsableCommand {
 
   func run() throws {
     guard let topic else {
-      writeOutput(SchemaDocumentation.index())
+      try writeOutput(SchemaDocumentation.index())
       return
     }
     guard let page = SchemaDocumentation.page(for: topic) else {
@@ -25,6 +25,6 @@ struct DocCommand: ParsableCommand {
       writeError(message + "\nrun 'steeple doc' for the list\n")
       throw ExitCode(2)
     }
-    writeOutput(page)
+    try writeOutput(page)
   }
 }

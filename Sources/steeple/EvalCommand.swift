@@ -23,6 +23,7 @@ struct EvalCommand: ParsableCommand {
       throw ExitCode(2)
     }
     guard outcome.succeeded else { throw ExitCode(1) }
-    writeOutput(TopologyReport.render(outcome.topology))
+    try writeOutput(TopologyReport.render(outcome.topology))
+    finishWithoutTeardown()
   }
 }

@@ -1,6 +1,8 @@
 import LineEditShim
 import Foundation
 import Steeple
+import Synchronization
+import ArgumentParser
 
 /// The read-evaluate-print loop of `steeple repl`, over an interactive `Session`.
 ///
@@ -29,41 +31,41 @@ final class Repl {
     self.actions = actions
   }
 
-  /// Runs until the input ends or `:quit`.
-  func run() {
-    if showsPrompts { writeOutput("Steeple \(SteepleCommand.version): type :help for commands, Ctrl-D to leave\n") }
+  /// Runs until the input ends or `:quit`; throws when writing to standard output fails.
+  func run() throws {
+    if showsPrompts { try writeOutput("Steeple \(SteepleCommand.version): type :help for commands, Ctrl-D to leave\n") }
     var buffer: [String] = []
     while true {
       (lines as? LineEditor)?.pending = buffer.joined(separator: "\n")
       switch lines.read(prompt: showsPrompts ? (buffer.isEmpty ? Self.prompt : Self.continuation) : "") {
       case .end:
-        if !buffer.isEmpty { evaluate(buffer.joined(separator: "\n")) }
-        if showsPrompts { writeOutput("\n") }
+        if !buffer.isEmpty { try evaluate(buffer.joined(separator: "\n")) }
+        if showsPrompts { try writeOutput("\n") }
         return
       case .interrupted:
         buffer = []
       case .line(let line):
         lines.remember(line)
         if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
-          if command(line.trimmingCharacters(in: .whitespaces)) == .quit { return }
+          if try command(line.trimmingCharacters(in: .whitespaces)) == .quit { return }
           continue
         }
         buffer.append(line)
         let input = buffer.joined(separator: "\n")
         if Session.needsMoreInput(input) { continue }
         buffer = []
-        if !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { evaluate(input) }
+        if !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try evaluate(input) }
       }
     }
   }
 
   /// Evaluates one input; prints its value, or reports its errors.
-  func evaluate(_ input: String) {
+  func evaluate(_ input: String) throws {
     let outcome = interruptibly { self.session.evaluate(input, name: "<repl>") }
     report(outcome)
     guard outcome.succeeded, let value = outcome.value else { return }
     if case .nil = value { return }
-    writeOutput(value.literal + "\n")
+    try writeOutput(value.literal + "\n")
   }
 
   private func report(_ outcome: Session.Outcome) {
@@ -75,17 +77,19 @@ final class Repl {
   /// the session's running input. A Ctrl-C pressed after the line was entered counts too; once
   /// pressed, the cancellation is repeated until the work ends, so one made before the input
   /// started running is not lost.
-  private func interruptibly<T>(_ work: @escaping () -> T) -> T {
+  private func interruptibly<T>(onInterrupt: (() -> Void)? = nil, _ work: @escaping () -> T) -> T {
     let job = Job(work)
     Thread.detachNewThread {
-      job.run()
+      job.perform()
       cle_wake()
     }
     var interrupted = false
     while !job.isDone {
       if interrupted { cle_wait_at_most(10) } else { cle_wait() }
       if cle_take_interrupt() != 0 { interrupted = true }
-      if interrupted { session.cancel() }
+      if interrupted {
+        if let onInterrupt { onInterrupt() } else { session.cancel() }
+      }
     }
     return job.result!
   }
@@ -99,7 +103,7 @@ final class Repl {
 
     init(_ work: @escaping () -> T) { self.work = work }
 
-    func run() {
+    func perform() {
       let result = work()
       lock.withLock { value = result }
     }
@@ -121,13 +125,14 @@ final class Repl {
     ("entries", ":entries", "the session's SPIRE registration entries"),
     ("plan", ":plan", "what applying the topology would change"),
     ("apply", ":apply", "make the cloud match the topology"),
+    ("destroy", ":destroy", "delete everything in the state"),
     ("verify", ":verify", "run the topology's checks against the cloud"),
     ("state", ":state", "what the cloud has now"),
     ("reset", ":reset", "forget every name and declaration"),
     ("quit", ":quit", "leave (Ctrl-D does too)"),
   ]
 
-  func command(_ line: String) -> Next {
+  func command(_ line: String) throws -> Next {
     let words = line.dropFirst().split(separator: " ", maxSplits: 1).map(String.init)
     let name = words.first ?? ""
     let argument = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : ""
@@ -139,7 +144,7 @@ final class Repl {
         text += "  \(usage)\(command.summary)\n"
       }
       text += "Tab completes, Ctrl-R searches the history, Ctrl-C abandons the line or stops the running input.\n"
-      writeOutput(text)
+      try writeOutput(text)
     case "quit", "q", "exit":
       return .quit
     case "load":
@@ -147,33 +152,34 @@ final class Repl {
       let outcome = interruptibly { self.session.evaluate(file: argument) }
       report(outcome)
       if outcome.succeeded {
-        writeOutput("loaded \(argument): \(outcome.globals.count) names, \(outcome.declarations.count) declarations\n")
+        try writeOutput("loaded \(argument): \(outcome.globals.count) names, \(outcome.declarations.count) declarations\n")
       }
     case "reload":
       guard !argument.isEmpty else { return usage(":reload MODULE") }
       let outcome = interruptibly { self.session.reload(module: argument) }
       report(outcome)
-      if outcome.succeeded { writeOutput("reloaded \(argument)\n") }
+      if outcome.succeeded { try writeOutput("reloaded \(argument)\n") }
     case "topology":
-      writeOutput(session.topology.isEmpty ? "no declarations yet\n" : TopologyReport.render(session.topology))
+      try writeOutput(session.topology.isEmpty ? "no declarations yet\n" : TopologyReport.render(session.topology))
     case "entries":
       let entries = session.topology.declarations(of: "entry")
       guard !entries.isEmpty else {
-        writeOutput("no entries yet\n")
+        try writeOutput("no entries yet\n")
         break
       }
       // The report's lines without its "topology: N entries" heading and indent.
       let lines: [Substring] = TopologyReport.render(Topology(entries)).split(separator: "\n").dropFirst().map { $0.dropFirst(2) }
-      writeOutput(lines.joined(separator: "\n") + "\n")
+      try writeOutput(lines.joined(separator: "\n") + "\n")
     case "reset":
       session.reset()
-      writeOutput("the session is empty again\n")
+      try writeOutput("the session is empty again\n")
     case "doc":
-      writeOutput(argument.isEmpty ? SchemaDocumentation.index() : ReplDoc.describe(argument, in: session) + "\n")
-    case "plan": act { try self.actions.plan(self.session) }
-    case "apply": act { try self.actions.apply(self.session, cancelled: { cle_take_interrupt() != 0 }) }
-    case "verify": act { try self.actions.verify(self.session) }
-    case "state": act { try self.actions.state(self.session) }
+      try writeOutput(argument.isEmpty ? SchemaDocumentation.index() : ReplDoc.describe(argument, in: session) + "\n")
+    case "plan": try act { _ in try self.actions.plan(self.session) }
+    case "apply": try act { interrupt in try self.actions.apply(self.session, cancelled: { interrupt.isSet }) }
+    case "destroy": try act { interrupt in try self.actions.destroy(self.session, cancelled: { interrupt.isSet }) }
+    case "verify": try act { _ in try self.actions.verify(self.session) }
+    case "state": try act { _ in try self.actions.state(self.session) }
     default:
       let names = Self.commands.map(\.name)
       var message = "unknown command ':\(name)'"
@@ -190,14 +196,29 @@ final class Repl {
     return .goOn
   }
 
-  private func act(_ action: @escaping () throws -> String) {
-    let result = interruptibly { Result { try action() } }
+  /// Runs an engine command on another thread; Ctrl-C sets `interrupt`, which the command reads
+  /// to cancel an apply.
+  private func act(_ action: @escaping (Interrupt) throws -> String) throws {
+    let interrupt = Interrupt()
+    let result = interruptibly(onInterrupt: { interrupt.set() }) { Result { try action(interrupt) } }
     switch result {
-    case .success(let text): writeOutput(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
-    case .failure(let error as ReplActionUnavailable): writeOutput(error.message + "\n")
+    case .success(let text): try writeOutput(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+    case .failure(let error as ReplActionUnavailable):
+      writeError("error: \(error.message)\n")
+      hadErrors = true
+    case .failure(is ExitCode):
+      // Already reported, as the command-line commands report it.
+      hadErrors = true
     case .failure(let error):
       writeError("error: \(error)\n")
       hadErrors = true
     }
+  }
+
+  /// Whether Ctrl-C was pressed while an engine command ran; safe from any thread.
+  final class Interrupt: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
   }
 }

@@ -13,13 +13,17 @@ struct ReplCommand: ParsableCommand {
       (kept in $STEEPLE_HISTORY, or ~/.steeple_history), Ctrl-C abandons the line or stops the \
       running input, and Ctrl-D on an empty line leaves. When standard input is not a terminal, \
       lines are read as they come, without prompts, and the exit status is 1 if any input had \
-      errors. Type :help for the commands.
+      errors. :plan, :apply, :destroy, :verify and :state deploy the session's topology into the \
+      local cloud in the state directory, as the commands of those names do; Ctrl-C during \
+      :apply stops it. Type :help for the commands.
       """)
 
   @ArgumentParser.Argument(help: ArgumentHelp("A script to evaluate first; its names and declarations join the session.", valueName: "file"))
   var file: String?
 
   @OptionGroup var options: EvaluationOptions
+  @OptionGroup var state: StateOptions
+  @OptionGroup var applying: ApplyingOptions
 
   func run() throws {
     let session = Session(options.sessionConfiguration())
@@ -37,8 +41,12 @@ struct ReplCommand: ParsableCommand {
     }) {
       lines = editor
     }
-    let repl = Repl(session: session, lines: lines, showsPrompts: terminal, reporter: reporter, actions: ActionsBeforeTheEngine())
-    repl.run()
+    // :plan, :apply, ... deploy into .steeple beside FILE, or in the current folder, unless --state says.
+    let actions = EngineActions(
+      stateDirectory: state.directory(for: file), timeScale: state.timeScale, applyOptions: applying.applyOptions,
+      reporter: reporter)
+    let repl = Repl(session: session, lines: lines, showsPrompts: terminal, reporter: reporter, actions: actions)
+    try repl.run()
     if !terminal, repl.hadErrors { throw ExitCode(1) }
   }
 

@@ -17,7 +17,10 @@ struct SteepleCommand: ParsableCommand {
       Exit status: 0 on success, 1 when a script has errors, 2 on a usage error.
       """,
     version: version,
-    subcommands: [RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, ReplCommand.self])
+    subcommands: [
+      RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, PlanCommand.self, ApplyCommand.self,
+      DestroyCommand.self, StateCommand.self, ReplCommand.self,
+    ])
 }
 
 /// Options that every command that evaluates scripts takes.
@@ -28,6 +31,13 @@ struct EvaluationOptions: ParsableArguments {
   @Option(name: .customLong("max-steps"), help: ArgumentHelp("Stop a script after this many steps (statements, loop iterations and calls).", valueName: "n"))
   var maxSteps: Int?
 
+  @Option(
+    name: .customLong("max-memory"),
+    help: ArgumentHelp(
+      "Stop a script that would make the process use more than this much memory: bytes, or a number with K, M or G. By default half of the machine's memory.",
+      valueName: "size"))
+  var maxMemory: MemorySize?
+
   @Option(name: .customLong("color"), help: "When to color diagnostics: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
@@ -37,7 +47,7 @@ struct EvaluationOptions: ParsableArguments {
   var parameters: [String] = []
 
   func validate() throws {
-    if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be a positive number of steps") }
+    if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be a positive number of steps, not \(maxSteps)") }
     for parameter in parameters where parameter.firstIndex(of: "=").map({ $0 == parameter.startIndex }) ?? true {
       throw ValidationError("--set takes name=value, such as --set env=prod; got '\(parameter)'")
     }
@@ -54,6 +64,7 @@ struct EvaluationOptions: ParsableArguments {
   func sessionConfiguration() -> Session.Configuration {
     var configuration = Session.Configuration()
     configuration.maxSteps = maxSteps
+    if let maxMemory { configuration.maxMemory = maxMemory.bytes }
     configuration.parameters = parameterPairs
     let path = ProcessInfo.processInfo.environment["STEEPLE_PATH"] ?? ""
     configuration.searchPath = path.split(separator: ":").map(String.init)
@@ -65,6 +76,28 @@ struct EvaluationOptions: ParsableArguments {
 
 enum DiagnosticsFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json
+}
+
+/// A `--max-memory` value: `1048576`, `512K`, `256M`, `2G` (binary units; `KiB`, `MB` … work too).
+struct MemorySize: ExpressibleByArgument {
+  let bytes: Int
+
+  init?(argument: String) {
+    var text = argument.uppercased()
+    for suffix in ["IB", "B"] where text.hasSuffix(suffix) && text.count > suffix.count {
+      text.removeLast(suffix.count)
+      break
+    }
+    var scale = 1
+    if let unit = text.last, let power = ["K": 10, "M": 20, "G": 30, "T": 40][String(unit)] {
+      scale = 1 << power
+      text.removeLast()
+    }
+    guard let number = Double(text), number > 0, number.isFinite, number * Double(scale) < 9e18 else { return nil }
+    bytes = Int(number * Double(scale))
+  }
+
+  static var defaultCompletionKind: CompletionKind { .default }
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -91,7 +124,11 @@ struct DiagnosticReporter {
     case .text:
       guard !diagnostics.isEmpty else { return }
       let errors = diagnostics.filter { $0.severity == .error }.count
-      let summary = errors > 0 ? "\(errors) error\(errors == 1 ? "" : "s")\n" : ""
+      let warnings = diagnostics.filter { $0.severity == .warning }.count
+      var counts: [String] = []
+      if errors > 0 { counts.append("\(errors) error\(errors == 1 ? "" : "s")") }
+      if warnings > 0 { counts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+      let summary = counts.isEmpty ? "" : counts.joined(separator: ", ") + "\n"
       writeError(DiagnosticRenderer(colors: colors).render(diagnostics) + summary)
     case .json:
       writeError(DiagnosticJSON.encode(diagnostics) + "\n")
@@ -99,12 +136,21 @@ struct DiagnosticReporter {
   }
 }
 
-func writeOutput(_ text: String) {
-  FileHandle.standardOutput.write(Data(text.utf8))
+/// Writes to standard output; when that fails, says so on standard error and ends the command
+/// with status 1 (what was written before the failure stays written).
+func writeOutput(_ text: String) throws {
+  do {
+    try StandardStream.write(text, to: 1)
+  } catch {
+    writeError("steeple: error: \(error)\n")
+    throw ExitCode(1)
+  }
 }
 
+/// Writes to standard error. A failure there cannot be reported anywhere; the exit status still
+/// tells what happened.
 func writeError(_ text: String) {
-  FileHandle.standardError.write(Data(text.utf8))
+  try? StandardStream.write(text, to: 2)
 }
 
 /// Ends the command with status 1: the script had errors, already reported.

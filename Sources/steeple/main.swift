@@ -1,10 +1,14 @@
 import ArgumentParser
 import Foundation
+import Steeple
 
 // Parses the command line and maps outcomes to the documented exit statuses: 0 success, 1 script
 // errors, 2 usage errors. (Argument parser's own status for usage errors is 64.)
+StandardStream.guardClosedDescriptors()
 do {
-  var command = try SteepleCommand.parseAsRoot()
+  let arguments = CommandLineFixes.apply(Array(CommandLine.arguments.dropFirst()))
+  try CommandLineFixes.checkHelpTopic(arguments)
+  var command = try SteepleCommand.parseAsRoot(arguments)
   try command.run()
 } catch {
   let code = SteepleCommand.exitCode(for: error)
@@ -16,7 +20,7 @@ do {
   }
   let message = SteepleCommand.fullMessage(for: error)
   if !message.isEmpty {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    writeError(message + "\n")
   }
   exit(2)
 }

@@ -181,17 +181,28 @@ struct EvaluationPathTests {
     #expect(output(source) == "0 1 2 2 2 2\n")
   }
 
-  @Test func aFunctionReadsLaterVariablesAsNilUntilTheyAreSet() {
+  @Test func aFunctionReadsLaterVariablesOnceTheyAreSet() {
     let source = """
       fn first() { second() + 1 }
       fn second() { base * 2 }
       fn peek() { later }
-      let early = peek()
       let base = 20
       let later = "set"
-      print(first(), early, peek())
+      print(first(), peek())
       """
-    #expect(output(source) == "41 nil set\n")
+    #expect(output(source) == "41 set\n")
+  }
+
+  /// Before the declaration has run, reading the variable is an error (it used to read `nil`).
+  @Test func aFunctionReadingALaterVariableTooEarlyIsAnError() {
+    expectDiagnostics("""
+      fn peek() { 1️⃣later }
+      let early = 3️⃣peek()
+      let 2️⃣later = "set"
+      """, [
+        Expected("used-before-declaration", "'later' is used before its declaration has run", at: "1️⃣",
+          notes: [("'later' is declared here", "2️⃣")]),
+      ])
   }
 
   /// A call of a named variable with positional arguments takes the direct path; the same call

@@ -67,8 +67,8 @@ struct LexerDiagnosticTests {
   @Test func otherUnexpectedCharacters() {
     expectDiagnostics("let x = 1️⃣@", [Expected("unexpected-character", "unexpected character '@'", at: "1️⃣")])
     expectDiagnostics("let x = 1 1️⃣$ 2", [Expected("unexpected-character", "unexpected character '$'", at: "1️⃣")])
-    expectDiagnostics("let 1️⃣é = 1", [Expected("unexpected-character", "unexpected character 'é'", at: "1️⃣")])
-    expectDiagnostics("let x = 1\nlet y = 1️⃣\u{7}", [Expected("unexpected-character", "unexpected character byte 0x7", at: "1️⃣")])
+    expectDiagnostics("let 1️⃣é = 1", [Expected("unexpected-character", "unexpected character 'é' (U+00E9 latin small letter e with acute)", at: "1️⃣")])
+    expectDiagnostics("let x = 1\nlet y = 1️⃣\u{7}", [Expected("unexpected-character", "unexpected character U+0007", at: "1️⃣")])
   }
 
   @Test func unterminatedString() {

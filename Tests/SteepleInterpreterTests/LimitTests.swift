@@ -137,10 +137,11 @@ struct LimitTests {
   @Test func defaultCallDepthOnALargeStack() {
     let outcome = LargeStack.run { run("fn f(n) { f(n + 1) }\nf(0)", options: .init()) }
     #expect(outcome.code == "call-depth")
-    #expect(outcome.diagnostics.first?.summary == "too many nested calls (more than 1000)")
-    let deep = LargeStack.run { run("fn f(n) { if n == 0 { 0 } else { 1 + f(n - 1) } }\nprint(f(990))", options: .init()) }
+    #expect(outcome.diagnostics.first?.summary.hasSuffix("deep): the stack is nearly full") == true)
+    #expect(outcome.diagnostics.first?.detail == "a function probably calls itself without end; check its base case")
+    let deep = LargeStack.run { run("fn f(n) { if n == 0 { 0 } else { 1 + f(n - 1) } }\nprint(f(5000))", options: .init()) }
     #expect(deep.diagnostics.isEmpty)
-    #expect(deep.output == "990\n")
+    #expect(deep.output == "5000\n")
   }
 
   @Test func recursionWithinTheDepthLimitSucceeds() {
@@ -184,6 +185,36 @@ struct LimitTests {
     #expect(output(parens) == "7\n")
     let chain = "print(0" + String(repeating: " + 1", count: 1_000) + ")"
     #expect(output(chain) == "1000\n")
+  }
+
+  /// The documented limit is what the parser does: 256 levels of each kind of nesting (it used to
+  /// count brackets, records and blocks twice, and stopped at 128).
+  @Test(arguments: [("(", ")"), ("[", "]"), ("{ a: ", " }"), ("-", ""), ("not ", "")])
+  func everyKindOfNestingReachesTheDocumentedLimit(opening: String, closing: String) {
+    func nested(_ levels: Int) -> Run {
+      // The expression after `let x =` is one level; each opening adds one.
+      LargeStack.run { run("let x = " + String(repeating: opening, count: levels - 1) + "1" + String(repeating: closing, count: levels - 1)) }
+    }
+    let within = nested(Parser.maxNesting)
+    #expect(within.diagnostics.isEmpty, "\(within.rendered)")
+    #expect(nested(Parser.maxNesting + 1).diagnostics.map(\.code) == ["nesting-too-deep"])
+  }
+
+  @Test func operatorChainsReachTheDocumentedLimit() {
+    func chain(_ operators: Int) -> Run {
+      LargeStack.run { run("let x = 1" + String(repeating: " + 1", count: operators)) }
+    }
+    #expect(chain(Parser.maxHeight - 1).diagnostics.isEmpty)
+    #expect(chain(Parser.maxHeight).diagnostics.map(\.code) == ["nesting-too-deep"])
+  }
+
+  @Test func nestedBlocksReachTheDocumentedLimit() {
+    func nested(_ levels: Int) -> Run {
+      LargeStack.run { run(String(repeating: "if true { ", count: levels) + String(repeating: "}", count: levels)) }
+    }
+    // The condition of the innermost `if` is one level more than its block.
+    #expect(nested(Parser.maxNesting - 1).diagnostics.isEmpty)
+    #expect(nested(Parser.maxNesting + 1).diagnostics.map(\.code) == ["nesting-too-deep"])
   }
 
   @Test func numberTooLarge() {

@@ -63,7 +63,8 @@ struct ParserTests {
     #expect(tree("verify all") == #"(verify "all")"#)
     #expect(tree("verify all\nverify svid x") == #"(verify "all") (verify "svid" x)"#)
     #expect(tree("let v = [verify all, verify svid x]") == #"(let v [(verify "all") (verify "svid" x)])"#)
-    #expect(tree(#"verify mtls a ?? b -> c"#) == #"(verify "mtls" (?? a b) c)"#)
+    // Operands are postfix expressions: anything else goes in parentheses.
+    #expect(tree(#"verify mtls (a ?? b) -> c.d[0]"#) == #"(verify "mtls" (?? a b) ([] (. c d) 0))"#)
   }
 
   @Test func lineBreaks() {

@@ -6,9 +6,9 @@ import Testing
 struct CLITests {
   // MARK: run
 
-  @Test("run prints the script's output, then the topology report")
+  @Test("eval prints the script's output, then the topology report")
   func runPrintsOutputThenTopology() throws {
-    let result = try TestSupport.steeple("run", "topology.spire")
+    let result = try TestSupport.steeple("eval", "topology.spire")
     #expect(result.status == 0)
     #expect(result.stdout == (try TestSupport.fixtureText("topology.expected")))
     #expect(result.stderr == "")
@@ -16,7 +16,7 @@ struct CLITests {
 
   @Test("a script that declares nothing prints only its own output")
   func runWithoutDeclarations() throws {
-    let result = try TestSupport.steeple("run", "output-only.spire")
+    let result = try TestSupport.steeple("eval", "output-only.spire")
     #expect(result.status == 0)
     #expect(result.stdout == (try TestSupport.fixtureText("output-only.expected")))
     #expect(!result.stdout.contains("topology"))
@@ -44,21 +44,21 @@ struct CLITests {
   @Test("the example script runs cleanly and declares a small topology")
   func helloExampleRuns() throws {
     let hello = TestSupport.packageRoot.appendingPathComponent("stdlib/examples/hello.spire")
-    let result = try TestSupport.steeple("run", hello.path)
+    let result = try TestSupport.steeple("eval", hello.path)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr == "")
     #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 1 entry, 3 checks\n"))
     #expect(result.stdout.contains("  verify mtls \"yelb-ui\" -> \"yelb-appserver\"\n"))
   }
 
-  @Test("every script in stdlib runs without errors")
+  @Test("every script in stdlib evaluates without errors")
   func standardLibraryRuns() throws {
     let stdlib = TestSupport.packageRoot.appendingPathComponent("stdlib")
     let files = try #require(FileManager.default.enumerator(atPath: stdlib.path)).compactMap { $0 as? String }
       .filter { $0.hasSuffix(".spire") }.sorted()
     #expect(!files.isEmpty)
     for file in files {
-      let result = try TestSupport.steeple("run", file, in: stdlib)
+      let result = try TestSupport.steeple("eval", file, in: stdlib)
       #expect(result.status == 0, "\(file): \(result.stderr)")
       #expect(result.stderr == "", "\(file)")
     }
@@ -72,8 +72,11 @@ struct CLITests {
     ["run"],
     ["run", "topology.spire", "extra.spire"],
     ["run", "missing-file.spire"],
-    ["check", "topology.spire", "missing-file.spire"],
+    ["check", "missing-file.spire"],
     ["check"],
+    ["help", "frob"],
+    ["run", "--max-steps", "-1", "topology.spire"],
+    ["run", "--max-memory", "lots", "topology.spire"],
     ["run", "--max-steps", "0", "topology.spire"],
     ["run", "--diagnostics-format", "xml", "topology.spire"],
     ["run", "--color", "sometimes", "topology.spire"],
@@ -210,19 +213,19 @@ struct CLITests {
 
   @Test("STEEPLE_PATH makes a module importable by its bare name")
   func steeplePath() throws {
-    let without = try TestSupport.steeple("run", "imports-greeting.spire")
+    let without = try TestSupport.steeple("eval", "imports-greeting.spire")
     #expect(without.status == 1)
     #expect(without.stderr.contains("no module named \"greeting\""))
 
     let searchPath = try TestSupport.fixture("searchpath").path
-    let with = try TestSupport.steeple("run", "imports-greeting.spire", environment: ["STEEPLE_PATH": "/nonexistent:" + searchPath])
+    let with = try TestSupport.steeple("eval", "imports-greeting.spire", environment: ["STEEPLE_PATH": "/nonexistent:" + searchPath])
     #expect(with.status == 0, "\(with.stderr)")
     #expect(with.stdout == "hello, mesh!\n")
   }
 
   @Test("modules of the standard library are importable by name")
   func standardLibraryModules() throws {
-    let result = try TestSupport.steeple("run", "uses-stdlib.spire")
+    let result = try TestSupport.steeple("eval", "uses-stdlib.spire")
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == """
       spiffe://am-multi-account-mesh/ns/yelb/sa/yelb-ui
@@ -239,7 +242,7 @@ struct CLITests {
       let shared = account "shared" { region: "us-east-2" }
       print("from stdin: \\(shared.name)")
       """
-    let result = try TestSupport.steeple("run", "-", stdin: script)
+    let result = try TestSupport.steeple("eval", "-", stdin: script)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == """
       from stdin: shared

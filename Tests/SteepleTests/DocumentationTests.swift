@@ -6,8 +6,9 @@ import Testing
 /// Conventions in the Markdown files:
 /// - a ```spire block must run cleanly (exit 0, nothing on stderr);
 /// - a ```spire fails block must fail with exit status 1;
+/// - a ```spire warns block must run (exit 0) with warnings on standard error;
 /// - an ```output block right after either (prose may stand between) is what `steeple eval` prints:
-///   standard output for a clean run, standard error for a failing one;
+///   standard output for a clean run, standard error for a failing or warning one;
 /// - every block runs on its own, as `example.spire` in an empty folder.
 /// Blocks in other languages (```text, ```sh, ```swift, ```ebnf) are not run.
 @Suite("documentation examples")
@@ -17,6 +18,7 @@ struct DocumentationTests {
     var line: Int
     var source: String
     var fails: Bool
+    var warns = false
     var expected: String?
 
     var testDescription: String { "\(document):\(line)" }
@@ -53,7 +55,8 @@ struct DocumentationTests {
       let words = block.info.split(separator: " ").map(String.init)
       switch words.first {
       case "spire":
-        examples.append(Example(document: document, line: block.line, source: block.body, fails: words.contains("fails")))
+        examples.append(Example(
+          document: document, line: block.line, source: block.body, fails: words.contains("fails"), warns: words.contains("warns")))
       case "output":
         if !examples.isEmpty, examples[examples.count - 1].expected == nil {
           examples[examples.count - 1].expected = block.body
@@ -82,6 +85,12 @@ struct DocumentationTests {
     let result = try TestSupport.steeple("eval", "--max-steps", "10000000", "example.spire", in: folder)
     if example.fails {
       #expect(result.status == 1, "expected the example to fail: \(result.stdout)")
+      if let expected = example.expected {
+        #expect(result.stderr == expected)
+      }
+    } else if example.warns {
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stderr.contains("warning:"))
       if let expected = example.expected {
         #expect(result.stderr == expected)
       }

@@ -25,6 +25,12 @@ struct EmbeddingExampleTests {
         owner = "bob"
         team_count = 3
       value = 30
+      plan:
+        + aws.account.search (declared, does not exist)
+      Plan: 1 to add, 0 to change, 0 to destroy.
+      Apply complete: 1 done. The callback saw 1 steps start.
+      state: 1 resources, clusters []
+      second plan: No changes.
 
       """)
   }

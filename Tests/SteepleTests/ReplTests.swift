@@ -128,16 +128,25 @@ struct ReplTests {
     #expect(transcript.contains(" 1 | regoin.upper()"))
   }
 
+  /// A fresh folder for a state directory, removed at the end of the test.
+  static func scratchFolder() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-repl-state-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
   @Test("repl FILE loads the script first; commands report what works")
   func loadFileAndCommands() throws {
+    let state = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: state) }
     try drive([
       Self.prompt, .send("hub.nodes + 1\n"), .expect("4\r\n"), Self.prompt,
       .send(":entries\n"), .expect("entry \"spiffe://"), Self.prompt,
-      .send(":plan\n"), .expect(":plan arrives with the engine"), Self.prompt,
+      .send(":plan\n"), .expect("+ eks.cluster.eks-cluster-shared"), .expect("Plan: 8 to add, 0 to change, 0 to destroy."), Self.prompt,
       .send(":doc len\n"), .expect("builtin len: "), Self.prompt,
       .send(":doc cluster\n"), .expect("cidr"), Self.prompt,
       .send(":nope\n"), .expect("unknown command ':nope'"), Self.prompt, .send("\u{4}"), .exit(0),
-    ], arguments: ["topology.spire"])
+    ], arguments: ["topology.spire", "--state", state.path])
   }
 
   @Test("with standard input from a file: no prompts, values and errors in order, status 1 after an error")
@@ -174,6 +183,80 @@ struct ReplTests {
   func notATerminalClean() throws {
     let result = try TestSupport.steeple("repl", stdin: "1 + 1\n", environment: ["NO_COLOR": "1"])
     #expect(result.status == 0 && result.stdout == "2\n" && result.stderr == "")
+  }
+
+  static let twoAccounts = """
+    let a = account "a" { profile: "alice", region: "us-east-2" }
+    cluster "eks-a" in a { cidr: "10.1.0.0/16" }
+    """
+
+  @Test(":plan, :apply, :state, :verify and :destroy deploy the session's topology into the state directory")
+  func deployFromTheSession() throws {
+    let state = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: state) }
+    let result = try TestSupport.steeple("repl", "--state", state.path, stdin: """
+      \(Self.twoAccounts)
+      :plan
+      :apply
+      :plan
+      :state
+      let b = account "b" { profile: "bob", region: "us-east-2" }
+      verify reachable "eks-a" -> "eks-a"
+      :plan
+      :verify
+      :destroy
+      :state
+      """, environment: ["NO_COLOR": "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("  + eks.cluster.eks-a (declared, does not exist)\n"))
+    #expect(result.stdout.contains("Plan: 4 to add, 0 to change, 0 to destroy.\n"))
+    #expect(result.stdout.contains("Apply complete: 4 done.\n"))
+    #expect(result.stdout.contains("No changes. What exists matches the script.\n"))
+    #expect(result.stdout.contains("account \"a\", cluster \"eks-a\"\n  eks.cluster.eks-a  arn=arn:aws:eks:us-east-2:"))
+    #expect(result.stdout.contains("4 resources.\n"))
+    // Only the account declared after the apply is new.
+    #expect(result.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy.\n"))
+    #expect(result.stdout.contains("checks:\n  ✗ verify reachable \"eks-a\" -> \"eks-a\": "))
+    #expect(result.stdout.contains("Plan: 0 to add, 0 to change, 4 to destroy.\n"))
+    #expect(result.stdout.hasSuffix("The state is empty.\n"))
+    #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("cloud.sqlite").path))
+    #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("journal.jsonl").path))
+  }
+
+  @Test("the state directory is .steeple beside FILE, and a topology with errors is not planned")
+  func stateBesideTheFileAndErrors() throws {
+    let folder = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Self.twoAccounts.write(to: folder.appendingPathComponent("net.spire"), atomically: true, encoding: .utf8)
+    let result = try TestSupport.steeple("repl", "net.spire", in: folder, stdin: """
+      :apply
+      account "c" { profile: "carol", region: "nowhere" }
+      :plan
+      """, environment: ["NO_COLOR": "1"])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("Apply complete: 4 done.\n"))
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple/cloud.sqlite").path))
+    // The bad region is reported when it is typed, and again by :plan, which then stops.
+    #expect(result.stderr.components(separatedBy: "\"nowhere\" is not a valid region").count == 3, "\(result.stderr)")
+    #expect(result.stderr.hasSuffix("error: the topology has errors: declare the faulty declarations again to fix them\n"))
+    #expect(!result.stdout.contains("+ aws.account.c"))
+  }
+
+  @Test("Ctrl-C during :apply stops it, and the session goes on")
+  func interruptApply() throws {
+    let state = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: state) }
+    // At this scale an EKS cluster takes about 3 seconds: long enough to interrupt, and the step
+    // that has started runs to its end.
+    let transcript = try drive([
+      Self.prompt, .send("let a = account \"a\" { profile: \"alice\", region: \"us-east-2\" }\n"), Self.prompt,
+      .send("cluster \"eks-a\" in a { cidr: \"10.1.0.0/16\" }\n"), Self.prompt,
+      .send(":apply\n"), .expect("creating eks.cluster.eks-a"), .send("\u{3}"), .expect("interrupted"),
+      .expect("cancelled"), Self.prompt,
+      .send("1 + 1\n"), .expect("2\r\n"), Self.prompt,
+      .send(":state\n"), .expect("aws.account.a"), Self.prompt, .send("\u{4}"), .exit(0),
+    ], arguments: ["--state", state.path, "--time-scale", "0.005"])
+    #expect(!transcript.contains("Apply complete: 4 done."))
   }
 
   @Test("with standard input from a pipe, SIGINT stops a running input; while waiting for a line it ends the REPL")

@@ -2,7 +2,8 @@ import Foundation
 import Steeple
 import Testing
 
-/// `steeple run FILE --set name=value`: run parameters, seen by the script as `params`.
+/// `steeple eval FILE --set name=value` (and every command that reads a script): run parameters,
+/// seen by the script as `params`.
 @Suite("run parameters")
 struct RunParameterTests {
   static let script = #"""
@@ -15,7 +16,7 @@ struct RunParameterTests {
 
   @Test("--set gives the script a frozen record of strings, in command-line order")
   func setParameters() throws {
-    let result = try TestSupport.steeple("run", "-", "--set", "env=prod", "--set", "replicas=3", "--set", "expr=a=b", stdin: Self.script)
+    let result = try TestSupport.steeple("eval", "-", "--set", "env=prod", "--set", "replicas=3", "--set", "expr=a=b", stdin: Self.script)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == #"""
       { env: "prod", replicas: "3", expr: "a=b" } 3
@@ -27,14 +28,14 @@ struct RunParameterTests {
 
   @Test("without --set, params is an empty record")
   func noParameters() throws {
-    let result = try TestSupport.steeple("run", "-", stdin: Self.script)
+    let result = try TestSupport.steeple("eval", "-", stdin: Self.script)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == "{} 0\nenv=dev replicas=2\n")
   }
 
   @Test("a later --set of the same name wins; an empty value is a value")
   func laterWins() throws {
-    let result = try TestSupport.steeple("run", "-", "--set", "env=a", "--set", "env=", stdin: #"print(params)"#)
+    let result = try TestSupport.steeple("eval", "-", "--set", "env=a", "--set", "env=", stdin: #"print(params)"#)
     #expect(result.stdout == #"{ env: "" }"# + "\n")
   }
 

@@ -11,20 +11,21 @@ import Darwin
 enum LargeStack {
   static let size = 256 << 20
 
-  static func run<T>(_ work: () -> T) -> T {
+  /// Runs `work` on a thread with `stackSize` bytes of stack (`size` by default).
+  static func run<T>(stackSize: Int = size, _ work: () -> T) -> T {
     var result: T?
     withoutActuallyEscaping({ result = work() }) { body in
-      runOnThread(body)
+      runOnThread(body, stackSize: stackSize)
     }
     return result!
   }
 
-  private static func runOnThread(_ body: @escaping () -> Void) {
+  private static func runOnThread(_ body: @escaping () -> Void, stackSize: Int) {
     let context = Unmanaged.passRetained(Box(body)).toOpaque()
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setstacksize(&attributes, size)
+    pthread_attr_setstacksize(&attributes, stackSize)
     #if canImport(Darwin)
     var thread: pthread_t?
     #else

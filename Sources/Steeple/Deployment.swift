@@ -1,0 +1,62 @@
+/// A script's desired state, deployed through one provider into one state directory: what the
+/// `steeple` commands `plan`, `apply`, `destroy`, `state` and `run` do, as Swift values.
+///
+/// ```swift
+/// let outcome = Session().run(file: "network.spire")
+/// let deployment = try Deployment(topology: outcome.topology, provider: provider,
+///                                 stateDirectory: ".steeple")
+/// let plan = try await deployment.plan()
+/// print(PlanRenderer.text(plan))
+/// let report = try await deployment.apply(options: ApplyOptions(parallelism: 4)) { event in
+///   print(ApplyProgress.line(for: event))
+/// }
+/// ```
+///
+/// Apply and destroy take the state's lock; cancel the task running them to stop early (steps in
+/// flight finish or fail, the rest are skipped, and the journal lets the next apply finish the work).
+public struct Deployment: Sendable {
+  public let engine: Engine
+  /// The resources the script wants.
+  public let resources: [Resource]
+  /// The checks the script's `verify` declarations ask for, in order.
+  public let checks: [Check]
+
+  public init(
+    resources: [Resource], checks: [Check] = [], provider: any Provider, stateDirectory: String
+  ) throws(EngineError) {
+    self.engine = try Engine(provider: provider, stateDirectory: stateDirectory)
+    self.resources = resources
+    self.checks = checks
+  }
+
+  /// The resources and checks a script's topology asks for (`DesiredState`), deployed through
+  /// `provider`. The topology should have passed its checks (`Session` runs them).
+  public init(topology: Topology, provider: any Provider, stateDirectory: String) throws(EngineError) {
+    try self.init(
+      resources: DesiredState.resources(for: topology), checks: DesiredState.checks(for: topology), provider: provider,
+      stateDirectory: stateDirectory)
+  }
+
+  /// What `apply` would do now.
+  public func plan() async throws(EngineError) -> Plan { try await engine.plan(resources) }
+
+  /// Makes what exists match the script; `progress` sees every step start and end.
+  public func apply(
+    options: ApplyOptions = ApplyOptions(), progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+  ) async throws(EngineError) -> ApplyReport {
+    try await engine.apply(resources, options: options, progress: progress)
+  }
+
+  /// Deletes everything in the state, in reverse dependency order.
+  public func destroy(
+    options: ApplyOptions = ApplyOptions(), progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+  ) async throws(EngineError) -> ApplyReport {
+    try await engine.destroy(options: options, progress: progress)
+  }
+
+  /// What exists now.
+  public func state() async throws(EngineError) -> [ObservedResource] { try await engine.state() }
+
+  /// Runs the script's checks against what exists.
+  public func verify() async -> [CheckResult] { await engine.verify(checks) }
+}

@@ -1,0 +1,83 @@
+/// A plan as text for people, as `steeple plan` prints it, or as JSON for tools.
+///
+/// ```
+/// account "frontend", cluster "eks-cluster-frontend"
+///   + eks.cluster.eks-cluster-frontend (declared, does not exist)
+///       account = "frontend"
+///       version = "1.31"
+///   ~ eks.nodegroup.eks-cluster-frontend/nodegroup (nodes changed)
+///       nodes = 2 → 3
+///
+/// Plan: 1 to add, 1 to change, 0 to destroy.
+/// ```
+public enum PlanRenderer {
+  public static func text(_ plan: Plan) -> String {
+    guard !plan.isEmpty else { return "No changes. What exists matches the script.\n" }
+    var out = ""
+    for (placement, actions) in grouped(plan.actions, by: \.placement) {
+      out += placement.heading + "\n"
+      for action in actions {
+        out += "  \(action.kind.symbol) \(action.address) (\(action.reason))\n"
+        out += details(action)
+      }
+      out += "\n"
+    }
+    return out + plan.summary + "\n"
+  }
+
+  private static func details(_ action: PlannedAction) -> String {
+    let width = action.changes.map(\.name.count).max() ?? 0
+    var out = ""
+    switch action.kind {
+    case .delete: break
+    case .create:
+      for change in action.changes {
+        out += "      \(pad(change.name, width)) = \(change.new.map(\.description) ?? "none")\n"
+      }
+    case .update, .replace:
+      for change in action.changes {
+        let forced = change.forcesReplacement ? "  # forces replacement" : ""
+        out += "      \(pad(change.name, width)) = \(change.old.map(\.description) ?? "none") → "
+          + "\(change.new.map(\.description) ?? "none")\(forced)\n"
+      }
+    }
+    return out
+  }
+
+  private static func pad(_ text: String, _ width: Int) -> String {
+    text + String(repeating: " ", count: max(0, width - text.count))
+  }
+
+  /// The plan as a JSON object: `{"provider", "summary": {"add","change","destroy"}, "actions": [...]}`,
+  /// each action with its kind, address, placement, reason, dependencies and changes.
+  public static func json(_ plan: Plan) -> String {
+    let actions: [JSONValue] = plan.actions.map { action in
+      var fields: [(String, JSONValue)] = [
+        ("action", .string(action.kind.rawValue)),
+        ("address", .string(action.address.description)),
+        ("type", .string(action.address.type)),
+        ("name", .string(action.address.name)),
+      ]
+      fields += action.placement.json
+      fields.append(("reason", .string(action.reason)))
+      let dependencies = (action.desired?.dependencies ?? action.observed?.dependencies ?? []).sorted()
+      fields.append(("dependencies", .array(dependencies.map { .string($0.description) })))
+      fields.append(("changes", .array(action.changes.map { change in
+        .object([
+          ("attribute", .string(change.name)),
+          ("old", change.old.map(JSONValue.init) ?? .null),
+          ("new", change.new.map(JSONValue.init) ?? .null),
+          ("forces_replacement", .bool(change.forcesReplacement)),
+        ])
+      })))
+      return .object(fields)
+    }
+    let document = JSONValue.object([
+      ("provider", .string(plan.provider)),
+      ("changes", .bool(!plan.isEmpty)),
+      ("summary", .object([("add", .int(plan.toAdd)), ("change", .int(plan.toChange)), ("destroy", .int(plan.toDestroy))])),
+      ("actions", .array(actions)),
+    ])
+    return document.rendered() + "\n"
+  }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Steeple
+
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Show what apply would change, without changing anything.",
+    discussion: """
+      Evaluates the script, checks its topology, and compares the resources it wants with what \
+      exists in the state. Actions are grouped by account and cluster: + create, ~ change (each \
+      differing field as old → new), - delete, -/+ replace (a field that cannot change in place \
+      differs), each with its reason. The last line counts them, or says "No changes.".
+
+      Exit status: 0 on success; with --detailed-exitcode, 0 when there is nothing to do, 2 when \
+      there are changes, and 1 on any error.
+      """)
+
+  @ArgumentParser.Argument(help: ArgumentHelp("The script to plan; '-' reads it from standard input.", valueName: "file"))
+  var file: String
+
+  @Flag(name: .customLong("json"), help: "Print the plan as JSON.")
+  var json = false
+
+  @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when none, 1 on error.")
+  var detailedExitcode = false
+
+  @OptionGroup var options: EvaluationOptions
+  @OptionGroup var state: StateOptions
+
+  func run() throws {
+    let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: json)
+    let plan: Plan
+    do {
+      plan = try runBlocking { try await deployment.plan() }
+    } catch let error as EngineError {
+      throw fail(error)
+    }
+    if let interrupted = deployment.engine.interruptedApply { writeError(interruptedNote(interrupted)) }
+    try writeOutput(json ? PlanRenderer.json(plan) : PlanRenderer.text(plan))
+    if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
+  }
+}

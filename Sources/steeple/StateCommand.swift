@@ -1,0 +1,35 @@
+import ArgumentParser
+import Steeple
+
+struct StateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "state",
+    abstract: "List what exists: one resource a line, grouped by account and cluster.",
+    discussion: """
+      Reads the state directory named by --state, or .steeple beside FILE, or .steeple in the \
+      current folder. Nothing is evaluated and nothing changes.
+      """)
+
+  @ArgumentParser.Argument(help: ArgumentHelp("A script, to find the state beside it.", valueName: "file"))
+  var file: String?
+
+  @Flag(name: .customLong("json"), help: "Print the state as JSON, with every attribute and output.")
+  var json = false
+
+  @OptionGroup var state: StateOptions
+
+  func run() throws {
+    let directory = state.directory(for: file)
+    let resources: [ObservedResource]
+    let engine: Engine
+    do {
+      let provider = try ScriptLoader.provider(directory: directory, state: state)
+      engine = try Engine(provider: provider, stateDirectory: directory)
+      resources = try runBlocking { try await engine.state() }
+    } catch let error as EngineError {
+      throw fail(error)
+    }
+    if let interrupted = engine.interruptedApply { writeError(interruptedNote(interrupted)) }
+    try writeOutput(json ? StateRenderer.json(resources) : StateRenderer.text(resources))
+  }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import SteepleEngine
+import SteepleModel
+import Testing
+
+@Suite("journal and lock")
+struct JournalAndLockTests {
+  typealias F = Fixtures
+
+  @Test("every step's intent is journaled before its outcome, between a begin and an end")
+  func journalOfAnApply() async throws {
+    let directory = try F.temporaryDirectory()
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: directory)
+    _ = try await engine.apply(F.topology(["frontend"]))
+    let entries = Journal.entries(in: directory)
+    #expect(entries.first?.event == .begin)
+    #expect(entries.first?.pid == getpid())
+    #expect(entries.first?.steps == 4)
+    #expect(entries.last?.event == .end)
+    for step in 0..<4 {
+      let intent = try #require(entries.firstIndex { $0.event == .intent && $0.step == step })
+      let done = try #require(entries.firstIndex { $0.event == .done && $0.step == step })
+      #expect(intent < done)
+      #expect(entries[intent].verb == "create")
+      #expect(entries[intent].address != nil)
+    }
+    #expect(engine.interruptedApply == nil)
+    let mode = try FileManager.default.attributesOfItem(atPath: directory + "/journal.jsonl")[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+  }
+
+  /// A provider that, as each call starts, reads the journal from disk as a new process would.
+  struct JournalReadingProvider: Provider {
+    let inner = FakeProvider()
+    let directory: String
+    let seen = EventLog()
+    var name: String { "journal-reading" }
+    func observe() async throws -> [ObservedResource] { try await inner.observe() }
+    func check(_ check: Check) async throws -> CheckOutcome { try await inner.check(check) }
+    func apply(_ action: Action) async throws -> ObservedResource? {
+      let journaled = Journal.entries(in: directory).contains {
+        $0.event == .intent && $0.address == action.address.description && $0.verb == action.verb
+      }
+      if !journaled { throw ProviderError(code: "NotJournaled", message: "\(action.address) started before its intent was written") }
+      return try await inner.apply(action)
+    }
+  }
+
+  @Test("every call's intent is in the journal file before the call starts")
+  func intentBeforeCall() async throws {
+    let directory = try F.temporaryDirectory()
+    let engine = try Engine(provider: JournalReadingProvider(directory: directory), stateDirectory: directory)
+    let report = try await engine.apply(F.topology(["frontend", "backend"]), options: ApplyOptions(parallelism: 3))
+    #expect(report.succeeded, "\(report.failed)")
+    let destroy = try await engine.destroy()
+    #expect(destroy.succeeded, "\(destroy.failed)")
+  }
+
+
+  func interruptedJournal() async throws {
+    let directory = try F.temporaryDirectory()
+    let vpc = F.vpc("frontend", in: "frontend", cidr: "10.1.0.0/16")
+    let account = F.account("frontend")
+    let journal = try Journal(directory: directory)
+    journal.append(JournalEntry(event: .begin, pid: 4242, command: "apply", steps: 2))
+    journal.append(JournalEntry(event: .intent, step: 0, address: "aws.account.frontend", action: .create(account)))
+    journal.append(JournalEntry(event: .done, step: 0, address: "aws.account.frontend"))
+    journal.append(JournalEntry(event: .intent, step: 1, address: "ec2.vpc.frontend", action: .create(vpc)))
+    try journal.sync()
+    // A crash mid-write leaves half a line; it is ignored.
+    let handle = try #require(FileHandle(forWritingAtPath: directory + "/journal.jsonl"))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(#"{"event":"done","st"#.utf8))
+    try handle.close()
+
+    let provider = FakeProvider()
+    await provider.cloud.store(ObservedResource(
+      address: account.address, placement: account.placement, attributes: account.attributes))
+    let engine = try Engine(provider: provider, stateDirectory: directory)
+    let interrupted = try #require(engine.interruptedApply)
+    #expect(interrupted.pid == 4242)
+    #expect(interrupted.finished == 1 && interrupted.steps == 2)
+    #expect(interrupted.inFlight == [JournaledAction(verb: "create", address: "ec2.vpc.frontend")])
+
+    let log = EventLog()
+    let report = try await engine.apply([account, vpc], progress: log.append)
+    #expect(report.resumed == interrupted)
+    #expect(report.done.map(\.step.address) == [vpc.address], "only what had not finished is done again")
+    guard case .resuming(let resumed)? = log.all.first else {
+      Issue.record("the first event must say the apply resumes")
+      return
+    }
+    #expect(ApplyProgress.line(for: .resuming(resumed)).contains("in flight: create ec2.vpc.frontend"))
+    #expect(engine.interruptedApply == nil)
+    #expect(Journal.entries(in: directory, file: Journal.previousFileName).first?.pid == 4242)
+  }
+
+  @Test("a second apply on a locked state fails at once, saying who holds the lock")
+  func lockedFailsAtOnce() async throws {
+    let directory = try F.temporaryDirectory()
+    let lock = try await StateLock.acquire(directory: directory, command: "apply")
+    defer { lock.release() }
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: directory)
+    do {
+      _ = try await engine.apply(F.topology(["frontend"]))
+      Issue.record("the apply must not run while the state is locked")
+    } catch {
+      guard case .locked(let holder, _) = error else {
+        Issue.record("expected .locked, got \(error)")
+        return
+      }
+      #expect(holder.pid == getpid())
+      #expect(holder.command == "apply")
+      #expect(holder.since != nil)
+      #expect(error.description.hasPrefix("the state is locked by apply (pid \(getpid()), since "))
+    }
+    #expect(try await engine.state().isEmpty)
+  }
+
+  @Test("with a lock timeout, a second apply waits for the first to let go")
+  func lockWaits() async throws {
+    let directory = try F.temporaryDirectory()
+    let lock = try await StateLock.acquire(directory: directory, command: "apply")
+    // Let go from a thread of its own, so a busy task pool cannot hold the release back.
+    Thread.detachNewThread {
+      usleep(150_000)
+      lock.release()
+    }
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: directory)
+    let report = try await engine.apply(F.topology(["frontend"]), options: ApplyOptions(lockTimeout: .seconds(600)))
+    #expect(report.succeeded)
+  }
+
+  @Test("two applies at once on one state: one runs, the other waits, nothing is done twice")
+  func concurrentApplies() async throws {
+    let directory = try F.temporaryDirectory()
+    let provider = FakeProvider(delay: .milliseconds(5))
+    let engine = try Engine(provider: provider, stateDirectory: directory)
+    let desired = F.topology(["frontend", "backend"])
+    let options = ApplyOptions(lockTimeout: .seconds(600))
+    async let first = engine.apply(desired, options: options)
+    async let second = engine.apply(desired, options: options)
+    let reports = try await [first, second]
+    #expect(reports.map(\.done.count).sorted() == [0, 8])
+    #expect(await provider.cloud.calls.count == 8)
+  }
+}
