@@ -93,6 +93,20 @@ public final class Interpreter {
   /// large stack for deep recursion (`Session` runs scripts on a thread of its own with a large
   /// stack). A `cancel()` made before the run starts does not carry over into it.
   public func run(_ file: SourceFile) -> Result {
+    let (outcome, steps) = runProgram(file)
+    var result = Result(diagnostics: outcome.diagnostics, globals: [], value: nil, steps: steps)
+    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }) {
+      result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
+      if let slot = outcome.resultSlot { result.value = frame[slot] }
+    }
+    return result
+  }
+
+  /// Resolves and runs a program: `file` as a script, or, when `interactive`, as an input of a
+  /// session after `previous`. Returns what happened and the steps taken.
+  private func runProgram(
+    _ file: SourceFile, interactive: Bool = false, after previous: InteractiveScope.Link? = nil
+  ) -> (outcome: Outcome, steps: Int) {
     cancellation.reset()
     host.runWillStart()
     let runtime = Runtime(interpreter: self, options: options, cancellation: cancellation)
@@ -106,13 +120,12 @@ public final class Interpreter {
       pending = []
       importEvents = []
     }
-    var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
     // Operations on big values charge the budget through the meter (see `Limits.Work`).
     let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { () -> Outcome in
       // Nothing runs until every file of the program has resolved: the main file and, while it
       // resolves, everything it imports, in any depth. Then the modules run, each after the ones
       // it imports, and last the main file.
-      let main = compile(file)
+      let main = compile(file, interactive: interactive, after: previous)
       guard !main.diagnostics.contains(where: { $0.severity == .error }) else { return main.outcome }
       let warnings = main.diagnostics
       if let failure = runImports(importEvents[0], runtime: runtime) {
@@ -122,13 +135,7 @@ public final class Interpreter {
       outcome.diagnostics = warnings + outcome.diagnostics
       return outcome
     }
-    result.diagnostics = outcome.diagnostics
-    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }) {
-      result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
-      if let slot = outcome.resultSlot { result.value = frame[slot] }
-    }
-    result.steps = runtime.stepsTaken
-    return result
+    return (outcome, runtime.stepsTaken)
   }
 
   /// Runs source text under a name such as `<string>`.
@@ -162,38 +169,14 @@ public final class Interpreter {
   /// was (changes it made to earlier variables and declarations it made before a runtime error stay).
   /// Runs on the caller's thread, as `run` does.
   public func evaluate(_ file: SourceFile, in scope: InteractiveScope) -> Result {
-    cancellation.reset()
-    host.runWillStart()
-    let runtime = Runtime(interpreter: self, options: options, cancellation: cancellation)
-    self.runtime = runtime
-    defer { self.runtime = nil }
-    loading = [(loader.identity(of: file), file, nil)]
-    defer { loading = [] }
-    pending = []
-    importEvents = [[]]
-    defer {
-      pending = []
-      importEvents = []
-    }
-    var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
-    let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { () -> Outcome in
-      let input = compile(file, interactive: true, after: scope.last)
-      guard !input.diagnostics.contains(where: { $0.severity == .error }) else { return input.outcome }
-      if let failure = runImports(importEvents[0], runtime: runtime) {
-        return Outcome(diagnostics: input.diagnostics + failure, module: input.module, frame: nil, resultSlot: nil)
-      }
-      var outcome = execute(input, runtime: runtime)
-      outcome.diagnostics = input.diagnostics + outcome.diagnostics
-      return outcome
-    }
-    result.diagnostics = outcome.diagnostics
+    let (outcome, steps) = runProgram(file, interactive: true, after: scope.last)
+    var result = Result(diagnostics: outcome.diagnostics, globals: [], value: nil, steps: steps)
     if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }), let link = outcome.link {
       result.globals = link.block.names.sorted { $0.value.slot < $1.value.slot }.map { ($0.key, frame[$0.value.slot]) }
       if let slot = outcome.resultSlot { result.value = frame[slot] }
       // An input that declares nothing adds no link, so lookups do not walk past empty frames.
       if !link.block.names.isEmpty { scope.last = link }
     }
-    result.steps = runtime.stepsTaken
     return result
   }
 

@@ -13,7 +13,7 @@ protocol ReplActions {
   func state(_ session: Session) throws -> String
 }
 
-/// Why a command cannot run yet.
+/// Why a command cannot run (the topology has errors, say), with what to say instead.
 struct ReplActionUnavailable: Error {
   let message: String
 }

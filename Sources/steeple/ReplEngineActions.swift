@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import Steeple
-import Synchronization
 
 /// The REPL's `:plan`, `:apply`, `:destroy`, `:verify` and `:state`, through the engine and the
 /// local provider, on the session's topology as it is when the command runs: what
@@ -91,22 +90,15 @@ final class EngineActions: ReplActions {
   static func wait<T: Sendable>(
     cancelled: @escaping @Sendable () -> Bool = { false }, _ work: @escaping @Sendable () async throws -> T
   ) throws -> T {
-    let done = DispatchSemaphore(value: 0)
-    let result = Mutex<Result<T, any Error>?>(nil)
-    let task = Task {
-      let outcome: Result<T, any Error>
-      do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
-      result.withLock { $0 = outcome }
-      done.signal()
-    }
-    var cancelling = false
-    while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-      if !cancelling, cancelled() {
-        cancelling = true
-        writeError("\ninterrupted: letting the running steps finish\n")
-        task.cancel()
+    try runBlocking(work) { task, done in
+      var cancelling = false
+      while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+        if !cancelling, cancelled() {
+          cancelling = true
+          writeError("\ninterrupted: letting the running steps finish\n")
+          task.cancel()
+        }
       }
     }
-    return try result.withLock { $0! }.get()
   }
 }
