@@ -38,10 +38,13 @@ let package = Package(
       name: "Steeple",
       dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleEngine", "SteepleLocal"],
       swiftSettings: strict),
+    // libedit (line editing and history for `steeple repl`), and the C shim Swift calls it through.
+    .systemLibrary(name: "CLineEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    .target(name: "LineEditShim", dependencies: ["CLineEdit"]),
     // The `steeple` command.
     .executableTarget(
       name: "steeple",
-      dependencies: ["Steeple", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Steeple", "CLineEdit", "LineEditShim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict),
     // A small tool that embeds Steeple with a builtin and a module of its own.
     .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple"], swiftSettings: strict),

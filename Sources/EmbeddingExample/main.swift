@@ -145,6 +145,20 @@ if let cidrs = outcome[global: "cidrs"].flatMap(swiftValue) as? [Any?] {
 }
 print("value = \(outcome.value.map { show(swiftValue($0)) } ?? "none")")
 
+// The interactive mode, as `steeple repl` uses it: inputs one after another in one scope, each
+// seeing the names of those before it; completion candidates; whether an input is unfinished.
+if arguments.isEmpty {
+  let interactive = Session(configuration)
+  interactive.evaluate("import \"inventory\"")
+  interactive.evaluate("let lead = inventory.teams[0]")
+  let shout = interactive.evaluate("lead.upper() + \" owned by \" + inventory.owner_of(lead)")
+  print("interactive: \(shout.value.map { show(swiftValue($0)) } ?? "none")")
+  let typed = "inventory.o"
+  let completions = interactive.completions(for: typed, at: typed.utf8.count)
+  print("completions of '\(typed)': \(completions.candidates.map(\.text))")
+  print("'fn f() {' needs more input: \(Session.needsMoreInput("fn f() {"))")
+}
+
 // Deploying: the topology planned and applied through the local provider, as `steeple apply` does.
 let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("embedding-\(getpid())").path
 defer { try? FileManager.default.removeItem(atPath: stateDirectory) }

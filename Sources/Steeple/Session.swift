@@ -71,7 +71,9 @@ public final class Session {
   public let interpreter: Interpreter
   /// The default host, which builds each run's topology; `nil` when the embedder gave a host.
   public let model: ModelHost?
-  private let checksTopology: Bool
+  let checksTopology: Bool
+  /// The scope and topology of `evaluate(_:name:)`'s inputs (Session+Interactive.swift).
+  let interactive = InteractiveState()
   /// Set when writing the script's output to standard output failed during a run.
   private let outputFailure = OutputFailure()
 

@@ -85,6 +85,19 @@ final class Compiler {
     self.scope = FunctionScope(parent: nil, parentBlocks: [], isModule: true)
   }
 
+  /// A compiler for one input of an interactive session: the input is a module whose names shadow
+  /// those of the inputs before it, which it reaches one frame further out per earlier input (see
+  /// `InteractiveScope`).
+  init(interpreter: Interpreter, file: SourceFile, after previous: InteractiveScope.Link?) {
+    self.interpreter = interpreter
+    self.file = file
+    self.scope = FunctionScope(parent: previous?.scope, parentBlocks: previous.map { [$0.block] } ?? [], isModule: true)
+  }
+
+  /// The module's scope and its top-level block, once `compileModule` has run.
+  var moduleScope: FunctionScope { scope }
+  private(set) var topBlock: BlockScope?
+
   /// The compiled module: its statements, its slot count and its top-level names.
   struct CompiledModule {
     let statements: StatementList
@@ -97,6 +110,7 @@ final class Compiler {
   func compileModule(_ program: SourceProgram) -> CompiledModule {
     let block = BlockScope()
     scope.blocks = [block]
+    topBlock = block
     let statements = compileBlockStatements(program.statements, in: block, markResult: true)
     runDeferred(scope)
     let exports = block.names.filter { !$0.key.hasPrefix("_") }.map { (name: $0.key, slot: $0.value.slot) }

@@ -93,6 +93,20 @@ public final class Interpreter {
   /// large stack for deep recursion (`Session` runs scripts on a thread of its own with a large
   /// stack). A `cancel()` made before the run starts does not carry over into it.
   public func run(_ file: SourceFile) -> Result {
+    let (outcome, steps) = runProgram(file)
+    var result = Result(diagnostics: outcome.diagnostics, globals: [], value: nil, steps: steps)
+    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }) {
+      result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
+      if let slot = outcome.resultSlot { result.value = frame[slot] }
+    }
+    return result
+  }
+
+  /// Resolves and runs a program: `file` as a script, or, when `interactive`, as an input of a
+  /// session after `previous`. Returns what happened and the steps taken.
+  private func runProgram(
+    _ file: SourceFile, interactive: Bool = false, after previous: InteractiveScope.Link? = nil
+  ) -> (outcome: Outcome, steps: Int) {
     cancellation.reset()
     host.runWillStart()
     let runtime = Runtime(interpreter: self, options: options, cancellation: cancellation)
@@ -106,13 +120,12 @@ public final class Interpreter {
       pending = []
       importEvents = []
     }
-    var result = Result(diagnostics: [], globals: [], value: nil, steps: 0)
     // Operations on big values charge the budget through the meter (see `Limits.Work`).
     let outcome = Limits.$meter.withValue(Limits.Meter(runtime: runtime)) { () -> Outcome in
       // Nothing runs until every file of the program has resolved: the main file and, while it
       // resolves, everything it imports, in any depth. Then the modules run, each after the ones
       // it imports, and last the main file.
-      let main = compile(file)
+      let main = compile(file, interactive: interactive, after: previous)
       guard !main.diagnostics.contains(where: { $0.severity == .error }) else { return main.outcome }
       let warnings = main.diagnostics
       if let failure = runImports(importEvents[0], runtime: runtime) {
@@ -122,13 +135,7 @@ public final class Interpreter {
       outcome.diagnostics = warnings + outcome.diagnostics
       return outcome
     }
-    result.diagnostics = outcome.diagnostics
-    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }) {
-      result.globals = outcome.module.exports.map { ($0.name, frame[$0.slot]) }
-      if let slot = outcome.resultSlot { result.value = frame[slot] }
-    }
-    result.steps = runtime.stepsTaken
-    return result
+    return (outcome, runtime.stepsTaken)
   }
 
   /// Runs source text under a name such as `<string>`.
@@ -151,7 +158,31 @@ public final class Interpreter {
     var module: Compiler.CompiledModule
     var frame: Frame?
     var resultSlot: Int?
+    /// For an input of an interactive session: its scope, to add to the session's.
+    var link: InteractiveScope.Link? = nil
   }
+
+  /// Parses, resolves and runs one input of an interactive session in the scope the earlier inputs
+  /// built: it sees their names, and a name it declares shadows an earlier one of the same name
+  /// (within the input, the checks are those of a file). When the input runs to the end, the names
+  /// it declared join `scope` and `Result.globals` lists them; when it has errors, `scope` is as it
+  /// was (changes it made to earlier variables and declarations it made before a runtime error stay).
+  /// Runs on the caller's thread, as `run` does.
+  public func evaluate(_ file: SourceFile, in scope: InteractiveScope) -> Result {
+    let (outcome, steps) = runProgram(file, interactive: true, after: scope.last)
+    var result = Result(diagnostics: outcome.diagnostics, globals: [], value: nil, steps: steps)
+    if let frame = outcome.frame, !outcome.diagnostics.contains(where: { $0.severity == .error }), let link = outcome.link {
+      result.globals = link.block.names.sorted { $0.value.slot < $1.value.slot }.map { ($0.key, frame[$0.value.slot]) }
+      if let slot = outcome.resultSlot { result.value = frame[slot] }
+      // An input that declares nothing adds no link, so lookups do not walk past empty frames.
+      if !link.block.names.isEmpty { scope.last = link }
+    }
+    return result
+  }
+
+  /// Forgets every module loaded from a file (host modules stay), so the next import of one
+  /// reads and runs its file again: for a REPL reloading a module after its file changed.
+  public func forgetLoadedModules() { modules = [:] }
 
   /// A file parsed and resolved, ready to run.
   private struct Compiled {
@@ -160,6 +191,8 @@ public final class Interpreter {
     let diagnostics: [Diagnostic]
     let module: Compiler.CompiledModule
     let resultSlot: Int?
+    /// For an input of an interactive session: the link it follows, and its top-level scope.
+    var interactive: (previous: InteractiveScope.Link?, scope: Compiler.FunctionScope, block: Compiler.BlockScope)? = nil
 
     var outcome: Outcome { Outcome(diagnostics: diagnostics, module: module, frame: nil, resultSlot: nil) }
   }
@@ -220,10 +253,11 @@ public final class Interpreter {
     return nil
   }
 
-  /// Parses and resolves a file; resolving its imports loads and resolves them in turn.
-  private func compile(_ file: SourceFile) -> Compiled {
+  /// Parses and resolves a file; resolving its imports loads and resolves them in turn. With
+  /// `interactive`, as an input of a session after `previous`.
+  private func compile(_ file: SourceFile, interactive: Bool = false, after previous: InteractiveScope.Link? = nil) -> Compiled {
     let (program, parseDiagnostics) = Parser.parse(file)
-    let compiler = Compiler(interpreter: self, file: file)
+    let compiler = interactive ? Compiler(interpreter: self, file: file, after: previous) : Compiler(interpreter: self, file: file)
     let module = compiler.compileModule(program)
     var diagnostics = Self.capped(Self.inSourceOrder(parseDiagnostics + compiler.diagnostics), file: file)
     // A file with errors does not run, and what is left of a broken statement often looks
@@ -231,7 +265,9 @@ public final class Interpreter {
     if diagnostics.contains(where: { $0.severity == .error && $0.range?.file === file }) {
       diagnostics.removeAll { $0.severity == .warning && $0.range?.file === file }
     }
-    return Compiled(file: file, diagnostics: diagnostics, module: module, resultSlot: compiler.resultSlotIndex)
+    var compiled = Compiled(file: file, diagnostics: diagnostics, module: module, resultSlot: compiler.resultSlotIndex)
+    if interactive, let block = compiler.topBlock { compiled.interactive = (previous, compiler.moduleScope, block) }
+    return compiled
   }
 
   /// Runs a resolved file that has no errors; the outcome's diagnostics are the error it raised,
@@ -239,11 +275,16 @@ public final class Interpreter {
   private func execute(_ compiled: Compiled, runtime: Runtime) -> Outcome {
     let module = compiled.module
     let diagnostics: [Diagnostic] = []
-    let frame = Frame(parent: nil, count: module.slotCount)
+    let enclosing = compiled.interactive?.previous?.frame
+    let frame = Frame(parent: enclosing, count: module.slotCount)
     frame.track(in: cycleBreaker)
     for slot in module.uninitializedSlots { frame[slot] = Uninitialized.value }
     do {
-      _ = try module.statements.run(Context(locals: frame.slots, environment: nil, own: frame, runtime: runtime))
+      _ = try module.statements.run(Context(locals: frame.slots, environment: enclosing, own: frame, runtime: runtime))
+      if let interactive = compiled.interactive {
+        return Outcome(diagnostics: diagnostics, module: module, frame: frame, resultSlot: compiled.resultSlot,
+          link: InteractiveScope.Link(scope: interactive.scope, block: interactive.block, frame: frame))
+      }
     } catch let diagnostic as Diagnostic {
       return Outcome(diagnostics: diagnostics + [diagnostic], module: module, frame: frame, resultSlot: nil)
     } catch {

@@ -43,14 +43,17 @@ enum Applying {
     signal(SIGPIPE, SIG_IGN)
   }
 
+  /// `waiting` runs the async work to its end on this thread: `runBlocking` (Ctrl-C cancels it)
+  /// unless the caller handles interrupts itself, as the REPL does.
   static func run(
     json: Bool, options: ApplyOptions,
+    waiting: (@escaping @Sendable () async throws -> ApplyReport) throws -> ApplyReport = { try runBlocking($0) },
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> ApplyReport {
     let progress = TerminalProgress(toStandardError: json)
     let report: ApplyReport
     do {
-      report = try runBlocking {
+      report = try waiting {
         try await body(options) { event in
           if case .began(let plan, _) = event {
             // A failed write is reported by the write of the report below.

@@ -37,12 +37,28 @@ enum ScriptLoader {
     }
     try Engine.prepare(directory)
     do {
-      return try LocalProvider(stateDirectory: directory, timeScale: state.timeScale)
+      return try openLocalProvider(directory: directory, timeScale: state.timeScale)
     } catch {
       throw fail(
-        .io("cannot open the state in \(directory): \(error)", errno: 0),
+        error,
         help: "\(directory)/cloud.sqlite is damaged or not a Steeple state; move it aside (what it recorded is then "
           + "forgotten), or pass --state DIR to use another directory")
+    }
+  }
+
+  /// The local provider over the state in `directory`, which is made if missing; an error says
+  /// why it cannot be opened (for the REPL, which reports it and goes on).
+  static func openProvider(directory: String, timeScale: Double) throws(EngineError) -> any Provider {
+    try Engine.prepare(directory)
+    return try openLocalProvider(directory: directory, timeScale: timeScale)
+  }
+
+  /// Opens the local cloud's state in an existing directory.
+  private static func openLocalProvider(directory: String, timeScale: Double) throws(EngineError) -> any Provider {
+    do {
+      return try LocalProvider(stateDirectory: directory, timeScale: timeScale)
+    } catch {
+      throw .io("cannot open the state in \(directory): \(error)", errno: 0)
     }
   }
 }
