@@ -9,7 +9,11 @@ let strict: [SwiftSetting] = [
 let package = Package(
   name: "Steeple",
   products: [
+    // The language, the model, the domain catalog, the engine and the embedding API: no SQLite,
+    // no swift-crypto (scripts/check-products proves it).
     .library(name: "Steeple", targets: ["Steeple"]),
+    // The embedded local cloud, a provider for `Deployment`: links GRDB (SQLite) and swift-crypto.
+    .library(name: "SteepleLocal", targets: ["SteepleLocal"]),
     .executable(name: "steeple", targets: ["steeple"]),
   ],
   dependencies: [
@@ -22,21 +26,25 @@ let package = Package(
     .target(name: "SteepleSyntax", swiftSettings: strict),
     // Resolver, values, evaluator, modules and core builtins.
     .target(name: "SteepleInterpreter", dependencies: ["SteepleSyntax"], swiftSettings: strict),
-    // The typed topology: declarations as plain data, schemas, static checks.
+    // The typed topology, domain-free: declarations as plain data, the schema machinery, and the
+    // generic checks (fields, names, references, duplicates) that run a catalog's cross-checks.
     .target(name: "SteepleModel", dependencies: ["SteepleSyntax"], swiftSettings: strict),
-    // Resources, the provider protocol, plan, the apply graph, the journal.
+    // Resources, the provider protocol, plan, the apply graph, the journal. Domain-free.
     .target(name: "SteepleEngine", dependencies: ["SteepleModel", "SteepleSyntax"], swiftSettings: strict),
+    // The domain catalog, one file per family (accounts, IAM, network, EKS, Kubernetes, mesh): each
+    // family's kinds, cross-checks, lowering to resources, resource types, defaults and rules.
+    .target(name: "SteepleCatalog", dependencies: ["SteepleModel", "SteepleEngine", "SteepleSyntax"], swiftSettings: strict),
     // The embedded local cloud: accounts, IAM, RAM, networks, EKS and token issuers, state in SQLite.
     .target(
       name: "SteepleLocal",
       dependencies: [
-        "SteepleEngine", "SteepleModel", .product(name: "GRDB", package: "GRDB.swift"),
+        "SteepleEngine", "SteepleModel", "SteepleCatalog", .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ], swiftSettings: strict),
-    // The embedding API: sessions, host bindings, results as Swift values.
+    // The embedding API: sessions, host bindings, results as Swift values. Not the local provider.
     .target(
       name: "Steeple",
-      dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleEngine", "SteepleLocal"],
+      dependencies: ["SteepleInterpreter", "SteepleSyntax", "SteepleModel", "SteepleCatalog", "SteepleEngine"],
       swiftSettings: strict),
     // libedit (line editing and history for `steeple repl`), and the C shim Swift calls it through.
     .systemLibrary(name: "CLineEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -44,10 +52,12 @@ let package = Package(
     // The `steeple` command.
     .executableTarget(
       name: "steeple",
-      dependencies: ["Steeple", "CLineEdit", "LineEditShim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Steeple", "SteepleLocal", "CLineEdit", "LineEditShim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strict),
     // A small tool that embeds Steeple with a builtin and a module of its own.
-    .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple"], swiftSettings: strict),
+    .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple", "SteepleLocal"], swiftSettings: strict),
     .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),
     .testTarget(
       name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
@@ -56,10 +66,10 @@ let package = Package(
       name: "SteepleEngineTests", dependencies: ["SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
       swiftSettings: strict),
     .testTarget(
-      name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleEngine", "SteepleModel", "Steeple"],
+      name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "Steeple"],
       swiftSettings: strict),
     .testTarget(
-      name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleEngine", "SteepleSyntax"],
+      name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleCatalog", "SteepleEngine", "SteepleSyntax"],
       resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],

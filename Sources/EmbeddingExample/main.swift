@@ -13,6 +13,7 @@
 // back as Swift values, and plans again to show there is nothing left to do.
 import Foundation
 import Steeple
+import SteepleLocal
 import Synchronization
 
 /// A count that a progress callback can bump from any task.

@@ -1,3 +1,4 @@
+import SteepleCatalog
 import SteepleInterpreter
 import SteepleModel
 import SteepleSyntax
@@ -11,7 +12,7 @@ import SteepleSyntax
 /// once, at the argument.
 enum HostModules {
   static func make(for host: ModelHost) -> [ModuleObject] {
-    Schemas.modules.map { module in
+    host.catalog.modules.map { module in
       ModuleObject(
         name: module.name,
         members: module.kinds.compactMap { schema in

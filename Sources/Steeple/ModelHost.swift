@@ -1,3 +1,4 @@
+public import SteepleCatalog
 public import SteepleInterpreter
 public import SteepleModel
 public import SteepleSyntax
@@ -16,14 +17,16 @@ public final class ModelHost: DeclarationHost {
   private var problems: [Diagnostic] = []
   private var ledger = ModuleLedger<SteepleModel.Declaration>()
   private var handles: [DeclarationID: DeclarationHandle] = [:]
+  /// Where the kinds, their defaults and their rules come from.
+  public let catalog: Catalog
 
-  public init() {}
+  public init(catalog: Catalog = .standard) { self.catalog = catalog }
 
   /// What the current (or last) run declared.
   public var topology: Topology { Topology(declarations) }
 
   /// The diagnostics of the last run's topology: conversion problems, then the model's checks.
-  public func diagnostics() -> [Diagnostic] { problems + topology.check() }
+  public func diagnostics() -> [Diagnostic] { problems + topology.check(catalog) }
 
   public func runWillStart() {
     declarations = []
@@ -61,11 +64,11 @@ public final class ModelHost: DeclarationHost {
           detail: "a declaration's fields are plain data: strings, numbers, bools, lists, records and handles", at: fieldRange))
       } catch {}
     }
-    let schema = Schemas.schema(for: kind)
+    let schema = catalog.schema(for: kind)
     let id = schema?.identity(name: name, fields: modelFields) ?? DeclarationID(kind: kind, name: name)
     // A kind without a name of its own (cluster access) is called by its identity.
     let name = schema?.function?.takesName == false ? id.name : name
-    let declaration = SteepleModel.Declaration(id: id, name: name, fields: modelFields, fieldRanges: ranges, nameRange: nameRange, range: range)
+    let declaration = SteepleModel.Declaration(id: id, name: name, fields: modelFields, fieldRanges: ranges, nameRange: nameRange, range: range, schema: schema)
     declarations.append(declaration)
     ledger.record(declaration)
     let members = RecordObject(

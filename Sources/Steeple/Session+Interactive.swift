@@ -4,7 +4,7 @@ import Foundation
 final class InteractiveState {
   let scope = InteractiveScope()
   var topology: [SteepleModel.Declaration] = []
-  var declarationFields: (String) -> [String] = { kind in Schemas.schema(for: kind)?.fields.map(\.name) ?? [] }
+  var declarationFields: (String) -> [String] = { kind in Catalog.standard.schema(for: kind)?.fields.map(\.name) ?? [] }
 }
 
 /// The interactive mode: inputs evaluated one after another in one persistent scope, as a REPL

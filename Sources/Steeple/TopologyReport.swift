@@ -1,3 +1,4 @@
+import SteepleCatalog
 import SteepleModel
 
 /// The declared topology as text, as `steeple eval` prints it after the script's own output.
@@ -22,7 +23,7 @@ public enum TopologyReport {
         counts.append((declaration.kind, 1))
       }
     }
-    let order = Schemas.all.map(\.kind)
+    let order = Catalog.standard.kinds.map(\.kind)
     counts.sort { (order.firstIndex(of: $0.kind) ?? order.count) < (order.firstIndex(of: $1.kind) ?? order.count) }
     var out = "topology: " + counts.map { "\($0.count) \(noun($0.kind, $0.count))" }.joined(separator: ", ") + "\n"
     for declaration in topology.declarations {

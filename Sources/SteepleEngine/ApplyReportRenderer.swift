@@ -3,9 +3,9 @@
 /// ```
 /// Apply failed: 5 done, 1 failed, 2 skipped.
 /// failed:
-///   + ec2.vpc.frontend: InvalidParameterValue: the CIDR overlaps 10.1.0.0/16
+///   + net.subnet.frontend: InvalidParameterValue: the CIDR overlaps 10.1.0.0/16
 /// skipped:
-///   + eks.cluster.eks-frontend: needs ec2.vpc.frontend, which failed
+///   + store.bucket.frontend-logs: needs net.subnet.frontend, which failed
 /// ```
 public enum ApplyReportRenderer {
   public static func text(_ report: ApplyReport) -> String {

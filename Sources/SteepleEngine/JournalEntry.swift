@@ -113,7 +113,7 @@ public struct JournalEntry: Hashable, Sendable, Decodable {
 public struct JournaledAction: Hashable, Sendable, CustomStringConvertible {
   /// `create`, `update` or `delete`.
   public var verb: String
-  /// The resource's address, `ec2.vpc.eks-cluster-frontend`.
+  /// The resource's address, `<type>.<name>`.
   public var address: String
 
   public init(verb: String, address: String) {

@@ -1,12 +1,12 @@
 /// A plan as text for people, as `steeple plan` prints it, or as JSON for tools.
 ///
 /// ```
-/// account "frontend", cluster "eks-cluster-frontend"
-///   + eks.cluster.eks-cluster-frontend (declared, does not exist)
+/// account "frontend", cluster "edge"
+///   + store.bucket.edge-logs (declared, does not exist)
 ///       account = "frontend"
-///       version = "1.31"
-///   ~ eks.nodegroup.eks-cluster-frontend/nodegroup (nodes changed)
-///       nodes = 2 → 3
+///       tier = "standard"
+///   ~ store.pool.edge/workers (size changed)
+///       size = 2 → 3
 ///
 /// Plan: 1 to add, 1 to change, 0 to destroy.
 /// ```

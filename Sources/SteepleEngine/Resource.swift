@@ -19,7 +19,7 @@ public struct Placement: Hashable, Comparable, Sendable, Codable {
 
 /// The name of one resource: its type and a name unique within the type, `vpc.eks-cluster-frontend`.
 public struct ResourceAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-  /// A provider-neutral type such as `account`, `iam.role`, `ec2.vpc`, `eks.cluster`, `k8s.pod`.
+  /// A provider-neutral type, `<service>.<kind>`, one of the domain catalog's resource types.
   public let type: String
   public let name: String
 

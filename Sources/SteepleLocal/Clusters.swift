@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import SteepleCatalog
 import SteepleEngine
 import SteepleModel
 
@@ -49,9 +50,9 @@ struct NodegroupRecord: Codable, FetchableRecord, PersistableRecord {
 
 enum ClusterHandler: ResourceHandler {
   static let type = "eks.cluster"
-  /// The Kubernetes versions EKS offers (standard and extended support).
-  static let versions = ["1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"]
-  static let defaultVersion = "1.32"
+  /// The Kubernetes versions EKS offers, and the one a cluster runs unless told: the catalog's.
+  static let versions = EKS.kubernetesVersions
+  static let defaultVersion = EKS.defaultVersion
   /// Namespaces every cluster starts with.
   static let systemNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
 
@@ -140,10 +141,11 @@ enum NodegroupHandler: ResourceHandler {
   static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
     let attributes = Attributes(resource)
     let cluster = try ClusterRecord.named(try attributes.string("cluster"), in: db)
-    let size = try attributes.int("nodes", default: 2)
-    guard (0...450).contains(size) else {
+    let size = try attributes.int("nodes", default: EKS.defaultNodes)
+    guard EKS.nodeCounts.contains(size) else {
       throw ProviderError(
-        code: "InvalidParameterException", message: "desiredSize must be between 0 and 450, not \(size)",
+        code: "InvalidParameterException",
+        message: "desiredSize must be between \(EKS.nodeCounts.lowerBound) and \(EKS.nodeCounts.upperBound), not \(size)",
         address: resource.address)
     }
     let nodeRole = try attributes.optionalString("node_role")
@@ -161,7 +163,7 @@ enum NodegroupHandler: ResourceHandler {
           address: resource.address)
       }
     }
-    let instanceType = try attributes.optionalString("instance_type") ?? "t3.medium"
+    let instanceType = try attributes.optionalString("instance_type") ?? EKS.defaultInstanceType
     let parts = instanceType.split(separator: ".")
     guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(\.isASCIIAlphanumeric) }) else {
       throw ProviderError(
@@ -215,6 +217,24 @@ enum NodegroupHandler: ResourceHandler {
   }
 }
 
-extension Unicode.Scalar {
-  var isASCIIAlphanumeric: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self) }
+/// What EKS's DescribeCluster and DescribeNodegroup say of a cluster: its version, and its node
+/// group's size and instance type.
+public struct ClusterDescription: Sendable, Hashable {
+  public let name: String
+  public let version: String
+  /// The node group's desired size, when the cluster has a node group.
+  public let nodes: Int?
+  /// The node group's EC2 instance type, when the cluster has a node group.
+  public let instanceType: String?
+}
+
+extension LocalCloud {
+  /// The cluster as EKS describes it.
+  public func describeCluster(_ name: String) throws -> ClusterDescription {
+    try pool.read { db in
+      let cluster = try ClusterRecord.named(name, in: db)
+      let nodegroup = try NodegroupRecord.fetchOne(db, key: name)
+      return ClusterDescription(name: cluster.name, version: cluster.version, nodes: nodegroup?.size, instanceType: nodegroup?.instanceType)
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import SteepleCatalog
 import SteepleEngine
 import SteepleModel
 
@@ -34,7 +35,7 @@ enum TransitGatewayHandler: ResourceHandler {
   static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
     let attributes = Attributes(resource)
     let account = try AccountRecord.named(try attributes.string("account"), in: db)
-    let asn = try attributes.int("amazon_side_asn", default: 64512)
+    let asn = try attributes.int("amazon_side_asn", default: Network.defaultAmazonSideASN)
     guard (64512...65534).contains(asn) || (4_200_000_000...4_294_967_294).contains(asn) else {
       throw ProviderError(
         code: "InvalidParameterValue",
@@ -46,7 +47,7 @@ enum TransitGatewayHandler: ResourceHandler {
       ?? "tgw-" + Identifiers.hex("tgw", account.id, name, String(try db.nextIncarnation(of: "\(type)/\(name)")))
     try TransitGatewayRecord(
       name: name, account: account.name, id: id, amazonSideAsn: asn,
-      autoAcceptSharedAttachments: try attributes.bool("auto_accept_shared_attachments", default: false)
+      autoAcceptSharedAttachments: try attributes.bool("auto_accept_shared_attachments", default: Network.defaultAutoAcceptSharedAttachments)
     ).save(db)
   }
 

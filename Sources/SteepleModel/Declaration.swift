@@ -1,7 +1,7 @@
 public import SteepleSyntax
 
 /// One declaration of a program as plain data: what a keyword (`account`, `cluster`, ...) or a host
-/// module function (`aws.transit_gateway(...)`) recorded when the script ran.
+/// module function (`<module>.<function>(...)`) recorded when the script ran.
 ///
 /// Immutable and `Sendable`: it holds no interpreter values. References to other declarations are
 /// `ModelValue.reference`s by identity. Every field keeps the range it was written at, so a check
@@ -21,10 +21,13 @@ public struct Declaration: Sendable, CustomStringConvertible {
   public let nameRange: SourceRange
   /// The whole declaration, or the whole call of a host module function.
   public let range: SourceRange
+  /// The kind's schema, when the catalog the program ran with knows the kind: where defaults
+  /// and the checks' rules come from.
+  public let schema: KindSchema?
 
   public init(
     id: DeclarationID, name: String, fields: [ModelField], fieldRanges: [String: SourceRange], nameRange: SourceRange,
-    range: SourceRange
+    range: SourceRange, schema: KindSchema?
   ) {
     self.id = id
     self.name = name
@@ -32,6 +35,7 @@ public struct Declaration: Sendable, CustomStringConvertible {
     self.fieldRanges = fieldRanges
     self.nameRange = nameRange
     self.range = range
+    self.schema = schema
   }
 
   public var kind: String { id.kind }
@@ -49,9 +53,6 @@ public struct Declaration: Sendable, CustomStringConvertible {
 }
 
 extension Declaration {
-  /// The kind's schema, when the model knows the kind.
-  public var schema: KindSchema? { Schemas.schema(for: kind) }
-
   /// A field's value: as written, else the schema's default, else `nil`.
   public func value(_ field: String) -> ModelValue? {
     self[field: field] ?? schema?.field(field)?.defaultValue(name: name)

@@ -5,7 +5,7 @@
 /// names are only unique inside a scope (a workload inside a cluster's namespace) are named by the
 /// model with that scope in front, `eks-cluster-frontend/yelb/yelb-ui`.
 public struct DeclarationID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-  /// `account`, `cluster`, `mesh`, `entry`, `verify`, or a host kind such as `aws.transit_gateway`.
+  /// `account`, `cluster`, `mesh`, `entry`, `verify`, or a host kind, `<module>.<function>`.
   public let kind: String
   public let name: String
 

@@ -18,7 +18,7 @@ public indirect enum FieldType: Sendable, Hashable, CustomStringConvertible {
   /// Any one of these types.
   case oneOf([FieldType])
 
-  /// `string`, `region`, `[account]`, `account or aws.role or principal`: how docs and errors say it.
+  /// `string`, `region`, `[account]`, `account or <module>.<kind> or principal`: how docs and errors say it.
   public var description: String {
     switch self {
     case .string(let format): return format.rawValue
@@ -47,38 +47,4 @@ public indirect enum FieldType: Sendable, Hashable, CustomStringConvertible {
     default: return []
     }
   }
-}
-
-/// The forms a string field can be required to have, each one a rule of AWS, Kubernetes or SPIFFE.
-public enum StringFormat: String, Sendable, Hashable, CaseIterable {
-  /// Any text.
-  case string
-  /// An AWS region name such as `us-east-2`.
-  case region
-  /// An IPv4 CIDR block such as `10.20.0.0/16`.
-  case cidr
-  /// A 12-digit AWS account ID.
-  case accountID = "account-id"
-  /// An RFC 1123 label: Kubernetes namespace and container names.
-  case dnsLabel = "dns-label"
-  /// An RFC 1123 subdomain: Kubernetes service account and pod names.
-  case dnsSubdomain = "dns-subdomain"
-  /// An EKS cluster name: 1 to 100 letters, digits, `-` or `_`, starting with a letter or digit.
-  case eksClusterName = "eks-cluster-name"
-  /// An IAM role name: 1 to 64 letters, digits or `+=,.@_-`.
-  case iamRoleName = "iam-role-name"
-  /// The name of a declared account: 1 to 50 characters, no `/`.
-  case accountName = "account-name"
-  /// A principal in a role's trust policy: `account:<name>`, `role:<account>/<role>` or
-  /// `service:<name>.amazonaws.com`.
-  case principal
-  /// A SPIFFE ID: `spiffe://<trust domain>/<path>`.
-  case spiffeID = "spiffe-id"
-  /// A Kubernetes label value: at most 63 letters, digits, `-`, `_` or `.`, starting and ending with
-  /// a letter or digit, or empty.
-  case labelValue = "label-value"
-  /// A Kubernetes version such as `1.31`.
-  case kubernetesVersion = "k8s-version"
-  /// A name tag, a share or organization name: 1 to 255 characters.
-  case tagName = "name"
 }

@@ -4,7 +4,7 @@
 /// three. A schema cannot define a field named `name` or `kind`: a handle's `.name` and `.kind` mean
 /// the declaration's name and kind, always.
 public struct KindSchema: Sendable {
-  /// `account`, `cluster`, ..., or a host kind such as `aws.transit_gateway`.
+  /// A keyword (`account`, `cluster`, ...) or a host kind, `<module>.<function>`; the catalog names them.
   public let kind: String
   /// One line: what the kind declares.
   public let summary: String
@@ -105,9 +105,9 @@ public struct FieldSchema: Sendable, Hashable {
   }
 }
 
-/// A host module function that records a declaration: `aws.transit_gateway("tgw-shared", owner: shared)`.
+/// A host module function that records a declaration: `<module>.<function>("name", field: value)`.
 public struct HostFunction: Sendable, Hashable {
-  /// The module scripts import: `aws`, `k8s`.
+  /// The module scripts import, as the catalog names it.
   public let module: String
   /// The function's name inside it.
   public let name: String

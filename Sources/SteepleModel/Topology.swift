@@ -29,8 +29,9 @@ public struct Topology: Sendable {
     return self[id]
   }
 
-  /// The static checks of the model: every problem, each at the exact place in the script.
-  public func check() -> [Diagnostic] { TopologyChecker(self).run() }
+  /// The static checks of the model, with the cross-checks of `registry`: every problem, each at
+  /// the exact place in the script.
+  public func check(_ registry: any KindRegistry) -> [Diagnostic] { TopologyChecker(self, registry: registry).run() }
 }
 
 public import SteepleSyntax

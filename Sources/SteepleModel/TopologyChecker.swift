@@ -1,13 +1,32 @@
-import SteepleSyntax
+public import SteepleSyntax
 
-/// The model's static checks: every field against its kind's schema, then the rules that span
-/// declarations (duplicates, references, networks, trust). Each problem is a diagnostic at the
-/// exact field, with notes at the declarations it involves.
-struct TopologyChecker {
-  let topology: Topology
-  var diagnostics: [Diagnostic] = []
+/// The rules that span declarations of one domain (networks, trust, namespaces): what a catalog's
+/// families add to the model's generic checks.
+public protocol CrossCheck: Sendable {
+  /// Reports every problem this family's rules find in `checker.topology`.
+  func check(_ checker: inout TopologyChecker)
+}
 
-  init(_ topology: Topology) { self.topology = topology }
+/// What the model needs from a domain catalog: the schema of each kind, and the cross-checks.
+public protocol KindRegistry: Sendable {
+  /// The schema of a kind, when the catalog knows it.
+  func schema(for kind: String) -> KindSchema?
+  /// The rules across declarations, run after every declaration passed its schema's checks.
+  var crossChecks: [any CrossCheck] { get }
+}
+
+/// The model's static checks: every field against its kind's schema, duplicates, then the rules
+/// that span declarations, which the catalog's families supply. Each problem is a diagnostic at
+/// the exact field, with notes at the declarations it involves.
+public struct TopologyChecker {
+  public let topology: Topology
+  let registry: any KindRegistry
+  public private(set) var diagnostics: [Diagnostic] = []
+
+  init(_ topology: Topology, registry: any KindRegistry) {
+    self.topology = topology
+    self.registry = registry
+  }
 
   func run() -> [Diagnostic] {
     var checker = self
@@ -17,10 +36,7 @@ struct TopologyChecker {
       checker.checkFields(declaration, schema)
     }
     checker.checkDuplicates()
-    checker.checkOrganizations()
-    checker.checkNetworks()
-    checker.checkRoles()
-    checker.checkKubernetes()
+    for crossCheck in registry.crossChecks { crossCheck.check(&checker) }
     return Self.inSourceOrder(checker.diagnostics)
   }
 
@@ -40,18 +56,20 @@ struct TopologyChecker {
     }.map(\.element)
   }
 
-  mutating func error(
+  /// Reports a problem at `range`.
+  public mutating func error(
     _ code: String, _ summary: String, detail: String, at range: SourceRange, notes: [Diagnostic.Note] = [], suggestion: String? = nil
   ) {
     diagnostics.append(Diagnostic(code: code, summary, detail: detail, at: range, notes: notes, suggestion: suggestion))
   }
 
   /// `account "shared" is declared here`, at the declaration's name.
-  func note(_ declaration: Declaration, _ message: String? = nil) -> Diagnostic.Note {
+  public func note(_ declaration: Declaration, _ message: String? = nil) -> Diagnostic.Note {
     .init(message ?? "\(describe(declaration)) is declared here", at: declaration.nameRange)
   }
 
-  func describe(_ declaration: Declaration) -> String { "\(declaration.kind) \(ModelValue.string(declaration.name))" }
+  /// `account "shared"`: a declaration in a message.
+  public func describe(_ declaration: Declaration) -> String { "\(declaration.kind) \(ModelValue.string(declaration.name))" }
 
   // MARK: - One declaration
 
@@ -142,16 +160,11 @@ struct TopologyChecker {
       }
     case (.string(let text), .string(let format)):
       if let problem = format.problem(with: text) {
-        var suggestion: String?
-        if format == .region { suggestion = Spelling.nearest(to: text, in: Regions.all) }
+        var suggestion = format.candidates.isEmpty ? nil : Spelling.nearest(to: text, in: format.candidates)
         if format == .cidr, let block = CIDRBlock(text), block.hasHostBits { suggestion = block.network.description }
         error(
           "invalid-value", "\(ModelValue.string(text)) is not a valid \(format.title): \(problem)",
           detail: "\(label) takes \(format.example)", at: range, suggestion: suggestion)
-      } else if format == .cidr, declaration.kind == "cluster", let block = CIDRBlock(text), !(16...24).contains(block.prefix) {
-        error(
-          "invalid-value", "a cluster's VPC block must be /16 to /24, not /\(block.prefix)",
-          detail: "AWS allows VPC blocks from /16 to /28, and the cluster's six subnets need a /24 or larger", at: range)
       }
     case (.string(let text), .choice(let words)):
       if !words.contains(text) {
@@ -168,11 +181,6 @@ struct TopologyChecker {
       for item in items { checkValue(item, element, field: field, in: declaration, at: range) }
     case (.record(let fields), .record(let element)):
       for item in fields {
-        if declaration.kind.hasPrefix("k8s."), let problem = Self.labelKeyProblem(item.name) {
-          error(
-            "invalid-value", "\(ModelValue.string(item.name)) is not a valid label key: \(problem)",
-            detail: "a label key is an optional DNS prefix and '/', then a name such as app", at: range)
-        }
         checkValue(item.value, element, field: field, in: declaration, at: range)
       }
     case (.record(let items), .shape(let fields)):
@@ -200,7 +208,7 @@ struct TopologyChecker {
       }
     case (.string(let text), .reference(let kinds)):
       let named = kinds.compactMap { topology[DeclarationID(kind: $0, name: text)] }.first
-      let form = Schemas.schema(for: kinds[0])?.function.map { "\($0.module).\($0.name)(...)" } ?? "\(kinds[0]) \"...\" { ... }"
+      let form = registry.schema(for: kinds[0])?.function.map { "\($0.module).\($0.name)(...)" } ?? "\(kinds[0]) \"...\" { ... }"
       mismatch(
         type,
         detail: named.map { "pass the handle itself: the value of the \($0.kind) declaration, not its name" }
@@ -217,7 +225,7 @@ struct TopologyChecker {
       detail: "pass the handle of \(Self.article(kinds[0])) declaration", at: range, notes: notes)
   }
 
-  /// The label a field was written with in a host function's call (`aws.cluster_access` takes both
+  /// The label a field was written with in a host function's call (a kind may take both
   /// `cluster:` and `in:`), so that a message names what the author wrote; else the usual label.
   static func writtenLabel(_ field: String, in declaration: Declaration) -> String {
     guard let function = declaration.schema?.function else { return field }
@@ -231,7 +239,8 @@ struct TopologyChecker {
     return function.label(forField: field)
   }
 
-  static func article(_ word: String) -> String { (word.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + word }
+  /// `an account`, `a cluster`.
+  public static func article(_ word: String) -> String { (word.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + word }
 
   static func noun(_ type: FieldType) -> String {
     switch type {
@@ -248,23 +257,10 @@ struct TopologyChecker {
     }
   }
 
-  /// A Kubernetes label key: `[prefix/]name`, the name 1 to 63 characters of letters, digits, '-',
-  /// '_', '.', starting and ending with a letter or digit; the prefix a DNS subdomain.
-  static func labelKeyProblem(_ key: String) -> String? {
-    let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count <= 2 else { return "it has more than one '/'" }
-    if parts.count == 2, let problem = StringFormat.dnsSubdomain.problem(with: String(parts[0])) { return "its prefix: \(problem)" }
-    let name = String(parts.last!)
-    if name.isEmpty { return "the name is empty" }
-    return StringFormat.labelValue.problem(with: name)
-  }
-
   // MARK: - Across declarations
 
   mutating func checkDuplicates() {
     var first: [DeclarationID: Declaration] = [:]
-    var profiles: [String: Declaration] = [:]
-    var ids: [String: Declaration] = [:]
     for declaration in topology.declarations {
       if let earlier = first[declaration.id] {
         let what = declaration.kind == "verify" ? "the check \(declaration.id.name)" : describe(declaration)
@@ -280,152 +276,6 @@ struct TopologyChecker {
         continue
       }
       first[declaration.id] = declaration
-      guard declaration.kind == "account" else { continue }
-      if let profile = declaration.string("profile") ?? Optional(declaration.name) {
-        if let other = profiles[profile] {
-          error(
-            "duplicate-account", "accounts \(ModelValue.string(other.name)) and \(ModelValue.string(declaration.name)) use the same profile \(ModelValue.string(profile))",
-            detail: "a profile reaches one account; declare the account once and use its handle", at: declaration.range(of: "profile"),
-            notes: [note(other)])
-        }
-        profiles[profile] = declaration
-      }
-      if let id = declaration.string("id") {
-        if let other = ids[id] {
-          error(
-            "duplicate-account", "accounts \(ModelValue.string(other.name)) and \(ModelValue.string(declaration.name)) have the same ID \(id)",
-            detail: "an ID names one account; declare it once", at: declaration.range(of: "id"), notes: [note(other)])
-        }
-        ids[id] = declaration
-      }
     }
   }
-
-  mutating func checkOrganizations() {
-    var membership: [DeclarationID: Declaration] = [:]
-    for organization in topology.declarations(of: "aws.organization") {
-      for account in organization.references("accounts") {
-        if let other = membership[account], other.id != organization.id {
-          error(
-            "account-in-two-organizations", "\(account) is already in organization \(ModelValue.string(other.name))",
-            detail: "an AWS account belongs to one organization at a time", at: organization.range(of: "accounts"),
-            notes: [note(other)])
-        }
-        membership[account] = organization
-      }
-    }
-  }
-
-  mutating func checkNetworks() {
-    var attached: [DeclarationID: [(Declaration, CIDRBlock)]] = [:]
-    var sharedWith: [DeclarationID: Set<DeclarationID>] = [:]
-    for gateway in topology.declarations(of: "aws.transit_gateway") { sharedWith[gateway.id] = Set(gateway.references("share_with")) }
-    for cluster in topology.declarations(of: "cluster") {
-      if let role = topology.referenced(cluster.value("node_role")), role.kind == "aws.role",
-        let roleAccount = role.reference("account"), let account = cluster.reference("account"), roleAccount != account
-      {
-        error(
-          "node-role-account", "the node role of \(describe(cluster)) is in \(roleAccount), not in \(account)",
-          detail: "EC2 nodes can only use an instance role of their own account; declare the role in: \(account.name)",
-          at: cluster.range(of: "node_role"), notes: [note(role)])
-      } else if let role = topology.referenced(cluster.value("node_role")), role.kind == "aws.role",
-        !(role.value("trust")?.list ?? []).contains(.string("service:ec2.amazonaws.com"))
-      {
-        error(
-          "node-role-trust", "the node role of \(describe(cluster)) does not trust EC2",
-          detail: "nodes are EC2 instances: add \"service:ec2.amazonaws.com\" to the role's trust",
-          at: cluster.range(of: "node_role"), notes: [note(role)])
-      }
-      guard let gateway = topology.referenced(cluster.value("network")), gateway.kind == "aws.transit_gateway" else { continue }
-      if let account = cluster.reference("account"), topology[account] != nil, let owner = gateway.reference("owner"),
-        account != owner, !(sharedWith[gateway.id]?.contains(account) ?? false)
-      {
-        error(
-          "network-not-shared", "\(describe(cluster)) uses \(describe(gateway)), which is not shared with \(account)",
-          detail: "add the account to the gateway's share_with, or attach the cluster to a network its account can use",
-          at: cluster.range(of: "network"), notes: [note(gateway, "\(describe(gateway)) is owned by \(owner) and shared with \(gateway.references("share_with").map(\.description).joined(separator: ", ").nonEmpty ?? "no one")")])
-      }
-      if let cidr = cluster.string("cidr"), let block = CIDRBlock(cidr), !block.hasHostBits {
-        attached[gateway.id, default: []].append((cluster, block))
-      }
-    }
-    // Two networks connected through one gateway must not overlap, or routes cannot tell them apart.
-    for gateway in topology.declarations(of: "aws.transit_gateway") {
-      guard let clusters = attached[gateway.id], clusters.count > 1 else { continue }
-      let ordered = clusters.enumerated().sorted { ($0.element.1.first, $0.offset) < ($1.element.1.first, $1.offset) }
-      var widest: (cluster: Declaration, block: CIDRBlock, position: Int)?
-      for (position, (cluster, block)) in ordered {
-        if let previous = widest, previous.block.overlaps(block) {
-          let (later, earlier) = position > previous.position ? ((cluster, block), (previous.cluster, previous.block)) : ((previous.cluster, previous.block), (cluster, block))
-          error(
-            "overlapping-cidr", "the network of \(describe(later.0)), \(later.1), overlaps \(earlier.1) of \(describe(earlier.0))",
-            detail: "both are attached to \(describe(gateway)); give each cluster a block of its own, such as the next free /16",
-            at: later.0.range(of: "cidr"), notes: [.init("\(describe(earlier.0)) has \(earlier.1) here", at: earlier.0.range(of: "cidr"))])
-        }
-        if widest == nil || block.last > widest!.block.last { widest = (cluster, block, position) }
-      }
-    }
-  }
-
-  mutating func checkRoles() {
-    let accountNames = topology.declarations(of: "account").map(\.name)
-    let roleNames = topology.declarations(of: "aws.role").map(\.id.name)
-    let (accounts, roles) = (Set(accountNames), Set(roleNames))
-    for role in topology.declarations(of: "aws.role") {
-      for principal in role.value("trust")?.list ?? [] {
-        guard case .string(let text) = principal, StringFormat.principal.problem(with: text) == nil else { continue }
-        if text.hasPrefix("account:"), !accounts.contains(String(text.dropFirst(8))) {
-          let name = String(text.dropFirst(8))
-          error(
-            "undeclared-principal", "the trust of \(describe(role)) names account \(ModelValue.string(name)), which is not declared",
-            detail: "declare the account, or pass the handle of one that is", at: role.range(of: "trust"),
-            suggestion: Spelling.nearest(to: name, in: accountNames).map { "account:\($0)" })
-        } else if text.hasPrefix("role:"), !roles.contains(String(text.dropFirst(5))) {
-          let name = String(text.dropFirst(5))
-          error(
-            "undeclared-principal", "the trust of \(describe(role)) names role \(ModelValue.string(name)), which is not declared",
-            detail: "declare it with aws.role(...) (role:<account>/<role-name>), or pass its handle", at: role.range(of: "trust"),
-            suggestion: Spelling.nearest(to: name, in: roleNames).map { "role:\($0)" })
-        }
-      }
-    }
-  }
-
-  /// Namespaces every cluster has without declaring them.
-  static let builtInNamespaces: Set<String> = ["default", "kube-system", "kube-public", "kube-node-lease"]
-
-  mutating func checkKubernetes() {
-    var namespaces: [String: [String]] = [:]
-    var serviceAccounts: Set<String> = []
-    for declaration in topology.declarations {
-      guard let cluster = declaration.reference("cluster"), cluster.kind == "cluster" else { continue }
-      if declaration.kind == "k8s.namespace" { namespaces[cluster.name, default: []].append(declaration.name) }
-      if declaration.kind == "k8s.service_account" { serviceAccounts.insert(declaration.id.name) }
-    }
-    for declaration in topology.declarations where declaration.kind == "k8s.service_account" || declaration.kind == "k8s.workload" {
-      guard let cluster = declaration.reference("cluster"), cluster.kind == "cluster", topology[cluster] != nil,
-        let namespace = declaration.string("namespace"), StringFormat.dnsLabel.problem(with: namespace) == nil
-      else { continue }
-      let declared = namespaces[cluster.name] ?? []
-      if !Self.builtInNamespaces.contains(namespace), !declared.contains(namespace) {
-        error(
-          "undeclared-namespace", "namespace \(ModelValue.string(namespace)) is not declared in cluster \(ModelValue.string(cluster.name))",
-          detail: "declare it with k8s.namespace(\(ModelValue.string(namespace)), in: ...)", at: declaration.range(of: "namespace"),
-          suggestion: Spelling.nearest(to: namespace, in: declared))
-        continue
-      }
-      guard declaration.kind == "k8s.workload", let account = declaration.string("service_account"), account != "default" else { continue }
-      if !serviceAccounts.contains("\(cluster.name)/\(namespace)/\(account)") {
-        error(
-          "undeclared-service-account",
-          "service account \(ModelValue.string(account)) is not declared in namespace \(ModelValue.string(namespace)) of cluster \(ModelValue.string(cluster.name))",
-          detail: "declare it with k8s.service_account(\(ModelValue.string(account)), in: ..., namespace: \(ModelValue.string(namespace))), or use \"default\"",
-          at: declaration.range(of: "service_account"))
-      }
-    }
-  }
-}
-
-extension String {
-  var nonEmpty: String? { isEmpty ? nil : self }
 }

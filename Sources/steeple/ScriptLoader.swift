@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Steeple
+import SteepleLocal
 
 
 /// Turns a script into a deployment: evaluates it (what it prints goes to standard output, or to

@@ -1,3 +1,4 @@
+import SteepleCatalog
 import SteepleModel
 import Testing
 

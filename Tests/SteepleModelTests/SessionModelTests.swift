@@ -47,7 +47,7 @@ struct SessionModelTests {
 
   @Test("no schema defines a field that would hide .name or .kind")
   func reservedMembers() {
-    for schema in Schemas.all {
+    for schema in Catalog.standard.kinds {
       #expect(!schema.fields.contains { KindSchema.reservedMembers.contains($0.name) }, "\(schema.kind)")
       #expect(schema.memberNames.prefix(2) == ["name", "kind"])
     }

@@ -25,7 +25,7 @@ struct ModelCLITests {
   @Test("doc lists every kind the model has and every host module, and each has a page of its own")
   func docCoversTheModel() throws {
     let index = try TestSupport.steeple("doc").stdout
-    for schema in Schemas.all {
+    for schema in Catalog.standard.kinds {
       let listed = schema.function.map { "\($0.module).\($0.name)" } ?? schema.kind
       #expect(index.contains("\n  \(listed) "), "steeple doc does not list \(listed)")
       let page = try TestSupport.steeple("doc", listed)
@@ -34,7 +34,7 @@ struct ModelCLITests {
         #expect(page.stdout.contains("\n  \(schema.function?.label(forField: field.name) ?? field.name) "), "\(listed) lacks \(field.name)")
       }
     }
-    for module in Schemas.modules {
+    for module in Catalog.standard.modules {
       #expect(index.contains("Module \(module.name) (import \"\(module.name)\")"))
       #expect(try TestSupport.steeple("doc", module.name).status == 0)
     }

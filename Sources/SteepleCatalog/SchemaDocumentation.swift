@@ -1,22 +1,24 @@
-/// The text `steeple doc` prints, made from the schemas: the list of kinds, and one kind's fields.
+import SteepleModel
+
+/// The text `steeple doc` prints, made from the catalog's schemas: the list of kinds, and one kind's fields.
 public enum SchemaDocumentation {
   /// Every kind and host module, one line each.
-  public static func index() -> String {
+  public static func index(_ catalog: Catalog = .standard) -> String {
     var out = "Kinds of declaration; 'steeple doc KIND' shows a kind's fields, 'steeple doc MODULE' a module's functions.\n"
     out += "\nKeywords:\n"
-    out += table(Schemas.keywords.map { [$0.kind, $0.summary] }, indent: "  ")
-    for module in Schemas.modules {
-      out += "\nModule \(module.name) (import \"\(module.name)\"): \(Schemas.moduleSummaries[module.name] ?? "")\n"
+    out += table(catalog.keywords.map { [$0.kind, $0.summary] }, indent: "  ")
+    for module in catalog.modules {
+      out += "\nModule \(module.name) (import \"\(module.name)\"): \(catalog.moduleSummaries[module.name] ?? "")\n"
       out += table(module.kinds.map { [$0.kind, $0.summary] }, indent: "  ")
     }
     return out
   }
 
   /// The page of a kind (`cluster`, `aws.role`) or of a module (`aws`); `nil` when there is none.
-  public static func page(for topic: String) -> String? {
-    if let schema = Schemas.schema(for: topic) { return page(schema) }
-    guard let module = Schemas.modules.first(where: { $0.name == topic }) else { return nil }
-    var out = "Module \(module.name): \(Schemas.moduleSummaries[module.name] ?? "")\n\n  import \"\(module.name)\"\n\n"
+  public static func page(for topic: String, in catalog: Catalog = .standard) -> String? {
+    if let schema = catalog.schema(for: topic) { return page(schema) }
+    guard let module = catalog.modules.first(where: { $0.name == topic }) else { return nil }
+    var out = "Module \(module.name): \(catalog.moduleSummaries[module.name] ?? "")\n\n  import \"\(module.name)\"\n\n"
     for schema in module.kinds {
       out += "\(schema.kind): \(schema.summary)\n  \(schema.form)\n\n"
     }
@@ -24,7 +26,10 @@ public enum SchemaDocumentation {
   }
 
   /// Every topic `page(for:)` knows, for "did you mean".
-  public static var topics: [String] { Schemas.all.map(\.kind) + Schemas.modules.map(\.name) }
+  public static var topics: [String] {
+    let catalog = Catalog.standard
+    return catalog.kinds.map(\.kind) + catalog.modules.map(\.name)
+  }
 
   static func page(_ schema: KindSchema) -> String {
     var out = "\(schema.kind): \(schema.summary)\n\n"

@@ -1,0 +1,180 @@
+import SteepleEngine
+public import SteepleModel
+
+/// The network family: `aws.transit_gateway` and its RAM share, and the VPC, attachment and route
+/// resources a cluster's network is made of.
+public struct Network: Family {
+  public init() {}
+
+  // MARK: - Defaults
+
+  /// The Amazon side's ASN when the script names none.
+  public static let defaultAmazonSideASN = 64512
+  /// Whether a gateway accepts attachments from the accounts it is shared with, unless told.
+  public static let defaultAutoAcceptSharedAttachments = true
+
+  // MARK: - Kinds
+
+  public static let transitGateway = KindSchema(
+    kind: "aws.transit_gateway", summary: "a transit gateway owned by one account and shared with others through RAM",
+    form: #"aws.transit_gateway("tgw-shared", owner: shared, share_with: [frontend, backend])"#, nameFormat: .tagName,
+    fields: [
+      FieldSchema("owner", .reference(["account"]), .required, "the account that owns it"),
+      FieldSchema("share_with", .list(.reference(["account"])), .defaultValue(.list([])), "the accounts it is shared with"),
+      FieldSchema("share_name", .string(.tagName), .derived("<name>-share", template: "{name}-share"), "the name of the RAM resource share"),
+      FieldSchema("amazon_side_asn", .int(64512...65534), .defaultValue(.int(defaultAmazonSideASN)), "the private ASN of the Amazon side"),
+      FieldSchema(
+        "auto_accept_shared_attachments", .bool, .defaultValue(.bool(defaultAutoAcceptSharedAttachments)),
+        "whether attachments from the accounts it is shared with are accepted without a request"),
+      FieldSchema(
+        "allow_external_principals", .bool, .derived("false when every account is in the owner's organization, else true"),
+        "whether the share may reach accounts outside the owner's organization"),
+    ],
+    function: HostFunction(module: "aws", name: "transit_gateway"))
+
+  public var kinds: [KindSchema] { [Self.transitGateway] }
+
+  // MARK: - Resource types
+
+  public var resourceTypes: [ResourceType] {
+    [
+      ResourceType(
+        "ec2.transit_gateway", replaceOnChange: ["account", "amazon_side_asn"], durations: .init(create: 150, update: 30, delete: 120)),
+      ResourceType("ram.resource_share", replaceOnChange: ["account"], durations: .init(create: 5, update: 5, delete: 5)),
+      ResourceType("ram.share_acceptance", replaceOnChange: ["account", "share"], durations: .init(create: 5, update: 5, delete: 3)),
+      ResourceType("ec2.vpc", replaceOnChange: ["account", "cidr"], durations: .init(create: 5, update: 3, delete: 5)),
+      ResourceType(
+        "ec2.transit_gateway_attachment", replaceOnChange: ["account", "transit_gateway", "vpc"],
+        durations: .init(create: 90, update: 30, delete: 90)),
+      ResourceType("ec2.route", replaceOnChange: ["vpc", "destination"], durations: .init(create: 1, update: 1, delete: 1)),
+    ]
+  }
+
+  // MARK: - Checks
+
+  /// A cluster may use a gateway its account owns or was shared, and two networks on one gateway
+  /// must not overlap, or routes cannot tell them apart.
+  public func check(_ checker: inout TopologyChecker) {
+    let topology = checker.topology
+    var attached: [DeclarationID: [(Declaration, CIDRBlock)]] = [:]
+    var sharedWith: [DeclarationID: Set<DeclarationID>] = [:]
+    for gateway in topology.declarations(of: "aws.transit_gateway") { sharedWith[gateway.id] = Set(gateway.references("share_with")) }
+    for cluster in topology.declarations(of: "cluster") {
+      guard let gateway = topology.referenced(cluster.value("network")), gateway.kind == "aws.transit_gateway" else { continue }
+      if let account = cluster.reference("account"), topology[account] != nil, let owner = gateway.reference("owner"),
+        account != owner, !(sharedWith[gateway.id]?.contains(account) ?? false)
+      {
+        let receivers = gateway.references("share_with").map(\.description).joined(separator: ", ")
+        checker.error(
+          "network-not-shared", "\(checker.describe(cluster)) uses \(checker.describe(gateway)), which is not shared with \(account)",
+          detail: "add the account to the gateway's share_with, or attach the cluster to a network its account can use",
+          at: cluster.range(of: "network"),
+          notes: [checker.note(gateway, "\(checker.describe(gateway)) is owned by \(owner) and shared with \(receivers.isEmpty ? "no one" : receivers)")])
+      }
+      if let cidr = cluster.string("cidr"), let block = CIDRBlock(cidr), !block.hasHostBits {
+        attached[gateway.id, default: []].append((cluster, block))
+      }
+    }
+    for gateway in topology.declarations(of: "aws.transit_gateway") {
+      guard let clusters = attached[gateway.id], clusters.count > 1 else { continue }
+      let ordered = clusters.enumerated().sorted { ($0.element.1.first, $0.offset) < ($1.element.1.first, $1.offset) }
+      var widest: (cluster: Declaration, block: CIDRBlock, position: Int)?
+      for (position, (cluster, block)) in ordered {
+        if let previous = widest, previous.block.overlaps(block) {
+          let (later, earlier) = position > previous.position ? ((cluster, block), (previous.cluster, previous.block)) : ((previous.cluster, previous.block), (cluster, block))
+          checker.error(
+            "overlapping-cidr", "the network of \(checker.describe(later.0)), \(later.1), overlaps \(earlier.1) of \(checker.describe(earlier.0))",
+            detail: "both are attached to \(checker.describe(gateway)); give each cluster a block of its own, such as the next free /16",
+            at: later.0.range(of: "cidr"), notes: [.init("\(checker.describe(earlier.0)) has \(earlier.1) here", at: earlier.0.range(of: "cidr"))])
+        }
+        if widest == nil || block.last > widest!.block.last { widest = (cluster, block, position) }
+      }
+    }
+  }
+
+  // MARK: - Lowering
+
+  public func lower(_ declaration: Declaration, into lowering: inout Lowering) {
+    guard declaration.kind == "aws.transit_gateway", let owner = lowering.find(declaration.reference("owner"), "account") else { return }
+    lowering.add(
+      "ec2.transit_gateway", declaration.name, Placement(account: owner.name),
+      [
+        ("account", .string(owner.name)), ("amazon_side_asn", declaration.value("amazon_side_asn")),
+        ("auto_accept_shared_attachments", declaration.value("auto_accept_shared_attachments")),
+      ],
+      dependencies: [Lowering.address("aws.account", owner.name)], origin: declaration)
+    let receivers = declaration.references("share_with").compactMap { lowering.find($0, "account") }.filter { $0.id != owner.id }
+    guard !receivers.isEmpty else { return }
+    let share = Self.shareName(declaration)
+    let ownerOrganization = lowering.organization(of: owner.id)?.id
+    let withinOrganization = ownerOrganization != nil && receivers.allSatisfy { lowering.organization(of: $0.id)?.id == ownerOrganization }
+    lowering.add(
+      "ram.resource_share", share, Placement(account: owner.name),
+      [
+        ("account", .string(owner.name)), ("resources", .list([.string(declaration.name)])),
+        ("principals", .list(receivers.map { .string($0.name) })),
+        ("allow_external_principals", declaration[field: "allow_external_principals"] ?? .bool(!withinOrganization)),
+      ],
+      dependencies: [Lowering.address("ec2.transit_gateway", declaration.name), Lowering.address("aws.account", owner.name)]
+        + receivers.map { Lowering.address("aws.account", $0.name) },
+      origin: declaration)
+    for receiver in receivers {
+      lowering.add(
+        "ram.share_acceptance", "\(share)/\(receiver.name)", Placement(account: receiver.name),
+        [("account", .string(receiver.name)), ("share", .string(share))],
+        dependencies: [Lowering.address("ram.resource_share", share), Lowering.address("aws.account", receiver.name)],
+        origin: declaration)
+    }
+  }
+
+  /// Routes between every two VPCs attached to the same transit gateway, one per destination:
+  /// made once every cluster has its attachment.
+  public func finish(_ lowering: inout Lowering) {
+    let clusters = lowering.topology.declarations(of: "cluster")
+    for gateway in lowering.topology.declarations(of: "aws.transit_gateway") {
+      let attached = clusters.filter {
+        $0.reference("network") == gateway.id && lowering.contains(Lowering.address("ec2.transit_gateway_attachment", $0.name))
+      }
+      for source in attached {
+        guard let account = source.reference("account") else { continue }
+        for destination in attached where destination.id != source.id {
+          guard let cidr = destination.string("cidr").flatMap(CIDRBlock.init)?.network.description else { continue }
+          lowering.add(
+            "ec2.route", "\(source.name)/\(cidr)", Placement(account: account.name),
+            [
+              ("account", .string(account.name)), ("vpc", .string(source.name)), ("destination", .string(cidr)),
+              ("transit_gateway", .string(gateway.name)),
+            ],
+            dependencies: [Lowering.address("ec2.transit_gateway_attachment", source.name)], origin: source)
+        }
+      }
+    }
+  }
+
+  /// The VPC a cluster runs in, and its attachment to the cluster's transit gateway.
+  static func lowerVPC(of cluster: Declaration, in account: Declaration, into lowering: inout Lowering) {
+    let name = cluster.name
+    let vpc = Lowering.address("ec2.vpc", name)
+    lowering.add(
+      "ec2.vpc", name, Placement(account: account.name),
+      [("account", .string(account.name)), ("cidr", cluster.value("cidr")), ("subnets", .list(subnets(cluster.string("cidr"))))],
+      dependencies: [Lowering.address("aws.account", account.name)], origin: cluster)
+    guard let gateway = lowering.find(cluster.reference("network"), "aws.transit_gateway"), let owner = gateway.reference("owner") else {
+      return
+    }
+    let acceptance: ResourceAddress? =
+      owner == account.id ? nil : Lowering.address("ram.share_acceptance", "\(shareName(gateway))/\(account.name)")
+    lowering.add(
+      "ec2.transit_gateway_attachment", name, Placement(account: account.name),
+      [("account", .string(account.name)), ("transit_gateway", .string(gateway.name)), ("vpc", .string(name))],
+      dependencies: [vpc, Lowering.address("ec2.transit_gateway", gateway.name), acceptance], origin: cluster)
+  }
+
+  static func shareName(_ gateway: Declaration) -> String { gateway.string("share_name") ?? "\(gateway.name)-share" }
+
+  /// The six subnets of a VPC: its block split in eight, the first six (three public, three private).
+  static func subnets(_ cidr: String?) -> [ModelValue] {
+    guard let cidr, let block = CIDRBlock(cidr) else { return [] }
+    return block.network.split(bits: 3).prefix(6).map { .string($0.description) }
+  }
+}
