@@ -65,6 +65,7 @@ let package = Package(
     .testTarget(
       name: "SteepleEngineTests", dependencies: ["SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
       swiftSettings: strict),
+    .testTarget(name: "SteepleCatalogTests", dependencies: ["SteepleCatalog", "SteepleEngine", "SteepleModel"], swiftSettings: strict),
     .testTarget(
       name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "Steeple"],
       swiftSettings: strict),

@@ -60,9 +60,7 @@ enum ClusterHandler: ResourceHandler {
     let attributes = Attributes(resource)
     let name = resource.address.name
     let account = try AccountRecord.named(try attributes.string("account"), in: db)
-    guard name.count <= 100, let first = name.unicodeScalars.first, first.isASCIIAlphanumeric,
-      name.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "-" || $0 == "_" })
-    else {
+    guard StringFormat.eksClusterName.problem(with: name) == nil else {
       throw ProviderError(
         code: "InvalidParameterException",
         message:
@@ -164,8 +162,7 @@ enum NodegroupHandler: ResourceHandler {
       }
     }
     let instanceType = try attributes.optionalString("instance_type") ?? EKS.defaultInstanceType
-    let parts = instanceType.split(separator: ".")
-    guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(\.isASCIIAlphanumeric) }) else {
+    guard EKS.instanceTypeProblem(instanceType) == nil else {
       throw ProviderError(
         code: "InvalidParameterException", message: "The instance type '\(instanceType)' is not valid", address: resource.address)
     }
