@@ -38,11 +38,14 @@ public struct Deployment: Sendable {
     self.topology = topology
   }
 
-  /// The resources and checks a script's topology asks for (`DesiredState`), deployed through
-  /// `provider`. The topology should have passed its checks (`Session` runs them).
-  public init(topology: Topology, provider: any Provider, stateDirectory: String) throws(EngineError) {
+  /// The resources and checks a script's topology asks for (`DesiredState`, lowered by the
+  /// families of `catalog`), deployed through `provider`. The topology should have passed its
+  /// checks (`Session` runs them).
+  public init(
+    topology: Topology, provider: any Provider, stateDirectory: String, catalog: Catalog = .standard
+  ) throws(EngineError) {
     try self.init(
-      resources: DesiredState.resources(for: topology), checks: DesiredState.checks(for: topology), topology: topology,
+      resources: DesiredState.resources(for: topology, in: catalog), checks: DesiredState.checks(for: topology), topology: topology,
       provider: provider, stateDirectory: stateDirectory)
   }
 

@@ -4,7 +4,8 @@ import Foundation
 final class InteractiveState {
   let scope = InteractiveScope()
   var topology: [SteepleModel.Declaration] = []
-  var declarationFields: (String) -> [String] = { kind in Catalog.standard.schema(for: kind)?.fields.map(\.name) ?? [] }
+  /// The fields completion offers for a kind; the session sets it from its catalog.
+  var declarationFields: (String) -> [String] = { _ in [] }
 }
 
 /// The interactive mode: inputs evaluated one after another in one persistent scope, as a REPL
@@ -58,8 +59,8 @@ extension Session {
     if checksTopology {
       // The host's own problems (a function as a field) come before its checks of this input alone,
       // which are left for the checks of the whole session, limited to what this input wrote.
-      let conversion = model.diagnostics().dropLast(declared.check().count)
-      diagnostics += conversion + topology.check().filter { $0.range?.file === file }
+      let conversion = model.diagnostics().dropLast(declared.check(model.catalog).count)
+      diagnostics += conversion + topology.check(model.catalog).filter { $0.range?.file === file }
     }
     return Outcome(diagnostics: diagnostics, topology: declared, globals: result.globals, value: result.value)
   }

@@ -46,6 +46,9 @@ public final class Session {
     /// Whether a run that succeeds also runs the model's static checks on its topology (with the
     /// default host), adding what they find to the diagnostics.
     public var checksTopology = true
+    /// The domain catalog the default host takes its kinds, defaults and checks from, and the
+    /// host modules their functions.
+    public var catalog: Catalog = .standard
 
     public init() {}
   }
@@ -82,7 +85,7 @@ public final class Session {
   }
 
   public init(_ configuration: Configuration = Configuration()) {
-    let model = configuration.host == nil ? ModelHost() : nil
+    let model = configuration.host == nil ? ModelHost(catalog: configuration.catalog) : nil
     let failure = outputFailure
     let cancellation = CancellationToken()
     let output = configuration.output ?? { text in
@@ -108,6 +111,8 @@ public final class Session {
     for (name, value) in configuration.globals { interpreter.define(name, value) }
     if let model { for module in HostModules.make(for: model) { interpreter.addModule(module) } }
     for module in configuration.modules { interpreter.addModule(module) }
+    let catalog = configuration.catalog
+    interactive.declarationFields = { kind in catalog.schema(for: kind)?.fields.map(\.name) ?? [] }
   }
 
   /// Reads and runs a script file. A file that cannot be read is a diagnostic, not a throw.

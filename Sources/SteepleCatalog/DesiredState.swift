@@ -74,7 +74,7 @@ public struct Lowering {
 
   /// Adds a resource of a catalog type, unless one with its address was added before. Attributes
   /// without a value are left out; so are dependencies that are `nil` or the resource itself.
-  mutating func add(
+  public mutating func add(
     _ type: String, _ name: String, _ placement: Placement, _ attributes: [(String, ModelValue?)],
     dependencies: [ResourceAddress?], origin: Declaration
   ) {
@@ -91,10 +91,10 @@ public struct Lowering {
   }
 
   /// Whether a resource with this address was added.
-  func contains(_ address: ResourceAddress) -> Bool { addresses.contains(address) }
+  public func contains(_ address: ResourceAddress) -> Bool { addresses.contains(address) }
 
   /// The declaration an identity names, when it is of `kind` and declared.
-  func find(_ id: DeclarationID?, _ kind: String) -> Declaration? {
+  public func find(_ id: DeclarationID?, _ kind: String) -> Declaration? {
     guard let id, id.kind == kind else { return nil }
     return topology[id]
   }
@@ -102,5 +102,5 @@ public struct Lowering {
   /// The organization an account is in: the first that lists it.
   func organization(of account: DeclarationID) -> Declaration? { organizations[account] }
 
-  static func address(_ type: String, _ name: String) -> ResourceAddress { ResourceAddress(type: type, name: name) }
+  public static func address(_ type: String, _ name: String) -> ResourceAddress { ResourceAddress(type: type, name: name) }
 }
