@@ -44,6 +44,13 @@ public struct Accounts: Family {
 
   // MARK: - Resource types
 
+  /// | type | name | attributes | from |
+  /// |---|---|---|---|
+  /// | `aws.organization` | org name | accounts: [account] | `aws.organization(...)` |
+  /// | `aws.account` | account | profile*, region*, organization (when in one), id (when declared) | `account` |
+  ///
+  /// Accounts in an organization depend on the `aws.organization`; `id` is there when the script
+  /// declares the account's ID.
   public var resourceTypes: [ResourceType] {
     [
       ResourceType("aws.organization", replaceOnChange: [], durations: .init(create: 2, update: 2, delete: 2)),

@@ -4,37 +4,15 @@ public import SteepleModel
 /// The resources a topology wants: the model's declarations expanded into the provider-neutral
 /// resources that `plan` compares with what a provider observes.
 ///
-/// Each family of the catalog lowers its own kinds (`Family.lower`); the resource types it makes
-/// carry their replace rules (`ResourceType`). The types (type, name, attributes; `*` replace-on-change). References to other resources are
-/// strings holding the other resource's name, plus an entry in `dependencies`. Account names are
-/// the declared names.
+/// Each family of the catalog lowers its own kinds (`Family.lower`) into resources of the types it
+/// lists (`Family.resourceTypes`, each documented there with its name, attributes and source;
+/// `*` marks replace-on-change). References to other resources are strings holding the other
+/// resource's name, plus an entry in `dependencies`. Account names are the declared names.
 ///
-/// | type | name | attributes | from |
-/// |---|---|---|---|
-/// | `aws.organization` | org name | accounts: [account] | `aws.organization(...)` |
-/// | `aws.account` | account | profile*, region*, organization (when in one), id (when declared) | `account` |
-/// | `iam.role` | `<account>/<role>` | account*, role_name*, trust: [principal], policies: [string] | `aws.role(...)` |
-/// | `ec2.transit_gateway` | tgw name | account*, amazon_side_asn*, auto_accept_shared_attachments | `aws.transit_gateway(...)` |
-/// | `ram.resource_share` | share name | account*, resources: [tgw], principals: [account], allow_external_principals | `share_with` |
-/// | `ram.share_acceptance` | `<share>/<account>` | account*, share* | each account shared with |
-/// | `ec2.vpc` | cluster name | account*, cidr*, subnets: [cidr] | `cluster` |
-/// | `ec2.transit_gateway_attachment` | cluster name | account*, transit_gateway*, vpc* | `cluster { network: }` |
-/// | `ec2.route` | `<vpc>/<destination>` | account, vpc*, destination*, transit_gateway | each other VPC on the gateway |
-/// | `eks.cluster` | cluster name | account*, vpc*, version | `cluster` |
-/// | `eks.nodegroup` | `<cluster>/nodegroup` | cluster*, nodes, instance_type, node_role (when declared) | `cluster` |
-/// | `eks.access` | `<cluster>/<account>/<role>` | cluster*, role*, mode, username, groups | `aws.cluster_access(...)` |
-/// | `k8s.namespace` | `<cluster>/<ns>` | cluster*, namespace* | `k8s.namespace(...)` |
-/// | `k8s.service_account` | `<cluster>/<ns>/<sa>` | cluster*, namespace*, service_account* | `k8s.service_account(...)` |
-/// | `k8s.pod` | `<cluster>/<ns>/<pod>` | cluster*, namespace*, service_account, labels, containers | `k8s.workload(...)` |
-///
-/// Beyond the catalog first agreed: `eks.nodegroup` has `node_role` (the `iam.role` name) when the
-/// cluster names one, and `aws.account` has `id` when the script declares the account's ID.
-/// Accounts in an organization depend on the `aws.organization`. Principals in `trust` are
-/// `account:<name>`, `role:<account>/<role>` or `service:<name>.amazonaws.com`.
-///
-/// Placement: account-level resources carry the account; `eks.*` and `k8s.*` carry the account and
-/// the cluster. The topology should have passed `Topology.check(_:)`: what a check would reject
-/// (a reference to nothing, a field of the wrong type) is left out here rather than guessed.
+/// Placement: account-level resources carry the account; a cluster's resources and the objects
+/// inside it carry the account and the cluster. The topology should have passed
+/// `Topology.check(_:)`: what a check would reject (a reference to nothing, a field of the wrong
+/// type) is left out here rather than guessed.
 public enum DesiredState {
   public static func resources(for topology: Topology, in catalog: Catalog = .standard) -> [Resource] {
     var lowering = Lowering(topology: topology, catalog: catalog)

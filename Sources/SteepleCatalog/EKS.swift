@@ -67,6 +67,13 @@ public struct EKS: Family {
 
   // MARK: - Resource types
 
+  /// | type | name | attributes | from |
+  /// |---|---|---|---|
+  /// | `eks.cluster` | cluster name | account*, vpc*, version | `cluster` |
+  /// | `eks.nodegroup` | `<cluster>/nodegroup` | cluster*, nodes, instance_type, node_role (when declared) | `cluster` |
+  /// | `eks.access` | `<cluster>/<account>/<role>` | cluster*, role*, mode, username, groups | `aws.cluster_access(...)` |
+  ///
+  /// `node_role` is the `iam.role` name, when the cluster names one.
   public var resourceTypes: [ResourceType] {
     [
       ResourceType("eks.cluster", replaceOnChange: ["account", "vpc"], durations: .init(create: 600, update: 1800, delete: 420)),

@@ -25,6 +25,12 @@ public struct IAM: Family {
 
   // MARK: - Resource types
 
+  /// | type | name | attributes | from |
+  /// |---|---|---|---|
+  /// | `iam.role` | `<account>/<role>` | account*, role_name*, trust: [principal], policies: [string] | `aws.role(...)` |
+  ///
+  /// Principals in `trust` are `account:<name>`, `role:<account>/<role>` or
+  /// `service:<name>.amazonaws.com`.
   public var resourceTypes: [ResourceType] {
     [ResourceType("iam.role", replaceOnChange: ["account", "role_name"], durations: .init(create: 3, update: 2, delete: 2))]
   }

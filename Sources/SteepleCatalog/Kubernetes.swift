@@ -58,6 +58,11 @@ public struct Kubernetes: Family {
 
   // MARK: - Resource types
 
+  /// | type | name | attributes | from |
+  /// |---|---|---|---|
+  /// | `k8s.namespace` | `<cluster>/<ns>` | cluster*, namespace* | `k8s.namespace(...)` |
+  /// | `k8s.service_account` | `<cluster>/<ns>/<sa>` | cluster*, namespace*, service_account* | `k8s.service_account(...)` |
+  /// | `k8s.pod` | `<cluster>/<ns>/<pod>` | cluster*, namespace*, service_account, labels, containers | `k8s.workload(...)` |
   public var resourceTypes: [ResourceType] {
     [
       ResourceType("k8s.namespace", replaceOnChange: ["cluster", "namespace"], durations: .init(create: 1, update: 1, delete: 5)),

@@ -36,6 +36,14 @@ public struct Network: Family {
 
   // MARK: - Resource types
 
+  /// | type | name | attributes | from |
+  /// |---|---|---|---|
+  /// | `ec2.transit_gateway` | tgw name | account*, amazon_side_asn*, auto_accept_shared_attachments | `aws.transit_gateway(...)` |
+  /// | `ram.resource_share` | share name | account*, resources: [tgw], principals: [account], allow_external_principals | `share_with` |
+  /// | `ram.share_acceptance` | `<share>/<account>` | account*, share* | each account shared with |
+  /// | `ec2.vpc` | cluster name | account*, cidr*, subnets: [cidr] | `cluster` |
+  /// | `ec2.transit_gateway_attachment` | cluster name | account*, transit_gateway*, vpc* | `cluster { network: }` |
+  /// | `ec2.route` | `<vpc>/<destination>` | account, vpc*, destination*, transit_gateway | each other VPC on the gateway |
   public var resourceTypes: [ResourceType] {
     [
       ResourceType(
