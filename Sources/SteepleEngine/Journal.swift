@@ -18,6 +18,8 @@ public final class Journal {
   public init(directory: String) throws(EngineError) {
     path = directory + "/" + Self.fileName
     let previous = directory + "/" + Self.previousFileName
+    try StateDirectory.checkFile(path, forWriting: true)
+    try StateDirectory.checkFile(previous, forWriting: true)
     if FileManager.default.fileExists(atPath: path) {
       guard rename(path, previous) == 0 else { throw .io("cannot move \(path) to \(previous)", errno: errno) }
     }

@@ -23,9 +23,8 @@ struct StateOptions: ParsableArguments {
     guard let script, script != "-" else {
       return FileManager.default.currentDirectoryPath + "/\(Self.folderName)/" + (script == nil ? "repl" : "stdin")
     }
-    let url = URL(fileURLWithPath: script)
-    let folder = url.deletingLastPathComponent().path
-    var name = url.lastPathComponent
+    let folder = (script as NSString).deletingLastPathComponent
+    var name = (script as NSString).lastPathComponent
     if name.hasSuffix(".spire") && name.count > ".spire".count { name.removeLast(".spire".count) }
     return (folder.isEmpty ? "." : folder) + "/\(Self.folderName)/" + name
   }
