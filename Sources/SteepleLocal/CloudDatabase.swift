@@ -48,13 +48,23 @@ enum CloudDatabase {
     if !readOnly {
       configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     }
-    let pool: DatabasePool
+    let migrator = CloudSchema.migrator
+    var pool: DatabasePool
     do {
       pool = try DatabasePool(path: path, configuration: configuration)
-    } catch let error as DatabaseError where readOnly && [.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM].contains(error.resultCode) {
-      throw EngineError.access(directory, doing: "read the state without writing beside it (SQLite needs its -shm file) in", errno: EACCES)
+      _ = try pool.read { try migrator.hasBeenSuperseded($0) }
+    } catch let error as DatabaseError
+      where readOnly && [.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_IOERR].contains(error.resultCode)
+    {
+      // A state in WAL mode that this user may read but not write beside: SQLite cannot make the
+      // -shm file it reads through. With no -wal file there is no transaction outside the
+      // database file, so the file alone is the whole state: read it as unchanging.
+      guard !FileManager.default.fileExists(atPath: path + "-wal") else {
+        throw EngineError.access(directory, doing: "read the state without writing its -shm file in", errno: EACCES)
+      }
+      let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+      pool = try DatabasePool(path: "file:\(encoded)?immutable=1", configuration: configuration)
     }
-    let migrator = CloudSchema.migrator
     if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
       throw ProviderError.state("\(path) was written by a newer Steeple: its schema has migrations this one does not know")
     }

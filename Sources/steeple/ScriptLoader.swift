@@ -36,7 +36,9 @@ enum ScriptLoader {
   /// `creating`, a state that does not exist stays so and reads as empty, and one that does is
   /// opened read-only.
   static func provider(directory: String, timeScale: Double = 0, creating: Bool = true) throws -> any Provider {
-    if !creating && !FileManager.default.fileExists(atPath: directory + "/" + LocalCloud.databaseFileName) {
+    // Only a state that is not there reads as empty: one that cannot be looked at is reported.
+    var status = stat()
+    if !creating && lstat(directory + "/" + LocalCloud.databaseFileName, &status) != 0 && errno == ENOENT {
       return NoStateYet()
     }
     do {

@@ -182,6 +182,42 @@ struct StateSafetyCLITests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path) == [])
   }
 
+  /// Runs `steeple` in `folder` as the user `nobody` (uid 65534), through setpriv.
+  static func asNobody(_ arguments: [String], in folder: URL) throws -> ProcessResult {
+    try TestSupport.run(
+      "steeple", arguments, in: folder,
+      launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+  }
+
+  @Test(
+    "a state the user may read but not write is read, writing nothing; one they may not read is a permission error naming it",
+    .enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+  func readOnlyAndPermissions() throws {
+    let folder = try D.workspace()
+    #expect(try Self.steeple("apply", "--auto-approve", "deploy.spire", in: folder).status == 0)
+    let directory = folder.appendingPathComponent(".steeple/deploy")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    for path in [folder.appendingPathComponent(".steeple"), directory] + files.map(directory.appendingPathComponent) {
+      #expect(chown(path.path, 65534, 65534) == 0)
+    }
+    for file in files { #expect(chmod(directory.appendingPathComponent(file).path, 0o400) == 0) }
+    #expect(chmod(directory.path, 0o500) == 0)
+    let state = try Self.asNobody(["state", "deploy.spire"], in: folder)
+    #expect(state.status == 0, "\(state.stderr)")
+    #expect(state.stdout.contains("eks.cluster.eks-frontend"))
+    let plan = try Self.asNobody(["plan", "--detailed-exitcode", "deploy.spire"], in: folder)
+    #expect(plan.status == 0, "\(plan.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == files.sorted())
+
+    #expect(chmod(directory.path, 0o700) == 0)
+    #expect(chown(directory.path, 0, 0) == 0)
+    let refused = try Self.asNobody(["state", "deploy.spire"], in: folder)
+    #expect(refused.status == 1)
+    #expect(refused.stderr.hasPrefix("steeple: error: cannot look at ./.steeple/deploy/cloud.sqlite: Permission denied\n"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("= help: you lack permission on ./.steeple/deploy/cloud.sqlite"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains("move it aside"))
+  }
+
   @Test("after a killed destroy, plan and state advise 'steeple destroy', not apply")
   func killedDestroy() throws {
     let folder = try D.workspace()
