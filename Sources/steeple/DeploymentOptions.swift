@@ -29,6 +29,17 @@ struct StateOptions: ParsableArguments {
     return (folder.isEmpty ? "." : folder) + "/\(Self.folderName)/" + name
   }
 
+  /// A note when the default state is used and the script's folder still has a state of the
+  /// earlier layout, one `.steeple` for every script in the folder, which is no longer read.
+  func earlierLayoutNote(for script: String?) -> String? {
+    guard state == nil, let script else { return nil }
+    let container = (directory(for: script) as NSString).deletingLastPathComponent
+    guard FileManager.default.fileExists(atPath: container + "/" + LocalCloud.databaseFileName) else { return nil }
+    return "note: \(container) holds a state of the earlier layout, shared by every script beside it; "
+      + "this script's state is now \(directory(for: script))\n"
+      + "  = help: to go on with the old state, pass --state \(container), or move its files into \(directory(for: script))\n"
+  }
+
   /// The state directory named by FILE or `--state`; without either, a usage error that lists the
   /// states in the current folder's `.steeple`.
   func directory(orUsageErrorFor script: String?, command: String) throws -> String {

@@ -27,6 +27,7 @@ struct DestroyCommand: ParsableCommand {
   func run() throws {
     Applying.surviveClosedPipes()
     let directory = try options.state.directory(orUsageErrorFor: file, command: "destroy")
+    if let note = options.state.earlierLayoutNote(for: file) { writeError(note) }
     if options.state.state == nil, let file, file != "-", !FileManager.default.fileExists(atPath: file) {
       writeError(
         "steeple: error: no such file: \(file)\n   = help: check the path; the state destroyed is \(directory), "

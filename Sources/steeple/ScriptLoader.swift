@@ -22,6 +22,7 @@ enum ScriptLoader {
     }
     guard outcome.succeeded else { throw ExitCode(1) }
     let directory = state.directory(for: file)
+    if let note = state.earlierLayoutNote(for: file) { writeError(note) }
     do {
       return try Deployment(
         topology: outcome.topology,

@@ -20,6 +20,7 @@ struct StateCommand: ParsableCommand {
 
   func run() throws {
     let directory = try state.directory(orUsageErrorFor: file, command: "state")
+    if let note = state.earlierLayoutNote(for: file) { writeError(note) }
     let resources: [ObservedResource]
     let engine: Engine
     do {

@@ -97,6 +97,19 @@ struct StateSafetyCLITests {
     #expect(record.contains(#""name":"network.spire""#), "\(record)")
   }
 
+  @Test("a state of the earlier layout, .steeple shared by the folder, is pointed out, not read")
+  func earlierLayout() throws {
+    let folder = try D.workspace()
+    #expect(try Self.steeple("apply", "--auto-approve", "--state", ".steeple", "deploy.spire", in: folder).status == 0)
+    let plan = try Self.steeple("plan", "deploy.spire", in: folder)
+    #expect(plan.stderr == """
+      note: ./.steeple holds a state of the earlier layout, shared by every script beside it; this script's state is now ./.steeple/deploy
+        = help: to go on with the old state, pass --state ./.steeple, or move its files into ./.steeple/deploy
+
+      """, "\(plan.stderr)")
+    #expect(try Self.steeple("plan", "--detailed-exitcode", "--state", ".steeple", "deploy.spire", in: folder).status == 0)
+  }
+
   @Test("applying one script to another's state is refused with the plan shown, unless --force")
   func anotherScriptsState() throws {
     let folder = try D.workspace()
