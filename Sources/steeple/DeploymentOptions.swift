@@ -56,8 +56,8 @@ struct StateOptions: ParsableArguments {
 /// How fast the local cloud's operations go: for the commands that do timed work (`apply`,
 /// `destroy`, `run`, `repl`).
 struct TimingOptions: ParsableArguments {
-  /// The largest `--time-scale`: a thousand times AWS's durations is already hours an operation.
-  static let largestTimeScale = 1000.0
+  /// The largest `--time-scale`, the local provider's.
+  static let largestTimeScale = LocalProvider.largestTimeScale
 
   @Option(
     name: .customLong("time-scale"), parsing: .unconditional,
