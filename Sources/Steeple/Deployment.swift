@@ -66,18 +66,25 @@ public struct Deployment: Sendable {
   /// What `apply` would do now.
   public func plan() async throws(EngineError) -> Plan { try await engine.plan(resources) }
 
-  /// Makes what exists match the script; `progress` sees every step start and end.
+  /// Makes what exists match the script; `progress` sees every step start and end. With
+  /// `approved`, only if the plan is still that one (`EngineError.planChanged` otherwise).
   public func apply(
-    options: ApplyOptions = ApplyOptions(), progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+    options: ApplyOptions = ApplyOptions(), approved: Plan? = nil,
+    progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
   ) async throws(EngineError) -> ApplyReport {
-    try await engine.apply(resources, options: options, progress: progress)
+    try await engine.apply(resources, options: options, approved: approved, progress: progress)
   }
 
-  /// Deletes everything in the state, in reverse dependency order.
+  /// What `destroy` would do now.
+  public func destroyPlan() async throws(EngineError) -> Plan { try await engine.destroyPlan() }
+
+  /// Deletes everything in the state, in reverse dependency order; with `approved`, only if the
+  /// plan is still that one.
   public func destroy(
-    options: ApplyOptions = ApplyOptions(), progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+    options: ApplyOptions = ApplyOptions(), approved: Plan? = nil,
+    progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
   ) async throws(EngineError) -> ApplyReport {
-    try await engine.destroy(options: options, progress: progress)
+    try await engine.destroy(options: options, approved: approved, progress: progress)
   }
 
   /// What exists now.

@@ -6,10 +6,18 @@ public struct ApplyOptions: Hashable, Sendable {
   public var parallelism: Int
   /// How long to wait for another apply's lock on the state; zero fails at once.
   public var lockTimeout: Duration
+  /// The script being applied: recorded in the state, and an apply of another script to a state
+  /// that holds resources is refused (`EngineError.otherScript`) unless `force`. `nil` records
+  /// nothing and checks nothing.
+  public var script: ScriptRecord?
+  /// Apply `script` even to a state that another script's resources are in.
+  public var force: Bool
 
-  public init(parallelism: Int = 10, lockTimeout: Duration = .zero) {
+  public init(parallelism: Int = 10, lockTimeout: Duration = .zero, script: ScriptRecord? = nil, force: Bool = false) {
     self.parallelism = max(1, parallelism)
     self.lockTimeout = lockTimeout
+    self.script = script
+    self.force = force
   }
 }
 
@@ -40,19 +48,20 @@ public struct Engine: Sendable {
     self.stateDirectory = stateDirectory
   }
 
-  /// Makes `directory` (and its parents) when missing, readable by its owner only.
+  /// Makes `directory` (and its parents) when missing, readable by its owner only, and refuses
+  /// one that others could read or change (`StateDirectory`).
   public static func prepare(_ directory: String) throws(EngineError) {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-      guard isDirectory.boolValue else { throw .io("the state directory \(directory) is a file", errno: 0) }
-      return
-    }
-    do {
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    } catch {
-      throw .io("cannot create the state directory \(directory)", errno: errno)
-    }
+    try StateDirectory.prepare(directory)
+  }
+
+  /// The script the state records as its own, if it records one.
+  public var recordedScript: ScriptRecord? { try? ScriptRecord.read(in: stateDirectory) }
+
+  /// The script the state belongs to when it is not `script` and the state holds resources: what
+  /// an apply of `script` refuses without `force`.
+  public func conflict(with script: ScriptRecord) async throws(EngineError) -> ScriptRecord? {
+    guard let recorded = recordedScript, !recorded.isSameScript(script) else { return nil }
+    return try await observe().isEmpty ? nil : recorded
   }
 
   /// Everything that exists, sorted by placement and address.
@@ -70,6 +79,11 @@ public struct Engine: Sendable {
     }
   }
 
+  /// What `destroy` would do now: delete everything that exists.
+  public func destroyPlan() async throws(EngineError) -> Plan {
+    Planner.destroy(observed: try await observe(), provider: provider.name)
+  }
+
   /// The apply the journal shows did not finish, if one did not; `nil` while that apply is still
   /// running (see `runningApply`).
   public var interruptedApply: InterruptedApply? {
@@ -82,21 +96,31 @@ public struct Engine: Sendable {
   /// Makes what exists match `desired`: takes the lock, plans from what exists now, and runs the
   /// plan. Steps that fail stop only what depends on them; the report says what was done, what
   /// failed and why, and what was skipped. An apply that was interrupted is finished by this one.
+  /// With `approved`, the plan someone agreed to, an apply whose plan now has an action that one
+  /// did not does nothing and throws `EngineError.planChanged`.
   public func apply(
-    _ desired: [Resource], options: ApplyOptions = ApplyOptions(),
+    _ desired: [Resource], options: ApplyOptions = ApplyOptions(), approved: Plan? = nil,
     progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
   ) async throws(EngineError) -> ApplyReport {
-    try await locked(command: "apply", options: options, progress: progress) { () async throws(EngineError) -> Plan in
-      try await plan(desired)
+    try await locked(command: "apply", options: options, approved: approved, progress: progress) {
+      (observed: [ObservedResource]) throws(EngineError) -> Plan in
+      do throws(PlanError) {
+        return try Planner.plan(desired: desired, observed: observed, provider: provider.name)
+      } catch {
+        throw .plan(error)
+      }
     }
   }
 
-  /// Deletes everything that exists, in reverse dependency order.
+  /// Deletes everything that exists, in reverse dependency order; with `approved`, only if that
+  /// is still the plan.
   public func destroy(
-    options: ApplyOptions = ApplyOptions(), progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+    options: ApplyOptions = ApplyOptions(), approved: Plan? = nil,
+    progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
   ) async throws(EngineError) -> ApplyReport {
-    try await locked(command: "destroy", options: options, progress: progress) { () async throws(EngineError) -> Plan in
-      Planner.destroy(observed: try await observe(), provider: provider.name)
+    try await locked(command: "destroy", options: options, approved: approved, progress: progress) {
+      (observed: [ObservedResource]) throws(EngineError) -> Plan in
+      Planner.destroy(observed: observed, provider: provider.name)
     }
   }
 
@@ -114,16 +138,32 @@ public struct Engine: Sendable {
   }
 
   private func locked(
-    command: String, options: ApplyOptions, progress: @escaping @Sendable (ApplyEvent) -> Void,
-    makePlan: () async throws(EngineError) -> Plan
+    command: String, options: ApplyOptions, approved: Plan?, progress: @escaping @Sendable (ApplyEvent) -> Void,
+    makePlan: ([ObservedResource]) throws(EngineError) -> Plan
   ) async throws(EngineError) -> ApplyReport {
     try Self.prepare(stateDirectory)
     let lock = try await StateLock.acquire(directory: stateDirectory, command: command, timeout: options.lockTimeout)
     defer { lock.release() }
     let interrupted = Journal.interrupted(in: stateDirectory)
-    let plan = try await makePlan()
+    let observed = try await observe()
+    let plan = try makePlan(observed)
+    // Less to do than was agreed (another apply did some of it meanwhile) is still agreed to.
+    if let approved, !plan.actions.allSatisfy(approved.actions.contains) { throw .planChanged }
     let graph: ApplyGraph
     do throws(PlanError) { graph = try ApplyGraph(plan) } catch { throw .plan(error) }
+    if command == "apply", let script = options.script {
+      let recorded = try ScriptRecord.read(in: stateDirectory)
+      if let recorded, !recorded.isSameScript(script), !options.force, !observed.isEmpty {
+        throw .otherScript(recorded: recorded, applying: script)
+      }
+      if recorded != script { try script.save(in: stateDirectory) }
+    }
+    // Nothing to do and nothing to finish: no journal, so the last real apply's stays.
+    if plan.isEmpty && interrupted == nil {
+      progress(.began(plan: plan, steps: 0))
+      return ApplyReport(
+        plan: plan, graph: graph, outcomes: [], elapsed: .zero, resumed: nil, cancelled: false, command: command)
+    }
     let journal = try Journal(directory: stateDirectory)
     journal.append(JournalEntry(event: .begin, pid: getpid(), command: command, steps: graph.steps.count))
     try journal.sync()

@@ -2,8 +2,9 @@ import Foundation
 
 /// The apply journal: every intent and outcome, durable before the next thing happens.
 ///
-/// `journal.jsonl` in the state directory holds the latest apply; starting an apply moves the one
-/// before to `journal.previous.jsonl`. Writes are batched per scheduling round and made durable with
+/// `journal.jsonl` in the state directory holds the latest apply that had something to do;
+/// starting one moves the one before to `journal.previous.jsonl` (an apply with nothing to do
+/// writes no journal, so it never pushes out the record of the last real one). Writes are batched per scheduling round and made durable with
 /// one fsync, so an intent is on disk before its provider call starts.
 public final class Journal {
   public static let fileName = "journal.jsonl"
@@ -17,11 +18,12 @@ public final class Journal {
   public init(directory: String) throws(EngineError) {
     path = directory + "/" + Self.fileName
     let previous = directory + "/" + Self.previousFileName
+    try StateDirectory.checkFile(path, forWriting: true)
+    try StateDirectory.checkFile(previous, forWriting: true)
     if FileManager.default.fileExists(atPath: path) {
       guard rename(path, previous) == 0 else { throw .io("cannot move \(path) to \(previous)", errno: errno) }
     }
-    descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw .io("cannot create \(path)", errno: errno) }
+    descriptor = try StateDirectory.openFile(path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, doing: "create")
     try syncDirectory(directory)
   }
 

@@ -21,18 +21,20 @@ public struct LockHolder: Hashable, Sendable, CustomStringConvertible {
 
 /// An exclusive lock on a state directory, so two applies never act on one state at once.
 ///
-/// The lock is `flock` on `<state>/lock`, which the kernel releases when the holder exits, however
-/// it exits; the file holds the holder's pid, command and start time so a waiting process can say
-/// who it waits for. The file itself is never deleted.
+/// The lock is `flock` on the state directory itself, which no one can unlink while it holds
+/// files, and which the kernel releases when the holder exits, however it exits. The `lock` file
+/// beside the state holds the holder's pid, command and start time, so a waiting process can say
+/// who it waits for; deleting it loses only that description, never the lock. It is opened without
+/// following a symbolic link, so one planted there cannot make an apply overwrite another file.
 public final class StateLock: Sendable {
   public static let fileName = "lock"
 
   public let path: String
-  private let descriptor: Int32
+  private let directoryDescriptor: Int32
 
-  private init(path: String, descriptor: Int32) {
+  private init(path: String, directoryDescriptor: Int32) {
     self.path = path
-    self.descriptor = descriptor
+    self.directoryDescriptor = directoryDescriptor
   }
 
   /// Takes the lock, waiting up to `timeout` (zero: fail at once) for the holder to let go.
@@ -40,47 +42,49 @@ public final class StateLock: Sendable {
     directory: String, command: String, timeout: Duration = .zero
   ) async throws(EngineError) -> StateLock {
     let path = directory + "/" + fileName
-    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw .io("cannot open \(path)", errno: errno) }
+    let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard directoryDescriptor >= 0 else { throw .access(directory, doing: "open the state directory", errno: errno) }
     let clock = ContinuousClock()
     let start = clock.now
-    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+    while flock(directoryDescriptor, LOCK_EX | LOCK_NB) != 0 {
       let code = errno
       guard code == EWOULDBLOCK || code == EINTR else {
-        close(descriptor)
-        throw .io("cannot lock \(path)", errno: code)
+        close(directoryDescriptor)
+        throw .access(directory, doing: "lock", errno: code)
       }
       let waited = clock.now - start
       if waited >= timeout || Task.isCancelled {
-        close(descriptor)
+        close(directoryDescriptor)
         throw .locked(holder(path: path) ?? LockHolder(pid: 0, command: "another process"), waited: waited)
       }
       try? await Task.sleep(for: min(.milliseconds(50), timeout - waited))
     }
-    let record = "pid \(getpid())\ncommand \(command)\nsince \(LockHolder.format(Date()))\n"
-    let bytes = Array(record.utf8)
-    guard ftruncate(descriptor, 0) == 0,
-      bytes.withUnsafeBytes({ pwrite(descriptor, $0.baseAddress, $0.count, 0) }) == bytes.count,
-      fsync(descriptor) == 0
-    else {
-      let code = errno
-      close(descriptor)
-      throw .io("cannot write \(path)", errno: code)
+    do throws(EngineError) {
+      let descriptor = try StateDirectory.openFile(path, flags: O_RDWR | O_CREAT, doing: "open")
+      defer { close(descriptor) }
+      let record = "pid \(getpid())\ncommand \(command)\nsince \(LockHolder.format(Date()))\n"
+      let bytes = Array(record.utf8)
+      guard ftruncate(descriptor, 0) == 0,
+        bytes.withUnsafeBytes({ pwrite(descriptor, $0.baseAddress, $0.count, 0) }) == bytes.count,
+        fsync(descriptor) == 0
+      else { throw .access(path, doing: "write", errno: errno) }
+    } catch {
+      close(directoryDescriptor)
+      throw error
     }
-    return StateLock(path: path, descriptor: descriptor)
+    return StateLock(path: path, directoryDescriptor: directoryDescriptor)
   }
 
   /// Lets go of the lock. The lock file keeps the last holder's details.
   public func release() {
-    flock(descriptor, LOCK_UN)
-    close(descriptor)
+    flock(directoryDescriptor, LOCK_UN)
+    close(directoryDescriptor)
   }
 
-  /// Who holds the lock on `directory`'s state now, or `nil` when no one does (or there is no lock
-  /// file). Probes with a shared lock that it lets go at once.
+  /// Who holds the lock on `directory`'s state now, or `nil` when no one does (or there is no
+  /// state directory). Probes with a shared lock that it lets go at once.
   public static func currentHolder(directory: String) -> LockHolder? {
-    let path = directory + "/" + fileName
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
@@ -88,12 +92,15 @@ public final class StateLock: Sendable {
       return nil
     }
     guard errno == EWOULDBLOCK else { return nil }
-    return holder(path: path) ?? LockHolder(pid: 0, command: "another process")
+    return holder(path: directory + "/" + fileName) ?? LockHolder(pid: 0, command: "another process")
   }
 
   /// The holder the lock file names, if it names one.
   public static func holder(path: String) -> LockHolder? {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+    let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    guard let data = try? handle.read(upToCount: 4096), let text = String(data: data, encoding: .utf8) else {
       return nil
     }
     var fields: [String: String] = [:]

@@ -14,13 +14,17 @@ public final class LocalCloud: Sendable {
   let pool: DatabasePool
   let clock: @Sendable () -> Date
 
-  /// Opens the cloud in `stateDirectory` (made 0700 when missing), migrating its database.
-  /// `clock` is the services' idea of now, for token lifetimes.
-  public init(stateDirectory: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+  /// Opens the cloud in `stateDirectory` (made 0700 when missing), migrating its database; with
+  /// `readOnly`, opens an existing one and writes nothing. `clock` is the services' idea of now,
+  /// for token lifetimes.
+  public init(stateDirectory: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }) throws {
     self.stateDirectory = stateDirectory
-    self.pool = try CloudDatabase.open(directory: stateDirectory)
+    self.pool = try CloudDatabase.open(directory: stateDirectory, readOnly: readOnly)
     self.clock = clock
   }
+
+  /// The database's file name in the state directory, `cloud.sqlite`.
+  public static var databaseFileName: String { CloudDatabase.fileName }
 
   /// `<stateDirectory>/cloud.sqlite`.
   public var databasePath: String { pool.path }

@@ -16,16 +16,23 @@ public final class LocalProvider: Provider {
   public let timeScale: Double
   let wait: @Sendable (Duration) async throws -> Void
 
-  /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`. Each operation takes its
-  /// modelled duration times `timeScale`, spent in `wait` (a task sleep unless given).
+  /// The largest time scale: a thousand times AWS's durations is already hours an operation, and
+  /// much larger ones overflow a `Duration`.
+  public static let largestTimeScale = 1000.0
+
+  /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`; with `readOnly`, opens an
+  /// existing one to look at, writing nothing. Each operation takes its modelled duration times
+  /// `timeScale`, spent in `wait` (a task sleep unless given).
   public init(
-    stateDirectory: String, timeScale: Double = 0,
+    stateDirectory: String, timeScale: Double = 0, readOnly: Bool = false,
     wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
   ) throws {
-    guard timeScale >= 0, timeScale.isFinite else {
-      throw ProviderError(code: "InvalidParameterValue", message: "The time scale must be 0 or more, not \(timeScale)")
+    guard timeScale >= 0, timeScale <= Self.largestTimeScale else {
+      throw ProviderError(
+        code: "InvalidParameterValue",
+        message: "The time scale must be from 0 to \(Int(Self.largestTimeScale)), not \(timeScale)")
     }
-    self.cloud = try LocalCloud(stateDirectory: stateDirectory)
+    self.cloud = try LocalCloud(stateDirectory: stateDirectory, readOnly: readOnly)
     self.timeScale = timeScale
     self.wait = wait
   }

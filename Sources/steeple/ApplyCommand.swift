@@ -16,27 +16,99 @@ struct ApplyCommand: ParsableCommand {
       is killed can be run again: it finishes the work, with nothing done twice. Only one apply \
       runs on a state at a time; another fails at once saying who holds the lock, or waits with \
       --lock-timeout.
+
+      Before it changes anything it shows the plan and, on a terminal, asks: only 'yes' goes on. \
+      --auto-approve goes on without asking, and is needed when standard input is not a terminal \
+      (scripts, CI). The state records the script applied to it; applying another script to a state \
+      that holds resources is refused, with the plan it would carry out, unless --force.
+
+      Exit status: 0 when every action was done, 1 when one failed or on any other error, 2 on a \
+      usage error.
       """)
 
   @ArgumentParser.Argument(help: ArgumentHelp("The script to apply; '-' reads it from standard input.", valueName: "file"))
   var file: String
 
   @OptionGroup var options: ChangeOptions
+  @OptionGroup var ownership: OwnershipOptions
   @OptionGroup var evaluation: EvaluationOptions
 
   func run() throws {
     Applying.surviveClosedPipes()
-    let deployment = try ScriptLoader.load(file, options: evaluation, state: options.state, quiet: options.json)
-    let report = try Applying.run(json: options.json, options: options.applying.applyOptions) { options, progress in
-      try await deployment.apply(options: options, progress: progress)
+    let deployment = try ScriptLoader.load(
+      file, options: evaluation, state: options.state, timing: options.timing, quiet: options.json)
+    let applyOptions = ownership.applyOptions(options.applying, script: file)
+    let approval = try Applying.approvedPlan(
+      command: "apply", json: options.json, autoApprove: options.approval.autoApprove, deployment: deployment,
+      script: applyOptions.force ? nil : applyOptions.script) { try await deployment.plan() }
+    let report = try Applying.run(json: options.json, options: applyOptions, planShown: approval.shown) {
+      options, progress in
+      try await deployment.apply(options: options, approved: approval.approved, progress: progress)
     }
     evaluation.reporter.report(deployment.diagnostics(for: report))
     if !report.succeeded { throw ExitCode(1) }
   }
 }
 
-/// What apply, destroy and run share: print the plan, show progress, print the outcome.
+/// Whether `apply` and `run` may act on a state that another script's resources are in.
+struct OwnershipOptions: ParsableArguments {
+  @Flag(
+    name: .customLong("force"),
+    help: "Apply even to a state that holds what another script made (the plan shows what that changes).")
+  var force = false
+
+  /// `applying`'s options, recording `script` in the state.
+  func applyOptions(_ applying: ApplyingOptions, script: String) -> ApplyOptions {
+    var options = applying.applyOptions
+    options.script = ScriptRecord(file: script)
+    options.force = force
+    return options
+  }
+}
+
+/// What apply, destroy and run share: ask before changing, print the plan, show progress, print
+/// the outcome.
 enum Applying {
+  /// Shows the plan (on standard error with `json`) and has it agreed to: on a terminal the user
+  /// types 'yes'; `autoApprove` agrees without asking; without a terminal and without it, nothing
+  /// is changed and the command fails saying so. A plan with nothing to do needs no agreement.
+  /// With `script`, a state that holds another script's resources is refused after the plan is
+  /// shown. Returns whether the plan was shown, and the plan the user agreed to (for the engine
+  /// to hold the apply to).
+  static func approvedPlan(
+    command: String, json: Bool, autoApprove: Bool, deployment: Deployment, script: ScriptRecord?,
+    plan makePlan: @escaping @Sendable () async throws -> Plan
+  ) throws -> (shown: Bool, approved: Plan?) {
+    let engine = deployment.engine
+    let (plan, conflict): (Plan, ScriptRecord?)
+    do {
+      (plan, conflict) = try runBlocking {
+        let plan = try await makePlan()
+        guard let script, !plan.isEmpty else { return (plan, nil) }
+        return (plan, try await engine.conflict(with: script))
+      }
+    } catch let error as EngineError {
+      throw fail(error)
+    }
+    guard !plan.isEmpty else { return (false, nil) }
+    let show: (String) throws -> Void = json ? { writeError($0) } : { try writeOutput($0) }
+    try show(PlanRenderer.text(plan) + "\n")
+    if let conflict, let script { throw fail(.otherScript(recorded: conflict, applying: script)) }
+    if autoApprove { return (true, nil) }
+    guard isatty(STDIN_FILENO) == 1 else {
+      writeError(
+        "steeple: error: \(command) asks before it changes anything, and standard input is not a terminal to answer on\n"
+          + "   = help: pass --auto-approve to \(command) without asking (as scripts and CI do), or run it on a terminal\n")
+      throw ExitCode(1)
+    }
+    try show("Do you want to \(command) these changes? Only 'yes' goes on: ")
+    guard readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "yes" else {
+      writeError("steeple: \(command) cancelled: nothing was changed\n")
+      throw ExitCode(1)
+    }
+    return (true, plan)
+  }
+
   /// A reader that goes away (`steeple apply | head`) must not kill an apply half way with
   /// SIGPIPE: writes to it fail instead, and the work goes on to the end (then exits 1).
   static func surviveClosedPipes() {
@@ -46,7 +118,7 @@ enum Applying {
   /// `waiting` runs the async work to its end on this thread: `runBlocking` (Ctrl-C cancels it)
   /// unless the caller handles interrupts itself, as the REPL does.
   static func run(
-    json: Bool, options: ApplyOptions,
+    json: Bool, options: ApplyOptions, planShown: Bool = false,
     waiting: (@escaping @Sendable () async throws -> ApplyReport) throws -> ApplyReport = { try runBlocking($0) },
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> ApplyReport {
@@ -57,7 +129,7 @@ enum Applying {
         try await body(options) { event in
           if case .began(let plan, _) = event {
             // A failed write is reported by the write of the report below.
-            if !json && !plan.isEmpty { try? writeOutput(PlanRenderer.text(plan) + "\n") }
+            if !json && !plan.isEmpty && !planShown { try? writeOutput(PlanRenderer.text(plan) + "\n") }
             if !plan.isEmpty { progress.startTicking() }
           }
           if case .began(let plan, _) = event, plan.isEmpty { return }

@@ -9,34 +9,46 @@ struct DestroyCommand: ParsableCommand {
     discussion: """
       Deletes every resource the state holds, in reverse dependency order (what stands on a \
       resource goes before it), with the same progress, journal and lock as apply. Afterwards the \
-      state is empty.
+      state is empty. It shows the plan and asks first, as apply does (--auto-approve skips that).
 
-      The script is not evaluated: it only locates the state (.steeple beside it) unless --state \
-      names one, so a script that no longer evaluates can still have its state destroyed.
+      Nothing is evaluated: FILE only locates the state (.steeple/NAME beside it), and \
+      --state DIR alone names one, so a script that no longer evaluates, or is gone, can still \
+      have its state destroyed.
+
+      Exit status: 0 when everything was deleted, 1 when an action failed or on any other error, \
+      2 on a usage error.
       """)
 
-  @ArgumentParser.Argument(help: ArgumentHelp("The script whose state to destroy.", valueName: "file"))
-  var file: String
+  @ArgumentParser.Argument(help: ArgumentHelp("The script whose state to destroy (not needed with --state).", valueName: "file"))
+  var file: String?
 
   @OptionGroup var options: ChangeOptions
 
   func run() throws {
     Applying.surviveClosedPipes()
-    let directory = options.state.directory(for: file)
-    if options.state.state == nil && file != "-" && !FileManager.default.fileExists(atPath: file) {
-      writeError("steeple: error: no such file: \(file)\n   = help: check the path; the state destroyed is the .steeple beside it\n")
+    let directory = try options.state.directory(orUsageErrorFor: file, command: "destroy")
+    if let note = options.state.earlierLayoutNote(for: file) { writeError(note) }
+    if options.state.state == nil, let file, file != "-", !FileManager.default.fileExists(atPath: file) {
+      writeError(
+        "steeple: error: no such file: \(file)\n   = help: check the path; the state destroyed is \(directory), "
+          + "or pass --state DIR to name a state\n")
       throw ExitCode(2)
     }
     let deployment: Deployment
     do {
       deployment = try Deployment(
-        resources: [], provider: try ScriptLoader.provider(directory: directory, state: options.state),
+        resources: [], provider: try ScriptLoader.provider(directory: directory, timeScale: options.timing.timeScale),
         stateDirectory: directory)
     } catch let error as EngineError {
       throw fail(error)
     }
-    let report = try Applying.run(json: options.json, options: options.applying.applyOptions) { options, progress in
-      try await deployment.destroy(options: options, progress: progress)
+    if let owner = deployment.engine.recordedScript { writeError("note: the state in \(directory) belongs to \(owner)\n") }
+    let approval = try Applying.approvedPlan(
+      command: "destroy", json: options.json, autoApprove: options.approval.autoApprove, deployment: deployment,
+      script: nil) { try await deployment.destroyPlan() }
+    let report = try Applying.run(json: options.json, options: options.applying.applyOptions, planShown: approval.shown) {
+      options, progress in
+      try await deployment.destroy(options: options, approved: approval.approved, progress: progress)
     }
     if !report.succeeded { throw ExitCode(1) }
   }

@@ -11,8 +11,12 @@ struct PlanCommand: ParsableCommand {
       differing field as old → new), - delete, -/+ replace (a field that cannot change in place \
       differs), each with its reason. The last line counts them, or says "No changes.".
 
-      Exit status: 0 on success; with --detailed-exitcode, 0 when there is nothing to do, 2 when \
-      there are changes, and 1 on any error.
+      Nothing is written: a state that does not exist yet reads as empty, and one that does is \
+      opened read-only.
+
+      Exit status: 0 on success, 1 on an error in the script or the state, 2 on a usage error. With \
+      --detailed-exitcode: 0 when there is nothing to do, 2 when there are changes, and 1 on any \
+      error, usage errors included (as Terraform does).
       """)
 
   @ArgumentParser.Argument(help: ArgumentHelp("The script to plan; '-' reads it from standard input.", valueName: "file"))
@@ -21,7 +25,9 @@ struct PlanCommand: ParsableCommand {
   @Flag(name: .customLong("json"), help: "Print the plan as JSON.")
   var json = false
 
-  @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when none, 1 on error.")
+  @Flag(
+    name: .customLong("detailed-exitcode"),
+    help: "Exit 2 when there are changes, 0 when none, 1 on any error (usage errors too).")
   var detailedExitcode = false
 
   @OptionGroup var options: EvaluationOptions
@@ -37,6 +43,18 @@ struct PlanCommand: ParsableCommand {
     }
     if let note = stateNote(deployment.engine) { writeError(note) }
     try writeOutput(json ? PlanRenderer.json(plan) : PlanRenderer.text(plan))
-    if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
+    if detailedExitcode && !plan.isEmpty { throw PlanHasChanges() }
+  }
+}
+
+/// `plan --detailed-exitcode` found changes: exit status 2, which no error may then share.
+struct PlanHasChanges: Error {
+  static let status: Int32 = 2
+
+  /// Whether the command line asks for `plan --detailed-exitcode`, so that a usage error must
+  /// exit 1, not 2 (which means "changes" there).
+  static func requested(by arguments: [String]) -> Bool {
+    let options = arguments.prefix { $0 != "--" }
+    return options.first == "plan" && options.contains("--detailed-exitcode")
   }
 }

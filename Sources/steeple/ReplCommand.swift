@@ -23,7 +23,9 @@ struct ReplCommand: ParsableCommand {
 
   @OptionGroup var options: EvaluationOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var timing: TimingOptions
   @OptionGroup var applying: ApplyingOptions
+  @OptionGroup var ownership: OwnershipOptions
 
   func run() throws {
     let session = Session(options.sessionConfiguration())
@@ -41,9 +43,12 @@ struct ReplCommand: ParsableCommand {
     }) {
       lines = editor
     }
-    // :plan, :apply, ... deploy into .steeple beside FILE, or in the current folder, unless --state says.
+    // :plan, :apply, ... deploy into FILE's state (.steeple/NAME beside it), or .steeple/repl in the
+    // current folder, unless --state says; the state records FILE (or "repl") as its script.
+    var applyOptions = ownership.applyOptions(applying, script: file ?? "repl")
+    if file == nil { applyOptions.script = ScriptRecord(name: "repl", path: "") }
     let actions = EngineActions(
-      stateDirectory: state.directory(for: file), timeScale: state.timeScale, applyOptions: applying.applyOptions,
+      stateDirectory: state.directory(for: file), timeScale: timing.timeScale, applyOptions: applyOptions,
       reporter: reporter)
     let repl = Repl(session: session, lines: lines, showsPrompts: terminal, reporter: reporter, actions: actions)
     try repl.run()

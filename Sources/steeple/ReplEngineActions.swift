@@ -7,13 +7,17 @@ import Steeple
 /// `steeple plan`, `apply`, `destroy`, `run` (its checks) and `state` do for a file.
 ///
 /// The provider is opened on the first command, so a session that never deploys makes no state
-/// directory. Each command builds a `Deployment` of the topology at that moment.
+/// directory. Each command builds a `Deployment` of the topology at that moment. A state directory
+/// moved, removed or replaced under the session is noticed before the next command and reported;
+/// nothing more is written to the old one, and the command after opens what the path names then.
 final class EngineActions: ReplActions {
   let stateDirectory: String
   let timeScale: Double
   let applyOptions: ApplyOptions
   let reporter: DiagnosticReporter
   private var provider: (any Provider)?
+  /// What the state directory and its database were when the provider opened them.
+  private var opened: [FileIdentity?] = []
 
   init(stateDirectory: String, timeScale: Double, applyOptions: ApplyOptions, reporter: DiagnosticReporter) {
     self.stateDirectory = stateDirectory
@@ -22,11 +26,26 @@ final class EngineActions: ReplActions {
     self.reporter = reporter
   }
 
-  private func openedProvider() throws(EngineError) -> any Provider {
-    if let provider { return provider }
-    let opened = try ScriptLoader.openProvider(directory: stateDirectory, timeScale: timeScale)
-    provider = opened
-    return opened
+  private func openedProvider() throws -> any Provider {
+    if let provider {
+      guard currentIdentities() == opened else {
+        self.provider = nil
+        throw fail(.stateMoved(stateDirectory))
+      }
+      return provider
+    }
+    do {
+      let made = try ScriptLoader.openProvider(directory: stateDirectory, timeScale: timeScale)
+      provider = made
+      opened = currentIdentities()
+      return made
+    } catch {
+      throw fail(error)
+    }
+  }
+
+  private func currentIdentities() -> [FileIdentity?] {
+    [StateDirectory.identity(stateDirectory), StateDirectory.identity(stateDirectory + "/" + LocalCloud.databaseFileName)]
   }
 
   /// The session's topology deployed into the state; a topology that fails the model's checks

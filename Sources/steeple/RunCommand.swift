@@ -13,6 +13,10 @@ struct RunCommand: ParsableCommand {
       came out; a check the provider cannot run yet says "not yet supported". To evaluate without \
       touching any state, use 'steeple eval'.
 
+      Before it changes anything it shows the plan and asks, as 'steeple apply' does \
+      (--auto-approve skips that, and is needed without a terminal); --force applies to a state \
+      that holds another script's resources.
+
       Exit status: 0 when every action was done and no check failed, 1 otherwise, 2 on a usage error.
       """)
 
@@ -21,13 +25,20 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var options: EvaluationOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var timing: TimingOptions
   @OptionGroup var applying: ApplyingOptions
+  @OptionGroup var approval: ApprovalOptions
+  @OptionGroup var ownership: OwnershipOptions
 
   func run() throws {
     Applying.surviveClosedPipes()
-    let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: false)
-    let report = try Applying.run(json: false, options: applying.applyOptions) { options, progress in
-      try await deployment.apply(options: options, progress: progress)
+    let deployment = try ScriptLoader.load(file, options: options, state: state, timing: timing, quiet: false)
+    let applyOptions = ownership.applyOptions(applying, script: file)
+    let approved = try Applying.approvedPlan(
+      command: "run", json: false, autoApprove: approval.autoApprove, deployment: deployment,
+      script: applyOptions.force ? nil : applyOptions.script) { try await deployment.plan() }
+    let report = try Applying.run(json: false, options: applyOptions, planShown: approved.shown) { options, progress in
+      try await deployment.apply(options: options, approved: approved.approved, progress: progress)
     }
     options.reporter.report(deployment.diagnostics(for: report))
     let results = try runBlocking { await deployment.verify() }

@@ -8,10 +8,11 @@ import SteepleLocal
 /// standard error when `quiet` because standard output carries JSON), reports its errors and the
 /// topology's, and opens the provider on its state directory.
 enum ScriptLoader {
-  /// With `creating` false (plan), a state directory that does not exist is read as empty and
-  /// left uncreated.
+  /// With `creating` false (plan), nothing is written: a state that does not exist yet reads as
+  /// empty, and one that does is opened read-only.
   static func load(
-    _ file: String, options: EvaluationOptions, state: StateOptions, quiet: Bool, creating: Bool = true
+    _ file: String, options: EvaluationOptions, state: StateOptions, timing: TimingOptions? = nil, quiet: Bool,
+    creating: Bool = true
   ) throws -> Deployment {
     var configuration = options.sessionConfiguration()
     if quiet { configuration.output = { text in writeError(text) } }
@@ -22,42 +23,46 @@ enum ScriptLoader {
     }
     guard outcome.succeeded else { throw ExitCode(1) }
     let directory = state.directory(for: file)
+    if let note = state.earlierLayoutNote(for: file) { writeError(note) }
     do {
       return try Deployment(
-        topology: outcome.topology, provider: try provider(directory: directory, state: state, creating: creating), stateDirectory: directory)
+        topology: outcome.topology,
+        provider: try provider(directory: directory, timeScale: timing?.timeScale ?? 0, creating: creating),
+        stateDirectory: directory)
     } catch let error as EngineError {
       throw fail(error)
     }
   }
 
   /// The local provider on a state directory, which is made (owner-only) when missing; without
-  /// `creating`, a missing directory stays missing and reads as a state with nothing in it.
-  static func provider(directory: String, state: StateOptions, creating: Bool = true) throws -> any Provider {
-    if !creating && !FileManager.default.fileExists(atPath: directory) {
+  /// `creating`, a state that does not exist stays so and reads as empty, and one that does is
+  /// opened read-only.
+  static func provider(directory: String, timeScale: Double = 0, creating: Bool = true) throws -> any Provider {
+    // Only a state that is not there reads as empty: one that cannot be looked at is reported.
+    var status = stat()
+    if !creating && lstat(directory + "/" + LocalCloud.databaseFileName, &status) != 0 && errno == ENOENT {
       return NoStateYet()
     }
-    try Engine.prepare(directory)
     do {
-      return try openLocalProvider(directory: directory, timeScale: state.timeScale)
-    } catch {
+      return try openProvider(directory: directory, timeScale: timeScale, readOnly: !creating)
+    } catch .io(let message, let code) {
       throw fail(
-        error,
-        help: "\(directory)/cloud.sqlite is damaged or not a Steeple state; move it aside (what it recorded is then "
-          + "forgotten), or pass --state DIR to use another directory")
+        .io(message, errno: code),
+        help: "\(directory)/\(LocalCloud.databaseFileName) is damaged or not a Steeple state; move it aside (what it "
+          + "recorded is then forgotten), or pass --state DIR to use another directory")
+    } catch {
+      throw fail(error)
     }
   }
 
-  /// The local provider over the state in `directory`, which is made if missing; an error says
-  /// why it cannot be opened (for the REPL, which reports it and goes on).
-  static func openProvider(directory: String, timeScale: Double) throws(EngineError) -> any Provider {
-    try Engine.prepare(directory)
-    return try openLocalProvider(directory: directory, timeScale: timeScale)
-  }
-
-  /// Opens the local cloud's state in an existing directory.
-  private static func openLocalProvider(directory: String, timeScale: Double) throws(EngineError) -> any Provider {
+  /// The local provider over the state in `directory`, which is made if missing (unless
+  /// `readOnly`); an error says why it cannot be opened (for the REPL, which reports it and goes on).
+  static func openProvider(directory: String, timeScale: Double, readOnly: Bool = false) throws(EngineError) -> any Provider {
+    if !readOnly { try Engine.prepare(directory) }
     do {
-      return try LocalProvider(stateDirectory: directory, timeScale: timeScale)
+      return try LocalProvider(stateDirectory: directory, timeScale: timeScale, readOnly: readOnly)
+    } catch let error as EngineError {
+      throw error
     } catch {
       throw .io("cannot open the state in \(directory): \(error)", errno: 0)
     }

@@ -6,8 +6,8 @@ struct StateCommand: ParsableCommand {
     commandName: "state",
     abstract: "List what exists: one resource a line, grouped by account and cluster.",
     discussion: """
-      Reads the state directory named by --state, or .steeple beside FILE, or .steeple in the \
-      current folder. Nothing is evaluated and nothing changes.
+      Reads the state directory named by --state, or the one of FILE (.steeple/NAME beside it). \
+      Nothing is evaluated and nothing is written: the state is opened read-only.
       """)
 
   @ArgumentParser.Argument(help: ArgumentHelp("A script, to find the state beside it.", valueName: "file"))
@@ -19,11 +19,12 @@ struct StateCommand: ParsableCommand {
   @OptionGroup var state: StateOptions
 
   func run() throws {
-    let directory = state.directory(for: file)
+    let directory = try state.directory(orUsageErrorFor: file, command: "state")
+    if let note = state.earlierLayoutNote(for: file) { writeError(note) }
     let resources: [ObservedResource]
     let engine: Engine
     do {
-      let provider = try ScriptLoader.provider(directory: directory, state: state, creating: false)
+      let provider = try ScriptLoader.provider(directory: directory, creating: false)
       engine = try Engine(provider: provider, stateDirectory: directory)
       resources = try runBlocking { try await engine.state() }
     } catch let error as EngineError {

@@ -14,7 +14,8 @@ struct SteepleCommand: ParsableCommand {
       Imports are looked for next to the importing file, then in each folder of STEEPLE_PATH \
       (separated by ':'), then in the standard library.
 
-      Exit status: 0 on success, 1 when a script has errors, 2 on a usage error.
+      Exit status: 0 on success, 1 when a script has errors or a change failed, 2 on a usage \
+      error; 'plan --detailed-exitcode' exits 2 when there are changes and 1 on any error.
       """,
     version: version,
     subcommands: [

@@ -67,6 +67,8 @@ struct ProviderTests {
     await #expect(throws: CancellationError.self) { try await task.value }
     #expect(try await fixture.provider.observe().contains { $0.address == cluster.address } == false)
     #expect(throws: ProviderError.self) { try LocalProvider(stateDirectory: fixture.directory, timeScale: -1) }
+    // Larger would overflow a Duration when an operation waits (it trapped in a REPL session).
+    #expect(throws: ProviderError.self) { try LocalProvider(stateDirectory: fixture.directory, timeScale: 1e19) }
   }
 
   /// Records the waits an apply asks for, instead of sleeping.

@@ -5,7 +5,7 @@ import Testing
 /// a user runs them: a separate process, in a folder of its own, its output and exit status.
 @Suite("steeple plan, apply, destroy, state and run")
 struct DeployCLITests {
-  /// A fresh folder holding a copy of a fixture script; the state goes in `.steeple` inside it.
+  /// A fresh folder holding a copy of a fixture script; its state goes in `.steeple/NAME` inside it.
   static func workspace(_ fixture: String = "deploy.spire") throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-deploy-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -42,7 +42,7 @@ struct DeployCLITests {
     #expect(plan.status == 2, "\(plan.stderr)")
     #expect(plan.stdout.hasSuffix("Plan: 31 to add, 0 to change, 0 to destroy.\n"))
 
-    let apply = try Self.steeple("apply", "--time-scale", "0.001", "network.spire", in: folder)
+    let apply = try Self.steeple("apply", "--auto-approve", "--time-scale", "0.001", "network.spire", in: folder)
     #expect(apply.status == 0, "\(apply.stderr)")
     #expect(apply.stdout.hasSuffix("Apply complete: 31 done.\n"))
     let steps = Self.timeline(apply.stdout)
@@ -52,13 +52,13 @@ struct DeployCLITests {
     #expect(frontend.start < (backend.end ?? ""), "the clusters ran one after the other")
     #expect(backend.start < (frontend.end ?? ""), "the clusters ran one after the other")
 
-    let again = try Self.steeple("apply", "network.spire", in: folder)
+    let again = try Self.steeple("apply", "--auto-approve", "network.spire", in: folder)
     #expect(again.status == 0)
     #expect(again.stdout.hasSuffix("No changes. What exists matches the script.\n"))
     let state = try Self.steeple("state", "network.spire", in: folder)
     #expect(state.stdout.hasSuffix("31 resources.\n"))
 
-    let destroy = try Self.steeple("destroy", "network.spire", in: folder)
+    let destroy = try Self.steeple("destroy", "--auto-approve", "network.spire", in: folder)
     #expect(destroy.status == 0, "\(destroy.stderr)")
     #expect(destroy.stdout.hasSuffix("Destroy complete: 31 done.\n"))
     #expect(try Self.steeple("state", "network.spire", in: folder).stdout == "The state is empty.\n")
@@ -67,16 +67,18 @@ struct DeployCLITests {
   @Test("the tutorial's network killed with kill -9 mid-apply: the next apply finishes it, as a clean apply would")
   func networkKillNine() throws {
     let clean = try Self.networkWorkspace()
-    #expect(try Self.steeple("apply", "network.spire", in: clean).status == 0)
+    #expect(try Self.steeple("apply", "--auto-approve", "network.spire", in: clean).status == 0)
     // The local cloud derives IDs from what they name, so even they must match.
     let cleanState = try Self.comparable(try Self.steeple("state", "--json", "network.spire", in: clean).stdout, outputs: true)
 
     let folder = try Self.networkWorkspace()
-    let victim = try Self.spawn(["apply", "--time-scale", "0.005", "network.spire"], in: folder)
-    try Self.waitForJournal(in: folder) { $0.contains(#""event":"intent","time":"#) && $0.contains("eks.cluster.eks-cluster-frontend") }
+    let victim = try Self.spawn(["apply", "--auto-approve", "--time-scale", "0.005", "network.spire"], in: folder)
+    try Self.waitForJournal(in: folder, script: "network") {
+      $0.contains(#""event":"intent","time":"#) && $0.contains("eks.cluster.eks-cluster-frontend")
+    }
     kill(victim.processIdentifier, SIGKILL)
     victim.waitUntilExit()
-    let resumed = try Self.steeple("apply", "network.spire", in: folder)
+    let resumed = try Self.steeple("apply", "--auto-approve", "network.spire", in: folder)
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stdout.contains("resuming the apply of pid \(victim.processIdentifier) "))
     #expect(try Self.comparable(try Self.steeple("state", "--json", "network.spire", in: folder).stdout, outputs: true) == cleanState)
@@ -87,7 +89,7 @@ struct DeployCLITests {
   /// What a clean, uninterrupted apply of `deploy.spire` leaves, as `comparable` gives it.
   static func cleanApplyState() throws -> [String] {
     let clean = try workspace()
-    #expect(try steeple("apply", "deploy.spire", in: clean).status == 0)
+    #expect(try steeple("apply", "--auto-approve", "deploy.spire", in: clean).status == 0)
     return try comparable(try steeple("state", "--json", "deploy.spire", in: clean).stdout)
   }
 
@@ -125,7 +127,7 @@ struct DeployCLITests {
   @Test("apply does the plan, a second plan and apply find nothing, destroy empties the state")
   func applyLifecycle() throws {
     let folder = try Self.workspace()
-    let apply = try Self.steeple("apply", "--parallelism", "4", "deploy.spire", in: folder)
+    let apply = try Self.steeple("apply", "--auto-approve", "--parallelism", "4", "deploy.spire", in: folder)
     #expect(apply.status == 0, "\(apply.stderr)")
     let lines = apply.stdout.split(separator: "\n").map(String.init)
     #expect(lines.contains { $0.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z start   \+ creating eks\.cluster\.eks-frontend/) != nil })
@@ -133,13 +135,13 @@ struct DeployCLITests {
     let done = try #require(lines.last?.firstMatch(of: /^Apply complete: (\d+) done\.$/)?.1)
     let count = try #require(Int(done))
     #expect(count > 10)
-    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple/cloud.sqlite").path))
-    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple/journal.jsonl").path))
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple/deploy/cloud.sqlite").path))
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple/deploy/journal.jsonl").path))
 
     let plan = try Self.steeple("plan", "--detailed-exitcode", "deploy.spire", in: folder)
     #expect(plan.status == 0)
     #expect(plan.stdout.hasSuffix("No changes. What exists matches the script.\n"))
-    let again = try Self.steeple("apply", "deploy.spire", in: folder)
+    let again = try Self.steeple("apply", "--auto-approve", "deploy.spire", in: folder)
     #expect(again.status == 0)
     #expect(again.stdout == "declared 2 accounts\nNo changes. What exists matches the script.\n")
 
@@ -147,10 +149,10 @@ struct DeployCLITests {
     #expect(state.status == 0)
     #expect(state.stdout.contains("account \"frontend\", cluster \"eks-frontend\"\n  eks.cluster.eks-frontend"))
     #expect(state.stdout.hasSuffix("\(count) resources.\n"))
-    let stateJSON = try Self.steeple("state", "--json", "--state", ".steeple", in: folder)
+    let stateJSON = try Self.steeple("state", "--json", "--state", ".steeple/deploy", in: folder)
     #expect(try Self.comparable(stateJSON.stdout).count == count)
 
-    let destroy = try Self.steeple("destroy", "deploy.spire", in: folder)
+    let destroy = try Self.steeple("destroy", "--auto-approve", "deploy.spire", in: folder)
     #expect(destroy.status == 0, "\(destroy.stderr)")
     #expect(destroy.stdout.contains("Plan: 0 to add, 0 to change, \(count) to destroy.\n"))
     #expect(destroy.stdout.hasSuffix("Destroy complete: \(count) done.\n"))
@@ -160,7 +162,7 @@ struct DeployCLITests {
   @Test("run checks, plans, applies and reports each verify check")
   func runDoesItAll() throws {
     let folder = try Self.workspace()
-    let result = try Self.steeple("run", "deploy.spire", in: folder)
+    let result = try Self.steeple("run", "--auto-approve", "deploy.spire", in: folder)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("declared 2 accounts\n"))
     #expect(result.stdout.contains("Apply complete: "))
@@ -172,7 +174,7 @@ struct DeployCLITests {
   func errorsStopBeforeState() throws {
     let folder = try Self.workspace()
     try Data(#"account "shared" { regoin: "us-east-2" }"#.utf8).write(to: folder.appendingPathComponent("bad.spire"))
-    let result = try Self.steeple("apply", "bad.spire", in: folder)
+    let result = try Self.steeple("apply", "--auto-approve", "bad.spire", in: folder)
     #expect(result.status == 1)
     #expect(result.stderr.contains("bad.spire:1:"))
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple").path))
@@ -181,16 +183,16 @@ struct DeployCLITests {
   @Test("a second apply while one holds the lock fails at once, naming the holder; with --lock-timeout it waits")
   func lock() throws {
     let folder = try Self.workspace()
-    let first = try Self.spawn(["apply", "--time-scale", "0.01", "deploy.spire"], in: folder)
+    let first = try Self.spawn(["apply", "--auto-approve", "--time-scale", "0.01", "deploy.spire"], in: folder)
     defer { if first.isRunning { first.terminate() } }
     try Self.waitForJournal(in: folder) { $0.contains(#""event":"intent""#) }
     let looking = try Self.steeple("plan", "deploy.spire", in: folder)
     #expect(looking.stderr.hasPrefix("note: apply (pid \(first.processIdentifier), since "), "\(looking.stderr)")
     #expect(looking.stderr.hasSuffix(") is running on this state; this shows what exists at this moment\n"), "not 'did not finish'")
-    let second = try Self.steeple("apply", "deploy.spire", in: folder)
+    let second = try Self.steeple("apply", "--auto-approve", "deploy.spire", in: folder)
     #expect(second.status == 1)
     #expect(second.stderr.hasPrefix("steeple: error: the state is locked by apply (pid \(first.processIdentifier), since "), "\(second.stderr)")
-    let waiting = try Self.steeple("apply", "--lock-timeout", "120", "deploy.spire", in: folder)
+    let waiting = try Self.steeple("apply", "--auto-approve", "--lock-timeout", "120", "deploy.spire", in: folder)
     #expect(waiting.status == 0, "\(waiting.stderr)")
     #expect(waiting.stdout.hasSuffix("No changes. What exists matches the script.\n"))
     first.waitUntilExit()
@@ -202,7 +204,7 @@ struct DeployCLITests {
     let cleanState = try Self.cleanApplyState()
 
     let folder = try Self.workspace()
-    let victim = try Self.spawn(["apply", "--time-scale", "0.005", "--parallelism", "4", "deploy.spire"], in: folder)
+    let victim = try Self.spawn(["apply", "--auto-approve", "--time-scale", "0.005", "--parallelism", "4", "deploy.spire"], in: folder)
     // Wait until some steps are done and others are still running, then kill it without warning.
     try Self.waitForJournal(in: folder) { journal in
       journal.components(separatedBy: #""event":"done""#).count > 3
@@ -210,14 +212,14 @@ struct DeployCLITests {
     kill(victim.processIdentifier, SIGKILL)
     victim.waitUntilExit()
     #expect(victim.terminationReason == .uncaughtSignal)
-    let journal = try String(contentsOf: folder.appendingPathComponent(".steeple/journal.jsonl"), encoding: .utf8)
+    let journal = try String(contentsOf: folder.appendingPathComponent(".steeple/deploy/journal.jsonl"), encoding: .utf8)
     #expect(!journal.contains(#""event":"end""#), "the apply must have been killed before it ended")
 
     let victimDone = journal.components(separatedBy: #""event":"done""#).count - 1
     let note = try Self.steeple("plan", "deploy.spire", in: folder)
     #expect(note.stderr.hasPrefix("note: the apply of pid \(victim.processIdentifier), begun "), "\(note.stderr)")
 
-    let resumed = try Self.steeple("apply", "deploy.spire", in: folder)
+    let resumed = try Self.steeple("apply", "--auto-approve", "deploy.spire", in: folder)
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stdout.contains("resuming the apply of pid \(victim.processIdentifier) "))
     #expect(resumed.stdout.contains("; in flight: "), "the journal says what was running when it was killed")
@@ -234,27 +236,31 @@ struct DeployCLITests {
   @Test("destroy does not evaluate the script: a script broken after apply can still be torn down; a missing one is refused")
   func destroyABrokenScript() throws {
     let folder = try Self.workspace()
-    #expect(try Self.steeple("apply", "deploy.spire", in: folder).status == 0)
+    #expect(try Self.steeple("apply", "--auto-approve", "deploy.spire", in: folder).status == 0)
     let script = folder.appendingPathComponent("deploy.spire")
     try Data((try String(contentsOf: script, encoding: .utf8) + "\noops(\n").utf8).write(to: script)
     #expect(try Self.steeple("plan", "deploy.spire", in: folder).status == 1)
-    let destroy = try Self.steeple("destroy", "deploy.spire", in: folder)
+    let destroy = try Self.steeple("destroy", "--auto-approve", "deploy.spire", in: folder)
     #expect(destroy.status == 0, "\(destroy.stderr)")
     #expect(!destroy.stdout.contains("declared 2 accounts"), "the script ran")
     #expect(destroy.stdout.hasSuffix(" done.\n") && destroy.stdout.contains("Destroy complete: "))
     #expect(try Self.steeple("state", "deploy.spire", in: folder).stdout == "The state is empty.\n")
 
-    let missing = try Self.steeple("destroy", "deplyo.spire", in: folder)
+    let missing = try Self.steeple("destroy", "--auto-approve", "deplyo.spire", in: folder)
     #expect(missing.status == 2)
-    #expect(missing.stderr == "steeple: error: no such file: deplyo.spire\n   = help: check the path; the state destroyed is the .steeple beside it\n")
+    #expect(missing.stderr == "steeple: error: no such file: deplyo.spire\n   = help: check the path; the state destroyed is ./.steeple/deplyo, or pass --state DIR to name a state\n")
   }
 
   @Test("bad option values, negative ones included, are usage errors (exit 2) that say what is allowed", arguments: [
     (["apply", "--parallelism", "0"], "Error: --parallelism must be at least 1\n"),
     (["apply", "--parallelism", "-3"], "Error: --parallelism must be at least 1\n"),
-    (["apply", "--time-scale", "-1"], "Error: --time-scale must be 0 or a positive number\n"),
-    (["plan", "--time-scale", "nan"], "Error: --time-scale must be 0 or a positive number\n"),
-    (["destroy", "--lock-timeout", "-5"], "Error: --lock-timeout must be 0 or more seconds\n"),
+    (["apply", "--time-scale", "-1"], "Error: --time-scale must be a number from 0 to 1000, not -1.0\n"),
+    (["run", "--time-scale", "nan"], "Error: --time-scale must be a number from 0 to 1000, not nan\n"),
+    (["apply", "--time-scale", "1e19"], "Error: --time-scale must be a number from 0 to 1000, not 1e+19\n"),
+    (["destroy", "--lock-timeout", "-5"], "Error: --lock-timeout must be from 0 to 86400 seconds (a day), not -5.0\n"),
+    (["apply", "--lock-timeout", "1e16"], "Error: --lock-timeout must be from 0 to 86400 seconds (a day), not 1e+16\n"),
+    (["plan", "--time-scale", "1"], "Error: Unknown option '--time-scale'"),
+    (["state", "--time-scale", "1"], "Error: Unknown option '--time-scale'"),
   ])
   func badOptionValues(_ arguments: [String], _ message: String) throws {
     let folder = try Self.workspace()
@@ -273,7 +279,7 @@ struct DeployCLITests {
       let y = cluster "y" in a { cidr: "10.1.0.0/16" }
       """#
     try Data(script.utf8).write(to: folder.appendingPathComponent("refused.spire"))
-    let apply = try Self.steeple("apply", "--color", "never", "refused.spire", in: folder)
+    let apply = try Self.steeple("apply", "--auto-approve", "--color", "never", "refused.spire", in: folder)
     #expect(apply.status == 1)
     #expect(apply.stdout.hasSuffix("""
       Apply failed: 5 done, 1 failed, 1 skipped.
@@ -298,7 +304,7 @@ struct DeployCLITests {
     let folder = try Self.workspace()
     let process = Process()
     process.executableURL = try TestSupport.product("steeple")
-    process.arguments = ["apply", "--time-scale", "0.002", "deploy.spire"]
+    process.arguments = ["apply", "--auto-approve", "--time-scale", "0.002", "deploy.spire"]
     process.currentDirectoryURL = folder
     let pipe = Pipe()
     process.standardOutput = pipe
@@ -336,20 +342,22 @@ struct DeployCLITests {
   @Test("a damaged state database, or a state path that is a file, is an error that says what to do")
   func damagedState() throws {
     let folder = try Self.workspace()
-    let directory = folder.appendingPathComponent(".steeple")
+    let directory = folder.appendingPathComponent(".steeple/deploy")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Data("not a database at all, but long enough to be read as a header".utf8)
-      .write(to: directory.appendingPathComponent("cloud.sqlite"))
+    #expect(FileManager.default.createFile(
+      atPath: directory.appendingPathComponent("cloud.sqlite").path,
+      contents: Data("not a database at all, but long enough to be read as a header".utf8),
+      attributes: [.posixPermissions: 0o600]))
     for command in ["plan", "apply", "state"] {
       let result = try Self.steeple(command, "deploy.spire", in: folder)
       #expect(result.status == 1, "\(command)")
       #expect(result.stderr.contains("steeple: error: cannot open the state in "), "\(command): \(result.stderr)")
-      #expect(result.stderr.contains("/.steeple/cloud.sqlite is damaged or not a Steeple state; move it aside"), "\(result.stderr)")
+      #expect(result.stderr.contains("/.steeple/deploy/cloud.sqlite is damaged or not a Steeple state; move it aside"), "\(result.stderr)")
     }
     try Data().write(to: folder.appendingPathComponent("afile"))
-    let file = try Self.steeple("apply", "--state", "afile", "deploy.spire", in: folder)
+    let file = try Self.steeple("apply", "--auto-approve", "--state", "afile", "deploy.spire", in: folder)
     #expect(file.status == 1)
-    #expect(file.stderr.hasSuffix("steeple: error: the state directory afile is a file\n   = help: check the state directory's path and that you may write it, or pass --state DIR to use another\n"), "\(file.stderr)")
+    #expect(file.stderr.hasSuffix("steeple: error: refusing the state: afile is not a directory\n   = help: a state holds keys and decides what is deleted, so only its owner may use it; pass --state DIR to use a directory of your own\n"), "\(file.stderr)")
   }
 
   @Test("Ctrl-C during apply: running steps finish, the rest are skipped, exit 1 with a summary, and the next apply finishes")
@@ -358,7 +366,7 @@ struct DeployCLITests {
 
     let folder = try Self.workspace()
     let output = folder.appendingPathComponent("apply.out"), errors = folder.appendingPathComponent("apply.err")
-    let victim = try Self.spawn(["apply", "--time-scale", "0.005", "deploy.spire"], in: folder, stdout: output, stderr: errors)
+    let victim = try Self.spawn(["apply", "--auto-approve", "--time-scale", "0.005", "deploy.spire"], in: folder, stdout: output, stderr: errors)
     try Self.waitForJournal(in: folder) { $0.contains(#""event":"intent""#) && $0.contains("eks.cluster.") }
     kill(victim.processIdentifier, SIGINT)
     victim.waitUntilExit()
@@ -368,10 +376,10 @@ struct DeployCLITests {
     #expect(stderr.hasSuffix("  = help: run 'steeple apply' again to finish; what was done is kept\n"), "\(stderr)")
     #expect(stdout.contains(/\nApply stopped: \d+ done, \d+ skipped\.\nskipped:\n/), "\(stdout)")
     #expect(stdout.contains(": cancelled\n"))
-    let journal = try String(contentsOf: folder.appendingPathComponent(".steeple/journal.jsonl"), encoding: .utf8)
+    let journal = try String(contentsOf: folder.appendingPathComponent(".steeple/deploy/journal.jsonl"), encoding: .utf8)
     #expect(journal.contains(#""event":"end""#), "an interrupted apply still closes its journal")
 
-    let resumed = try Self.steeple("apply", "deploy.spire", in: folder)
+    let resumed = try Self.steeple("apply", "--auto-approve", "deploy.spire", in: folder)
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(try Self.comparable(try Self.steeple("state", "--json", "deploy.spire", in: folder).stdout) == cleanState)
     #expect(try Self.steeple("plan", "--detailed-exitcode", "deploy.spire", in: folder).status == 0)
@@ -396,9 +404,9 @@ struct DeployCLITests {
     return process
   }
 
-  /// Polls the journal until `ready` holds (at most two minutes).
-  static func waitForJournal(in folder: URL, until ready: (String) -> Bool) throws {
-    let path = folder.appendingPathComponent(".steeple/journal.jsonl").path
+  /// Polls the journal of `script`'s state until `ready` holds (at most two minutes).
+  static func waitForJournal(in folder: URL, script: String = "deploy", until ready: (String) -> Bool) throws {
+    let path = folder.appendingPathComponent(".steeple/\(script)/journal.jsonl").path
     for _ in 0..<12_000 {
       if let text = try? String(contentsOfFile: path, encoding: .utf8), ready(text) { return }
       usleep(10_000)

@@ -9,6 +9,8 @@ struct ReplTests {
     case send(String)
     case expect(String)
     case exit(Int)
+    /// Runs a shell command between two steps, as another user of the machine would.
+    case shell(String)
     /// Waits for a prompt and until the REPL reads keys one by one, as libedit does at its prompt:
     /// keys typed earlier would be echoed and read by the terminal's line mode instead.
     case prompt(String)
@@ -19,6 +21,7 @@ struct ReplTests {
       case .send(let text): return ["send": text]
       case .expect(let text): return ["expect": text]
       case .exit(let status): return ["exit": status]
+      case .shell(let command): return ["shell": command]
       }
     }
   }
@@ -28,7 +31,10 @@ struct ReplTests {
   /// Runs `steeple repl` on a pseudo-terminal through `steps`; returns the transcript. Fails the
   /// test with the transcript when an expected text does not appear.
   @discardableResult
-  func drive(_ steps: [Step], arguments: [String] = [], history: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+  func drive(
+    _ steps: [Step], command: String = "repl", arguments: [String] = [], history: URL? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> String {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-repl-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -38,7 +44,7 @@ struct ReplTests {
     _ = FileManager.default.createFile(atPath: output.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", try TestSupport.fixture("repl-pty.py").path, stepsFile.path, try TestSupport.product("steeple").path, "repl"] + arguments
+    process.arguments = ["python3", try TestSupport.fixture("repl-pty.py").path, stepsFile.path, try TestSupport.product("steeple").path, command] + arguments
     process.currentDirectoryURL = try TestSupport.fixtures
     var environment = ProcessInfo.processInfo.environment
     for name in ["STEEPLE_PATH", "STEEPLE_STDLIB"] { environment[name] = nil }
@@ -223,7 +229,7 @@ struct ReplTests {
     #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("journal.jsonl").path))
   }
 
-  @Test("the state directory is .steeple beside FILE, and a topology with errors is not planned")
+  @Test("the state directory is .steeple/NAME beside FILE, and a topology with errors is not planned")
   func stateBesideTheFileAndErrors() throws {
     let folder = try Self.scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -235,7 +241,7 @@ struct ReplTests {
       """, environment: ["NO_COLOR": "1"])
     #expect(result.status == 1)
     #expect(result.stdout.contains("Apply complete: 4 done.\n"))
-    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple/cloud.sqlite").path))
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".steeple/net/cloud.sqlite").path))
     // The bad region is reported when it is typed, and again by :plan, which then stops.
     #expect(result.stderr.components(separatedBy: "\"nowhere\" is not a valid region").count == 3, "\(result.stderr)")
     #expect(result.stderr.hasSuffix("error: the topology has errors: declare the faulty declarations again to fix them\n"))
@@ -257,6 +263,22 @@ struct ReplTests {
       .send(":state\n"), .expect("aws.account.a"), Self.prompt, .send("\u{4}"), .exit(0),
     ], arguments: ["--state", state.path, "--time-scale", "0.005"])
     #expect(!transcript.contains("Apply complete: 4 done."))
+  }
+
+  @Test("a state directory moved away under a session: the next command fails and says so, not 'complete'")
+  func stateMovedAway() throws {
+    let folder = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let state = folder.appendingPathComponent("state").path
+    let transcript = try drive([
+      Self.prompt, .send("let a = account \"a\" { profile: \"alice\", region: \"us-east-2\" }\n"), Self.prompt,
+      .send(":apply\n"), .expect("Apply complete: "), Self.prompt,
+      .shell("mv '\(state)' '\(state).moved'"),
+      .send("let b = account \"b\" { profile: \"bob\", region: \"us-east-2\" }\n"), Self.prompt,
+      .send(":apply\n"), .expect("was moved, removed or replaced since it was opened"), Self.prompt,
+      .send("\u{4}"), .exit(0),
+    ], arguments: ["--state", state])
+    #expect(!transcript.contains("aws.account.b"), "nothing was applied into the moved state: \(transcript)")
   }
 
   @Test("with standard input from a pipe, SIGINT stops a running input; while waiting for a line it ends the REPL")

@@ -64,10 +64,11 @@ enum TestSupport {
 
   /// Runs a built product as a user would, in `folder` (the fixtures by default), with standard
   /// input from `stdin` (or nothing). The environment is this process's minus the variables that
-  /// change steeple's behaviour, plus `environment`.
+  /// change steeple's behaviour, plus `environment`. A `launcher` (such as `setpriv` and its
+  /// options) runs the product.
   static func run(
     _ product: String, _ arguments: [String], in folder: URL? = nil, stdin: String? = nil,
-    environment: [String: String] = [:]
+    environment: [String: String] = [:], launcher: [String] = []
   ) throws -> ProcessResult {
     let executable = try self.product(product)
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-test-\(UUID().uuidString)")
@@ -80,8 +81,8 @@ enum TestSupport {
     _ = FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
 
     let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
+    process.executableURL = launcher.first.map(URL.init(fileURLWithPath:)) ?? executable
+    process.arguments = launcher.dropFirst() + (launcher.isEmpty ? [] : [executable.path]) + arguments
     process.currentDirectoryURL = try folder ?? fixtures
     var inherited = ProcessInfo.processInfo.environment
     for name in ["STEEPLE_PATH", "STEEPLE_STDLIB", "NO_COLOR"] { inherited[name] = nil }

@@ -49,7 +49,7 @@ struct TerminalBoardTests {
   @Test("apply on a terminal draws running steps with elapsed times and a bar, redraws them in place, and ends with the summary")
   func board() throws {
     let folder = try DeployCLITests.workspace()
-    let screen = try Self.onTerminal(["apply", "--time-scale", "0.002", "deploy.spire"], in: folder)
+    let screen = try Self.onTerminal(["apply", "--auto-approve", "--time-scale", "0.002", "deploy.spire"], in: folder)
     #expect(screen.hasSuffix("Apply complete: 15 done.\n\nexit status 0\n"), "\(screen.suffix(300))")
     // The plan first, as with a pipe.
     #expect(screen.contains("Plan: 15 to add, 0 to change, 0 to destroy.\n"))
@@ -69,7 +69,7 @@ struct TerminalBoardTests {
   @Test("with TERM=dumb the terminal gets the plain timestamped lines")
   func dumbTerminal() throws {
     let folder = try DeployCLITests.workspace()
-    let screen = try Self.onTerminal(["apply", "deploy.spire"], in: folder, term: "dumb")
+    let screen = try Self.onTerminal(["apply", "--auto-approve", "deploy.spire"], in: folder, term: "dumb")
     #expect(screen.contains(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z start   \+ creating eks\.cluster\.eks-frontend/))
     #expect(!screen.contains("\u{1B}[1A"))
     #expect(screen.contains("Apply complete: 15 done."))

@@ -9,6 +9,7 @@ STEPS.json is a list of steps, done in order:
   {"expect": "text", "ready": true}   ... and then until the program reads keys one by one (the
                                  terminal is out of line mode), as a line editor does at its prompt
   {"exit": 0}                    wait for the program to end with that status
+  {"shell": "command"}           run a shell command (and wait for it) before going on
 Every wait gives up after 20 seconds. On success prints the transcript and exits 0; otherwise
 prints what failed and the transcript, and exits 1.
 """
@@ -18,6 +19,7 @@ import os
 import pty
 import select
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -71,6 +73,8 @@ def main():
         sys.exit(1)
 
     for step in steps:
+        if "shell" in step:
+            subprocess.run(step["shell"], shell=True, check=True)
         if "send" in step:
             os.write(master, step["send"].encode())
         if "expect" in step:
