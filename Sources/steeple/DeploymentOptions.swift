@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Steeple
+import SteepleLocal
 
 /// Where the state lives: every command that touches state takes this.
 struct StateOptions: ParsableArguments {

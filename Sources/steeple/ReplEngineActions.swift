@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Steeple
+import SteepleLocal
 
 /// The REPL's `:plan`, `:apply`, `:destroy`, `:verify` and `:state`, through the engine and the
 /// local provider, on the session's topology as it is when the command runs: what
