@@ -21,6 +21,9 @@ public struct Declaration: Sendable, CustomStringConvertible {
   public let nameRange: SourceRange
   /// The whole declaration, or the whole call of a host module function.
   public let range: SourceRange
+  /// The calls that led to it, innermost first, when it was made inside functions: problems
+  /// found in it are reported with this stack, so that they say which call made it.
+  public var callStack: [Diagnostic.StackFrame] = []
 
   public init(
     id: DeclarationID, name: String, fields: [ModelField], fieldRanges: [String: SourceRange], nameRange: SourceRange,
