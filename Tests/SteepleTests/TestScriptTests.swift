@@ -10,10 +10,12 @@ struct TestScriptTests {
       ◇ Test run started.
       ➜ Test aKilledApply(delayMilliseconds:) skipped: "the child never starts"
       ✔ Test killProbeChild() passed after 0.001 seconds.
+      ◇ Test "what did not start is skipped" started.
+      ✔ Test "what did not start is skipped" passed after 0.001 seconds.
       ✘ Test "a broken one" recorded an issue at X.swift:3:5: Expectation failed
       ✘ Test "a broken one" failed after 0.002 seconds with 1 issue.
       ✘ Suite "kill -9 during apply" failed after 0.003 seconds with 1 issue.
-      ✘ Test run with 5 tests in 2 suites failed after 0.008 seconds with 1 issue.
+      ✘ Test run with 6 tests in 2 suites failed after 0.008 seconds with 1 issue.
       """
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-test-log-\(UUID().uuidString)")
     try Data(log.utf8).write(to: file)
@@ -27,6 +29,6 @@ struct TestScriptTests {
     let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
-    #expect(printed == "3 passed, 1 failed, 1 skipped\n")
+    #expect(printed == "4 passed, 1 failed, 1 skipped\n")
   }
 }
