@@ -69,7 +69,7 @@ final class Runtime {
   static let stackCapacity = 1 << 20
   /// Where each call in progress was made (see `CallSite`); reserved address space, as `stack`.
   let callSites: UnsafeMutablePointer<CallSite>
-  static let callSiteCapacity = 1 << 20
+  static let callSiteCapacity = 1 << 16
   /// Steps left in the budget beyond the current chunk; `Int.max` when unlimited.
   var reserve: Int
   let budget: Int?
@@ -113,12 +113,17 @@ final class Runtime {
     callSites.deallocate()
   }
 
-  /// The calls in progress, innermost first, as a diagnostic's stack shows them.
+  /// The calls in progress, innermost first, as a diagnostic's stack shows them: at most the
+  /// innermost `maxRecordedFrames` (a declaration in deep recursion must not copy the whole
+  /// stack), and none deeper than `callSiteCapacity`, past which calls are not recorded.
   func callStack() -> [Diagnostic.StackFrame] {
-    let depth = min(registers.pointee.depth, Self.callSiteCapacity - 1)
-    guard depth > 0 else { return [] }
-    return (1...depth).reversed().map { callSites[$0].frame }
+    let depth = registers.pointee.depth
+    guard depth > 0, depth < Self.callSiteCapacity else { return [] }
+    let outermost = max(1, depth - Self.maxRecordedFrames + 1)
+    return (outermost...depth).reversed().map { callSites[$0].frame }
   }
+
+  static let maxRecordedFrames = 64
 
   /// Steps taken so far.
   var stepsTaken: Int {

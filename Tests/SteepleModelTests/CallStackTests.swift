@@ -59,6 +59,19 @@ struct CallStackTests {
     #expect(text.contains("model.spire:5:3: in make"))
   }
 
+  @Test("a declaration deep in recursion keeps only the innermost calls")
+  func deepRecursion() {
+    let outcome = ModelTestSupport.session().run(source: """
+      fn down(n) {
+        if n == 0 { account "deep" { profile: "deep", region: "nowhere" } } else { down(n - 1) }
+      }
+      down(500)
+      """, name: "model.spire")
+    #expect(outcome.diagnostics.count == 1)
+    #expect(outcome.diagnostics.first?.stack.count == 64)
+    #expect(outcome.diagnostics.first?.stack.first.map { "\($0.range.startLocation)" } == "2:78")
+  }
+
   @Test("errors from different calls stay apart, each with its own call")
   func differentCalls() {
     let outcome = ModelTestSupport.session().run(source: """
