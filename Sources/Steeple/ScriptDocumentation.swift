@@ -93,7 +93,7 @@ public enum ScriptDocumentation {
 
   static func modulePage(_ name: String, _ file: SourceFile) -> String {
     var out = "Module \(name) (\(file.name)):\n"
-    for line in openingComment(file) { out += "  " + line.trimmingCharacters(in: .init(charactersIn: "\r")) + "\n" }
+    for line in openingComment(file) { out += "  " + line + "\n" }
     out += "\nfunctions:\n"
     for (_, function) in functions(in: file) {
       out += "  \(name).\(function.signature)\n"
