@@ -63,6 +63,31 @@ public struct Deployment: Sendable {
     }
   }
 
+  /// Each check of `results` that failed, as an error at its `verify` statement; with
+  /// `unsupportedFail`, each check the provider could not run too, so that a run whose checks
+  /// could not run does not pass for one whose checks held.
+  public func diagnostics(for results: [CheckResult], unsupportedFail: Bool) -> [Diagnostic] {
+    results.compactMap { result -> Diagnostic? in
+      let declaration = result.check.origin.flatMap { topology?[$0] }
+      let label = CheckReportRenderer.describe(result.check)
+      switch result.outcome {
+      case .passed: return nil
+      case .failed(let reason):
+        return Diagnostic(
+          code: "check-failed", "\(label) failed: \(reason)",
+          detail: "what exists does not hold what this check asks; fix the declarations it depends on and run again",
+          at: declaration?.range)
+      case .unsupported(let reason):
+        guard unsupportedFail else { return nil }
+        return Diagnostic(
+          code: "check-unsupported", "\(label) could not run: \(reason)",
+          detail: "the provider cannot run this kind of check yet, so nothing was verified; "
+            + "pass --allow-unsupported-checks to accept that, or remove the check",
+          at: declaration?.range)
+      }
+    }
+  }
+
   /// What `apply` would do now.
   public func plan() async throws(EngineError) -> Plan { try await engine.plan(resources) }
 

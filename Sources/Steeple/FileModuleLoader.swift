@@ -9,10 +9,15 @@ import Foundation
 public struct FileModuleLoader: ModuleLoader {
   public var searchPath: [String]
   public var standardLibrary: String?
+  /// The largest module file read, in bytes; a larger one is the error `file-too-large`.
+  public var maxFileSize: Int
 
-  public init(searchPath: [String] = [], standardLibrary: String? = StandardLibrary.locate()) {
+  public init(
+    searchPath: [String] = [], standardLibrary: String? = StandardLibrary.locate(), maxFileSize: Int = Session.Configuration.defaultMaxScriptSize
+  ) {
     self.searchPath = searchPath
     self.standardLibrary = standardLibrary
+    self.maxFileSize = maxFileSize
   }
 
   public func load(_ path: String, from importer: SourceFile) throws -> ModuleSource {
@@ -33,11 +38,19 @@ public struct FileModuleLoader: ModuleLoader {
         tried.append(standardized)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-        guard let data = FileManager.default.contents(atPath: standardized) else {
-          throw ScriptError("cannot read module \(Value.quote(path)) at \(standardized)", detail: "check the file's permissions", code: "module-unreadable")
+        let unreadable = ScriptError(
+          "cannot read module \(Value.quote(path)) at \(standardized)", detail: "check the file's permissions", code: "module-unreadable")
+        guard let handle = FileHandle(forReadingAtPath: standardized) else { throw unreadable }
+        defer { try? handle.close() }
+        switch BoundedRead.contents(of: handle, limit: maxFileSize) {
+        case .success(let bytes):
+          return ModuleSource(id: standardized, file: SourceFile(name: Self.displayName(standardized), bytes: bytes))
+        case .failure(.tooLarge):
+          throw ScriptError(
+            "module \(Value.quote(path)) at \(standardized) is larger than \(BoundedRead.describe(maxFileSize))",
+            detail: BoundedRead.tooLargeDetail(maxFileSize), code: "file-too-large")
+        case .failure(.unreadable): throw unreadable
         }
-        let name = Self.displayName(standardized)
-        return ModuleSource(id: standardized, file: SourceFile(name: name, bytes: Array(data)))
       }
     }
     let relative = path.hasPrefix("./") || path.hasPrefix("../")

@@ -54,7 +54,8 @@ enum HostModules {
       let fields = call.keywords.map { keyword in
         (function.field(forLabel: keyword.label), keyword.value, ranges.labelled(keyword.label) ?? call.range)
       }
-      let recorded = host.record(kind: schema.kind, name: name, nameRange: nameRange, fields: fields, range: call.range)
+      let recorded = host.record(
+        kind: schema.kind, name: name, nameRange: nameRange, fields: fields, range: call.range, callStack: call.callStack)
       return recorded
     }
   }

@@ -14,7 +14,7 @@ public final class ModelHost: DeclarationHost {
   private var declarations: [SteepleModel.Declaration] = []
   /// Problems found while turning values into plain data: a function as a field, a list that
   /// contains itself.
-  private var problems: [Diagnostic] = []
+  private(set) var problems: [Diagnostic] = []
   private var ledger = ModuleLedger<SteepleModel.Declaration>()
   private var handles: [DeclarationID: DeclarationHandle] = [:]
   /// Where the kinds, their defaults and their rules come from.
@@ -26,7 +26,7 @@ public final class ModelHost: DeclarationHost {
   public var topology: Topology { Topology(declarations) }
 
   /// The diagnostics of the last run's topology: conversion problems, then the model's checks.
-  public func diagnostics() -> [Diagnostic] { problems + topology.check(catalog) }
+  public func diagnostics() -> [Diagnostic] { problems + ModelDiagnostics.placed(topology.check(catalog), in: topology.declarations) }
 
   public func runWillStart() {
     declarations = []
@@ -45,12 +45,17 @@ public final class ModelHost: DeclarationHost {
       fields.append((name, value, position < record.argumentRanges.count ? record.argumentRanges[position] : record.range))
     }
     for (name, value) in record.fields.fields { fields.append((name, value, record.fieldRanges[name] ?? record.range)) }
-    return self.record(kind: record.kind.rawValue, name: record.name, nameRange: record.nameRange, fields: fields, range: record.range)
+    return self.record(
+      kind: record.kind.rawValue, name: record.name, nameRange: record.nameRange, fields: fields, range: record.range,
+      callStack: record.callStack)
   }
 
   /// Records one declaration of `kind` and returns its handle: what the keywords and the host
   /// module functions both end in.
-  func record(kind: String, name: String, nameRange: SourceRange, fields: [(String, Value, SourceRange)], range: SourceRange) -> Value {
+  func record(
+    kind: String, name: String, nameRange: SourceRange, fields: [(String, Value, SourceRange)], range: SourceRange,
+    callStack: [Diagnostic.StackFrame] = []
+  ) -> Value {
     var modelFields: [ModelField] = []
     var ranges: [String: SourceRange] = [:]
     for (field, value, fieldRange) in fields {
@@ -68,7 +73,8 @@ public final class ModelHost: DeclarationHost {
     let id = schema?.identity(name: name, fields: modelFields) ?? DeclarationID(kind: kind, name: name)
     // A kind without a name of its own (cluster access) is called by its identity.
     let name = schema?.function?.takesName == false ? id.name : name
-    let declaration = SteepleModel.Declaration(id: id, name: name, fields: modelFields, fieldRanges: ranges, nameRange: nameRange, range: range, schema: schema)
+    var declaration = SteepleModel.Declaration(id: id, name: name, fields: modelFields, fieldRanges: ranges, nameRange: nameRange, range: range, schema: schema)
+    declaration.callStack = callStack
     declarations.append(declaration)
     ledger.record(declaration)
     let members = RecordObject(

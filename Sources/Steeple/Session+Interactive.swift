@@ -31,17 +31,18 @@ final class InteractiveState {
 extension Session {
   /// Evaluates one input in the session's scope. `Outcome.globals` are the names the input
   /// declared, `Outcome.value` the value of its last line when that is an expression, and
-  /// `Outcome.topology` the declarations it made. Never throws; `cancel()` stops it.
+  /// `Outcome.topology` the declarations it made. Diagnostics number its lines from `firstLine`
+  /// (a REPL reading a file gives the file's). Never throws; `cancel()` stops it.
   @discardableResult
-  public func evaluate(_ input: String, name: String = "<input>") -> Outcome {
-    evaluate(SourceFile(name: name, text: input))
+  public func evaluate(_ input: String, name: String = "<input>", firstLine: Int = 1) -> Outcome {
+    evaluate(SourceFile(name: name, text: input, firstLine: firstLine))
   }
 
   /// Evaluates a file in the session's scope, as if its text were typed: its top-level names
   /// join the session. A file that cannot be read is a diagnostic.
   @discardableResult
   public func evaluate(file path: String) -> Outcome {
-    switch Self.read(path) {
+    switch Self.read(path, limit: maxScriptSize) {
     case .success(let file): return evaluate(file)
     case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], topology: .empty, globals: [], value: nil)
     }
@@ -59,8 +60,8 @@ extension Session {
     if checksTopology {
       // The host's own problems (a function as a field) come before its checks of this input alone,
       // which are left for the checks of the whole session, limited to what this input wrote.
-      let conversion = model.diagnostics().dropLast(declared.check(model.catalog).count)
-      diagnostics += conversion + topology.check(model.catalog).filter { $0.range?.file === file }
+      diagnostics += model.problems
+        + ModelDiagnostics.placed(topology.check(model.catalog), in: topology.declarations).filter { $0.range?.file === file }
     }
     return Outcome(diagnostics: diagnostics, topology: declared, globals: result.globals, value: result.value)
   }

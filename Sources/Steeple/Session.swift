@@ -21,6 +21,12 @@ public final class Session {
     /// The most memory, in bytes, the process may use while a script runs (`memory-limit` past
     /// it); `nil` for no limit. By default half of the machine's memory.
     public var maxMemory: Int? = Limits.defaultMaxMemory
+    /// The largest script or module file, in bytes, that is read; a larger one is the error
+    /// `file-too-large`, found before it fills the memory. 64 MiB by default.
+    public var maxScriptSize = Configuration.defaultMaxScriptSize
+    /// The default `maxScriptSize`: far above any script a person writes, far below what would
+    /// strain a machine.
+    public static let defaultMaxScriptSize = 64 << 20
     /// Folders searched for bare imports after the importing file's folder.
     public var searchPath: [String] = []
     /// The standard library folder; found automatically when `nil`.
@@ -75,6 +81,8 @@ public final class Session {
   /// The default host, which builds each run's topology; `nil` when the embedder gave a host.
   public let model: ModelHost?
   let checksTopology: Bool
+  /// `Configuration.maxScriptSize`.
+  let maxScriptSize: Int
   /// The scope and topology of `evaluate(_:name:)`'s inputs (Session+Interactive.swift).
   let interactive = InteractiveState()
   /// Set when writing the script's output to standard output failed during a run.
@@ -100,9 +108,13 @@ public final class Session {
     interpreter = Interpreter(
       options: .init(maxSteps: configuration.maxSteps, maxCallDepth: configuration.maxCallDepth, maxMemory: configuration.maxMemory),
       host: configuration.host ?? model!,
-      loader: configuration.loader ?? FileModuleLoader(searchPath: configuration.searchPath, standardLibrary: configuration.standardLibrary),
+      loader: configuration.loader
+        ?? FileModuleLoader(
+          searchPath: configuration.searchPath, standardLibrary: configuration.standardLibrary,
+          maxFileSize: configuration.maxScriptSize),
       output: output, cancellation: cancellation)
     self.model = model
+    maxScriptSize = configuration.maxScriptSize
     checksTopology = configuration.checksTopology
     let parameters = RecordObject(configuration.parameters.map { ($0.name, Value.string($0.value)) })
     parameters.freeze()
@@ -117,7 +129,7 @@ public final class Session {
 
   /// Reads and runs a script file. A file that cannot be read is a diagnostic, not a throw.
   public func run(file path: String) -> Outcome {
-    switch Self.read(path) {
+    switch Self.read(path, limit: maxScriptSize) {
     case .success(let file): return run(file)
     case .failure(let diagnostic): return Outcome(diagnostics: [diagnostic], topology: .empty, globals: [], value: nil)
     }
@@ -150,9 +162,19 @@ public final class Session {
   public func cancel() { interpreter.cancellation.cancel() }
 
   /// Reads a script file, or says why it cannot be read.
-  public static func read(_ path: String) -> Result<SourceFile, Diagnostic> {
+  /// Reads a script file (`-`: standard input), or says why it cannot be read; a file of more
+  /// than `limit` bytes is `file-too-large`.
+  public static func read(_ path: String, limit: Int = Configuration.defaultMaxScriptSize) -> Result<SourceFile, Diagnostic> {
     if path == "-" {
-      return .success(SourceFile(name: "<stdin>", bytes: Array(FileHandle.standardInput.readDataToEndOfFile())))
+      switch BoundedRead.contents(of: FileHandle.standardInput, limit: limit) {
+      case .success(let bytes): return .success(SourceFile(name: "<stdin>", bytes: bytes))
+      case .failure(.tooLarge):
+        return .failure(Diagnostic(
+          code: "file-too-large", "standard input holds more than \(BoundedRead.describe(limit))",
+          detail: BoundedRead.tooLargeDetail(limit), at: nil))
+      case .failure(.unreadable):
+        return .failure(Diagnostic(code: "file-unreadable", "cannot read standard input", detail: "check what is piped in", at: nil))
+      }
     }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -161,9 +183,16 @@ public final class Session {
     guard !isDirectory.boolValue else {
       return .failure(Diagnostic(code: "file-not-found", "\(path) is a folder, not a script", detail: "name a .spire file inside it", at: nil))
     }
-    guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
-      return .failure(Diagnostic(code: "file-unreadable", "cannot read \(path)", detail: "check the file's permissions", at: nil))
+    let unreadable = Diagnostic(code: "file-unreadable", "cannot read \(path)", detail: "check the file's permissions", at: nil)
+    guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(unreadable) }
+    defer { try? handle.close() }
+    switch BoundedRead.contents(of: handle, limit: limit) {
+    case .success(let bytes): return .success(SourceFile(name: path, bytes: bytes))
+    case .failure(.tooLarge):
+      return .failure(Diagnostic(
+        code: "file-too-large", "\(path) is larger than \(BoundedRead.describe(limit)), the most a script file may hold",
+        detail: BoundedRead.tooLargeDetail(limit), at: nil))
+    case .failure(.unreadable): return .failure(unreadable)
     }
-    return .success(SourceFile(name: path, bytes: Array(data)))
   }
 }

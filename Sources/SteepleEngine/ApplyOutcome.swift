@@ -81,8 +81,10 @@ public struct ApplyReport: Hashable, Sendable {
 
 /// What one apply reports while it runs. Events arrive in order from one task.
 public enum ApplyEvent: Sendable {
-  /// The journal shows an apply that did not finish; this one completes its work.
-  case resuming(InterruptedApply)
+  /// The journal shows an apply or destroy that did not finish. This run, the `command` named
+  /// (`apply`, `destroy`), plans from what exists now: the same command completes the work, the
+  /// other one undoes it.
+  case resuming(InterruptedApply, by: String)
   /// The apply starts; `steps` provider calls in all.
   case began(plan: Plan, steps: Int)
   /// A provider call starts.

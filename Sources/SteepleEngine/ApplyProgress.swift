@@ -33,42 +33,57 @@ public struct ApplyProgress: Sendable {
     }
   }
 
-  /// The live view: at most `maxLines` running steps, then the bar. Each line fits `width`.
+  /// The live view: at most `maxLines` running steps, then the bar. Each line fits `width`
+  /// columns (at least 10).
   public func board(now: Date, width: Int = 80, maxLines: Int = 8) -> [String] {
     var lines: [String] = []
     for (step, since) in running.prefix(maxLines) {
       let elapsed = Self.seconds(now.timeIntervalSince(since))
-      let label = "  \(step.symbol) \(step.verb) \(step.address)"
-      let room = max(10, width - elapsed.count - 2)
+      let label = TerminalText.escaped("  \(step.symbol) \(step.verb) \(step.address)")
+      let room = max(1, width - elapsed.count - 2)
       lines.append(Self.fit(label, room) + String(repeating: " ", count: max(2, room - min(label.count, room) + 2)) + elapsed)
     }
-    if running.count > maxLines { lines.append("  … and \(running.count - maxLines) more running") }
+    if running.count > maxLines { lines.append(Self.fit("  … and \(running.count - maxLines) more running", width)) }
     lines.append(bar(now: now, width: width))
     return lines
   }
 
-  /// `[████████░░░░░░░░░░░░] 7/20  1 failed  12.3s`
+  /// `[████████░░░░░░░░░░░░] 7/20  1 failed  12.3s`, at most `width` columns: on a narrow
+  /// terminal the bar shrinks, then goes, then the counts are cut. A line wider than the terminal
+  /// would wrap, and the board's redraw, which moves up one row a line, would leave rows behind.
   public func bar(now: Date, width: Int = 80) -> String {
     var tail = " \(finished)/\(total)"
     if failed > 0 { tail += "  \(failed) failed" }
     if skipped > 0 { tail += "  \(skipped) skipped" }
     if let began { tail += "  " + Self.seconds(now.timeIntervalSince(began)) }
-    let cells = max(10, min(40, width - tail.count - 2))
+    let cells = min(40, width - tail.count - 2)
+    guard cells >= 5 else { return Self.fit(String(tail.dropFirst()), width) }
     let filled = total == 0 ? cells : cells * finished / total
     return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled) + "]" + tail
   }
 
-  /// One plain line for an event, starting with its time, for logs and pipes.
+  /// One plain line for an event, starting with its time, for logs and pipes; control
+  /// characters in names and messages are escaped (`TerminalText`).
   public static func line(for event: ApplyEvent, at time: Date = Date()) -> String {
+    TerminalText.escaped(unescapedLine(for: event, at: time))
+  }
+
+  private static func unescapedLine(for event: ApplyEvent, at time: Date) -> String {
     let stamp = timestamp(time)
     switch event {
-    case .resuming(let interrupted):
-      var text = "\(stamp) resuming the \(interrupted.command) of pid \(interrupted.pid) "
+    case .resuming(let interrupted, let command):
+      var what = "the \(interrupted.command) of pid \(interrupted.pid) "
         + "(began \(timestamp(interrupted.started)), \(interrupted.finished) of \(interrupted.steps) steps finished"
       if !interrupted.inFlight.isEmpty {
-        text += "; in flight: " + interrupted.inFlight.map(\.description).joined(separator: ", ")
+        what += "; in flight: " + interrupted.inFlight.map(\.description).joined(separator: ", ")
       }
-      return text + ")"
+      what += ")"
+      guard interrupted.command != command else { return "\(stamp) resuming \(what)" }
+      // Another command does not finish that work: it plans from what exists now.
+      let instead = command == "destroy"
+        ? "this destroy deletes what exists now, what it created included"
+        : "this \(command) does not resume it: it makes what exists match the script, creating again what was deleted"
+      return "\(stamp) \(what) did not finish; \(instead)"
     case .began(let plan, let steps):
       return "\(stamp) apply: \(steps) step\(steps == 1 ? "" : "s") (\(plan.summary.dropLast()))"
     case .started(let step, _):
@@ -111,7 +126,7 @@ public struct ApplyProgress: Sendable {
   }
 
   private static func fit(_ text: String, _ width: Int) -> String {
-    text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+    text.count <= width ? text : String(text.prefix(max(0, width - 1))) + "…"
   }
 }
 

@@ -9,18 +9,21 @@
 /// ```
 public enum ApplyReportRenderer {
   public static func text(_ report: ApplyReport) -> String {
-    guard !report.outcomes.isEmpty else { return "No changes. What exists matches the script.\n" }
+    guard !report.outcomes.isEmpty else {
+      return report.command == "destroy"
+        ? "No changes. The state holds nothing to destroy.\n" : "No changes. What exists matches the script.\n"
+    }
     var out = report.summary + "\n"
     if !report.failed.isEmpty {
       out += "failed:\n"
       for outcome in report.failed {
-        if case .failed(let why) = outcome.status { out += "  \(outcome.step.symbol) \(outcome.step.address): \(why)\n" }
+        if case .failed(let why) = outcome.status { out += TerminalText.escaped("  \(outcome.step.symbol) \(outcome.step.address): \(why)") + "\n" }
       }
     }
     if !report.skipped.isEmpty {
       out += "skipped:\n"
       for outcome in report.skipped {
-        if case .skipped(let why) = outcome.status { out += "  \(outcome.step.symbol) \(outcome.step.address): \(why)\n" }
+        if case .skipped(let why) = outcome.status { out += TerminalText.escaped("  \(outcome.step.symbol) \(outcome.step.address): \(why)") + "\n" }
       }
     }
     return out
@@ -102,13 +105,13 @@ public enum CheckReportRenderer {
       switch result.outcome {
       case .passed(let detail):
         passed += 1
-        out += "  ✓ \(label)" + (detail.isEmpty ? "" : ": \(detail)") + "\n"
+        out += TerminalText.escaped("  ✓ \(label)" + (detail.isEmpty ? "" : ": \(detail)")) + "\n"
       case .failed(let reason):
         failed += 1
-        out += "  ✗ \(label): \(reason)\n"
+        out += TerminalText.escaped("  ✗ \(label): \(reason)") + "\n"
       case .unsupported(let reason):
         unsupported += 1
-        out += "  - \(label): not yet supported (\(reason))\n"
+        out += TerminalText.escaped("  - \(label): not yet supported (\(reason))") + "\n"
       }
     }
     var counts = ["\(passed) passed", "\(failed) failed"]

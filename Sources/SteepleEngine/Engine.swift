@@ -167,7 +167,7 @@ public struct Engine: Sendable {
     let journal = try Journal(directory: stateDirectory)
     journal.append(JournalEntry(event: .begin, pid: getpid(), command: command, steps: graph.steps.count))
     try journal.sync()
-    if let interrupted { progress(.resuming(interrupted)) }
+    if let interrupted { progress(.resuming(interrupted, by: command)) }
     progress(.began(plan: plan, steps: graph.steps.count))
     let executor = ApplyExecutor(
       graph: graph, provider: provider, parallelism: options.parallelism, journal: journal, events: progress)

@@ -1,8 +1,10 @@
 extension Placement {
-  /// `account "frontend"`, `account "frontend", cluster "eks-cluster-frontend"`, or `no account`.
+  /// `account "frontend"`, `account "frontend", cluster "eks-cluster-frontend"`, or `organization`
+  /// for what belongs to no one account (the organization and what it shares). Control
+  /// characters in the names are escaped (`TerminalText`).
   public var heading: String {
-    guard let account else { return cluster.map { "cluster \"\($0)\"" } ?? "no account" }
-    return "account \"\(account)\"" + (cluster.map { ", cluster \"\($0)\"" } ?? "")
+    guard let account else { return cluster.map { "cluster \"\(TerminalText.escaped($0))\"" } ?? "organization" }
+    return "account \"\(TerminalText.escaped(account))\"" + (cluster.map { ", cluster \"\(TerminalText.escaped($0))\"" } ?? "")
   }
 
   var json: [(String, JSONValue)] {

@@ -17,7 +17,7 @@ public enum PlanRenderer {
     for (placement, actions) in grouped(plan.actions, by: \.placement) {
       out += placement.heading + "\n"
       for action in actions {
-        out += "  \(action.kind.symbol) \(action.address) (\(action.reason))\n"
+        out += TerminalText.escaped("  \(action.kind.symbol) \(action.address) (\(action.reason))") + "\n"
         out += details(action)
       }
       out += "\n"
@@ -32,13 +32,14 @@ public enum PlanRenderer {
     case .delete: break
     case .create:
       for change in action.changes {
-        out += "      \(pad(change.name, width)) = \(change.new.map(\.description) ?? "none")\n"
+        out += TerminalText.escaped("      \(pad(change.name, width)) = \(change.new.map(\.description) ?? "none")") + "\n"
       }
     case .update, .replace:
       for change in action.changes {
         let forced = change.forcesReplacement ? "  # forces replacement" : ""
-        out += "      \(pad(change.name, width)) = \(change.old.map(\.description) ?? "none") → "
-          + "\(change.new.map(\.description) ?? "none")\(forced)\n"
+        out += TerminalText.escaped(
+          "      \(pad(change.name, width)) = \(change.old.map(\.description) ?? "none") → "
+            + "\(change.new.map(\.description) ?? "none")\(forced)") + "\n"
       }
     }
     return out

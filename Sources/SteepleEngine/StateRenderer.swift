@@ -9,7 +9,7 @@ public enum StateRenderer {
         var line = "  \(resource.address)"
         let identity = resource.outputs.first { ["id", "arn", "uid"].contains($0.name) }
         if let identity { line += "  \(identity.name)=\(identity.value.string ?? identity.value.description)" }
-        out += line + "\n"
+        out += TerminalText.escaped(line) + "\n"
       }
     }
     let count = resources.count

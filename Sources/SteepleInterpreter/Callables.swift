@@ -68,6 +68,9 @@ public struct BuiltinCall {
   public let range: SourceRange
   let runtime: Runtime
 
+  /// The calls that led to this one, innermost first (see `DeclarationRecord.callStack`).
+  public var callStack: [Diagnostic.StackFrame] { runtime.callStack() }
+
   /// The argument at `position`, or given with `label`, or `nil` when absent.
   public func argument(_ position: Int, _ label: String) -> Value? {
     if position < positional.count { return positional[position] }

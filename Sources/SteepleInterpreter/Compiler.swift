@@ -357,6 +357,26 @@ final class Compiler {
     return StoreNode(depth: 0, slot: slot, name: name.name, op: nil, value: ConstantNode(.module(module), range: pathRange), range: range)
   }
 
+  /// `for (i, x) in enumerate(xs)`: the two-name `for` already counts, so `x` would be an
+  /// `[index, element]` pair and the error would surface lines later. Warned at the call, with
+  /// the fix of walking `xs` itself.
+  private func warnOfEnumerate(_ variables: [Identifier], _ iterable: Expression) {
+    guard case .call(let callee, let arguments) = iterable.kind, case .name("enumerate") = callee.kind,
+      case .universal(.builtin(let builtin))? = lookup("enumerate"), builtin === Builtins.byName["enumerate"],
+      laterDeclaration(of: "enumerate") == nil, arguments.count == 1, let argument = arguments.first, argument.label == nil
+    else { return }
+    let list = argument.value.range.text
+    let (index, element) = (variables[0].name, variables[1].name)
+    var diagnostic = Diagnostic(
+      .warning, code: "enumerate-in-for",
+      "'for (\(index), \(element)) in enumerate(...)' makes '\(element)' an [index, element] pair",
+      detail: "a 'for' with two names already gives each element's index: 'for (\(index), \(element)) in \(Self.abbreviated(list))' "
+        + "binds '\(index)' to 0, 1, ... and '\(element)' to the element",
+      at: iterable.range)
+    diagnostic.fixIt = Diagnostic.FixIt("walk the list itself: '\(Self.abbreviated(list))'", replacing: iterable.range, with: list)
+    diagnostics.append(diagnostic)
+  }
+
   private func compileFor(_ variables: [Identifier], _ iterable: Expression, _ body: Block, range: SourceRange) -> StatementNode? {
     // `for i in range(...)` with the builtin range counts without building a list.
     var rangeBounds: [ExpressionNode]?
@@ -366,6 +386,7 @@ final class Compiler {
     {
       rangeBounds = arguments.map { compileExpression($0.value) }
     }
+    if variables.count == 2 { warnOfEnumerate(variables, iterable) }
     let iterableNode = rangeBounds == nil ? compileExpression(iterable) : nil
     var slots: [Int] = []
     scope.loopDepth += 1

@@ -21,6 +21,10 @@ public struct DeclarationRecord {
   public let parentRange: SourceRange?
   /// Where each of `arguments` was written.
   public let argumentRanges: [SourceRange]
+  /// The calls that led to the declaration, innermost first (the function it was written in,
+  /// called at the first frame's range); empty at a file's top level. A host that finds a problem
+  /// later reports it with this stack, so that an error inside a function says which call made it.
+  public var callStack: [Diagnostic.StackFrame] = []
 }
 
 /// What receives the primitives a script evaluates. The language itself knows no AWS or SPIRE: a

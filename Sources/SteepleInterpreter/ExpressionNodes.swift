@@ -891,7 +891,8 @@ final class DeclarationNode: ExpressionNode {
     record.freeze()
     let declaration = DeclarationRecord(
       kind: kind, name: nameText, parent: parentValue, arguments: argumentValues, fields: record, range: range,
-      fieldRanges: ranges, nameRange: name.range, parentRange: parent?.range, argumentRanges: arguments.map(\.range))
+      fieldRanges: ranges, nameRange: name.range, parentRange: parent?.range, argumentRanges: arguments.map(\.range),
+      callStack: c.runtime.callStack())
     do {
       return try c.runtime.interpreter.host.declare(declaration)
     } catch let failure as ScriptError {

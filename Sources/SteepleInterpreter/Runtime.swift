@@ -31,6 +31,9 @@ struct Registers {
   /// The interpreter's cycle breaker, unretained (the runtime holds it): heap frames are tracked
   /// in it.
   let cycleBreaker: Unmanaged<CycleBreaker>
+  /// The calls in progress, by depth (entry 0 unused); calls deeper than
+  /// `Runtime.callSiteCapacity` are not recorded.
+  let callSites: UnsafeMutablePointer<CallSite>
 }
 
 /// The state of one run: the step budget, the call depth and the value being returned.
@@ -64,6 +67,9 @@ final class Runtime {
   /// backs only the pages a run touches.
   let stack: UnsafeMutablePointer<Value>
   static let stackCapacity = 1 << 20
+  /// Where each call in progress was made (see `CallSite`); reserved address space, as `stack`.
+  let callSites: UnsafeMutablePointer<CallSite>
+  static let callSiteCapacity = 1 << 16
   /// Steps left in the budget beyond the current chunk; `Int.max` when unlimited.
   var reserve: Int
   let budget: Int?
@@ -89,12 +95,13 @@ final class Runtime {
     self.cancellation = cancellation
     self.cycleBreaker = interpreter.cycleBreaker
     stack = .allocate(capacity: Self.stackCapacity)
+    callSites = .allocate(capacity: Self.callSiteCapacity)
     let returnValue = UnsafeMutablePointer<Value>.allocate(capacity: 1)
     returnValue.initialize(to: .nil)
     registers = .allocate(capacity: 1)
     registers.initialize(to: Registers(
       returnValue: returnValue, stack: stack, maxDepth: maxDepth, stackLimit: stackLimit,
-      cycleBreaker: Unmanaged.passUnretained(cycleBreaker)))
+      cycleBreaker: Unmanaged.passUnretained(cycleBreaker), callSites: callSites))
   }
 
   deinit {
@@ -103,7 +110,20 @@ final class Runtime {
     registers.deinitialize(count: 1)
     registers.deallocate()
     stack.deallocate()
+    callSites.deallocate()
   }
+
+  /// The calls in progress, innermost first, as a diagnostic's stack shows them: at most the
+  /// innermost `maxRecordedFrames` (a declaration in deep recursion must not copy the whole
+  /// stack), and none deeper than `callSiteCapacity`, past which calls are not recorded.
+  func callStack() -> [Diagnostic.StackFrame] {
+    let depth = registers.pointee.depth
+    guard depth > 0, depth < Self.callSiteCapacity else { return [] }
+    let outermost = max(1, depth - Self.maxRecordedFrames + 1)
+    return (outermost...depth).reversed().map { callSites[$0].frame }
+  }
+
+  static let maxRecordedFrames = 64
 
   /// Steps taken so far.
   var stepsTaken: Int {
@@ -119,7 +139,7 @@ final class Runtime {
 
   func refuel(at range: SourceRange) throws {
     if cancellation.isCancelled {
-      throw Diagnostic(code: "cancelled", "the run was cancelled", detail: "the host stopped the script here", at: range)
+      throw Diagnostic(code: "cancelled", "the run was cancelled", detail: "it was stopped here on request (Ctrl-C, or the program running the script cancelled it)", at: range)
     }
     if reserve <= 0 {
       let steps = budget ?? 0
@@ -293,9 +313,11 @@ final class Runtime {
     try context.step(range)
     registers.pointee.depth += 1
     defer { registers.pointee.depth -= 1 }
-    if registers.pointee.depth > registers.pointee.maxDepth {
+    let depth = registers.pointee.depth
+    if depth > registers.pointee.maxDepth {
       throw tooDeep(registers.pointee.maxDepth, at: range)
     }
+    if depth < callSiteCapacity { registers.pointee.callSites[depth] = CallSite(function, at: range) }
     if registers.pointee.stackLimit.isNearlyFull() {
       throw stackNearlyFull(registers.pointee.depth, at: range)
     }

@@ -24,6 +24,9 @@ public struct Declaration: Sendable, CustomStringConvertible {
   /// The kind's schema, when the catalog the program ran with knows the kind: where defaults
   /// and the checks' rules come from.
   public let schema: KindSchema?
+  /// The calls that led to it, innermost first, when it was made inside functions: problems
+  /// found in it are reported with this stack, so that they say which call made it.
+  public var callStack: [Diagnostic.StackFrame] = []
 
   public init(
     id: DeclarationID, name: String, fields: [ModelField], fieldRanges: [String: SourceRange], nameRange: SourceRange,

@@ -17,6 +17,15 @@ extension Parser {
       }
     }
     guard let end = tokens.last?.range.start else { return false }
+    if bracketDepth(tokens) > 0 { return true }
+    let (_, diagnostics) = parse(file)
+    // The first error decides: only one found where the text ends means the text stopped early.
+    guard let first = diagnostics.min(by: { ($0.range?.start ?? 0) < ($1.range?.start ?? 0) }) else { return false }
+    return (first.range?.start ?? 0) >= end && lexer.diagnostics.isEmpty
+  }
+
+  /// How many `(`, `[` and `{` the tokens leave open (negative when more are closed).
+  static func bracketDepth(_ tokens: [Token]) -> Int {
     var depth = 0
     for token in tokens {
       guard case .symbol(let symbol) = token.kind else { continue }
@@ -26,10 +35,19 @@ extension Parser {
       default: break
       }
     }
-    if depth > 0 { return true }
-    let (_, diagnostics) = parse(file)
-    // The first error decides: only one found where the text ends means the text stopped early.
-    guard let first = diagnostics.min(by: { ($0.range?.start ?? 0) < ($1.range?.start ?? 0) }) else { return false }
-    return (first.range?.start ?? 0) >= end && lexer.diagnostics.isEmpty
+    return depth
+  }
+
+  /// Whether a lexer stopped inside a `"""` string or a `/*` comment that more lines could close.
+  static func endsInsideLongToken(_ lexer: Lexer, _ file: SourceFile) -> Bool {
+    lexer.diagnostics.contains { diagnostic in
+      switch diagnostic.code {
+      case "unterminated-comment": return true
+      case "unterminated-string":
+        guard let range = diagnostic.range else { return false }
+        return file.bytes[range.start...].starts(with: Array("\"\"\"".utf8))
+      default: return false
+      }
+    }
   }
 }

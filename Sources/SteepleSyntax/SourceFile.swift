@@ -8,11 +8,15 @@ public final class SourceFile: Sendable, CustomStringConvertible {
   public let name: String
   /// The bytes of the file.
   public let bytes: [UInt8]
-  /// The offset at which each line starts; line 1 starts at offset 0.
+  /// The offset at which each line starts; the first line starts at offset 0.
   public let lineStarts: [Int]
+  /// The number of the text's first line: 1 for a file; more for a piece of a longer stream,
+  /// such as the REPL's fifth input read from a pipe, so that diagnostics give the stream's lines.
+  public let firstLine: Int
 
-  public init(name: String, bytes: [UInt8]) {
+  public init(name: String, bytes: [UInt8], firstLine: Int = 1) {
     self.name = name
+    self.firstLine = firstLine
     // A leading byte-order mark (some editors write one) is not part of the text.
     self.bytes = bytes.starts(with: Self.byteOrderMark) ? Array(bytes.dropFirst(Self.byteOrderMark.count)) : bytes
     var starts = [0]
@@ -25,13 +29,13 @@ public final class SourceFile: Sendable, CustomStringConvertible {
   /// U+FEFF in UTF-8.
   static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-  public convenience init(name: String, text: String) {
-    self.init(name: name, bytes: Array(text.utf8))
+  public convenience init(name: String, text: String, firstLine: Int = 1) {
+    self.init(name: name, bytes: Array(text.utf8), firstLine: firstLine)
   }
 
   public var description: String { name }
 
-  /// The 1-based line and column of a byte offset. Columns count Unicode scalars, so a caret lines
+  /// The line (counted from `firstLine`) and 1-based column of a byte offset. Columns count Unicode scalars, so a caret lines
   /// up under the character a user sees in a terminal for most text.
   public func location(of offset: Int) -> SourceLocation {
     let clamped = max(0, min(offset, bytes.count))
@@ -44,11 +48,13 @@ public final class SourceFile: Sendable, CustomStringConvertible {
     // Decoded as `lineText` decodes, so that after invalid UTF-8 (one U+FFFD per bad sequence) the
     // column still matches the line as it is shown.
     let column = String(decoding: bytes[lineStarts[low]..<clamped], as: UTF8.self).unicodeScalars.count + 1
-    return SourceLocation(offset: clamped, line: low + 1, column: column)
+    return SourceLocation(offset: clamped, line: low + firstLine, column: column)
   }
 
-  /// The text of a 1-based line without its line break; invalid UTF-8 shows as U+FFFD.
-  public func lineText(_ line: Int) -> String {
+  /// The text of a line (numbered from `firstLine`) without its line break; invalid UTF-8 shows
+  /// as U+FFFD.
+  public func lineText(_ numbered: Int) -> String {
+    let line = numbered - firstLine + 1
     guard line >= 1, line <= lineStarts.count else { return "" }
     let start = lineStarts[line - 1]
     var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count

@@ -116,9 +116,10 @@ enum Applying {
   }
 
   /// `waiting` runs the async work to its end on this thread: `runBlocking` (Ctrl-C cancels it)
-  /// unless the caller handles interrupts itself, as the REPL does.
+  /// unless the caller handles interrupts itself, as the REPL does. `rerun` spells how to run the
+  /// command again (`steeple apply` on the command line, `:apply` in the REPL).
   static func run(
-    json: Bool, options: ApplyOptions, planShown: Bool = false,
+    json: Bool, options: ApplyOptions, planShown: Bool = false, rerun: (String) -> String = { "steeple \($0)" },
     waiting: (@escaping @Sendable () async throws -> ApplyReport) throws -> ApplyReport = { try runBlocking($0) },
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> ApplyReport {
@@ -143,7 +144,7 @@ enum Applying {
     if !report.outcomes.isEmpty { progress.stop() }
     try writeOutput(json ? ApplyReportRenderer.json(report) : ApplyReportRenderer.text(report))
     if report.cancelled {
-      writeError("  = help: run 'steeple \(report.command)' again to finish; what was done is kept\n")
+      writeError("  = help: run '\(rerun(report.command))' again to finish; what was done is kept\n")
     }
     return report
   }

@@ -8,10 +8,16 @@ struct DocCommand: ParsableCommand {
     discussion: """
       Without a topic, lists every keyword and host module function. With one (a kind such as \
       'cluster' or 'aws.role', or a module such as 'aws'), shows how it is written and each field: \
-      its type, whether it is required or its default, and what it means.
+      its type, whether it is required or its default, and what it means. A builtin ('print') \
+      shows what it does; a module written in Steeple ('naming', found as 'import' finds it) \
+      shows its comment and its functions, and 'naming.spiffe_id' one function's parameters and \
+      comment.
       """)
 
-  @ArgumentParser.Argument(help: ArgumentHelp("A kind (cluster, aws.role, ...) or a module (aws, k8s).", valueName: "topic"))
+  @ArgumentParser.Argument(
+    help: ArgumentHelp(
+      "A kind (cluster, aws.role, ...), a module (aws, k8s, naming), a module's function (naming.spiffe_id) or a builtin (print).",
+      valueName: "topic"))
   var topic: String?
 
   func run() throws {
@@ -19,9 +25,11 @@ struct DocCommand: ParsableCommand {
       try writeOutput(SchemaDocumentation.index())
       return
     }
-    guard let page = SchemaDocumentation.page(for: topic) else {
-      var message = "steeple doc: there is no kind or module named '\(topic)'"
-      if let close = Spelling.nearest(to: topic, in: SchemaDocumentation.topics) { message += "; did you mean '\(close)'?" }
+    let loader = FileModuleLoader(searchPath: EvaluationOptions.searchPathFromEnvironment)
+    guard let page = SchemaDocumentation.page(for: topic) ?? ScriptDocumentation.page(for: topic, loader: loader) else {
+      var message = "steeple doc: there is no kind, module, function or builtin named '\(topic)'"
+      let topics = SchemaDocumentation.topics + ScriptDocumentation.topics(loader: loader)
+      if let close = Spelling.nearest(to: topic, in: topics) { message += "; did you mean '\(close)'?" }
       writeError(message + "\nrun 'steeple doc' for the list\n")
       throw ExitCode(2)
     }

@@ -30,8 +30,9 @@ final class LineEditor: LineSource {
   private let historyFile: String?
   private var promptText: UnsafeMutablePointer<CChar> = strdup("")
   let complete: Completer
-  /// The text before the current line, for completion in multi-line input.
-  var pending = ""
+  /// The text before the current line, for completion in multi-line input; read only when Tab
+  /// is pressed, so gathering a long input costs nothing here.
+  var pending: () -> String = { "" }
 
   init?(historyFile: String?, complete: @escaping Completer) {
     guard let history = cle_history_open(1000) else { return nil }
@@ -91,7 +92,8 @@ final class LineEditor: LineSource {
     let line = info.buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
       String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
     }
-    let before = pending.isEmpty ? "" : pending + "\n"
+    let pendingText = pending()
+    let before = pendingText.isEmpty ? "" : pendingText + "\n"
     let completions = complete(before, line, cursor)
     guard !completions.candidates.isEmpty else { return UInt8(CC_ERROR) }
     let common = completions.commonPrefix

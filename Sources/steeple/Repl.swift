@@ -34,34 +34,41 @@ final class Repl {
   /// Runs until the input ends or `:quit`; throws when writing to standard output fails.
   func run() throws {
     if showsPrompts { try writeOutput("Steeple \(SteepleCommand.version): type :help for commands, Ctrl-D to leave\n") }
-    var buffer: [String] = []
+    var input = InputGatherer()
+    // Lines read so far, so that an input read from a file or a pipe gets that stream's line numbers.
+    var linesRead = 0
+    var firstLine = 1
+    (lines as? LineEditor)?.pending = { input.text }
     while true {
-      (lines as? LineEditor)?.pending = buffer.joined(separator: "\n")
-      switch lines.read(prompt: showsPrompts ? (buffer.isEmpty ? Self.prompt : Self.continuation) : "") {
+      switch lines.read(prompt: showsPrompts ? (input.isEmpty ? Self.prompt : Self.continuation) : "") {
       case .end:
-        if !buffer.isEmpty { try evaluate(buffer.joined(separator: "\n")) }
+        if !input.isEmpty { try evaluate(input.text, firstLine: firstLine) }
         if showsPrompts { try writeOutput("\n") }
         return
       case .interrupted:
-        buffer = []
+        input.reset()
       case .line(let line):
-        lines.remember(line)
-        if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+        linesRead += 1 + line.utf8.lazy.filter { $0 == UInt8(ascii: "\n") }.count
+        if input.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+          lines.remember(line)
           if try command(line.trimmingCharacters(in: .whitespaces)) == .quit { return }
           continue
         }
-        buffer.append(line)
-        let input = buffer.joined(separator: "\n")
-        if Session.needsMoreInput(input) { continue }
-        buffer = []
-        if !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try evaluate(input) }
+        if input.isEmpty { firstLine = showsPrompts ? 1 : linesRead }
+        guard input.add(line) else { continue }
+        // The whole input is one history entry: recalled, it comes back whole.
+        lines.remember(input.text)
+        let text = input.text
+        input.reset()
+        if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try evaluate(text, firstLine: firstLine) }
       }
     }
   }
 
-  /// Evaluates one input; prints its value, or reports its errors.
-  func evaluate(_ input: String) throws {
-    let outcome = interruptibly { self.session.evaluate(input, name: "<repl>") }
+  /// Evaluates one input; prints its value, or reports its errors. `firstLine` numbers its lines
+  /// (the stream's, when reading a file or a pipe; each typed input starts at 1).
+  func evaluate(_ input: String, firstLine: Int = 1) throws {
+    let outcome = interruptibly { self.session.evaluate(input, name: "<repl>", firstLine: firstLine) }
     report(outcome)
     guard outcome.succeeded, let value = outcome.value else { return }
     if case .nil = value { return }

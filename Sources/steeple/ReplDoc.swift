@@ -31,6 +31,12 @@ enum ReplDoc {
     if let page = SchemaDocumentation.page(for: name) { return page.trimmingCharacters(in: .newlines) }
     if let text = keywords[name] { return "keyword \(name): \(text)" }
     let path = name.split(separator: ".").map(String.init)
+    // A module of the session read from a file: its page, or its function's, from that file.
+    if let first = path.first, case .module(let module)? = session[first], module.origin != "host", path.count <= 2,
+      let page = ScriptDocumentation.page(module: first, file: module.origin, function: path.count == 2 ? path[1] : nil)
+    {
+      return page.trimmingCharacters(in: .newlines)
+    }
     if let first = path.first, var value = session[first] {
       for member in path.dropFirst() {
         guard case .module(let module) = value, let next = module[member] else { return "\(name): no such member" }
@@ -46,6 +52,10 @@ enum ReplDoc {
     }
     if let summary = session.interpreter.builtinSummary(name) {
       return "builtin \(name): " + (summary.isEmpty ? "no summary" : summary)
+    }
+    // A module not imported yet, found as `import` would find it (`naming`, `naming.spiffe_id`).
+    if let page = ScriptDocumentation.page(for: name, loader: FileModuleLoader(searchPath: EvaluationOptions.searchPathFromEnvironment)) {
+      return page.trimmingCharacters(in: .newlines)
     }
     let known = session.names.map(\.name) + Interpreter.builtinNames + Array(keywords.keys)
     let near = Spelling.nearest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""

@@ -87,7 +87,7 @@ final class EngineActions: ReplActions {
     cancelled: @escaping @Sendable () -> Bool,
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> String {
-    _ = try Applying.run(json: false, options: applyOptions, waiting: { work in try Self.wait(cancelled: cancelled, work) }, body)
+    _ = try Applying.run(json: false, options: applyOptions, rerun: { ":\($0)" }, waiting: { work in try Self.wait(cancelled: cancelled, work) }, body)
     return ""
   }
 

@@ -10,14 +10,17 @@ struct RunCommand: ParsableCommand {
       checks its topology, prints the plan, applies it as 'steeple apply' does, then runs the \
       script's verify checks against what exists. A failed action stops only what depends on it. \
       The summary says what was done, what failed and why, what was skipped, and how each check \
-      came out; a check the provider cannot run yet says "not yet supported". To evaluate without \
-      touching any state, use 'steeple eval'.
+      came out. A failed check is also reported on standard error at its verify statement. A check \
+      the provider cannot run yet says "not yet supported" and fails the run, since nothing was \
+      verified, unless --allow-unsupported-checks is given. To evaluate without touching any \
+      state, use 'steeple eval'.
 
       Before it changes anything it shows the plan and asks, as 'steeple apply' does \
       (--auto-approve skips that, and is needed without a terminal); --force applies to a state \
       that holds another script's resources.
 
-      Exit status: 0 when every action was done and no check failed, 1 otherwise, 2 on a usage error.
+      Exit status: 0 when every action was done and every check passed (or, with \
+      --allow-unsupported-checks, could not run), 1 otherwise, 2 on a usage error.
       """)
 
   @ArgumentParser.Argument(help: ArgumentHelp("The script to run; '-' reads it from standard input.", valueName: "file"))
@@ -29,6 +32,11 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var applying: ApplyingOptions
   @OptionGroup var approval: ApprovalOptions
   @OptionGroup var ownership: OwnershipOptions
+
+  @Flag(
+    name: .customLong("allow-unsupported-checks"),
+    help: "Succeed even when the provider cannot run some verify checks (they are listed as not yet supported).")
+  var allowUnsupportedChecks = false
 
   func run() throws {
     Applying.surviveClosedPipes()
@@ -43,7 +51,8 @@ struct RunCommand: ParsableCommand {
     options.reporter.report(deployment.diagnostics(for: report))
     let results = try runBlocking { await deployment.verify() }
     try writeOutput(CheckReportRenderer.text(results))
-    let checksFailed = results.contains { if case .failed = $0.outcome { true } else { false } }
-    if !report.succeeded || checksFailed { throw ExitCode(1) }
+    let checkErrors = deployment.diagnostics(for: results, unsupportedFail: !allowUnsupportedChecks)
+    options.reporter.report(checkErrors)
+    if !report.succeeded || !checkErrors.isEmpty { throw ExitCode(1) }
   }
 }

@@ -39,6 +39,13 @@ struct EvaluationOptions: ParsableArguments {
       valueName: "size"))
   var maxMemory: MemorySize?
 
+  @Option(
+    name: .customLong("max-script-size"),
+    help: ArgumentHelp(
+      "Refuse a script or module file larger than this: bytes, or a number with K, M or G. By default 64M.",
+      valueName: "size"))
+  var maxScriptSize: MemorySize?
+
   @Option(name: .customLong("color"), help: "When to color diagnostics: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
@@ -66,10 +73,15 @@ struct EvaluationOptions: ParsableArguments {
     var configuration = Session.Configuration()
     configuration.maxSteps = maxSteps
     if let maxMemory { configuration.maxMemory = maxMemory.bytes }
+    if let maxScriptSize { configuration.maxScriptSize = maxScriptSize.bytes }
     configuration.parameters = parameterPairs
-    let path = ProcessInfo.processInfo.environment["STEEPLE_PATH"] ?? ""
-    configuration.searchPath = path.split(separator: ":").map(String.init)
+    configuration.searchPath = Self.searchPathFromEnvironment
     return configuration
+  }
+
+  /// The folders of `STEEPLE_PATH`, in order.
+  static var searchPathFromEnvironment: [String] {
+    (ProcessInfo.processInfo.environment["STEEPLE_PATH"] ?? "").split(separator: ":").map(String.init)
   }
 
   var reporter: DiagnosticReporter { DiagnosticReporter(format: diagnosticsFormat, color: color) }

@@ -35,9 +35,10 @@ final class TerminalProgress: Sendable {
           text += (ApplyProgress.line(for: event).split(separator: " ", maxSplits: 1).last.map(String.init) ?? "") + "\n"
         case .began, .started: break
         }
-        let board = state.progress.board(now: Date(), width: width())
+        let columns = width()
+        let board = state.progress.board(now: Date(), width: columns)
         text += board.joined(separator: "\n") + "\n"
-        state.drawn = board.count
+        state.drawn = Self.rows(board, columns: columns)
         emit(text)
       } else {
         emit(ApplyProgress.line(for: event) + "\n")
@@ -53,9 +54,10 @@ final class TerminalProgress: Sendable {
         Thread.sleep(forTimeInterval: 0.1)
         let running = state.withLock { state -> Bool in
           guard !state.stopped else { return false }
-          let board = state.progress.board(now: Date(), width: width())
+          let columns = width()
+          let board = state.progress.board(now: Date(), width: columns)
           emit(erase(state.drawn) + board.joined(separator: "\n") + "\n")
-          state.drawn = board.count
+          state.drawn = Self.rows(board, columns: columns)
           return true
         }
         if !running { return }
@@ -73,6 +75,12 @@ final class TerminalProgress: Sendable {
         state.drawn = 0
       }
     }
+  }
+
+  /// The terminal rows `lines` take: one each, more for a line that wraps. The board fits its
+  /// lines to the width; this keeps the redraw right if one still wraps (wide characters).
+  static func rows(_ lines: [String], columns: Int) -> Int {
+    lines.reduce(0) { $0 + max(1, ($1.count + columns - 1) / columns) }
   }
 
   private func erase(_ lines: Int) -> String {

@@ -86,13 +86,38 @@ struct JournalAndLockTests {
     let report = try await engine.apply([account, vpc], progress: log.append)
     #expect(report.resumed == interrupted)
     #expect(report.done.map(\.step.address) == [vpc.address], "only what had not finished is done again")
-    guard case .resuming(let resumed)? = log.all.first else {
+    guard case .resuming(let resumed, let command)? = log.all.first else {
       Issue.record("the first event must say the apply resumes")
       return
     }
-    #expect(ApplyProgress.line(for: .resuming(resumed)).contains("in flight: create ec2.vpc.frontend"))
+    #expect(command == "apply")
+    let line = ApplyProgress.line(for: .resuming(resumed, by: command))
+    #expect(line.contains(" resuming the apply of pid 4242 "))
+    #expect(line.contains("in flight: create ec2.vpc.frontend"))
     #expect(engine.interruptedApply == nil)
     #expect(Journal.entries(in: directory, file: Journal.previousFileName).first?.pid == 4242)
+  }
+
+  @Test("an apply after a killed destroy does not say it resumes the destroy: it says it creates again what was deleted")
+  func applyAfterKilledDestroy() async throws {
+    let directory = try F.temporaryDirectory()
+    let account = F.account("frontend")
+    let journal = try Journal(directory: directory)
+    journal.append(JournalEntry(event: .begin, pid: 4343, command: "destroy", steps: 2))
+    try journal.sync()
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: directory)
+    let log = EventLog()
+    _ = try await engine.apply([account], progress: log.append)
+    guard case .resuming(let interrupted, let command)? = log.all.first else {
+      Issue.record("the first event must name the destroy that did not finish")
+      return
+    }
+    #expect(command == "apply")
+    let line = ApplyProgress.line(for: .resuming(interrupted, by: command))
+    #expect(!line.contains("resuming"), "\(line)")
+    #expect(line.hasSuffix(
+      "the destroy of pid 4343 (began \(ApplyProgress.timestamp(interrupted.started)), 0 of 2 steps finished) did not "
+        + "finish; this apply does not resume it: it makes what exists match the script, creating again what was deleted"))
   }
 
   @Test("while an apply holds the lock, its unfinished journal is a running apply, not an interrupted one")

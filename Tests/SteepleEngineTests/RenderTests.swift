@@ -43,6 +43,64 @@ struct RenderTests {
     #expect(PlanRenderer.json(Plan(actions: [], provider: "fake")).contains("\"changes\": false"))
   }
 
+  @Test("a destroy with nothing to delete says the state is empty, not that what exists matches a script")
+  func emptyDestroy() async throws {
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: try F.temporaryDirectory())
+    let destroyed = try await engine.destroy()
+    #expect(ApplyReportRenderer.text(destroyed) == "No changes. The state holds nothing to destroy.\n")
+    let applied = try await engine.apply([])
+    #expect(ApplyReportRenderer.text(applied) == "No changes. What exists matches the script.\n")
+  }
+
+  @Test("control characters in names reach no terminal raw: plan, progress, report, board and state escape them")
+  func controlCharacters() async throws {
+    let name = "evil\u{1B}[2J\u{7}\nname\u{9B}"
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: try F.temporaryDirectory())
+    let resources = [F.account(name), F.vpc("vpc\u{1B}]0;title\u{7}", in: name, cidr: "10.1.0.0/16")]
+    let plan = try await engine.plan(resources)
+    let log = EventLog()
+    let report = try await engine.apply(resources, progress: log.append)
+    var progress = ApplyProgress()
+    var lines: [String] = []
+    for event in log.all {
+      progress.handle(event)
+      lines.append(ApplyProgress.line(for: event))
+      if case .started = event { lines += progress.board(now: Date(), width: 60) }
+    }
+    let texts = [
+      "plan": PlanRenderer.text(plan), "report": ApplyReportRenderer.text(report), "progress": lines.joined(separator: "\n"),
+      "state": StateRenderer.text(try await engine.state()),
+    ]
+    for (what, text) in texts {
+      let raw = text.unicodeScalars.filter { $0 != "\n" && ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) }
+      #expect(raw.isEmpty, "\(what) prints control characters raw: \(text.debugDescription)")
+    }
+    #expect(texts["plan"]!.contains(#"account "evil\u{1b}[2J\u{7}\nname\u{9b}""#), "\(texts["plan"]!)")
+    #expect(texts["plan"]!.contains(#"  + ec2.vpc.vpc\u{1b}]0;title\u{7} ("#))
+    #expect(texts["state"]!.contains(#"  aws.account.evil\u{1b}[2J\u{7}\nname\u{9b}"#))
+    #expect(texts["progress"]!.contains(#"start   + creating ec2.vpc.vpc\u{1b}]0;title\u{7}"#))
+    #expect(TerminalText.escaped("plain \"text\" é 𝄞") == "plain \"text\" é 𝄞")
+  }
+
+  @Test("the live board fits a narrow terminal: no line is wider than it, so the redraw leaves nothing behind",
+    arguments: [21, 30, 40, 80])
+  func boardFitsWidth(_ width: Int) throws {
+    var progress = ApplyProgress()
+    let vpcs = (0..<12).map { F.vpc("a-rather-long-vpc-name-\($0)", in: "frontend", cidr: "10.1.0.0/16") }
+    let plan = try Planner.plan(desired: [F.account("frontend")] + vpcs, observed: [], provider: "fake")
+    let steps = try ApplyGraph(plan).steps
+    progress.handle(.began(plan: plan, steps: 12_000))
+    let start = Date(timeIntervalSince1970: 0)
+    for step in steps { progress.handle(.started(step, at: start)) }
+    progress.handle(.finished(StepOutcome(step: steps[0], status: .failed("no"), started: start, duration: .seconds(1))))
+    progress.handle(.finished(StepOutcome(step: steps[1], status: .skipped("no"), started: nil, duration: nil)))
+    let board = progress.board(now: start.addingTimeInterval(754), width: width)
+    #expect(board.count == 10, "8 running steps, a line for the 3 more, and the bar")
+    for line in board {
+      #expect(line.count <= width, "\(line.count) columns on a \(width)-column terminal: \(line)")
+    }
+  }
+
   @Test("state text: one resource a line, grouped by account and cluster")
   func stateText() async throws {
     let engine = try Engine(provider: FakeProvider(), stateDirectory: try F.temporaryDirectory())

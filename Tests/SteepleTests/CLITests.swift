@@ -51,6 +51,22 @@ struct CLITests {
     #expect(result.stdout.contains("  verify mtls \"yelb-ui\" -> \"yelb-appserver\"\n"))
   }
 
+  @Test("hello.spire's header names a command that prints what the header says")
+  func helloHeaderIsTrue() throws {
+    let hello = TestSupport.packageRoot.appendingPathComponent("stdlib/examples/hello.spire")
+    let text = try String(contentsOf: hello, encoding: .utf8)
+    let command = try #require(text.firstMatch(of: /\n\/\/   steeple (\w+) stdlib\/examples\/hello\.spire\n/)?.1)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-hello-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.copyItem(at: hello, to: folder.appendingPathComponent("hello.spire"))
+    let result = try TestSupport.steeple(String(command), "hello.spire", in: folder)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("Hello from am-multi-account-mesh in us-east-2!\n"))
+    #expect(text.contains("\"topology: 2\n// accounts, 2 clusters, 1 mesh, 1 entry, 3 checks\""))
+    #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 1 entry, 3 checks\n"), "\(result.stdout)")
+  }
+
   @Test("every script in stdlib evaluates without errors")
   func standardLibraryRuns() throws {
     let stdlib = TestSupport.packageRoot.appendingPathComponent("stdlib")

@@ -159,15 +159,36 @@ struct DeployCLITests {
     #expect(try Self.steeple("state", "deploy.spire", in: folder).stdout == "The state is empty.\n")
   }
 
-  @Test("run checks, plans, applies and reports each verify check")
+  @Test("run checks, plans, applies and reports each verify check; one that cannot run fails the run unless allowed")
   func runDoesItAll() throws {
     let folder = try Self.workspace()
     let result = try Self.steeple("run", "--auto-approve", "deploy.spire", in: folder)
-    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.status == 1, "nothing was verified: a CI gate must not see success")
     #expect(result.stdout.hasPrefix("declared 2 accounts\n"))
     #expect(result.stdout.contains("Apply complete: "))
     #expect(result.stdout.contains("  - verify mtls \"yelb-ui\" -> \"yelb-appserver\": not yet supported ("))
     #expect(result.stdout.hasSuffix("Checks: 0 passed, 0 failed, 1 not yet supported.\n"))
+    #expect(result.stderr.contains("deploy.spire:9:1: error: verify mtls \"yelb-ui\" -> \"yelb-appserver\" could not run: "))
+    #expect(result.stderr.contains("pass --allow-unsupported-checks to accept that"))
+
+    let allowed = try Self.steeple("run", "--allow-unsupported-checks", "deploy.spire", in: folder)
+    #expect(allowed.status == 0, "\(allowed.stderr)")
+    #expect(allowed.stdout.hasSuffix("Checks: 0 passed, 0 failed, 1 not yet supported.\n"))
+    #expect(allowed.stderr == "")
+  }
+
+  @Test("a failed verify check is an error on standard error at its statement, as a failed action is")
+  func failedCheckIsDiagnostic() throws {
+    let folder = try Self.workspace()
+    let script = try String(contentsOf: folder.appendingPathComponent("deploy.spire"), encoding: .utf8)
+      .replacingOccurrences(of: #"verify mtls "yelb-ui" -> "yelb-appserver""#, with: #"verify reachable "10.10.0.5" -> "10.99.0.1""#)
+    try Data(script.utf8).write(to: folder.appendingPathComponent("deploy.spire"))
+    let result = try Self.steeple("run", "--color", "never", "deploy.spire", in: folder)
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("  ✗ verify reachable \"10.10.0.5\" -> \"10.99.0.1\": "), "\(result.stdout)")
+    #expect(result.stderr.contains("deploy.spire:9:1: error: verify reachable \"10.10.0.5\" -> \"10.99.0.1\" failed: "), "\(result.stderr)")
+    #expect(result.stderr.contains(" 9 | verify reachable"))
+    #expect(result.stderr.hasSuffix("1 error\n"))
   }
 
   @Test("a script with errors plans nothing and touches no state")

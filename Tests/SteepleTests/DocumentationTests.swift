@@ -76,6 +76,19 @@ struct DocumentationTests {
     #expect(Self.examples("LANGUAGE.md").count >= 10)
   }
 
+  @Test("README's set-up line names every package scripts/setup installs from apt")
+  func setupPackages() throws {
+    let setup = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("scripts/setup"), encoding: .utf8)
+    let list = try #require(setup.firstMatch(of: /\npackages=\(([^)]*)\)/)?.1)
+    let packages = list.split(separator: " ").map(String.init)
+    #expect(packages.count >= 3)
+    let readme = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let line = try #require(readme.split(separator: "\n\n").first { $0.contains("(`scripts/setup`:") })
+    for package in packages {
+      #expect(line.contains("`\(package)`"), "README's set-up paragraph does not name \(package)")
+    }
+  }
+
   @Test("every documented example runs as documented", arguments: all)
   func example(_ example: Example) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-doc-\(UUID().uuidString)")

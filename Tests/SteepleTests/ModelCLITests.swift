@@ -45,7 +45,50 @@ struct ModelCLITests {
     let result = try TestSupport.steeple("doc", "aws.rol")
     #expect(result.status == 2)
     #expect(result.stdout == "")
-    #expect(result.stderr == "steeple doc: there is no kind or module named 'aws.rol'; did you mean 'aws.role'?\nrun 'steeple doc' for the list\n")
+    #expect(result.stderr == "steeple doc: there is no kind, module, function or builtin named 'aws.rol'; did you mean 'aws.role'?\nrun 'steeple doc' for the list\n")
+    let near = try TestSupport.steeple("doc", "namin")
+    #expect(near.status == 2)
+    #expect(near.stderr.contains("did you mean 'naming'?"), "\(near.stderr)")
+  }
+
+  @Test("doc knows the standard library's functions and the builtins: parameters, defaults and comments")
+  func docScriptFunctions() throws {
+    let module = try TestSupport.steeple("doc", "naming")
+    #expect(module.status == 0, "\(module.stderr)")
+    #expect(module.stdout.hasPrefix("Module naming ("))
+    #expect(module.stdout.contains("  naming: one spelling for the names a SPIRE trust domain uses"))
+    #expect(module.stdout.contains("\nfunctions:\n  naming.spiffe_id(trust_domain, path)\n      A SPIFFE ID: spiffe://TRUST_DOMAIN/PATH."))
+    #expect(module.stdout.contains("  naming.agent_id(trust_domain, service_account, namespace = \"spire\")\n"))
+    #expect(!module.stdout.contains("_clean_path"), "private functions are not documented")
+
+    let function = try TestSupport.steeple("doc", "naming.k8s_selectors")
+    #expect(function.status == 0)
+    #expect(function.stdout == """
+      naming.k8s_selectors(app, namespace = "default", service_account = "default", container = "envoy")
+        The k8s workload-attestor selectors of a pod's container, in SPIRE's spelling.
+
+      """)
+    let builtin = try TestSupport.steeple("doc", "print")
+    #expect(builtin.status == 0)
+    #expect(builtin.stdout.hasPrefix("builtin print\n  print("), "\(builtin.stdout)")
+  }
+
+  @Test(":doc in the REPL shows a stdlib function's parameters and comment, imported or not")
+  func replDocFunctions() throws {
+    let result = try TestSupport.steeple("repl", stdin: """
+      :doc naming.spiffe_id
+      import "naming" as names
+      :doc names.server_id
+      :doc naming
+      """)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("""
+      naming.spiffe_id(trust_domain, path)
+        A SPIFFE ID: spiffe://TRUST_DOMAIN/PATH. Stray slashes in the path are dropped.
+      names.server_id(trust_domain)
+        The SPIFFE ID of the SPIRE server itself, the parent of every agent.
+      Module naming (
+      """), "\(result.stdout)")
   }
 
   @Test("eval prints the network example's output and topology, and writes no state (golden)")

@@ -112,12 +112,44 @@ struct ReplTests {
     ])
   }
 
+  @Test("a multi-line input is one history entry, not one per line")
+  func multiLineHistory() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-history-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let history = folder.appendingPathComponent("history")
+    try drive([
+      Self.prompt, .send("fn add(a, b) {\n"), .prompt("..."), .send("a + b\n"), .prompt("..."), .send("}\n"), Self.prompt,
+      .send("add(1, 2)\n"), .expect("3"), Self.prompt, .send("\u{4}"), .exit(0),
+    ], history: history)
+    // libedit's file: a header line, then one line per entry, with spaces and line breaks escaped.
+    let entries = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").dropFirst()
+    #expect(entries.count == 2, "\(entries)")
+    #expect(entries.first?.hasPrefix("fn") == true && entries.first?.contains("a\\040+\\040b") == true, "\(entries)")
+    #expect(entries.last == "add(1,\\0402)")
+  }
+
+  @Test("inputs read from a pipe report errors at that stream's lines")
+  func pipedLineNumbers() throws {
+    let result = try TestSupport.steeple("repl", stdin: """
+      let a = 1
+      fn twice(x) {
+        x * 2
+      }
+      print(twice(a))
+      print(twice(b))
+      """, environment: ["NO_COLOR": "1"])
+    #expect(result.stdout == "2\n")
+    #expect(result.stderr.hasPrefix("<repl>:6:13: error: undefined name 'b'"), "\(result.stderr)")
+    #expect(result.stderr.contains(" 6 | print(twice(b))"))
+  }
+
   @Test("Ctrl-C stops a long loop and abandons a line; the session goes on")
   func interrupt() throws {
     try drive([
       Self.prompt, .send("var turns = 0\n"), Self.prompt,
       .send("print(\"spin\" + \"ning\"); while true { turns += 1 }\n"), .expect("spinning"), .send("\u{3}"),
-      .expect("the run was cancelled"), Self.prompt,
+      .expect("the run was cancelled"), .expect("stopped here on request (Ctrl-C"), Self.prompt,
       .send("turns > 0\n"), .expect("true"), Self.prompt,
       .send("this line is abandoned\u{3}"), Self.prompt, .send("1 + 1\n"), .expect("2\r\n"), Self.prompt,
       .send("\u{4}"), .exit(0),
@@ -180,9 +212,10 @@ struct ReplTests {
         account "a" { profile: "a", region: "us-east-2" }
 
       """)
-    #expect(result.stderr.hasPrefix("<repl>:1:1: error: undefined name 'nope'\n"))
+    // At the lines of the input read, not each input's first line.
+    #expect(result.stderr.hasPrefix("<repl>:6:1: error: undefined name 'nope'\n"))
     // The model's checks report on the declaration as typed.
-    #expect(result.stderr.contains("<repl>:1:15: error: \"r\" is not a valid region"))
+    #expect(result.stderr.contains("<repl>:11:15: error: \"r\" is not a valid region"))
   }
 
   @Test("with standard input from a file and no errors the status is 0")
@@ -258,7 +291,7 @@ struct ReplTests {
       Self.prompt, .send("let a = account \"a\" { profile: \"alice\", region: \"us-east-2\" }\n"), Self.prompt,
       .send("cluster \"eks-a\" in a { cidr: \"10.1.0.0/16\" }\n"), Self.prompt,
       .send(":apply\n"), .expect("creating eks.cluster.eks-a"), .send("\u{3}"), .expect("interrupted"),
-      .expect("cancelled"), Self.prompt,
+      .expect("cancelled"), .expect("run ':apply' again to finish"), Self.prompt,
       .send("1 + 1\n"), .expect("2\r\n"), Self.prompt,
       .send(":state\n"), .expect("aws.account.a"), Self.prompt, .send("\u{4}"), .exit(0),
     ], arguments: ["--state", state.path, "--time-scale", "0.005"])

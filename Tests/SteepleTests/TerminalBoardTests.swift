@@ -29,10 +29,11 @@ struct TerminalBoardTests {
     """#
 
   /// What `steeple` wrote to the terminal, with `\r\n` as `\n`.
-  static func onTerminal(_ arguments: [String], in folder: URL, term: String = "xterm") throws -> String {
+  static func onTerminal(_ arguments: [String], in folder: URL, term: String = "xterm", columns: Int = 100) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     let driver = Self.driver.replacingOccurrences(of: #"TERM="xterm""#, with: "TERM=\"\(term)\"")
+      .replacingOccurrences(of: "30, 100, 0, 0", with: "30, \(columns), 0, 0")
     process.arguments = ["python3", "-c", driver, try TestSupport.product("steeple").path] + arguments
     process.currentDirectoryURL = folder
     let output = folder.appendingPathComponent("terminal.out")
@@ -64,6 +65,61 @@ struct TerminalBoardTests {
     #expect(screen.contains("\u{1B}[1A\u{1B}[2K"))
     #expect(screen.contains(/\u{1B}\[2Kdone    \+ eks\.cluster\.eks-frontend \(\d+\.\ds\)\n/))
     #expect(!screen.contains(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z start\s/), "timestamped lines are for pipes")
+  }
+
+  /// The rows a terminal `columns` wide shows after `output`: text wraps at the edge (after the
+  /// last column, as xterm does), `ESC[1A` moves up a row, `ESC[2K` clears the row.
+  static func screen(_ output: String, columns: Int) -> [String] {
+    var rows: [[Character]] = [[]]
+    var row = 0, column = 0, pendingWrap = false
+    var rest = Substring(output)
+    while let character = rest.first {
+      if rest.hasPrefix("\u{1B}[1A") {
+        row = max(0, row - 1)
+        pendingWrap = false
+        rest = rest.dropFirst(4)
+        continue
+      }
+      if rest.hasPrefix("\u{1B}[2K") {
+        rows[row] = []
+        rest = rest.dropFirst(4)
+        continue
+      }
+      rest = rest.dropFirst()
+      if character == "\n" {
+        row += 1
+        column = 0
+        pendingWrap = false
+      } else {
+        if pendingWrap {
+          row += 1
+          column = 0
+          pendingWrap = false
+        }
+        while rows.count <= row { rows.append([]) }
+        while rows[row].count <= column { rows[row].append(" ") }
+        rows[row][column] = character
+        if column == columns - 1 { pendingWrap = true } else { column += 1 }
+      }
+      while rows.count <= row { rows.append([]) }
+    }
+    return rows.map { String($0) }
+  }
+
+  @Test("on a 40-column terminal, with failed and skipped steps in the bar, the redraw leaves no stale rows")
+  func narrowTerminal() throws {
+    let folder = try DeployCLITests.workspace()
+    try Data(#"""
+      let a = account "a" { profile: "a", region: "us-east-2" }
+      cluster "x" in a { cidr: "10.0.0.0/16", version: "1.99" }
+      cluster "y" in a { cidr: "10.1.0.0/16" }
+      """#.utf8).write(to: folder.appendingPathComponent("refused.spire"))
+    let output = try Self.onTerminal(["apply", "--time-scale", "0.002", "refused.spire"], in: folder, columns: 40)
+    #expect(output.contains("Apply failed: 5 done, 1 failed, 1 skipped."), "\(output.suffix(400))")
+    let rows = Self.screen(output, columns: 40)
+    let bars = rows.filter { $0.hasPrefix("[") && $0.contains("] ") }
+    #expect(bars.count == 1, "only the final bar stays on screen:\n\(rows.joined(separator: "\n"))")
+    #expect(!rows.contains { $0.contains("creating") && $0.contains(/\d\.\ds *$/) }, "no running line stays on screen")
   }
 
   @Test("with TERM=dumb the terminal gets the plain timestamped lines")
