@@ -1,7 +1,8 @@
 public import Foundation
 
 /// An agent's cache of the X.509-SVIDs of its entries, renewed as SPIRE's agent renews them: when
-/// half of an SVID's lifetime has passed. The time is always given (`now`), never read.
+/// half of an SVID's lifetime has passed (``X509SVID/rotationTime``). The time is always given (`now`),
+/// never read.
 public struct SVIDCache: Sendable {
   /// The cached SVIDs by entry ID.
   public private(set) var svids: [String: X509SVID] = [:]

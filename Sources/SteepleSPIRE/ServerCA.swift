@@ -91,9 +91,9 @@ public struct ServerCA: Sendable {
       }
       break
     }
-    let expired = retired.filter { $0.notAfter <= now }
+    let expired = retired.filter { $0.notAfter < now }
     if !expired.isEmpty {
-      retired.removeAll { $0.notAfter <= now }
+      retired.removeAll { $0.notAfter < now }
       bundleSequence += 1
       events += expired.map { .dropped(keyID: $0.keyID, at: now) }
     }

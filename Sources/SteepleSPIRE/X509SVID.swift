@@ -26,10 +26,12 @@ public struct X509SVID: Sendable {
   /// When the SVID expires.
   public var notAfter: Date { certificate.notValidAfter }
 
-  /// Whether the SVID has expired at `now`.
-  public func isExpired(at now: Date) -> Bool { now >= notAfter }
+  /// Whether the SVID has expired at `now`: `now` is after its NotAfter (which is still valid, RFC 5280).
+  public func isExpired(at now: Date) -> Bool { now > notAfter }
 
-  /// When an agent renews it: at half of its lifetime, as SPIRE's agent does.
+  /// When an agent renews it: at half of its lifetime, as SPIRE's agent does. (SPIRE spreads renewals
+  /// by up to a tenth of the half-life either side; here the time is exact, so that a modelled clock
+  /// makes rotation reproducible.)
   public var rotationTime: Date { notBefore + notAfter.timeIntervalSince(notBefore) / 2 }
 
   /// The leaf's DER encoding.

@@ -51,7 +51,7 @@ import X509
       #expect(foreign.status != 0)
       let late = String(Int(testNow.timeIntervalSince1970) + 3601)
       let expired = try Judges.run(["openssl", "verify", "-attime", late, "-CAfile", "ca.pem", "svid0.pem"], in: directory)
-      #expect(expired.status != 0 && expired.output.contains("expired"), "\(expired.output)")
+      #expect(expired.status != 0 && (expired.output + expired.errors).contains("certificate has expired"), "\(expired.output)")
     }
   }
 
@@ -101,8 +101,8 @@ import X509
     jwks_bundle = X509Bundle.parse_raw(td, der)
     same = sorted(c.fingerprint(c.signature_hash_algorithm) for c in pem_bundle.x509_authorities) == \
         sorted(c.fingerprint(c.signature_hash_algorithm) for c in jwks_bundle.x509_authorities)
-    for k, c in zip(keys, jwks_bundle.x509_authorities):
-        n = c.public_key().public_numbers()
+    for k in keys:
+        n = x509.load_der_x509_certificate(base64.b64decode(k["x5c"][0])).public_key().public_numbers()
         if k["kty"] == "EC":
             b = lambda v: int.from_bytes(base64.urlsafe_b64decode(v + "=" * (-len(v) % 4)), "big")
             assert (b(k["x"]), b(k["y"])) == (n.x, n.y), "JWK coordinates differ from the certificate's key"

@@ -19,8 +19,8 @@ import Testing
     struct ServerDown: Error {}
     #expect(throws: ServerDown.self) { try cache.rotate(at: halfLife) { _ in throw ServerDown() } }
     #expect(cache.svids["entry-3"]?.serialNumber == first.serialNumber)
-    #expect(cache.expired(at: first.notAfter - 1).isEmpty)
-    #expect(cache.expired(at: first.notAfter) == ["entry-3"])
+    #expect(cache.expired(at: first.notAfter).isEmpty)
+    #expect(cache.expired(at: first.notAfter + 1) == ["entry-3"])
 
     // A renewal that succeeds replaces it with a fresh one.
     let renewed = try cache.rotate(at: halfLife) { _ in try ca.issueSVID(for: id, ttl: 3600, now: halfLife) }
