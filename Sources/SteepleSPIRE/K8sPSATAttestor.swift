@@ -110,7 +110,7 @@ public enum K8sPSATError: Error, Equatable, Sendable, CustomStringConvertible {
   case missingPodInfo(cluster: String, String)
   case invalidAgentID(cluster: String, SPIFFEIDError)
 
-  /// SPIRE's wording, with what to do where it helps.
+  /// The one-line summary, in SPIRE's wording (with "did you mean" for a mistyped cluster).
   public var description: String {
     switch self {
     case .missingCluster: "missing cluster in attestation data"
@@ -118,21 +118,55 @@ public enum K8sPSATError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unknownCluster(let name, let known):
       "not configured for cluster \"\(name)\""
         + (Suggestion.closest(to: name, in: known).map { ": did you mean \"\($0)\"?" }
-          ?? (known.isEmpty ? ": the server has no k8s_psat clusters" : ": configured clusters are \(known.map { "\"\($0)\"" }.joined(separator: ", "))"))
-    case .tokenReviewFailed(let cluster, let error):
-      "unable to validate token with TokenReview API for cluster \"\(cluster)\": \(error)"
+          ?? (known.isEmpty
+            ? ": the server has no k8s_psat clusters"
+            : ": configured clusters are \(known.map { "\"\($0)\"" }.joined(separator: ", "))"))
+    case .tokenReviewFailed(let cluster, let error): "\(Self.unableToValidate(cluster)): \(error)"
     case .tokenReviewError(let cluster, let error):
-      "unable to validate token with TokenReview API for cluster \"\(cluster)\": token review API response contains an error: \(error)"
+      "\(Self.unableToValidate(cluster)): token review API response contains an error: \(error)"
     case .notAuthenticated(let cluster): "token not authenticated according to TokenReview API for cluster \"\(cluster)\""
     case .audienceMismatch(let cluster, let wanted, let got):
-      "unable to validate token with TokenReview API for cluster \"\(cluster)\": token review API did not validate audience: wanted one of \(Self.goQuoted(wanted)) but got \(Self.goQuoted(got))"
+      "\(Self.unableToValidate(cluster)): token review API did not validate audience: "
+        + "wanted one of \(Self.goQuoted(wanted)) but got \(Self.goQuoted(got))"
     case .notAServiceAccount(let cluster, let username):
-      "failed to parse username from token review status for cluster \"\(cluster)\": '\(username)' is not system:serviceaccount:<namespace>:<name>"
+      "failed to parse username from token review status for cluster \"\(cluster)\": "
+        + "'\(username)' is not system:serviceaccount:<namespace>:<name>"
     case .serviceAccountNotAllowed(let cluster, let serviceAccount, let allowList):
-      "\"\(serviceAccount)\" is not an allowed service account for cluster \"\(cluster)\": the allow list is \(Self.goQuoted(allowList))"
+      "\"\(serviceAccount)\" is not an allowed service account for cluster \"\(cluster)\": "
+        + "the allow list is \(Self.goQuoted(allowList))"
     case .missingPodInfo(let cluster, let what): "the token review for cluster \"\(cluster)\" names no \(what)"
     case .invalidAgentID(let cluster, let error): "cannot make an agent ID for cluster \"\(cluster)\": \(error)"
     }
+  }
+
+  /// What to do about it, for the detail line of a diagnostic.
+  public var fix: String {
+    switch self {
+    case .missingCluster, .missingToken:
+      "configure the agent's k8s_psat 'cluster' and mount its projected service-account token"
+    case .unknownCluster:
+      "make the agents' 'cluster' name a key of the server's k8s_psat 'clusters' map (the two must be spelt alike)"
+    case .tokenReviewFailed(_, let error) where error.reason == "Unauthorized":
+      "the cluster does not accept the server's credentials: map the role the server uses into the cluster "
+        + "(an access entry or an aws-auth mapping)"
+    case .tokenReviewFailed(_, let error) where error.reason == "Forbidden":
+      "grant the server's user in the cluster 'create' on tokenreviews and 'get' on pods and nodes"
+    case .tokenReviewFailed: "check that the server can reach the cluster's API server"
+    case .tokenReviewError, .notAuthenticated:
+      "the agent's token was not accepted by its cluster: check that it is the cluster's own projected token and has not expired"
+    case .audienceMismatch(_, let wanted, _):
+      "project the agents' service-account token with the audience \(Self.goQuoted(wanted)), or change the server's 'audience'"
+    case .notAServiceAccount: "attest with a projected service-account token, not a user's token"
+    case .serviceAccountNotAllowed(let cluster, let serviceAccount, _):
+      "add \"\(serviceAccount)\" to service_account_allow_list of cluster \"\(cluster)\", or run the agents as an allowed service account"
+    case .missingPodInfo:
+      "use a token bound to the agent's pod (a projected service-account token), so that the review names its pod and node"
+    case .invalidAgentID: "use cluster names and node UIDs made of letters, digits, '.', '-' and '_'"
+    }
+  }
+
+  static func unableToValidate(_ cluster: String) -> String {
+    "unable to validate token with TokenReview API for cluster \"\(cluster)\""
   }
 
   static func goQuoted(_ values: [String]) -> String { "[" + values.map { "\"\($0)\"" }.joined(separator: " ") + "]" }

@@ -9,8 +9,15 @@ enum SerialNumbers {
   /// 16 random bytes whose leading bit is clear (so the DER INTEGER is positive without padding) and
   /// whose first byte is not zero (so the number keeps its 16 bytes).
   static func random() -> [UInt8] {
+    // Two 64-bit draws: the system generator makes one system call per draw, not per byte.
     var generator = SystemRandomNumberGenerator()
-    var bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    let high = generator.next() as UInt64
+    let low = generator.next() as UInt64
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for index in 0..<8 {
+      bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
+      bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (56 - 8 * index))
+    }
     bytes[0] = (bytes[0] & 0x7f) | 0x01
     return bytes
   }

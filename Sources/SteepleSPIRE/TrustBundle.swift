@@ -79,9 +79,15 @@ public struct TrustBundle: Sendable, Equatable {
       }
     }
     var sequence: UInt64 = 0
-    if case .number(let value)? = document["spiffe_sequence"] { sequence = UInt64(value) }
+    if case .number(let value)? = document["spiffe_sequence"] {
+      guard let exact = UInt64(exactly: value) else { throw BundleFormatError.invalidNumber("spiffe_sequence") }
+      sequence = exact
+    }
     var hint = Self.defaultRefreshHint
-    if case .number(let value)? = document["spiffe_refresh_hint"] { hint = Int(value) }
+    if case .number(let value)? = document["spiffe_refresh_hint"] {
+      guard let exact = Int(exactly: value), exact >= 0 else { throw BundleFormatError.invalidNumber("spiffe_refresh_hint") }
+      hint = exact
+    }
     self.init(
       trustDomain: trustDomain, x509Authorities: certificates, jwtAuthorities: jwt, sequence: sequence, refreshHint: hint)
   }
@@ -116,6 +122,7 @@ public enum BundleFormatError: Error, Equatable, Sendable, CustomStringConvertib
   case x5cNotOneCertificate(key: Int)
   case x509KeyWithKid(key: Int)
   case unsupportedKey
+  case invalidNumber(String)
 
   public var description: String {
     switch self {
@@ -125,6 +132,7 @@ public enum BundleFormatError: Error, Equatable, Sendable, CustomStringConvertib
       "key \(index) of the bundle is an x509-svid key whose 'x5c' is not exactly one base64 certificate (X509-SVID §6)"
     case .x509KeyWithKid(let index): "key \(index) of the bundle is an x509-svid key with a 'kid', which it must not have (X509-SVID §6)"
     case .unsupportedKey: "the CA's key is neither EC P-256, EC P-384 nor RSA"
+    case .invalidNumber(let field): "'\(field)' must be a non-negative whole number (SPIFFE Trust Domain and Bundle §4.1)"
     }
   }
 }

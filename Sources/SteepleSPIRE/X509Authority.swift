@@ -16,6 +16,8 @@ public struct X509Authority: Sendable {
   public let certificate: Certificate
   /// The signing key. Never printed; exported only through ``exportPrivateKeyPKCS8DER()``.
   let key: PrivateSigningKey
+  /// The subject key identifier, read once: every SVID carries it as its authority key identifier.
+  public let subjectKeyIdentifier: [UInt8]
 
   /// How far SPIRE backdates NotBefore on the credentials it signs, for clock skew.
   public static let notBeforeCushion: TimeInterval = 10
@@ -71,6 +73,7 @@ public struct X509Authority: Sendable {
     self.trustDomain = trustDomain
     self.certificate = certificate
     self.key = key
+    self.subjectKeyIdentifier = Self.subjectKeyIdentifier(of: certificate)
   }
 
   /// The type of the signing key.
@@ -79,10 +82,8 @@ public struct X509Authority: Sendable {
   public var notBefore: Date { certificate.notValidBefore }
   /// When the CA expires; no SVID it signs outlives it.
   public var notAfter: Date { certificate.notValidAfter }
-  /// The subject key identifier, which the SVIDs it signs carry as their authority key identifier.
-  public var subjectKeyIdentifier: [UInt8] { Self.subjectKeyIdentifier(of: certificate) }
   /// A stable name for the CA in logs and state: the hex of its subject key identifier.
-  public var keyID: String { Self.keyID(of: certificate) }
+  public var keyID: String { subjectKeyIdentifier.map { String(format: "%02x", $0) }.joined() }
 
   /// The key ID (hex subject key identifier) of a stored CA certificate.
   static func keyID(ofCertificateDER der: [UInt8]) throws -> String {

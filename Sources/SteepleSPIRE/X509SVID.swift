@@ -96,11 +96,14 @@ extension X509Authority {
     guard ttl > 0 else { throw SVIDIssueError.nonPositiveTTL(ttl) }
     guard now < notAfter else { throw SVIDIssueError.authorityExpired(notAfter: notAfter) }
     for name in dnsNames where !DNSName.isValid(name) { throw SVIDIssueError.invalidDNSName(name) }
-    let subject = try DistinguishedName {
-      CountryName("US")
-      OrganizationName("SPIRE")
-      if let first = dnsNames.first { CommonName(first) }
-    }
+    let subject =
+      try dnsNames.first.map { first in
+        try DistinguishedName {
+          CountryName("US")
+          OrganizationName("SPIRE")
+          CommonName(first)
+        }
+      } ?? Self.svidSubject
     let publicKey = key.publicKey
     let authorityKeyID = subjectKeyIdentifier
     let names: [GeneralName] =
@@ -119,6 +122,14 @@ extension X509Authority {
       },
       issuerPrivateKey: self.key.certificateKey)
     return X509SVID(spiffeID: id, certificate: certificate, authority: self.certificate, privateKey: key)
+  }
+}
+
+extension X509Authority {
+  /// SPIRE's default X509-SVID subject, `C=US, O=SPIRE`, built once (from constants, which cannot fail).
+  static let svidSubject = try! DistinguishedName {
+    CountryName("US")
+    OrganizationName("SPIRE")
   }
 }
 

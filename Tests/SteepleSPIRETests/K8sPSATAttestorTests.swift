@@ -97,6 +97,15 @@ struct FakeTokenReviewer: TokenReviewer {
         == #"token not authenticated according to TokenReview API for cluster "frontend-k8s-cluster""#)
   }
 
+  @Test func eachFailureSaysWhatToDo() {
+    #expect(
+      K8sPSATError.tokenReviewFailed(cluster: "c", .unauthorized()).fix
+        == "the cluster does not accept the server's credentials: map the role the server uses into the cluster (an access entry or an aws-auth mapping)")
+    #expect(
+      K8sPSATError.serviceAccountNotAllowed(cluster: "c", serviceAccount: "spire:spire-agent", allowList: []).fix
+        == #"add "spire:spire-agent" to service_account_allow_list of cluster "c", or run the agents as an allowed service account"#)
+  }
+
   @Test func typedErrorsLetCallersTellCausesApart() async {
     let attestor = attestor(FakeTokenReviewer(refusal: .unauthorized()))
     await #expect(throws: K8sPSATError.tokenReviewFailed(cluster: "frontend-k8s-cluster", .unauthorized())) {

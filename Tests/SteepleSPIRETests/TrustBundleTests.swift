@@ -79,6 +79,9 @@ import X509
     #expect(throws: BundleFormatError.x509KeyWithKid(key: 0)) {
       try TrustBundle(spiffeBundleJSON: Data(withKid.utf8), trustDomain: trustDomain)
     }
+    #expect(throws: BundleFormatError.invalidNumber("spiffe_sequence")) {
+      try TrustBundle(spiffeBundleJSON: Data(#"{"keys":[],"spiffe_sequence":-1}"#.utf8), trustDomain: trustDomain)
+    }
     #expect(throws: BundleFormatError.missingKeys) { try TrustBundle(spiffeBundleJSON: Data("{}".utf8), trustDomain: trustDomain) }
   }
 }
