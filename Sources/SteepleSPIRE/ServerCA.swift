@@ -123,8 +123,11 @@ extension ServerCA {
   /// What a ``ServerCA`` stores, without key material: the certificates and the rotation state.
   /// Keys go to the store through ``exportPrivateKeys()`` and come back in ``init(snapshot:privateKeys:)``.
   public struct Snapshot: Codable, Equatable, Sendable {
+    /// The trust domain.
     public var trustDomain: TrustDomain
+    /// The key type of its CAs.
     public var keyType: KeyType
+    /// The lifetime of each CA, in seconds.
     public var caTTL: TimeInterval
     /// The DER of the current CA certificate.
     public var current: [UInt8]
@@ -132,6 +135,7 @@ extension ServerCA {
     public var next: [UInt8]?
     /// The DER of the retired CA certificates still in the bundle.
     public var retired: [[UInt8]]
+    /// The bundle's `spiffe_sequence`.
     public var bundleSequence: UInt64
   }
 

@@ -50,8 +50,11 @@ public struct TokenReviewStatus: Sendable, Equatable {
 /// A refused Kubernetes API call, in Kubernetes' words: the HTTP status code, the `reason` of the
 /// `Status` object (`Unauthorized`, `Forbidden`…) and its message.
 public struct KubernetesAPIError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The HTTP status code: 401, 403…
   public var code: Int
+  /// The `Status` object's `reason`: `Unauthorized`, `Forbidden`…
   public var reason: String
+  /// The `Status` object's `message`.
   public var message: String
 
   /// An error with `code`, `reason` and `message`.
