@@ -44,6 +44,14 @@ import X509
       ] {
         #expect(text.contains(line), "openssl x509 -text lacks '\(line)'")
       }
+      let caText = try Judges.run(["openssl", "x509", "-in", "ca.pem", "-noout", "-text"], in: directory).output
+      for line in [
+        "Subject: C = US, O = SPIFFE, serialNumber = ", "X509v3 Basic Constraints: critical", "CA:TRUE",
+        "X509v3 Key Usage: critical", "Certificate Sign, CRL Sign", "X509v3 Subject Key Identifier",
+        "URI:spiffe://am-multi-account-mesh\n",
+      ] {
+        #expect(caText.contains(line), "openssl x509 -text of the CA lacks '\(line)'")
+      }
       // The judge judges: the leaf does not verify against another CA, nor once expired.
       let stranger = try X509Authority.selfSigned(trustDomain: trustDomain, keyType: keyType, ttl: 86_400, now: testNow)
       try Judges.write(stranger.certificatePEM, "stranger.pem", in: directory)
