@@ -20,6 +20,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     // Source text, tokens, syntax tree, diagnostics. Depends on nothing.
@@ -29,6 +31,14 @@ let package = Package(
     // The typed topology, domain-free: declarations as plain data, the schema machinery, and the
     // generic checks (fields, names, references, duplicates) that run a catalog's cross-checks.
     .target(name: "SteepleModel", dependencies: ["SteepleSyntax"], swiftSettings: strict),
+    // The embedded SPIRE: CA, X.509-SVIDs, bundles, registration entries, attestation. Depends on no other
+    // Steeple target.
+    .target(
+      name: "SteepleSPIRE",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+      ], swiftSettings: strict),
     // Resources, the provider protocol, plan, the apply graph, the journal. Domain-free.
     .target(name: "SteepleEngine", dependencies: ["SteepleModel", "SteepleSyntax"], swiftSettings: strict),
     // The domain catalog, one file per family (accounts, IAM, network, EKS, Kubernetes, mesh): each
@@ -56,6 +66,8 @@ let package = Package(
         "Steeple", "SteepleLocal", "CLineEdit", "LineEditShim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
+    // Times SVID issuance against swift-crypto's raw P-256 key generation and signing (scripts/bench/spire).
+    .executableTarget(name: "spire-bench", dependencies: ["SteepleSPIRE", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     // A small tool that embeds Steeple with a builtin and a module of its own.
     .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple", "SteepleLocal"], swiftSettings: strict),
     .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),
@@ -72,6 +84,12 @@ let package = Package(
     .testTarget(
       name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleCatalog", "SteepleEngine", "SteepleSyntax"],
       resources: [.copy("Golden")], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleSPIRETests",
+      dependencies: [
+        "SteepleSPIRE", .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+      ], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),
