@@ -171,7 +171,7 @@ struct DeployCLITests {
     #expect(result.stderr.contains("deploy.spire:9:1: error: verify mtls \"yelb-ui\" -> \"yelb-appserver\" could not run: "))
     #expect(result.stderr.contains("pass --allow-unsupported-checks to accept that"))
 
-    let allowed = try Self.steeple("run", "--allow-unsupported-checks", "deploy.spire", in: folder)
+    let allowed = try Self.steeple("run", "--auto-approve", "--allow-unsupported-checks", "deploy.spire", in: folder)
     #expect(allowed.status == 0, "\(allowed.stderr)")
     #expect(allowed.stdout.hasSuffix("Checks: 0 passed, 0 failed, 1 not yet supported.\n"))
     #expect(allowed.stderr == "")
@@ -183,7 +183,7 @@ struct DeployCLITests {
     let script = try String(contentsOf: folder.appendingPathComponent("deploy.spire"), encoding: .utf8)
       .replacingOccurrences(of: #"verify mtls "yelb-ui" -> "yelb-appserver""#, with: #"verify reachable "10.10.0.5" -> "10.99.0.1""#)
     try Data(script.utf8).write(to: folder.appendingPathComponent("deploy.spire"))
-    let result = try Self.steeple("run", "--color", "never", "deploy.spire", in: folder)
+    let result = try Self.steeple("run", "--auto-approve", "--color", "never", "deploy.spire", in: folder)
     #expect(result.status == 1)
     #expect(result.stdout.contains("  ✗ verify reachable \"10.10.0.5\" -> \"10.99.0.1\": "), "\(result.stdout)")
     #expect(result.stderr.contains("deploy.spire:9:1: error: verify reachable \"10.10.0.5\" -> \"10.99.0.1\" failed: "), "\(result.stderr)")

@@ -114,7 +114,7 @@ struct TerminalBoardTests {
       cluster "x" in a { cidr: "10.0.0.0/16", version: "1.99" }
       cluster "y" in a { cidr: "10.1.0.0/16" }
       """#.utf8).write(to: folder.appendingPathComponent("refused.spire"))
-    let output = try Self.onTerminal(["apply", "--time-scale", "0.002", "refused.spire"], in: folder, columns: 40)
+    let output = try Self.onTerminal(["apply", "--auto-approve", "--time-scale", "0.002", "refused.spire"], in: folder, columns: 40)
     #expect(output.contains("Apply failed: 5 done, 1 failed, 1 skipped."), "\(output.suffix(400))")
     let rows = Self.screen(output, columns: 40)
     let bars = rows.filter { $0.hasPrefix("[") && $0.contains("] ") }
