@@ -10,6 +10,8 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
   case io(String, errno: Int32)
   /// The provider failed to say what exists.
   case observe(String)
+  /// The provider refused a request outside any one step (rendering).
+  case provider(ProviderError)
 
   public var description: String {
     switch self {
@@ -20,13 +22,14 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     case .io(let message, let code):
       return code == 0 ? message : "\(message): \(String(cString: strerror(code)))"
     case .observe(let message): return "cannot read what exists: \(message)"
+    case .provider(let error): return error.description
     }
   }
 
   /// What to do about it, when the description does not already say.
   public var help: String? {
     switch self {
-    case .plan, .locked: return nil
+    case .plan, .locked, .provider: return nil
     case .io:
       return "check the state directory's path and that you may write it, or pass --state DIR to use another"
     case .observe:

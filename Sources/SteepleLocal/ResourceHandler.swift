@@ -19,6 +19,31 @@ protocol ResourceHandler {
 
   /// What the service assigned, for `ObservedResource.outputs`.
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField]
+
+  /// The outputs of many resources of this type at once (a refresh of a large state reads them
+  /// with one query a type, not one a resource).
+  static func outputs(of stored: [StoredResource], in db: Database) throws -> [ResourceAddress: [ModelField]]
+}
+
+extension ResourceHandler {
+  static func outputs(of stored: [StoredResource], in db: Database) throws -> [ResourceAddress: [ModelField]] {
+    var outputs: [ResourceAddress: [ModelField]] = [:]
+    for resource in stored { outputs[resource.address] = try self.outputs(of: resource, in: db) }
+    return outputs
+  }
+
+  /// Outputs read with one fetch of every `Record` row, matched to the resources by `key`.
+  static func outputs<Record: FetchableRecord & TableRecord>(
+    of stored: [StoredResource], in db: Database, rows _: Record.Type, key: (Record) -> String,
+    resourceKey: (StoredResource) -> String = \.name, fields: (Record) -> [ModelField]
+  ) throws -> [ResourceAddress: [ModelField]] {
+    var records: [String: Record] = [:]
+    for record in try Record.fetchAll(db) { records[key(record)] = record }
+    var outputs: [ResourceAddress: [ModelField]] = [:]
+    outputs.reserveCapacity(stored.count)
+    for resource in stored { outputs[resource.address] = records[resourceKey(resource)].map(fields) ?? [] }
+    return outputs
+  }
 }
 
 /// Every resource type of the catalog and the handler that serves it.
