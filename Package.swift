@@ -46,6 +46,9 @@ let package = Package(
       name: "steeple",
       dependencies: ["Steeple", "CLineEdit", "LineEditShim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict),
+    // scripts/bench/plan's reference: bare fsynced SQLite transactions through GRDB.
+    .executableTarget(
+      name: "SQLiteReference", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
     // A small tool that embeds Steeple with a builtin and a module of its own.
     .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple"], swiftSettings: strict),
     .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),
