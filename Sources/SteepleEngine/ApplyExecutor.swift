@@ -6,8 +6,7 @@ import Synchronization
 /// recorded in the ledger.
 ///
 /// One task schedules: it writes the intents of the steps it is about to start (to the journal and
-/// the ledger), syncs both,
-/// then starts them as child tasks of a discarding task group (so finished ones are freed at once), at most `parallelism` at a time. It takes every step that has
+/// the ledger), syncs both, then starts them as child tasks of a discarding task group (so finished ones are freed at once), at most `parallelism` at a time. It takes every step that has
 /// ended since it last looked, journals their outcomes together with the intents of the steps that
 /// can start now, and syncs once for all of them (a group commit: one fsync per round, not per
 /// step). When a step fails every step that needs it (directly or not) is skipped while everything
@@ -114,8 +113,9 @@ struct ApplyExecutor {
             } catch {
               result = .failure(
                 ProviderError(
-                  code: error is CancellationError ? "Cancelled" : "ProviderFailed",
-                  message: error is CancellationError ? "cancelled" : String(describing: error), address: action.address))
+                  code: error is CancellationError ? "RequestCanceled" : "ProviderFailed",
+                  message: error is CancellationError ? "the apply was cancelled during the call" : String(describing: error),
+                  address: action.address))
             }
             completions.deliver(Finished(id: id, result: result, started: started, duration: ContinuousClock.now - begin))
           }

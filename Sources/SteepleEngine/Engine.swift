@@ -151,7 +151,10 @@ public struct Engine: Sendable {
     // The ledger takes what the refresh found: how the unsettled steps came out, what vanished, and
     // outputs that changed; a state an older Steeple wrote is taken over here.
     let ledger = try Ledger(directory: stateDirectory, contents: current.ledger)
-    for resource in current.resources where current.ledger.resources[resource.address] != resource {
+    for resource in current.resources
+    where current.ledger.resources[resource.address] != resource
+      || current.ledger.unsettled.index(forKey: resource.address) != nil
+    {
       ledger.record(resource)
     }
     let refreshed = Set(current.resources.map(\.address))

@@ -15,20 +15,36 @@ public import SteepleModel
 /// answers refreshes.
 public final class LocalProvider: Provider {
   public let name = "local"
-  /// Every resource type the local cloud serves.
+  /// Every resource type the local cloud itself serves.
   public static var supportedTypes: Set<String> { Set(ResourceCatalog.types) }
-  public var resourceTypes: Set<String> { Self.supportedTypes }
+  /// The cloud's types and those of the registered parts.
+  public let resourceTypes: Set<String>
+  /// The registered parts, by the type each serves.
+  let parts: [String: any LocalPart]
   /// The cloud's own API, for checks, tests and the embedded SPIRE.
   public let cloud: LocalCloud
   public let timeScale: Double
   let wait: @Sendable (Duration) async throws -> Void
 
   /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`. Each operation takes its
-  /// modelled duration times `timeScale`, spent in `wait` (a task sleep unless given).
+  /// modelled duration times `timeScale`, spent in `wait` (a task sleep unless given). `parts` serve
+  /// resource types of their own (the embedded SPIRE, the data plane), with the cloud's services.
   public init(
     stateDirectory: String, timeScale: Double = 0,
-    wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+    parts: [any LocalPart] = []
   ) throws {
+    var byType: [String: any LocalPart] = [:]
+    for part in parts {
+      for type in part.resourceTypes.sorted() {
+        guard !Self.supportedTypes.contains(type), byType.updateValue(part, forKey: type) == nil else {
+          throw ProviderError(
+            code: "InvalidParameterValue", message: "The resource type '\(type)' is served by two parts of the local provider")
+        }
+      }
+    }
+    self.parts = byType
+    self.resourceTypes = Self.supportedTypes.union(byType.keys)
     guard timeScale >= 0, timeScale.isFinite else {
       throw ProviderError(code: "InvalidParameterValue", message: "The time scale must be 0 or more, not \(timeScale)")
     }
@@ -51,6 +67,24 @@ public final class LocalProvider: Provider {
 
   /// One read of the inventory's addresses, and one query per resource type for the outputs.
   public func refresh(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws -> [ObservedResource] {
+    guard parts.isEmpty else {
+      var byPart: [String: [ObservedResource]] = [:]
+      var own: [ObservedResource] = []
+      for resource in resources {
+        if parts[resource.address.type] != nil { byPart[resource.address.type, default: []].append(resource) } else { own.append(resource) }
+      }
+      var refreshed = try await refreshCloud(own, unsettled: unsettled)
+      for (type, resources) in byPart.sorted(by: { $0.key < $1.key }) {
+        refreshed += try await parts[type]!.refresh(resources, unsettled: unsettled, services: cloud)
+      }
+      return refreshed
+    }
+    return try await refreshCloud(resources, unsettled: unsettled)
+  }
+
+  private func refreshCloud(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws
+    -> [ObservedResource]
+  {
     try await cloud.pool.read { db in
       var held: Set<ResourceAddress> = []
       let rows = try Row.fetchCursor(db, sql: "SELECT type, name FROM resource")
@@ -74,6 +108,7 @@ public final class LocalProvider: Provider {
   /// takes its modelled time, and only then is its effect written, in one transaction. With no time
   /// to wait, the check and the effect are one transaction.
   public func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]] = [:]) async throws -> ObservedResource? {
+    if let part = parts[action.address.type] { return try await part.apply(action, inputs: inputs, services: cloud) }
     let seconds = OperationDurations.seconds(for: action) * timeScale
     guard seconds > 0 else { return try await write(action, commit: true) }
     if let held = try await cloud.pool.read({ db in try Self.holding(action, db) }) { return held }

@@ -88,6 +88,13 @@ struct ProviderSeamTests {
     let back = try await engine.plan([old, vpc])
     #expect(back.actions.map { "\($0.kind) \($0.address)" } == ["update aws.account.frontend", "create ec2.vpc.frontend"])
     #expect(try await engine.plan([new, vpc]).actions.map { "\($0.kind) \($0.address)" } == ["create ec2.vpc.frontend"])
+    // An apply settles every unsettled entry, even one it has nothing to do for.
+    let ledgerOnly = try Ledger(directory: directory, contents: try #require(try Ledger.read(directory: directory)))
+    ledgerOnly.intend(.delete(ObservedResource(new, outputs: [])))
+    try ledgerOnly.sync()
+    #expect(try await engine.apply([new, vpc]).succeeded)
+    #expect(try #require(try Ledger.read(directory: directory)).unsettled.isEmpty)
+    #expect(try await engine.plan([new, vpc]).isEmpty)
   }
 
   @Test("the ledger keeps every kind of value exactly, and a line cut short by a crash is left out")
