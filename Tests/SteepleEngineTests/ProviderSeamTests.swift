@@ -195,3 +195,17 @@ struct ProviderSeamTests {
     #expect(await provider.cloud.calls.isEmpty)
   }
 }
+
+@Suite("journal timestamps")
+struct JournalTimestampTests {
+  @Test("the journal's timestamps read back by hand as a date formatter reads them")
+  func timestampsRoundTrip() throws {
+    for seconds in [0.0, 951_782_400.5, 1_796_280_662.123, 4_107_542_399.999, 1_709_164_800.25] {
+      let date = Date(timeIntervalSince1970: seconds)
+      let text = ApplyProgress.timestamp(date)
+      let parsed = try #require(JournalEntry.parseTimestamp(text))
+      #expect(abs(parsed.timeIntervalSince1970 - (seconds * 1000).rounded(.down) / 1000) < 0.0005, "\(text)")
+    }
+    #expect(JournalEntry.parseTimestamp("2026-13-01T00:00:00.000Z") == nil)
+  }
+}
