@@ -68,6 +68,9 @@ let package = Package(
       swiftSettings: strict),
     // Times SVID issuance against swift-crypto's raw P-256 key generation and signing (scripts/bench/spire).
     .executableTarget(name: "spire-bench", dependencies: ["SteepleSPIRE", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+    // scripts/bench/plan's reference: bare fsynced SQLite transactions through GRDB.
+    .executableTarget(
+      name: "SQLiteReference", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
     // A small tool that embeds Steeple with a builtin and a module of its own.
     .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple", "SteepleLocal"], swiftSettings: strict),
     .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),

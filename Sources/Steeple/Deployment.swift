@@ -53,11 +53,15 @@ public struct Deployment: Sendable {
   /// (the declaration's name), so a provider's refusal points into the script as a check's would.
   public func diagnostics(for report: ApplyReport) -> [Diagnostic] {
     report.failed.compactMap { outcome -> Diagnostic? in
-      guard case .failed(let why) = outcome.status else { return nil }
-      let origin = resources.first { $0.address == outcome.step.address }?.origin
+      guard case .failed(let error) = outcome.status else { return nil }
+      // The error names the resource it is about (a dependency, sometimes), which may not be the step's.
+      let address = error.address ?? outcome.step.address
+      let origin = resources.first { $0.address == address }?.origin
+        ?? resources.first { $0.address == outcome.step.address }?.origin
       let declaration = origin.flatMap { topology?[$0] }
+      let about = address == outcome.step.address ? "" : " (about \(address))"
       return Diagnostic(
-        code: "apply-failed", "\(outcome.step.address) failed: \(why)",
+        code: "apply-failed", "\(outcome.step.address) failed\(about): \(error.code): \(error.message)",
         detail: "the provider refused what this declaration asks for; change it (or what it uses) and apply again",
         at: declaration?.nameRange)
     }

@@ -3,8 +3,8 @@ public import Foundation
 /// How one step of an apply ended.
 public enum StepStatus: Hashable, Sendable {
   case done
-  /// The provider's error, as the service said it.
-  case failed(String)
+  /// The provider's error, as the service said it: its code, message and the resource.
+  case failed(ProviderError)
   /// Not started: what it needed failed, or the apply was cancelled.
   case skipped(String)
 }

@@ -47,7 +47,7 @@ public enum ApplyReportRenderer {
       case .done: status = "done"
       case .failed(let why):
         status = "failed"
-        error = .string(why)
+        error = .string(why.description)
       case .skipped(let why):
         status = "skipped"
         error = .string(why)

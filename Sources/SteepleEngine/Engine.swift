@@ -1,4 +1,5 @@
 import Foundation
+import SteepleModel
 
 /// How an apply or a destroy runs.
 public struct ApplyOptions: Hashable, Sendable {
@@ -34,8 +35,8 @@ public struct CheckResult: Hashable, Sendable {
 
 /// Plans and applies resources against one provider and one state directory.
 ///
-/// The state directory holds the provider's own state, the journal of the latest apply and the
-/// lock. `plan` and `state` only read; `apply` and `destroy` take the lock for their whole run, so
+/// The state directory holds the ledger of what Steeple manages (the engine's, whatever the
+/// provider), the provider's own state, the journal of the latest apply and the lock. `plan` and `state` only read; `apply` and `destroy` take the lock for their whole run, so
 /// two of them on one state never overlap.
 public struct Engine: Sendable {
   public let provider: any Provider
@@ -61,17 +62,39 @@ public struct Engine: Sendable {
   /// an apply of `script` refuses without `force`.
   public func conflict(with script: ScriptRecord) async throws(EngineError) -> ScriptRecord? {
     guard let recorded = recordedScript, !recorded.isSameScript(script) else { return nil }
-    return try await observe().isEmpty ? nil : recorded
+    return try await current().resources.isEmpty ? nil : recorded
   }
 
-  /// Everything that exists, sorted by placement and address.
+  /// Everything that exists, sorted by placement and address: the ledger, refreshed by the provider.
   public func state() async throws(EngineError) -> [ObservedResource] {
-    try await observe().sorted { ($0.placement, $0.address) < ($1.placement, $1.address) }
+    try await current().resources.sorted { ($0.placement, $0.address) < ($1.placement, $1.address) }
   }
 
   /// What an apply of `desired` would do now.
   public func plan(_ desired: [Resource]) async throws(EngineError) -> Plan {
-    let observed = try await observe()
+    try plan(desired, against: try await current().resources)
+  }
+
+  /// The files the provider would write for an apply of `desired` (CloudFormation, manifests),
+  /// made from the plan without applying it; none when the provider only applies.
+  public func render(_ desired: [Resource]) async throws(EngineError) -> [Artifact] {
+    let plan = try await plan(desired)
+    do {
+      return try await provider.render(plan)
+    } catch let error as ProviderError {
+      throw .provider(error)
+    } catch {
+      throw .provider(ProviderError(code: "RenderFailed", message: String(describing: error)))
+    }
+  }
+
+  private func plan(_ desired: [Resource], against observed: [ObservedResource]) throws(EngineError) -> Plan {
+    let supported = provider.resourceTypes
+    if let unsupported = desired.first(where: { !supported.contains($0.address.type) }) {
+      throw .plan(
+        .unsupportedType(
+          unsupported.address, origin: unsupported.origin, provider: provider.name, supported: supported.sorted()))
+    }
     do throws(PlanError) {
       return try Planner.plan(desired: desired, observed: observed, provider: provider.name)
     } catch {
@@ -81,7 +104,7 @@ public struct Engine: Sendable {
 
   /// What `destroy` would do now: delete everything that exists.
   public func destroyPlan() async throws(EngineError) -> Plan {
-    Planner.destroy(observed: try await observe(), provider: provider.name)
+    Planner.destroy(observed: try await current().resources, provider: provider.name)
   }
 
   /// The apply the journal shows did not finish, if one did not; `nil` while that apply is still
@@ -104,11 +127,7 @@ public struct Engine: Sendable {
   ) async throws(EngineError) -> ApplyReport {
     try await locked(command: "apply", options: options, approved: approved, progress: progress) {
       (observed: [ObservedResource]) throws(EngineError) -> Plan in
-      do throws(PlanError) {
-        return try Planner.plan(desired: desired, observed: observed, provider: provider.name)
-      } catch {
-        throw .plan(error)
-      }
+      try plan(desired, against: observed)
     }
   }
 
@@ -145,7 +164,8 @@ public struct Engine: Sendable {
     let lock = try await StateLock.acquire(directory: stateDirectory, command: command, timeout: options.lockTimeout)
     defer { lock.release() }
     let interrupted = Journal.interrupted(in: stateDirectory)
-    let observed = try await observe()
+    let current = try await current()
+    let observed = current.resources
     let plan = try makePlan(observed)
     // Less to do than was agreed (another apply did some of it meanwhile) is still agreed to.
     if let approved, !plan.actions.allSatisfy(approved.actions.contains) { throw .planChanged }
@@ -158,6 +178,19 @@ public struct Engine: Sendable {
       }
       if recorded != script { try script.save(in: stateDirectory) }
     }
+    // The ledger takes what the refresh found: how the unsettled steps came out, what vanished, and
+    // outputs that changed; a state an older Steeple wrote is taken over here.
+    let ledger = try Ledger(directory: stateDirectory, contents: current.ledger)
+    for resource in current.resources
+    where current.ledger.resources[resource.address] != resource
+      || current.ledger.unsettled.index(forKey: resource.address) != nil
+    {
+      ledger.record(resource)
+    }
+    let refreshed = Set(current.resources.map(\.address))
+    for address in current.ledger.resources.keys where !refreshed.contains(address) { ledger.recordRemoved(address) }
+    for address in current.ledger.unsettled.keys where !refreshed.contains(address) { ledger.recordRemoved(address) }
+    try ledger.sync()
     // Nothing to do and nothing to finish: no journal, so the last real apply's stays.
     if plan.isEmpty && interrupted == nil {
       progress(.began(plan: plan, steps: 0))
@@ -169,8 +202,12 @@ public struct Engine: Sendable {
     try journal.sync()
     if let interrupted { progress(.resuming(interrupted, by: command)) }
     progress(.began(plan: plan, steps: graph.steps.count))
+    var outputs: [ResourceAddress: [ModelField]] = [:]
+    outputs.reserveCapacity(current.resources.count)
+    for resource in current.resources { outputs[resource.address] = resource.outputs }
     let executor = ApplyExecutor(
-      graph: graph, provider: provider, parallelism: options.parallelism, journal: journal, events: progress)
+      graph: graph, provider: provider, parallelism: options.parallelism, journal: journal, ledger: ledger,
+      outputs: outputs, events: progress)
     let (outcomes, elapsed, cancelled) = try await executor.run()
     journal.append(JournalEntry(event: .end))
     try journal.sync()
@@ -179,9 +216,21 @@ public struct Engine: Sendable {
       command: command)
   }
 
-  private func observe() async throws(EngineError) -> [ObservedResource] {
+  /// The ledger (or, for a state an older Steeple wrote, what the provider had), refreshed by the
+  /// provider: what exists now.
+  private func current() async throws(EngineError) -> (resources: [ObservedResource], ledger: LedgerContents) {
     do {
-      return try await provider.observe()
+      var ledger: LedgerContents
+      if let read = try Ledger.read(directory: stateDirectory) {
+        ledger = read
+      } else {
+        ledger = LedgerContents()
+        for resource in try await provider.adoptableResources() { ledger.resources[resource.address] = resource }
+      }
+      let resources = try await provider.refresh(ledger.toRefresh, unsettled: Set(ledger.unsettled.keys))
+      return (resources, ledger)
+    } catch let error as EngineError {
+      throw error
     } catch {
       throw .observe(String(describing: error))
     }

@@ -22,6 +22,8 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
   case planChanged
   /// The state directory is no longer where it was opened: moved, removed or replaced.
   case stateMoved(String)
+  /// The provider refused a request outside any one step (rendering).
+  case provider(ProviderError)
 
   public var description: String {
     switch self {
@@ -42,13 +44,14 @@ public enum EngineError: Error, Hashable, Sendable, CustomStringConvertible {
       return "what exists changed after the plan was shown, so it was not carried out"
     case .stateMoved(let path):
       return "the state directory \(path) was moved, removed or replaced since it was opened"
+    case .provider(let error): return error.description
     }
   }
 
   /// What to do about it, when the description does not already say.
   public var help: String? {
     switch self {
-    case .plan, .locked: return nil
+    case .plan, .locked, .provider: return nil
     case .io:
       return "check the state directory's path and that you may write it, or pass --state DIR to use another"
     case .observe:

@@ -103,6 +103,7 @@ public struct JournalEntry: Hashable, Sendable, Decodable {
   }
 
   static func parseTime(_ text: String) -> Date? {
+    if let date = parseTimestamp(text) { return date }
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return formatter.date(from: text)
@@ -135,4 +136,39 @@ public struct InterruptedApply: Hashable, Sendable {
   /// Steps that had finished, done or failed.
   public var finished: Int
   public var steps: Int
+}
+
+extension JournalEntry {
+  /// `2026-12-01T08:31:02.123Z`, the form `ApplyProgress.timestamp` writes, read by hand: a journal
+  /// has a line per intent and outcome, and a date formatter per line cost seconds on a large one.
+  public static func parseTimestamp(_ text: String) -> Date? {
+    let bytes = Array(text.utf8)
+    guard bytes.count == 24, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+      bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+      bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z")
+    else { return nil }
+    func number(_ range: Range<Int>) -> Int? {
+      var value = 0
+      for index in range {
+        let digit = Int(bytes[index]) - 48
+        guard (0...9).contains(digit) else { return nil }
+        value = value * 10 + digit
+      }
+      return value
+    }
+    guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+      let minute = number(14..<16), let second = number(17..<19), let millisecond = number(20..<23),
+      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    // Days since 1970-01-01 in the proleptic Gregorian calendar, counting years from March so that
+    // the leap day comes last.
+    let shifted = month <= 2 ? year - 1 : year
+    let era = shifted / 400
+    let yearOfEra = shifted - era * 400
+    let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    let days = era * 146_097 + dayOfEra - 719_468
+    let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    return Date(timeIntervalSince1970: Double(seconds) + Double(millisecond) / 1000)
+  }
 }

@@ -56,23 +56,60 @@ public struct ProviderError: Error, Hashable, Sendable, Codable, CustomStringCon
   public var description: String { "\(code): \(message)" }
 }
 
+/// A file a provider makes from a plan instead of (or before) applying it: a CloudFormation
+/// template, a Kubernetes manifest.
+public struct Artifact: Hashable, Sendable {
+  /// Where the file belongs, relative to the folder the artifacts are written to: `network.yaml`.
+  public var path: String
+  public var contents: String
+
+  public init(path: String, contents: String) {
+    self.path = path
+    self.contents = contents
+  }
+}
+
 /// A host binding that makes a topology real: the embedded local cloud, or AWS.
 ///
 /// The engine calls a provider only with plain values (resources, actions, checks); a provider never
-/// sees interpreter values or the engine's state. Calls may come from several tasks at once, at most
-/// the apply's parallelism; a provider serialises what it must.
+/// sees interpreter values or the engine's state. What Steeple manages is the engine's to record
+/// (its ledger, in the state directory), so a provider keeps no list of its own: it is asked to
+/// refresh what the ledger holds, and to apply one action at a time. Calls may come from several
+/// tasks at once, at most the apply's parallelism; a provider serialises what it must.
 public protocol Provider: Sendable {
   /// `local`, `aws`: shown in plans and stored with the state.
   var name: String { get }
 
-  /// Everything this provider manages that exists now.
-  func observe() async throws -> [ObservedResource]
+  /// The resource types this provider can make (`ec2.vpc`, `eks.cluster`); `plan` refuses any other.
+  var resourceTypes: Set<String> { get }
 
-  /// Makes one change and returns the resource as it now exists (`nil` after a delete). Applying an
-  /// action whose effect already holds succeeds without doing it twice, so an interrupted apply can
-  /// be resumed.
-  func apply(_ action: Action) async throws -> ObservedResource?
+  /// What exists now of `resources` (what the ledger holds): each one that still exists, with its
+  /// current outputs; one left out has vanished. Attributes are returned as given, except for the
+  /// resources in `unsettled` (an action on them was under way when an apply stopped): for those
+  /// the provider reports the attributes as they hold now, since the ledger cannot know whether the
+  /// action took effect.
+  func refresh(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws -> [ObservedResource]
+
+  /// Makes one change and returns what the provider assigned (IDs, ARNs, endpoints) as the
+  /// resource's outputs (`nil` after a delete). `inputs` holds the outputs of the resources the
+  /// action's resource depends on, by address. Applying an action whose effect already holds
+  /// succeeds without doing it twice, so an interrupted apply can be resumed.
+  func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]]) async throws -> ObservedResource?
+
+  /// The files this provider would write for `plan` instead of applying it (CloudFormation
+  /// templates, manifests); none for a provider that only applies.
+  func render(_ plan: Plan) async throws -> [Artifact]
+
+  /// What this provider managed before the engine kept the ledger (a state written by an older
+  /// Steeple), for the engine to take over the first time it opens the state; none by default.
+  func adoptableResources() async throws -> [ObservedResource]
 
   /// Runs one check against what exists.
   func check(_ check: Check) async throws -> CheckOutcome
+}
+
+extension Provider {
+  public func render(_ plan: Plan) async throws -> [Artifact] { [] }
+
+  public func adoptableResources() async throws -> [ObservedResource] { [] }
 }

@@ -126,6 +126,14 @@ enum AccountHandler: ResourceHandler {
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
     guard let account = try AccountRecord.fetchOne(db, key: stored.name) else { return [] }
-    return [ModelField("id", .string(account.id)), ModelField("arn", .string(account.rootArn))]
+    return fields(of: account)
+  }
+
+  static func outputs(of stored: [StoredResource], in db: Database) throws -> [ResourceAddress: [ModelField]] {
+    try outputs(of: stored, in: db, rows: AccountRecord.self, key: \.name, fields: fields(of:))
+  }
+
+  static func fields(of account: AccountRecord) -> [ModelField] {
+    [ModelField("id", .string(account.id)), ModelField("arn", .string(account.rootArn))]
   }
 }

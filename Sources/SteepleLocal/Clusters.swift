@@ -126,7 +126,15 @@ enum ClusterHandler: ResourceHandler {
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
     guard let cluster = try ClusterRecord.fetchOne(db, key: stored.name) else { return [] }
-    return [
+    return fields(of: cluster)
+  }
+
+  static func outputs(of stored: [StoredResource], in db: Database) throws -> [ResourceAddress: [ModelField]] {
+    try outputs(of: stored, in: db, rows: ClusterRecord.self, key: \.name, fields: fields(of:))
+  }
+
+  static func fields(of cluster: ClusterRecord) -> [ModelField] {
+    [
       ModelField("endpoint", .string(cluster.endpoint)), ModelField("arn", .string(cluster.arn)),
       ModelField("oidc_issuer", .string(cluster.oidcIssuer)),
     ]
@@ -203,7 +211,21 @@ enum NodegroupHandler: ResourceHandler {
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
     let clusterName = stored.string("cluster")
     let nodes = try NodeRecord.filter(Column("cluster") == clusterName).order(Column("ordinal")).fetchAll(db)
-    return [
+    return fields(of: nodes)
+  }
+
+  static func outputs(of stored: [StoredResource], in db: Database) throws -> [ResourceAddress: [ModelField]] {
+    var nodes: [String: [NodeRecord]] = [:]
+    for node in try NodeRecord.order(Column("cluster"), Column("ordinal")).fetchAll(db) {
+      nodes[node.cluster, default: []].append(node)
+    }
+    var outputs: [ResourceAddress: [ModelField]] = [:]
+    for resource in stored { outputs[resource.address] = fields(of: nodes[resource.string("cluster")] ?? []) }
+    return outputs
+  }
+
+  static func fields(of nodes: [NodeRecord]) -> [ModelField] {
+    [
       ModelField(
         "nodes",
         .list(

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import SteepleEngine
-import SteepleModel
+public import SteepleModel
 
 /// The `local` provider: makes a topology real in the embedded cloud.
 ///
@@ -9,8 +9,18 @@ import SteepleModel
 /// whole or not at all, and applying an action whose effect already holds changes nothing. A
 /// request is checked at once; the action then takes its modelled duration (`OperationDurations`)
 /// times `timeScale` before its effect is written.
+///
+/// The engine's ledger says what Steeple manages; the cloud's own inventory (the `resource` table,
+/// what its services hold, as AWS knows what exists in an account) makes actions idempotent and
+/// answers refreshes.
 public final class LocalProvider: Provider {
   public let name = "local"
+  /// Every resource type the local cloud itself serves.
+  public static var supportedTypes: Set<String> { Set(ResourceCatalog.types) }
+  /// The cloud's types and those of the registered parts.
+  public let resourceTypes: Set<String>
+  /// The registered parts, by the type each serves.
+  let parts: [String: any LocalPart]
   /// The cloud's own API, for checks, tests and the embedded SPIRE.
   public let cloud: LocalCloud
   public let timeScale: Double
@@ -22,11 +32,24 @@ public final class LocalProvider: Provider {
 
   /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`; with `readOnly`, opens an
   /// existing one to look at, writing nothing. Each operation takes its modelled duration times
-  /// `timeScale`, spent in `wait` (a task sleep unless given).
+  /// `timeScale`, spent in `wait` (a task sleep unless given). `parts` serve resource types of their
+  /// own (the embedded SPIRE, the data plane), with the cloud's services.
   public init(
     stateDirectory: String, timeScale: Double = 0, readOnly: Bool = false,
-    wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+    parts: [any LocalPart] = []
   ) throws {
+    var byType: [String: any LocalPart] = [:]
+    for part in parts {
+      for type in part.resourceTypes.sorted() {
+        guard !Self.supportedTypes.contains(type), byType.updateValue(part, forKey: type) == nil else {
+          throw ProviderError(
+            code: "InvalidParameterValue", message: "The resource type '\(type)' is served by two parts of the local provider")
+        }
+      }
+    }
+    self.parts = byType
+    self.resourceTypes = Self.supportedTypes.union(byType.keys)
     guard timeScale >= 0, timeScale <= Self.largestTimeScale else {
       throw ProviderError(
         code: "InvalidParameterValue",
@@ -37,19 +60,67 @@ public final class LocalProvider: Provider {
     self.wait = wait
   }
 
+  /// Everything the cloud holds, sorted by address, with what it assigned.
   public func observe() async throws -> [ObservedResource] {
     try await cloud.pool.read { db in
-      try StoredResource.order(Column("type"), Column("name")).fetchAll(db).map { try Self.observed($0, db) }
+      let stored = try StoredResource.order(Column("type"), Column("name")).fetchAll(db)
+      let outputs = try Self.outputs(of: stored, db)
+      return stored.map { Self.observed($0, outputs: outputs[$0.address] ?? []) }
+    }
+  }
+
+  /// A state an older Steeple wrote kept what it managed here only: the engine takes it over.
+  public func adoptableResources() async throws -> [ObservedResource] { try await observe() }
+
+  /// One read of the inventory's addresses, and one query per resource type for the outputs.
+  public func refresh(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws -> [ObservedResource] {
+    guard parts.isEmpty else {
+      var byPart: [String: [ObservedResource]] = [:]
+      var own: [ObservedResource] = []
+      for resource in resources {
+        if parts[resource.address.type] != nil { byPart[resource.address.type, default: []].append(resource) } else { own.append(resource) }
+      }
+      var refreshed = try await refreshCloud(own, unsettled: unsettled)
+      for (type, resources) in byPart.sorted(by: { $0.key < $1.key }) {
+        refreshed += try await parts[type]!.refresh(resources, unsettled: unsettled, services: cloud)
+      }
+      return refreshed
+    }
+    return try await refreshCloud(resources, unsettled: unsettled)
+  }
+
+  private func refreshCloud(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws
+    -> [ObservedResource]
+  {
+    try await cloud.pool.read { db in
+      var held: Set<ResourceAddress> = []
+      let rows = try Row.fetchCursor(db, sql: "SELECT type, name FROM resource")
+      while let row = try rows.next() { held.insert(ResourceAddress(type: row[0], name: row[1])) }
+      var current: [StoredResource] = []
+      current.reserveCapacity(resources.count)
+      for resource in resources where held.contains(resource.address) {
+        // What an interrupted action left is what the inventory holds, whatever the ledger wanted.
+        if unsettled.contains(resource.address), let stored = try StoredResource.find(resource.address, in: db) {
+          current.append(stored)
+        } else {
+          current.append(StoredResource(resource))
+        }
+      }
+      let outputs = try Self.outputs(of: current, db)
+      return current.map { Self.observed($0, outputs: outputs[$0.address] ?? []) }
     }
   }
 
   /// The service checks the request at once (a bad one fails without waiting), the operation then
-  /// takes its modelled time, and only then is its effect written, in one transaction.
-  public func apply(_ action: Action) async throws -> ObservedResource? {
+  /// takes its modelled time, and only then is its effect written, in one transaction. With no time
+  /// to wait, the check and the effect are one transaction.
+  public func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]] = [:]) async throws -> ObservedResource? {
+    if let part = parts[action.address.type] { return try await part.apply(action, inputs: inputs, services: cloud) }
+    let seconds = OperationDurations.seconds(for: action) * timeScale
+    guard seconds > 0 else { return try await write(action, commit: true) }
     if let held = try await cloud.pool.read({ db in try Self.holding(action, db) }) { return held }
     try await write(action, commit: false)
-    let seconds = OperationDurations.seconds(for: action) * timeScale
-    if seconds > 0 { try await wait(.seconds(seconds)) }
+    try await wait(.seconds(seconds))
     try Task.checkCancellation()
     return try await write(action, commit: true)
   }
@@ -125,9 +196,26 @@ public final class LocalProvider: Provider {
 
   static func observed(_ stored: StoredResource, _ db: Database) throws -> ObservedResource {
     let handler = try ResourceCatalog.handler(for: stored.address)
-    return ObservedResource(
-      address: stored.address, placement: stored.placement, attributes: stored.attributes,
-      outputs: try handler.outputs(of: stored, in: db), dependencies: Set(stored.dependencies))
+    return observed(stored, outputs: try handler.outputs(of: stored, in: db))
+  }
+
+  static func observed(_ stored: StoredResource, outputs: [ModelField]) -> ObservedResource {
+    ObservedResource(
+      address: stored.address, placement: stored.placement, attributes: stored.attributes, outputs: outputs,
+      dependencies: Set(stored.dependencies))
+  }
+
+  /// The outputs of many resources, read type by type (one query a type where the handler batches).
+  static func outputs(of stored: [StoredResource], _ db: Database) throws -> [ResourceAddress: [ModelField]] {
+    var byType: [String: [StoredResource]] = [:]
+    for resource in stored { byType[resource.type, default: []].append(resource) }
+    var outputs: [ResourceAddress: [ModelField]] = [:]
+    outputs.reserveCapacity(stored.count)
+    for (type, resources) in byType {
+      guard let handler = ResourceCatalog.handler(forType: type) else { continue }
+      outputs.merge(try handler.outputs(of: resources, in: db)) { $1 }
+    }
+    return outputs
   }
 
   /// Runs a `verify` check. `reachable` (two endpoints: addresses, or pods by name)

@@ -23,6 +23,15 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
     dependencies = resource.dependencies.sorted()
   }
 
+  init(_ observed: ObservedResource) {
+    type = observed.address.type
+    name = observed.address.name
+    account = observed.placement.account
+    cluster = observed.placement.cluster
+    attributes = observed.attributes
+    dependencies = observed.dependencies.sorted()
+  }
+
   /// A string attribute as last applied, or `nil`.
   func optionalString(_ name: String) -> String? { attributes.first { $0.name == name }?.value.string }
 

@@ -92,6 +92,10 @@ enum VPCHandler: ResourceHandler {
     guard let vpc = try VPCRecord.fetchOne(db, key: stored.name) else { return [] }
     return [ModelField("id", .string(vpc.id))]
   }
+
+  static func outputs(of stored: [StoredResource], in db: Database) throws -> [ResourceAddress: [ModelField]] {
+    try outputs(of: stored, in: db, rows: VPCRecord.self, key: \.name) { [ModelField("id", .string($0.id))] }
+  }
 }
 
 enum RouteHandler: ResourceHandler {

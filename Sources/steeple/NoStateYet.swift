@@ -6,9 +6,11 @@ import Steeple
 struct NoStateYet: Provider {
   var name: String { "local" }
 
-  func observe() async throws -> [ObservedResource] { [] }
+  var resourceTypes: Set<String> { LocalProvider.supportedTypes }
 
-  func apply(_ action: Action) async throws -> ObservedResource? {
+  func refresh(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws -> [ObservedResource] { [] }
+
+  func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]]) async throws -> ObservedResource? {
     throw ProviderError(
       code: "NoState", message: "there is no state to change; apply makes one", address: action.address)
   }

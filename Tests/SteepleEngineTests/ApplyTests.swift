@@ -57,7 +57,8 @@ struct ApplyTests {
       "aws.account.backend", "aws.account.frontend", "ec2.vpc.backend", "eks.cluster.eks-backend",
       "eks.nodegroup.eks-backend/nodegroup",
     ])
-    #expect(report.failed.map(\.status) == [.failed("InvalidParameterValue: bad CIDR")])
+    let error = ProviderError(code: "InvalidParameterValue", message: "bad CIDR", address: F.address("ec2.vpc", "frontend"))
+    #expect(report.failed.map(\.status) == [.failed(error)])
     #expect(report.skipped.map(\.step.address.description).sorted() == [
       "eks.cluster.eks-frontend", "eks.nodegroup.eks-frontend/nodegroup",
     ])

@@ -8,12 +8,15 @@ import SteepleModel
 actor FakeCloud {
   var resources: [ResourceAddress: ObservedResource] = [:]
   private(set) var calls: [Action] = []
+  /// The inputs each call was given, by the address it acted on.
+  private(set) var inputs: [ResourceAddress: [ResourceAddress: [ModelField]]] = [:]
   private(set) var running = 0
   private(set) var mostAtOnce = 0
   var failing: [ResourceAddress: ProviderError] = [:]
 
-  func begin(_ action: Action) {
+  func begin(_ action: Action, inputs given: [ResourceAddress: [ModelField]] = [:]) {
     calls.append(action)
+    inputs[action.address] = given
     running += 1
     mostAtOnce = max(mostAtOnce, running)
   }
@@ -25,6 +28,9 @@ actor FakeCloud {
   }
 
   func store(_ resource: ObservedResource) { resources[resource.address] = resource }
+
+  /// Takes a resource away behind the engine's back, as someone deleting it in a console would.
+  func vanish(_ address: ResourceAddress) { resources[address] = nil }
 
   func perform(_ action: Action) throws -> ObservedResource? {
     if let error = failing[action.address] { throw error }
@@ -54,15 +60,40 @@ struct FakeProvider: Provider {
   let cloud = FakeCloud()
   /// How long every call takes.
   var delay: Duration = .zero
+  /// The types the fake makes: those of `Fixtures`.
+  var resourceTypes: Set<String> = ["aws.account", "ec2.vpc", "eks.cluster", "eks.nodegroup"]
+  /// Whether `render` writes a manifest per created resource (otherwise the protocol's default: none).
+  var renders = false
 
   var name: String { "fake" }
 
-  func observe() async throws -> [ObservedResource] {
+  func refresh(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws -> [ObservedResource] {
+    let existing = await cloud.resources
+    return resources.compactMap { resource in
+      guard let current = existing[resource.address] else { return nil }
+      var refreshed = resource
+      refreshed.outputs = current.outputs
+      if unsettled.contains(resource.address) { refreshed = current }
+      return refreshed
+    }
+  }
+
+  func render(_ plan: Plan) async throws -> [Artifact] {
+    guard renders else { return [] }
+    return plan.actions.compactMap { action in
+      guard let resource = action.desired else { return nil }
+      let lines = resource.attributes.map { "  \($0.name): \($0.value)\n" }.joined()
+      return Artifact(path: "\(resource.address).yaml", contents: "kind: \(resource.address.type)\nspec:\n" + lines)
+    }
+  }
+
+  /// Everything the fake cloud holds, by address.
+  func observe() async -> [ObservedResource] {
     await cloud.resources.values.sorted { $0.address < $1.address }
   }
 
-  func apply(_ action: Action) async throws -> ObservedResource? {
-    await cloud.begin(action)
+  func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]] = [:]) async throws -> ObservedResource? {
+    await cloud.begin(action, inputs: inputs)
     do {
       if delay > .zero { try await Task.sleep(for: delay) }
     } catch {

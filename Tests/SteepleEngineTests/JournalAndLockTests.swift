@@ -35,14 +35,17 @@ struct JournalAndLockTests {
     let directory: String
     let seen = EventLog()
     var name: String { "journal-reading" }
-    func observe() async throws -> [ObservedResource] { try await inner.observe() }
+    var resourceTypes: Set<String> { inner.resourceTypes }
+    func refresh(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws -> [ObservedResource] {
+      try await inner.refresh(resources, unsettled: unsettled)
+    }
     func check(_ check: Check) async throws -> CheckOutcome { try await inner.check(check) }
-    func apply(_ action: Action) async throws -> ObservedResource? {
+    func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]]) async throws -> ObservedResource? {
       let journaled = Journal.entries(in: directory).contains {
         $0.event == .intent && $0.address == action.address.description && $0.verb == action.verb
       }
       if !journaled { throw ProviderError(code: "NotJournaled", message: "\(action.address) started before its intent was written") }
-      return try await inner.apply(action)
+      return try await inner.apply(action, inputs: inputs)
     }
   }
 

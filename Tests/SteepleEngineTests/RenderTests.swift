@@ -118,7 +118,7 @@ struct RenderTests {
     let time = Date(timeIntervalSince1970: 1_800_000_000.25)
     let step = graph.steps[0]
     #expect(ApplyProgress.line(for: .started(step, at: time), at: time) == "2027-01-15T08:00:00.250Z start   + creating aws.account.a")
-    let failed = StepOutcome(step: step, status: .failed("AccessDenied: no"), started: time, duration: .seconds(1))
+    let failed = StepOutcome(step: step, status: .failed(ProviderError(code: "AccessDenied", message: "no")), started: time, duration: .seconds(1))
     #expect(ApplyProgress.line(for: .finished(failed), at: time) == "2027-01-15T08:00:00.250Z failed  + aws.account.a: AccessDenied: no")
     let done = StepOutcome(step: step, status: .done, started: time, duration: .milliseconds(1500))
     #expect(ApplyProgress.line(for: .finished(done), at: time) == "2027-01-15T08:00:00.250Z done    + aws.account.a (1.5s)")
