@@ -101,7 +101,7 @@ enum Methods {
       return .string(string.trimmingWhitespace())
     case "lines":
       try call.expect(0, 0)
-      return .list(ListObject(ScalarText.split(string, separator: "\n", Value.string)))
+      return .list(ListObject(ScalarText.splitValues(string, separator: "\n")))
     case "find":
       try call.expect(1, 1)
       let part = try call.string(0, "text")
@@ -130,7 +130,7 @@ enum Methods {
   /// `s.split(separator)` for a string separator.
   static func split(_ string: String, _ separator: String) throws -> Value {
     guard !separator.isEmpty else { throw ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text") }
-    return .list(ListObject(ScalarText.split(string, separator: separator, Value.string)))
+    return .list(ListObject(ScalarText.splitValues(string, separator: separator)))
   }
 
   static func startsWith(_ string: String, _ prefix: String, at range: SourceRange) throws -> Bool {

@@ -186,13 +186,6 @@ enum ScalarText {
 
   /// The pieces between occurrences of a non-empty separator, empty pieces kept.
   static func split(_ string: String, separator: String) -> [String] {
-    split(string, separator: separator) { $0 }
-  }
-
-  /// The pieces between occurrences of a non-empty separator, empty pieces kept, each made into
-  /// an element by `make` (so that a list of values needs no second array).
-  @inline(__always)
-  static func split<Element>(_ string: String, separator: String, _ make: (String) -> Element) -> [Element] {
     withBytes(string) { bytes in
       withBytes(separator) { pattern in
         // Counted first, so the array is made once at its final size.
@@ -202,18 +195,68 @@ enum ScalarText {
           count += 1
           position = match + pattern.count
         }
-        var pieces: [Element] = []
+        var pieces: [String] = []
         pieces.reserveCapacity(count)
         var start = 0
         while let match = find(pattern, in: bytes, from: start) {
-          pieces.append(make(Self.string(bytes, start..<match)))
+          pieces.append(Self.string(bytes, start..<match))
           start = match + pattern.count
         }
-        pieces.append(make(Self.string(bytes, start..<bytes.count)))
+        pieces.append(Self.string(bytes, start..<bytes.count))
         return pieces
       }
     }
   }
+
+  /// `split` for a list: the pieces as string values.
+  ///
+  /// The text is searched once when it has at most `notedMatches` separators (the common case: a
+  /// name split at "/" or "."), their offsets noted on the stack; a text with more is counted
+  /// first and searched again. Either way the array is made once, at its final size.
+  static func splitValues(_ string: String, separator: String) -> [Value] {
+    withBytes(string) { bytes in
+      withBytes(separator) { pattern in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: notedMatches) { noted in
+          var found = 0
+          var position = 0
+          while found < notedMatches, let match = find(pattern, in: bytes, from: position) {
+            noted[found] = match
+            found += 1
+            position = match + pattern.count
+          }
+          let overflowing = found == notedMatches
+          var count = found + 1
+          if overflowing {
+            while let match = find(pattern, in: bytes, from: position) {
+              count += 1
+              position = match + pattern.count
+            }
+          }
+          var pieces: [Value] = []
+          pieces.reserveCapacity(count)
+          var start = 0
+          var index = 0
+          while index < found {
+            let match = noted[index]
+            pieces.append(.string(Self.string(bytes, start..<match)))
+            start = match + pattern.count
+            index += 1
+          }
+          if overflowing {
+            while let match = find(pattern, in: bytes, from: start) {
+              pieces.append(.string(Self.string(bytes, start..<match)))
+              start = match + pattern.count
+            }
+          }
+          pieces.append(.string(Self.string(bytes, start..<bytes.count)))
+          return pieces
+        }
+      }
+    }
+  }
+
+  /// How many separator offsets `splitValues` notes on the stack before it counts instead.
+  static let notedMatches = 32
 
   /// The runs of non-whitespace scalars (Unicode's White_Space property), with no empty strings.
   static func splitWhitespace(_ string: String) -> [String] {

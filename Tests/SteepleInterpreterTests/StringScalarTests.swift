@@ -100,6 +100,22 @@ struct StringScalarTests {
     }
   }
 
+  /// `splitValues` notes up to `ScalarText.notedMatches` separators on the stack and counts texts with
+  /// more before searching them again: pieces on both sides of that boundary, separators at the
+  /// ends and side by side, and multi-byte separators all come out as a scalar walk says.
+  @Test func splitsAroundTheNotedMatchesBoundary() {
+    let noted = ScalarText.notedMatches
+    for separator in ["/", "::", "日"] {
+      for separators in [noted - 1, noted, noted + 1, 2 * noted + 3] {
+        let pieces = (0..<separators + 1).map { index in index % 5 == 0 ? "" : "p\(index)é" }
+        let text = pieces.joined(separator: separator)
+        #expect(ScalarText.split(text, separator: separator) == pieces, "\(separators) separators \(separator.debugDescription)")
+        let expected = Self.referenceSplit(Array(text.unicodeScalars), Array(separator.unicodeScalars))
+        #expect(ScalarText.splitValues(text, separator: separator).map(\.text) == expected)
+      }
+    }
+  }
+
   /// Splits scalars at a non-empty pattern, scalar by scalar.
   static func referenceSplit(_ scalars: [Unicode.Scalar], _ pattern: [Unicode.Scalar]) -> [String] {
     var pieces: [String] = []
