@@ -48,21 +48,24 @@ let package = Package(
       swiftSettings: strict),
     // A small tool that embeds Steeple with a builtin and a module of its own.
     .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple"], swiftSettings: strict),
+    // What several test targets share: temporary folders.
+    .target(name: "SteepleTestSupport", path: "Tests/SteepleTestSupport", swiftSettings: strict),
     .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),
     .testTarget(
-      name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
+      // FuzzRegressionTests replays the fuzz target's whole pipeline, model and plan included.
+      name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax", "Steeple", "SteepleModel", "SteepleEngine"],
       exclude: ["FuzzCrashers"], resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
-      name: "SteepleEngineTests", dependencies: ["SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
+      name: "SteepleEngineTests", dependencies: ["SteepleTestSupport", "SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
       swiftSettings: strict),
     .testTarget(
-      name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleEngine", "SteepleModel", "Steeple"],
+      name: "SteepleLocalTests", dependencies: ["SteepleTestSupport", "SteepleLocal", "SteepleEngine", "SteepleModel", "Steeple"],
       swiftSettings: strict),
     .testTarget(
       name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleEngine", "SteepleSyntax"],
       resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
-      name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
+      name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]
