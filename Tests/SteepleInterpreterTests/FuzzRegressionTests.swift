@@ -145,6 +145,19 @@ struct FuzzRegressionTests {
       mentions: "import-cycle"),
   ]
 
+  /// An input that evaluates and passes the model's checks goes on through the lowering and a plan,
+  /// so the fuzzer reaches the catalog; one that fails a check stops there.
+  @Test func aCleanTopologyIsLoweredAndPlanned() throws {
+    let clean = "let shared = account \"shared\" { profile: \"shared\", region: \"us-east-2\" }\n"
+    let outcome = try #require(FuzzConfiguration.runGuarded(Array(clean.utf8)), "did not finish")
+    #expect(outcome.codes == [], "\(outcome.rendered)")
+    #expect(outcome.resources == 1)
+    #expect(outcome.plan?.contains("1 to add") == true, "\(outcome.plan ?? "no plan")")
+    let failing = try #require(FuzzConfiguration.runGuarded(Array("let a = account \"a\" { region: 3 }\n".utf8)), "did not finish")
+    #expect(!failing.codes.isEmpty)
+    #expect(failing.resources == nil && failing.plan == nil)
+  }
+
   /// Values nested a million deep are freed, frozen, written and compared without deep recursion.
   @Test func valuesNestedAMillionDeep() throws {
     let source = """
