@@ -73,16 +73,19 @@ let package = Package(
       name: "SQLiteReference", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
     // A small tool that embeds Steeple with a builtin and a module of its own.
     .executableTarget(name: "EmbeddingExample", dependencies: ["Steeple", "SteepleLocal"], swiftSettings: strict),
+    // What several test targets share: temporary folders.
+    .target(name: "SteepleTestSupport", path: "Tests/SteepleTestSupport", swiftSettings: strict),
     .testTarget(name: "SteepleSyntaxTests", dependencies: ["SteepleSyntax"], swiftSettings: strict),
     .testTarget(
-      name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax"],
+      // FuzzRegressionTests replays the fuzz target's whole pipeline, model and plan included.
+      name: "SteepleInterpreterTests", dependencies: ["SteepleInterpreter", "SteepleSyntax", "Steeple", "SteepleModel", "SteepleEngine"],
       exclude: ["FuzzCrashers"], resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
-      name: "SteepleEngineTests", dependencies: ["SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
+      name: "SteepleEngineTests", dependencies: ["SteepleTestSupport", "SteepleEngine", "SteepleModel"], resources: [.copy("Golden")],
       swiftSettings: strict),
     .testTarget(name: "SteepleCatalogTests", dependencies: ["SteepleCatalog", "SteepleEngine", "SteepleModel"], swiftSettings: strict),
     .testTarget(
-      name: "SteepleLocalTests", dependencies: ["SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "Steeple"],
+      name: "SteepleLocalTests", dependencies: ["SteepleTestSupport", "SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "Steeple"],
       swiftSettings: strict),
     .testTarget(
       name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleCatalog", "SteepleEngine", "SteepleSyntax"],
@@ -94,7 +97,7 @@ let package = Package(
         .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
       ], swiftSettings: strict),
     .testTarget(
-      name: "SteepleTests", dependencies: ["Steeple", "SteepleSyntax"],
+      name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax"],
       resources: [.copy("Fixtures")], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]

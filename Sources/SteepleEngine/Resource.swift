@@ -61,7 +61,7 @@ public struct Resource: Hashable, Sendable, Codable {
     self.origin = origin
   }
 
-  public subscript(attribute name: String) -> ModelValue? { attributes.first { $0.name == name }?.value }
+  public subscript(attribute name: String) -> ModelValue? { attributes[field: name] }
 }
 
 /// One resource as a provider found it.

@@ -186,27 +186,8 @@ public enum Value: @unchecked Sendable {
     return text
   }
 
-  /// A string as a Steeple string literal, with escapes.
-  public static func quote(_ string: String) -> String {
-    var out = "\""
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      case "\0": out += "\\0"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-          out += "\\u{\(String(scalar.value, radix: 16))}"
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// A string as a Steeple string literal, with escapes (`StringQuoting.quote`).
+  public static func quote(_ string: String) -> String { StringQuoting.quote(string) }
 }
 
 extension Value: CustomStringConvertible {

@@ -12,7 +12,7 @@ struct Attributes {
     address = resource.address
   }
 
-  subscript(name: String) -> ModelValue? { fields.first { $0.name == name }?.value }
+  subscript(name: String) -> ModelValue? { fields[field: name] }
 
   func string(_ name: String) throws -> String {
     guard let value = self[name] else { throw missing(name) }

@@ -44,7 +44,7 @@ public struct KubernetesObject: Hashable, Sendable {
   /// `podIP`, `phase`; a node's `internalIP`; a ConfigMap's `data`.
   public let fields: [ModelField]
 
-  public subscript(field name: String) -> ModelValue? { fields.first { $0.name == name }?.value }
+  public subscript(field name: String) -> ModelValue? { fields[field: name] }
 }
 
 /// What a cluster API call answered.

@@ -33,7 +33,7 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
   }
 
   /// A string attribute as last applied, or `nil`.
-  func optionalString(_ name: String) -> String? { attributes.first { $0.name == name }?.value.string }
+  func optionalString(_ name: String) -> String? { attributes[field: name]?.string }
 
   /// A string attribute as last applied, or the empty string.
   func string(_ name: String) -> String { optionalString(name) ?? "" }

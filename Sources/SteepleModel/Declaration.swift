@@ -44,7 +44,7 @@ public struct Declaration: Sendable, CustomStringConvertible {
   public var kind: String { id.kind }
 
   /// A field's value as written, or `nil` when it was not written.
-  public subscript(field name: String) -> ModelValue? { fields.first { $0.name == name }?.value }
+  public subscript(field name: String) -> ModelValue? { fields[field: name] }
 
   /// Where a field was written; the declaration's range when it was not.
   public func range(of field: String) -> SourceRange { fieldRanges[field] ?? range }

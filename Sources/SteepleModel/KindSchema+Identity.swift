@@ -2,7 +2,7 @@ extension KindSchema {
   /// The identity of a declaration of this kind with this name and these fields: the name, with
   /// the names of what the scope fields refer to in front.
   public func identity(name: String, fields: [ModelField]) -> DeclarationID {
-    func value(_ field: String) -> ModelValue? { fields.first { $0.name == field }?.value ?? self.field(field)?.defaultValue }
+    func value(_ field: String) -> ModelValue? { fields[field: field] ?? self.field(field)?.defaultValue }
     func scopeName(_ field: String) -> String? {
       switch value(field) {
       case .reference(let id)?: return id.name

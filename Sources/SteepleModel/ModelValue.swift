@@ -1,3 +1,5 @@
+import SteepleSyntax
+
 /// A field's value as the model sees it: plain data, with no tie to the interpreter.
 ///
 /// Declarations leave the interpreter as this tree, so the model, the engine and every provider work
@@ -16,7 +18,7 @@ public indirect enum ModelValue: Hashable, Sendable, Codable, CustomStringConver
 
   public var description: String {
     switch self {
-    case .string(let string): return "\"" + string.unicodeScalars.map { $0.escaped(asASCII: false) }.joined() + "\""
+    case .string(let string): return StringQuoting.quote(string)
     case .int(let int): return String(int)
     case .float(let float): return String(float)
     case .bool(let bool): return bool ? "true" : "false"
@@ -36,8 +38,13 @@ public indirect enum ModelValue: Hashable, Sendable, Codable, CustomStringConver
   /// A record's field by name.
   public subscript(field name: String) -> ModelValue? {
     guard case .record(let fields) = self else { return nil }
-    return fields.first { $0.name == name }?.value
+    return fields[field: name]
   }
+}
+
+extension [ModelField] {
+  /// The value of the field named `name` (the first, should two have it), or `nil`.
+  public subscript(field name: String) -> ModelValue? { first { $0.name == name }?.value }
 }
 
 /// One named value of a record.

@@ -49,25 +49,6 @@ public enum DiagnosticJSON {
     "{" + fields.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
   }
 
-  /// A JSON string literal.
-  public static func string(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// A JSON string literal (`StringQuoting.quote(_:as: .json)`).
+  public static func string(_ text: String) -> String { StringQuoting.quote(text, as: .json) }
 }

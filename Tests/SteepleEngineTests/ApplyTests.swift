@@ -37,11 +37,26 @@ struct ApplyTests {
   @Test("independent actions run in parallel, never more at once than the parallelism")
   func parallelismIsBounded() async throws {
     for parallelism in [1, 3] {
-      let provider = FakeProvider(delay: .milliseconds(20))
+      let gates = StepGates()
+      let provider = FakeProvider(gates: gates)
       let engine = try Engine(provider: provider, stateDirectory: try F.temporaryDirectory())
       let desired = (0..<8).map { F.account("a\($0)") }
-      let report = try await engine.apply(desired, options: ApplyOptions(parallelism: parallelism))
+      let apply = Task { try await engine.apply(desired, options: ApplyOptions(parallelism: parallelism)) }
+      // As many steps as the parallelism allow start and wait at their gates; then each one let
+      // through makes room for exactly one more.
+      var running: [ResourceAddress] = []
+      for _ in 0..<parallelism { running.append(await gates.nextStarted()) }
+      var finished = 0
+      while finished < desired.count - parallelism {
+        #expect(await provider.cloud.running == parallelism)
+        await gates.open(running.removeFirst())
+        finished += 1
+        running.append(await gates.nextStarted())
+      }
+      await gates.openAll()
+      let report = try await apply.value
       #expect(report.succeeded)
+      #expect(report.done.count == desired.count)
       #expect(await provider.cloud.mostAtOnce == parallelism)
     }
   }
@@ -81,7 +96,7 @@ struct ApplyTests {
       "delete eks.nodegroup.eks-frontend/nodegroup", "delete eks.cluster.eks-frontend", "delete ec2.vpc.frontend",
       "create ec2.vpc.frontend", "create eks.cluster.eks-frontend", "create eks.nodegroup.eks-frontend/nodegroup",
     ])
-    #expect(try await engine.state().first { $0.address.type == "ec2.vpc" }?.attributes.first { $0.name == "cidr" }?.value
+    #expect(try await engine.state().first { $0.address.type == "ec2.vpc" }?.attributes[field: "cidr"]
       == .string("10.50.0.0/16"))
   }
 
@@ -147,18 +162,21 @@ struct ApplyTests {
 
   @Test("cancelling an apply stops new steps; the running one ends, what did not start is skipped")
   func cancellation() async throws {
-    let provider = FakeProvider(delay: .milliseconds(200))
-    let engine = try Engine(provider: provider, stateDirectory: try F.temporaryDirectory())
-    let log = EventLog()
-    let task = Task { try await engine.apply(F.topology(["frontend"]), progress: log.append) }
-    while log.started.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+    let gates = StepGates()
+    let engine = try Engine(provider: FakeProvider(gates: gates), stateDirectory: try F.temporaryDirectory())
+    let task = Task { try await engine.apply(F.topology(["frontend"])) }
+    // The account, the first step, is in flight when the apply is cancelled; it ends after.
+    let first = await gates.nextStarted()
+    #expect(first == F.address("aws.account", "frontend"))
     task.cancel()
+    await gates.open(first)
     let report = try await task.value
     #expect(report.cancelled)
     #expect(report.done.map(\.step.address) == [F.address("aws.account", "frontend")])
     #expect(report.skipped.count == 3)
     #expect(report.skipped.allSatisfy { $0.status == .skipped("cancelled") })
     #expect(report.summary == "Apply stopped: 1 done, 3 skipped.")
+    #expect(await gates.waiting == 0, "no step started after the cancel")
     #expect(try await engine.state().map(\.address) == [F.address("aws.account", "frontend")])
     #expect(engine.interruptedApply == nil, "a cancelled apply ends its journal")
   }

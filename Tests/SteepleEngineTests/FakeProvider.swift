@@ -1,10 +1,11 @@
 import Foundation
 import SteepleEngine
 import SteepleModel
+import SteepleTestSupport
 
 /// An in-memory cloud for engine tests. It enforces what a real one would about order (a resource
 /// cannot be created before what it depends on, nor deleted while something depends on it), counts
-/// calls and concurrency, and can be told to be slow or to fail.
+/// calls and concurrency, and can be told to fail.
 actor FakeCloud {
   var resources: [ResourceAddress: ObservedResource] = [:]
   private(set) var calls: [Action] = []
@@ -56,14 +57,64 @@ actor FakeCloud {
   }
 }
 
+/// Gates that hold each provider call until the test lets it through, as swift-nio's
+/// EmbeddedChannel lets a test drive I/O one step at a time: the test awaits "this step started"
+/// and decides when it ends, so no test waits on wall time.
+actor StepGates {
+  /// Steps that started and that the test has not taken with `nextStarted()` yet, in order.
+  private var arrived: [ResourceAddress] = []
+  private var arrivalWaiter: CheckedContinuation<ResourceAddress, Never>?
+  /// Steps waiting at their gate.
+  private var held: [ResourceAddress: CheckedContinuation<Void, Never>] = [:]
+  private var allOpen = false
+
+  /// How many steps are waiting at their gate now.
+  var waiting: Int { held.count }
+
+  /// Called by the provider when a step starts: announces it, then waits until its gate opens.
+  /// Cancelling the caller does not open it (a call in flight ends when the cloud says so).
+  func pass(_ address: ResourceAddress) async {
+    if let waiter = arrivalWaiter {
+      arrivalWaiter = nil
+      waiter.resume(returning: address)
+    } else {
+      arrived.append(address)
+    }
+    guard !allOpen else { return }
+    await withCheckedContinuation { held[address] = $0 }
+  }
+
+  /// The next step to start (at once when one started already and was not taken yet).
+  func nextStarted() async -> ResourceAddress {
+    if !arrived.isEmpty { return arrived.removeFirst() }
+    precondition(arrivalWaiter == nil, "one test task at a time awaits the next step")
+    return await withCheckedContinuation { arrivalWaiter = $0 }
+  }
+
+  /// Lets the step at `address`, which must be waiting, finish.
+  func open(_ address: ResourceAddress) {
+    guard let gate = held.removeValue(forKey: address) else {
+      preconditionFailure("\(address) is not waiting at its gate")
+    }
+    gate.resume()
+  }
+
+  /// Lets every step, waiting now or starting later, through.
+  func openAll() {
+    allOpen = true
+    for gate in held.values { gate.resume() }
+    held = [:]
+  }
+}
+
 struct FakeProvider: Provider {
   let cloud = FakeCloud()
-  /// How long every call takes.
-  var delay: Duration = .zero
   /// The types the fake makes: those of `Fixtures`.
   var resourceTypes: Set<String> = ["aws.account", "ec2.vpc", "eks.cluster", "eks.nodegroup"]
   /// Whether `render` writes a manifest per created resource (otherwise the protocol's default: none).
   var renders = false
+  /// When set, every call waits at its gate until the test opens it; when `nil`, calls end at once.
+  var gates: StepGates?
 
   var name: String { "fake" }
 
@@ -94,12 +145,7 @@ struct FakeProvider: Provider {
 
   func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]] = [:]) async throws -> ObservedResource? {
     await cloud.begin(action, inputs: inputs)
-    do {
-      if delay > .zero { try await Task.sleep(for: delay) }
-    } catch {
-      await cloud.end()
-      throw error
-    }
+    if let gates { await gates.pass(action.address) }
     await cloud.end()
     return try await cloud.perform(action)
   }
@@ -161,11 +207,8 @@ enum Fixtures {
     }
   }
 
-  static func temporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-engine-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
-  }
+  /// A new state directory.
+  static func temporaryDirectory() throws -> String { try TemporaryDirectory.make("steeple-engine-").path }
 
   /// A golden file's text. With `STEEPLE_UPDATE_GOLDEN=1` in the environment, `actual` is written
   /// over the checked-in file first (review the diff before committing it).

@@ -179,14 +179,18 @@ struct JournalAndLockTests {
   @Test("two applies at once on one state: one runs, the other waits, nothing is done twice")
   func concurrentApplies() async throws {
     let directory = try F.temporaryDirectory()
-    let provider = FakeProvider(delay: .milliseconds(5))
+    let gates = StepGates()
+    let provider = FakeProvider(gates: gates)
     let engine = try Engine(provider: provider, stateDirectory: directory)
     let desired = F.topology(["frontend", "backend"])
     let options = ApplyOptions(lockTimeout: .seconds(600))
-    async let first = engine.apply(desired, options: options)
-    async let second = engine.apply(desired, options: options)
-    let reports = try await [first, second]
-    #expect(reports.map(\.done.count).sorted() == [0, 8])
+    let first = Task { try await engine.apply(desired, options: options) }
+    // The first apply holds the lock while its first step waits at the gate; the second starts then.
+    _ = await gates.nextStarted()
+    let second = Task { try await engine.apply(desired, options: options) }
+    await gates.openAll()
+    let reports = try await [first.value, second.value]
+    #expect(reports.map(\.done.count) == [8, 0])
     #expect(await provider.cloud.calls.count == 8)
   }
 }

@@ -8,10 +8,10 @@ import Testing
 @Suite("interactive scope: frames across inputs")
 struct InteractiveScopeCycleTests {
   @Test func framesLiveAcrossInputsAndAreFreedWithTheInterpreter() {
-    let watched = ReviewCycleTests.Watched()
+    let watched = ReferenceCycleTests.Watched()
     do {
       let interpreter = Interpreter(output: { _ in })
-      interpreter.define(ReviewCycleTests().watcher(watched))
+      interpreter.define(ReferenceCycleTests().watcher(watched))
       let scope = InteractiveScope()
       func evaluate(_ text: String) -> Interpreter.Result {
         interpreter.evaluate(SourceFile(name: "<repl>", text: text), in: scope)

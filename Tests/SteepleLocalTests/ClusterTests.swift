@@ -34,10 +34,10 @@ struct ClusterTests {
     #expect(ips.count == 3)
 
     let pod = try #require(observed.first { $0.address == address("k8s.pod", "eks-cluster-frontend/yelb/yelb-ui") })
-    let podIP = try #require(pod.outputs.first { $0.name == "ip" }?.value.string)
+    let podIP = try #require(pod.outputs[field: "ip"]?.string)
     #expect(vpc.contains(try #require(CIDRBlock(podIP + "/32"))))
     #expect(!ips.contains(podIP))
-    let node = try #require(pod.outputs.first { $0.name == "node" }?.value.string)
+    let node = try #require(pod.outputs[field: "node"]?.string)
     #expect(nodes.contains { $0[field: "name"]?.string == node })
   }
 
@@ -46,7 +46,7 @@ struct ClusterTests {
     let resources = Tutorial.resources()
     try await fixture.createAll(resources.filter { $0.address.type != "eks.nodegroup" })
     let pending = try await fixture.provider.observe().first { $0.address.name == "eks-cluster-frontend/yelb/yelb-ui" }
-    #expect(pending?.outputs.first { $0.name == "ip" }?.value.string == "")
+    #expect(pending?.outputs[field: "ip"]?.string == "")
     try await fixture.createAll(resources.filter { $0.address.type == "eks.nodegroup" })
     let running = try await podIP(fixture, "eks-cluster-frontend/yelb/yelb-ui")
     #expect(running.hasPrefix("10.20."))
@@ -66,7 +66,7 @@ struct ClusterTests {
     let relabelled = try #require(try await fixture.provider.apply(.update(pod("ui", ["envoy", "yelb-ui"]), from: before)))
     #expect(relabelled.outputs == before.outputs)
     let replaced = try #require(try await fixture.provider.apply(.update(pod("ui", ["yelb-ui"]), from: relabelled)))
-    #expect(replaced.outputs.first { $0.name == "uid" } != before.outputs.first { $0.name == "uid" })
+    #expect(replaced.outputs[field: "uid"] != before.outputs[field: "uid"])
   }
 
   @Test func kubernetesRulesForPods() async throws {
@@ -234,7 +234,9 @@ struct ClusterTests {
 
   @Test func clustersWithNodeGroupsCannotBeDeleted() async throws {
     let fixture = try CloudFixture()
-    try await fixture.createAll(Tutorial.resources())
+    // EKS's own rule, not the ledger of what depends on what: nothing is recorded as depending on it.
+    try await fixture.createAll(Tutorial.resources().filter { !["eks.access", "k8s.namespace", "k8s.service_account", "k8s.pod"].contains($0.address.type) }
+      .map { $0.withoutDependency(on: address("eks.cluster", "eks-cluster-backend")) })
     let cluster = try #require(try await fixture.provider.observe().first { $0.address == address("eks.cluster", "eks-cluster-backend") })
     let error = await #expect(throws: ProviderError.self) { _ = try await fixture.provider.apply(.delete(cluster)) }
     #expect(error?.code == "ResourceInUseException")

@@ -2,6 +2,7 @@ import Foundation
 import SteepleEngine
 import SteepleLocal
 import SteepleModel
+import SteepleTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -15,15 +16,52 @@ struct KillTests {
   static let probeVariable = "STEEPLE_LOCAL_KILL_PROBE"
 
   /// Runs only inside the child process the test below starts: creates and deletes the tutorial's
-  /// resources over and over until it is killed (or, bounded, after 200 rounds).
+  /// resources over and over until it is killed (or, bounded, after 200 rounds), writing a line to
+  /// standard output after each action so the parent knows how far it got.
   @Test func killProbeChild() async throws {
     guard let directory = ProcessInfo.processInfo.environment[Self.probeVariable] else { return }
     let provider = try LocalProvider(stateDirectory: directory)
     let resources = Tutorial.resources()
+    var actions = 0
+    func done() {
+      actions += 1
+      FileHandle.standardOutput.write(Data("\(Self.progressMarker)\(actions)\n".utf8))
+    }
     for _ in 0..<200 {
-      for resource in resources { _ = try await provider.apply(.create(resource)) }
+      for resource in resources {
+        _ = try await provider.apply(.create(resource))
+        done()
+      }
       let observed = Dictionary(uniqueKeysWithValues: try await provider.observe().map { ($0.address, $0) })
-      for resource in resources.reversed() { _ = try await provider.apply(.delete(observed[resource.address]!)) }
+      for resource in resources.reversed() {
+        _ = try await provider.apply(.delete(observed[resource.address]!))
+        done()
+      }
+    }
+  }
+
+  static let progressMarker = "kill-probe: actions done: "
+
+  /// Reads what `child` prints until it reports `target` actions done, then kills it with SIGKILL;
+  /// returns how many actions it reported and what it printed. All of it on a thread of its own,
+  /// not on the tasks' shared threads: the whole suite keeps those busy with tests that block them,
+  /// and a watcher waiting for one let the child finish all its rounds before the kill.
+  static func killAfter(_ target: Int, _ child: Process, output: FileHandle) async -> (done: Int, printed: String) {
+    await withCheckedContinuation { continuation in
+      Thread.detachNewThread {
+        var printed = ""
+        var done = 0
+        while done < target {
+          let data = output.availableData
+          if data.isEmpty { break }
+          printed += String(decoding: data, as: UTF8.self)
+          done = printed.split(separator: "\n").compactMap { line in
+            line.hasPrefix(progressMarker) ? Int(line.dropFirst(progressMarker.count)) : nil
+          }.last ?? 0
+        }
+        kill(child.processIdentifier, SIGKILL)
+        continuation.resume(returning: (done, printed))
+      }
     }
   }
 
@@ -39,43 +77,31 @@ struct KillTests {
       .trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  @Test(
-    .disabled(
-      "the child test process never gets going when started from inside the whole suite on a fresh clone; it passes run alone. The CLI's kill -9 tests (Tests/SteepleTests) still cover a killed apply"),
-    arguments: [3, 17, 41])
-  func aKilledApplyLeavesEveryActionWholeOrNotAtAll(delayMilliseconds: Int) async throws {
+  /// Kills the child after `actionsBeforeKill` of its actions are done (it is in the middle of
+  /// the next ones when the signal lands).
+  @Test(arguments: [13, 37, 101])
+  func aKilledApplyLeavesEveryActionWholeOrNotAtAll(actionsBeforeKill: Int) async throws {
     // sqlite3 is SQLite's own command-line shell (scripts/setup installs it): the state is checked
     // by a program other than ours.
     try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "install sqlite3 (scripts/setup does)")
     let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    let directory = TemporaryDirectories.make("steeple-kill-")
+    let directory = try TemporaryDirectory.make("steeple-kill-").path + "/state"
     let child = Process()
     child.executableURL = URL(fileURLWithPath: executable)
     child.arguments = ["--testing-library", "swift-testing", "--filter", "killProbeChild"]
     child.environment = ProcessInfo.processInfo.environment.merging([Self.probeVariable: directory]) { $1 }
-    child.standardOutput = FileHandle.nullDevice
-    child.standardError = FileHandle.nullDevice
+    let output = Pipe()
+    child.standardOutput = output
+    child.standardError = output
     try child.run()
-    // Wait until the child is busy writing. Bounded by time, so a broken child fails instead of
-    // hanging, and generous, since the child is a whole test process starting on a loaded machine.
-    let path = directory + "/cloud.sqlite"
-    var busy = false
-    let deadline = ContinuousClock.now + .seconds(300)
-    while child.isRunning, ContinuousClock.now < deadline {
-      if FileManager.default.fileExists(atPath: path),
-        let count = Int((try? Self.sqlite(path, "SELECT COUNT(*) FROM resource")) ?? ""), count > 10
-      {
-        busy = true
-        break
-      }
-      try await Task.sleep(for: .milliseconds(10))
-    }
-    try #require(busy, "the child never got going")
-    try await Task.sleep(for: .milliseconds(delayMilliseconds))
-    #expect(kill(child.processIdentifier, SIGKILL) == 0)
+    // Kill it once it has done enough; its end of output before that (it stopped) is a failure
+    // that shows what it printed.
+    let (done, printed) = await Self.killAfter(actionsBeforeKill, child, output: output.fileHandleForReading)
     child.waitUntilExit()
+    try #require(done >= actionsBeforeKill, "the child stopped after \(done) actions:\n\(printed.suffix(4_000))")
     #expect(child.terminationReason == .uncaughtSignal)
 
+    let path = directory + "/cloud.sqlite"
     // SQLite's own check, then the cloud's: service rows and managed resources agree.
     #expect(try Self.sqlite(path, "PRAGMA integrity_check") == "ok")
     let provider = try LocalProvider(stateDirectory: directory)

@@ -10,36 +10,9 @@ import Testing
 /// cloud then behaves as the tutorial needs.
 @Suite("network.spire in the local cloud")
 struct NetworkExampleTests {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-  static func resources() throws -> [Resource] {
-    var configuration = Session.Configuration()
-    configuration.output = { _ in }
-    configuration.standardLibrary = packageRoot.appendingPathComponent("stdlib").path
-    let outcome = Session(configuration).run(file: packageRoot.appendingPathComponent("stdlib/examples/network.spire").path)
-    #expect(outcome.succeeded, "\(outcome.diagnostics)")
-    return DesiredState.resources(for: outcome.topology)
-  }
-
-  /// The resources in an order where each comes after what it depends on.
-  static func ordered(_ resources: [Resource]) throws -> [Resource] {
-    var done = Set<ResourceAddress>()
-    var left = resources
-    var order: [Resource] = []
-    while !left.isEmpty {
-      let ready = left.filter { $0.dependencies.isSubset(of: done) }
-      try #require(!ready.isEmpty, "a dependency cycle or a dependency on nothing among \(left.map(\.address))")
-      order += ready
-      done.formUnion(ready.map(\.address))
-      left.removeAll { done.contains($0.address) }
-    }
-    return order
-  }
-
   @Test func theExampleAppliesAndTheTutorialsPathsWork() async throws {
     let fixture = try CloudFixture()
-    let resources = try Self.ordered(try Self.resources())
+    let resources = Lowering.resources(file: "stdlib/examples/network.spire")
     try await fixture.createAll(resources)
     let observed = try await fixture.provider.observe()
     #expect(observed.count == resources.count)
@@ -96,7 +69,7 @@ struct NetworkExampleTests {
 
   @Test func reapplyingChangesNothingAndDestroyingEmptiesTheCloud() async throws {
     let fixture = try CloudFixture()
-    let resources = try Self.ordered(try Self.resources())
+    let resources = Lowering.resources(file: "stdlib/examples/network.spire")
     try await fixture.createAll(resources)
     let first = try await fixture.provider.observe()
     try await fixture.createAll(resources)

@@ -104,5 +104,5 @@ struct SharingTests {
 
 func podIP(_ fixture: CloudFixture, _ name: String) async throws -> String {
   let pod = try await fixture.provider.observe().first { $0.address == address("k8s.pod", name) }
-  return try #require(pod?.outputs.first { $0.name == "ip" }?.value.string)
+  return try #require(pod?.outputs[field: "ip"]?.string)
 }

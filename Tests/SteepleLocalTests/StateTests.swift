@@ -2,6 +2,7 @@ import Foundation
 import SteepleEngine
 import SteepleLocal
 import SteepleModel
+import SteepleTestSupport
 import Testing
 
 @Suite("Local cloud state")
@@ -34,7 +35,7 @@ struct StateTests {
   }
 
   @Test func anExistingDirectoryIsLeftAsItIsButTheDatabaseIsOwnerOnly() throws {
-    let directory = TemporaryDirectories.make("steeple-local-")
+    let directory = try TemporaryDirectory.make("steeple-local-").path + "/state"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     _ = try LocalProvider(stateDirectory: directory)
     let mode = try #require(FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int)

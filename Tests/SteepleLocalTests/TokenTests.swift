@@ -41,8 +41,8 @@ struct TokenTests {
     #expect(kubernetes["namespace"] as? String == "spire")
     #expect((kubernetes["serviceaccount"] as? [String: String])?["uid"] == account.outputs.first?.value.string)
     #expect((kubernetes["pod"] as? [String: String])?["name"] == "spire-server-0")
-    #expect((kubernetes["pod"] as? [String: String])?["uid"] == pod.outputs.first { $0.name == "uid" }?.value.string)
-    #expect((kubernetes["node"] as? [String: String])?["name"] == pod.outputs.first { $0.name == "node" }?.value.string)
+    #expect((kubernetes["pod"] as? [String: String])?["uid"] == pod.outputs[field: "uid"]?.string)
+    #expect((kubernetes["node"] as? [String: String])?["name"] == pod.outputs[field: "node"]?.string)
 
     let review = try fixture.cloud.reviewToken(token, cluster: Self.shared, audiences: ["spire-server"])
     #expect(review.authenticated)

@@ -1,4 +1,5 @@
 import Foundation
+import SteepleTestSupport
 import Testing
 
 /// `steeple plan`, `apply`, `destroy`, `state` and `run` against the embedded local cloud, run as
@@ -7,16 +8,14 @@ import Testing
 struct DeployCLITests {
   /// A fresh folder holding a copy of a fixture script; its state goes in `.steeple/NAME` inside it.
   static func workspace(_ fixture: String = "deploy.spire") throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-deploy-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try TemporaryDirectory.make("steeple-deploy-")
     try FileManager.default.copyItem(at: try TestSupport.fixture(fixture), to: folder.appendingPathComponent(fixture))
     return folder
   }
 
   /// A fresh folder holding a copy of the tutorial's network, `stdlib/examples/network.spire`.
   static func networkWorkspace() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-network-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try TemporaryDirectory.make("steeple-network-")
     let network = TestSupport.packageRoot.appendingPathComponent("stdlib/examples/network.spire")
     try FileManager.default.copyItem(at: network, to: folder.appendingPathComponent("network.spire"))
     return folder

@@ -1,4 +1,5 @@
 import Foundation
+import SteepleTestSupport
 import Testing
 
 /// The examples in README.md and LANGUAGE.md, run with `steeple eval` so the docs stay true.
@@ -91,9 +92,8 @@ struct DocumentationTests {
 
   @Test("every documented example runs as documented", arguments: all)
   func example(_ example: Example) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-doc-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    let folder = try TemporaryDirectory.make("steeple-doc-")
+    defer { TemporaryDirectory.remove(folder) }
     try Data(example.source.utf8).write(to: folder.appendingPathComponent("example.spire"))
     let result = try TestSupport.steeple("eval", "--max-steps", "10000000", "example.spire", in: folder)
     if example.fails {
@@ -114,5 +114,36 @@ struct DocumentationTests {
         #expect(result.stdout == expected)
       }
     }
+  }
+}
+
+extension DocumentationTests {
+  /// The README's embedding example is main.swift itself (less the helpers it marks as left out),
+  /// and the output it shows is what the tool prints.
+  @Test("the README's embedding example is EmbeddingExample's source, with its real output")
+  func readmeEmbeddingExample() throws {
+    let readme = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let source = try String(
+      contentsOf: TestSupport.packageRoot.appendingPathComponent("Sources/EmbeddingExample/main.swift"), encoding: .utf8)
+    let section = try #require(readme.range(of: "## Embedding Steeple")).upperBound
+    let rest = readme[section...]
+    let swiftStart = try #require(rest.range(of: "```swift\n")).upperBound
+    let swiftEnd = try #require(rest[swiftStart...].range(of: "\n```\n"))
+    let excerpt = String(rest[swiftStart..<swiftEnd.lowerBound])
+    let chunks = excerpt.components(separatedBy: "\n").split { $0.hasPrefix("// … ") }.map { $0.joined(separator: "\n") }
+    #expect(chunks.count == 2)
+    var searchFrom = source.startIndex
+    for chunk in chunks {
+      let trimmed = chunk.trimmingCharacters(in: .newlines)
+      let found = source.range(of: trimmed, range: searchFrom..<source.endIndex)
+      #expect(found != nil, "not in main.swift, in this order:\n\(trimmed)")
+      if let found { searchFrom = found.upperBound }
+    }
+    let outputStart = try #require(rest[swiftEnd.upperBound...].range(of: "```text\n")).upperBound
+    let outputEnd = try #require(rest[outputStart...].range(of: "```\n"))
+    let shown = String(rest[outputStart..<outputEnd.lowerBound])
+    let actual = try TestSupport.run("EmbeddingExample", [])
+    #expect(actual.status == 0)
+    #expect(shown == actual.stdout)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Steeple
+import SteepleTestSupport
 import Testing
 
 /// `Session.evaluate`: inputs one after another in one scope, completion, incomplete input, reload.
@@ -197,9 +198,8 @@ struct InteractiveSessionTests {
 
   @Test("reload reads a changed module file again")
   func reload() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-reload-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    let folder = try TemporaryDirectory.make("steeple-reload-")
+    defer { TemporaryDirectory.remove(folder) }
     let module = folder.appendingPathComponent("lib.spire")
     try "let version = 1".write(to: module, atomically: true, encoding: .utf8)
     var configuration = Session.Configuration()

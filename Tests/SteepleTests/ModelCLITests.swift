@@ -1,5 +1,6 @@
 import Foundation
 import Steeple
+import SteepleTestSupport
 import Testing
 
 /// The commands that show the model: `steeple doc` and `steeple eval`, and the model's checks in
@@ -93,9 +94,8 @@ struct ModelCLITests {
 
   @Test("eval prints the network example's output and topology, and writes no state (golden)")
   func evalNetwork() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-eval-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    let folder = try TemporaryDirectory.make("steeple-eval-")
+    defer { TemporaryDirectory.remove(folder) }
     let script = folder.appendingPathComponent("network.spire")
     try FileManager.default.copyItem(
       at: TestSupport.packageRoot.appendingPathComponent("stdlib/examples/network.spire"), to: script)

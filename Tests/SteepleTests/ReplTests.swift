@@ -1,4 +1,5 @@
 import Foundation
+import SteepleTestSupport
 import Testing
 
 /// `steeple repl` driven as a person would: through a pseudo-terminal (Fixtures/repl-pty.py, on
@@ -35,9 +36,8 @@ struct ReplTests {
     _ steps: [Step], command: String = "repl", arguments: [String] = [], history: URL? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> String {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-repl-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
+    let scratch = try TemporaryDirectory.make("steeple-repl-")
+    defer { TemporaryDirectory.remove(scratch) }
     let stepsFile = scratch.appendingPathComponent("steps.json")
     try JSONSerialization.data(withJSONObject: steps.map(\.json)).write(to: stepsFile)
     let output = scratch.appendingPathComponent("out")
@@ -90,9 +90,8 @@ struct ReplTests {
 
   @Test("history is kept across two sessions, recalled with Up and with Ctrl-R")
   func history() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-history-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    let folder = try TemporaryDirectory.make("steeple-history-")
+    defer { TemporaryDirectory.remove(folder) }
     let history = folder.appendingPathComponent("history")
     try drive([Self.prompt, .send("let secret = 41 + 1\n"), Self.prompt, .send("\"other\"\n"), Self.prompt, .send("\u{4}"), .exit(0)], history: history)
     #expect(try String(contentsOf: history, encoding: .utf8).contains("secret"))
@@ -168,8 +167,7 @@ struct ReplTests {
 
   /// A fresh folder for a state directory, removed at the end of the test.
   static func scratchFolder() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-repl-state-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try TemporaryDirectory.make("steeple-repl-state-")
     return folder
   }
 

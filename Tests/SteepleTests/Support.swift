@@ -1,4 +1,5 @@
 import Foundation
+import SteepleTestSupport
 import Testing
 
 /// What a finished process wrote and how it ended.
@@ -71,9 +72,8 @@ enum TestSupport {
     environment: [String: String] = [:], launcher: [String] = []
   ) throws -> ProcessResult {
     let executable = try self.product(product)
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
+    let scratch = try TemporaryDirectory.make("steeple-test-")
+    defer { TemporaryDirectory.remove(scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
     let inURL = scratch.appendingPathComponent("stdin")

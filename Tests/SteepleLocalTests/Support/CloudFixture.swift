@@ -2,35 +2,17 @@ import Foundation
 import SteepleEngine
 import SteepleLocal
 import SteepleModel
+import SteepleTestSupport
 import Testing
 
-/// Temporary directories the tests make, removed when the test process exits.
-enum TemporaryDirectories {
-  private static let lock = NSLock()
-  nonisolated(unsafe) private static var made: [String] = []
-  private static let cleanUp: Void = { atexit { TemporaryDirectories.removeAll() } }()
-
-  /// A new path under the temporary directory (not yet created).
-  static func make(_ prefix: String) -> String {
-    _ = cleanUp
-    let path = NSTemporaryDirectory() + prefix + UUID().uuidString
-    lock.withLock { made.append(path) }
-    return path
-  }
-
-  static func removeAll() {
-    for path in lock.withLock({ made }) { try? FileManager.default.removeItem(atPath: path) }
-  }
-}
-
-/// A fresh local cloud in a temporary directory, and resources written the way `model` writes them.
+/// A fresh local cloud in a temporary directory.
 struct CloudFixture {
   let directory: String
   let provider: LocalProvider
   var cloud: LocalCloud { provider.cloud }
 
   init() throws {
-    directory = TemporaryDirectories.make("steeple-local-") + "/state"
+    directory = try TemporaryDirectory.make("steeple-local-").path + "/state"
     provider = try LocalProvider(stateDirectory: directory)
   }
 
@@ -64,7 +46,9 @@ struct CloudFixture {
   }
 }
 
-/// Builds a resource: `resource("ec2.vpc", "vpc-a", account: "a", ["cidr": "10.0.0.0/16"])`.
+/// Builds one resource by hand, for what no script would lower to (a bad CIDR, an unknown
+/// version): `resource("ec2.vpc", "vpc-a", account: "a", ["cidr": "10.0.0.0/16"])`. Topologies come
+/// from scripts, through `Lowering`.
 func resource(
   _ type: String, _ name: String, account: String? = nil, cluster: String? = nil, _ attributes: KeyValuePairs<String, any AttributeValue> = [:],
   dependsOn: [ResourceAddress] = []
@@ -89,99 +73,70 @@ extension ModelValue: AttributeValue { var modelValue: ModelValue { self } }
 
 func address(_ type: String, _ name: String) -> ResourceAddress { ResourceAddress(type: type, name: name) }
 
-/// The tutorial's first half: three accounts, a transit gateway in `shared` shared with the other two
-/// through RAM (invitations accepted), a VPC and a cluster in each, routes over the gateway, the
-/// cross-account access roles and their cluster access, and a few workloads.
+extension Resource {
+  /// The resource as if it did not depend on `address`: for tests of a service's own rule about
+  /// what is still in use, which the ledger of dependencies would otherwise answer first.
+  func withoutDependency(on address: ResourceAddress) -> Resource {
+    var copy = self
+    copy.dependencies.remove(address)
+    return copy
+  }
+}
+
+/// The tutorial's first half, as a script lowered by the real lowering: three accounts, a transit
+/// gateway in `shared` shared with the other two through RAM, a VPC and a cluster in each, routes
+/// over the gateway, the cross-account access roles and their cluster access, and a few workloads.
 enum Tutorial {
   static let accounts = ["shared", "frontend", "backend"]
   static let cidrs = ["shared": "10.10.0.0/16", "frontend": "10.20.0.0/16", "backend": "10.30.0.0/16"]
 
   static func cluster(_ account: String) -> String { "eks-cluster-\(account)" }
 
+  /// The script; with `organization`, its three accounts are in one organization, `org`.
+  static func script(organization: Bool = false, nodes: Int = 2) -> String {
+    """
+    import "aws"
+    import "k8s"
+
+    let shared = account "shared" { profile: "shared", region: "us-east-2" }
+    let frontend = account "frontend" { profile: "frontend", region: "us-east-2" }
+    let backend = account "backend" { profile: "backend", region: "us-east-2" }
+    \(organization ? "aws.organization(\"org\", accounts: [shared, frontend, backend])" : "")
+
+    let node_role = aws.role("node-instance-role", in: shared, trust: ["service:ec2.amazonaws.com"], policies: ["sts:AssumeRole"])
+    let tgw = aws.transit_gateway("tgw-shared",
+      owner: shared, share_with: [frontend, backend], share_name: "multi-account-tgw-share",
+      amazon_side_asn: 64512, auto_accept_shared_attachments: true)
+
+    fn home(owner, cidr) { cluster "eks-cluster-\\(owner.name)" in owner { cidr: cidr, network: tgw, nodes: \(nodes) } }
+    let hub = home(shared, "10.10.0.0/16")
+    let edge = home(frontend, "10.20.0.0/16")
+    let core = home(backend, "10.30.0.0/16")
+
+    fn reach(owner, target) {
+      let access = aws.role("\\(target.name)-access-role", in: owner, trust: [node_role], policies: [])
+      aws.cluster_access(cluster: target, role: access, groups: ["system:masters"], mode: "aws_auth")
+    }
+    reach(frontend, edge)
+    reach(backend, core)
+
+    k8s.namespace("yelb", in: edge)
+    k8s.workload("yelb-ui", in: edge, namespace: "yelb", containers: ["envoy", "yelb-ui"], labels: { app: "yelb-ui" })
+    k8s.namespace("spire", in: hub)
+    k8s.service_account("spire-server", in: hub, namespace: "spire")
+    k8s.workload("spire-server-0", in: hub, namespace: "spire", service_account: "spire-server",
+      containers: ["spire-server"], labels: { app: "spire-server" })
+    k8s.namespace("yelb", in: core)
+    k8s.workload("yelb-appserver", in: core, namespace: "yelb", containers: ["envoy", "yelb-appserver"], labels: { app: "yelb-appserver" })
+    """
+  }
+
+  /// The script's resources, each after what it depends on; without the share's acceptances
+  /// unless `accept`, without routes unless `routes`.
   static func resources(organization: Bool = false, accept: Bool = true, routes: Bool = true, nodes: Int = 2) -> [Resource] {
-    var all: [Resource] = []
-    if organization {
-      all.append(resource("aws.organization", "org", ["accounts": accounts]))
-    }
-    for account in accounts {
-      all.append(
-        resource(
-          "aws.account", account, account: account,
-          organization ? ["profile": account, "region": "us-east-2", "organization": "org"] : ["profile": account, "region": "us-east-2"]))
-    }
-    all.append(
-      resource("iam.role", "shared/node-instance-role", account: "shared", [
-        "role_name": "node-instance-role", "trust": ["service:ec2.amazonaws.com"], "policies": ["sts:AssumeRole"],
-      ]))
-    all.append(
-      resource("ec2.transit_gateway", "tgw-shared", account: "shared", [
-        "amazon_side_asn": 64512, "auto_accept_shared_attachments": true,
-      ]))
-    all.append(
-      resource("ram.resource_share", "multi-account-tgw-share", account: "shared", [
-        "resources": ["tgw-shared"], "principals": ["frontend", "backend"], "allow_external_principals": true,
-      ]))
-    for account in ["frontend", "backend"] where accept {
-      all.append(
-        resource("ram.share_acceptance", "multi-account-tgw-share/\(account)", account: account, [
-          "share": "multi-account-tgw-share"
-        ]))
-    }
-    for account in accounts {
-      let name = cluster(account)
-      let cidr = cidrs[account]!
-      let prefix = cidr.split(separator: ".").prefix(2).joined(separator: ".")
-      all.append(resource("ec2.vpc", name, account: account, ["cidr": cidr, "subnets": ["\(prefix).0.0/19", "\(prefix).32.0/19"]]))
-      all.append(
-        resource("ec2.transit_gateway_attachment", name, account: account, ["transit_gateway": "tgw-shared", "vpc": name]))
-      if routes {
-        all.append(
-          resource("ec2.route", "\(name)/10.0.0.0/8", account: account, [
-            "vpc": name, "destination": "10.0.0.0/8", "transit_gateway": "tgw-shared",
-          ]))
-      }
-      all.append(resource("eks.cluster", name, account: account, cluster: name, ["vpc": name, "version": "1.32"]))
-      all.append(
-        resource("eks.nodegroup", "\(name)/nodegroup", account: account, cluster: name, [
-          "nodes": nodes, "instance_type": "t3.medium",
-        ]))
-    }
-    for account in ["frontend", "backend"] {
-      let role = "eks-cluster-\(account)-access-role"
-      all.append(
-        resource("iam.role", "\(account)/\(role)", account: account, [
-          "role_name": role, "trust": ["role:shared/node-instance-role"], "policies": [String](),
-        ]))
-      all.append(
-        resource("eks.access", "\(cluster(account))/\(account)/\(role)", account: account, cluster: cluster(account), [
-          "role": "\(account)/\(role)", "mode": "aws_auth", "username": role, "groups": ["system:masters"],
-        ]))
-    }
-    let frontend = cluster("frontend")
-    all.append(resource("k8s.namespace", "\(frontend)/yelb", account: "frontend", cluster: frontend, ["namespace": "yelb"]))
-    all.append(
-      resource("k8s.pod", "\(frontend)/yelb/yelb-ui", account: "frontend", cluster: frontend, [
-        "namespace": "yelb", "service_account": "default", "labels": ModelValue.record([ModelField("app", .string("yelb-ui"))]),
-        "containers": ["envoy", "yelb-ui"],
-      ]))
-    let shared = cluster("shared")
-    all.append(resource("k8s.namespace", "\(shared)/spire", account: "shared", cluster: shared, ["namespace": "spire"]))
-    all.append(
-      resource("k8s.service_account", "\(shared)/spire/spire-server", account: "shared", cluster: shared, [
-        "namespace": "spire", "service_account": "spire-server",
-      ]))
-    all.append(
-      resource("k8s.pod", "\(shared)/spire/spire-server-0", account: "shared", cluster: shared, [
-        "namespace": "spire", "service_account": "spire-server", "labels": ModelValue.record([ModelField("app", .string("spire-server"))]),
-        "containers": ["spire-server"],
-      ]))
-    let backend = cluster("backend")
-    all.append(resource("k8s.namespace", "\(backend)/yelb", account: "backend", cluster: backend, ["namespace": "yelb"]))
-    all.append(
-      resource("k8s.pod", "\(backend)/yelb/yelb-appserver", account: "backend", cluster: backend, [
-        "namespace": "yelb", "labels": ModelValue.record([ModelField("app", .string("yelb-appserver"))]),
-        "containers": ["envoy", "yelb-appserver"],
-      ]))
+    var all = Lowering.resources(source: script(organization: organization, nodes: nodes))
+    if !accept { all.removeAll { $0.address.type == "ram.share_acceptance" } }
+    if !routes { all.removeAll { $0.address.type == "ec2.route" } }
     return all
   }
 }
