@@ -47,7 +47,9 @@ public struct Accounts: Family {
   public var resourceTypes: [ResourceType] {
     [
       ResourceType("aws.organization", replaceOnChange: [], durations: .init(create: 2, update: 2, delete: 2)),
-      ResourceType("aws.account", replaceOnChange: ["profile", "region"], durations: .init(create: 1, update: 1, delete: 1)),
+      // The ID is what an account is; the profile is only how we reach it, so a renamed profile
+      // changes the account in place.
+      ResourceType("aws.account", replaceOnChange: ["id", "region"], durations: .init(create: 1, update: 1, delete: 1)),
     ]
   }
 

@@ -164,8 +164,7 @@ enum NodegroupHandler: ResourceHandler {
       }
     }
     let instanceType = try attributes.optionalString("instance_type") ?? EKS.defaultInstanceType
-    let parts = instanceType.split(separator: ".")
-    guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(\.isASCIIAlphanumeric) }) else {
+    guard EKS.instanceTypeProblem(instanceType) == nil else {
       throw ProviderError(
         code: "InvalidParameterException", message: "The instance type '\(instanceType)' is not valid", address: resource.address)
     }

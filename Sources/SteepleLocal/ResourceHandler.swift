@@ -33,6 +33,7 @@ enum ResourceCatalog {
     case ShareAcceptanceHandler.type: return ShareAcceptanceHandler.self
     case VPCHandler.type: return VPCHandler.self
     case AttachmentHandler.type: return AttachmentHandler.self
+    case AttachmentAccepterHandler.type: return AttachmentAccepterHandler.self
     case RouteHandler.type: return RouteHandler.self
     case ClusterHandler.type: return ClusterHandler.self
     case NodegroupHandler.type: return NodegroupHandler.self
@@ -47,7 +48,8 @@ enum ResourceCatalog {
   /// The catalog's types, in the order a topology is usually built.
   static let types = [
     "aws.organization", "aws.account", "iam.role", "ec2.transit_gateway", "ram.resource_share", "ram.share_acceptance",
-    "ec2.vpc", "ec2.transit_gateway_attachment", "ec2.route", "eks.cluster", "eks.nodegroup", "eks.access",
+    "ec2.vpc", "ec2.transit_gateway_attachment",
+    "ec2.transit_gateway_attachment_accepter", "ec2.route", "eks.cluster", "eks.nodegroup", "eks.access",
     "k8s.namespace", "k8s.service_account", "k8s.pod",
   ]
 

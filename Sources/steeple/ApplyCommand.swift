@@ -27,7 +27,9 @@ struct ApplyCommand: ParsableCommand {
   func run() throws {
     Applying.surviveClosedPipes()
     let deployment = try ScriptLoader.load(file, options: evaluation, state: options.state, quiet: options.json)
-    let report = try Applying.run(json: options.json, options: options.applying.applyOptions) { options, progress in
+    let report = try Applying.run(
+      json: options.json, options: options.applying.applyOptions, reported: { evaluation.reporter.report(script: $0, of: deployment) }
+    ) { options, progress in
       try await deployment.apply(options: options, progress: progress)
     }
     evaluation.reporter.report(deployment.diagnostics(for: report))
@@ -46,7 +48,7 @@ enum Applying {
   /// `waiting` runs the async work to its end on this thread: `runBlocking` (Ctrl-C cancels it)
   /// unless the caller handles interrupts itself, as the REPL does.
   static func run(
-    json: Bool, options: ApplyOptions,
+    json: Bool, options: ApplyOptions, reported: (EngineError) -> Bool = { _ in false },
     waiting: (@escaping @Sendable () async throws -> ApplyReport) throws -> ApplyReport = { try runBlocking($0) },
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> ApplyReport {
@@ -66,6 +68,7 @@ enum Applying {
       }
     } catch let error as EngineError {
       progress.stop()
+      if reported(error) { throw ExitCode(1) }
       throw fail(error)
     }
     if !report.outcomes.isEmpty { progress.stop() }

@@ -26,7 +26,9 @@ struct RunCommand: ParsableCommand {
   func run() throws {
     Applying.surviveClosedPipes()
     let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: false)
-    let report = try Applying.run(json: false, options: applying.applyOptions) { options, progress in
+    let report = try Applying.run(
+      json: false, options: applying.applyOptions, reported: { options.reporter.report(script: $0, of: deployment) }
+    ) { options, progress in
       try await deployment.apply(options: options, progress: progress)
     }
     options.reporter.report(deployment.diagnostics(for: report))

@@ -102,4 +102,37 @@ struct DocumentationTests {
       }
     }
   }
+
+  /// The examples that declare AWS or Kubernetes resources and should run: README.md's,
+  /// LANGUAGE.md's and stdlib/examples'.
+  static let deployable: [Example] = {
+    let documented = all.filter { !$0.fails && ($0.source.contains("import \"aws\"") || $0.source.contains("import \"k8s\"")) }
+    let folder = TestSupport.packageRoot.appendingPathComponent("stdlib/examples")
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".spire") }.sorted()
+    let examples = files.compactMap { file -> Example? in
+      guard let source = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { return nil }
+      return Example(document: "stdlib/examples/\(file)", line: 1, source: source, fails: false)
+    }
+    return documented + examples
+  }()
+
+  @Test("the documents and stdlib have examples that deploy")
+  func documentsHaveDeployableExamples() {
+    #expect(Self.deployable.count >= 3)
+    #expect(Self.deployable.contains { $0.document == "stdlib/examples/network.spire" })
+  }
+
+  /// What `check` accepts the local cloud must accept too: each example is applied, not only
+  /// evaluated.
+  @Test("every documented example that declares resources applies on the local provider", arguments: deployable)
+  func exampleApplies(_ example: Example) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-doc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data(example.source.utf8).write(to: folder.appendingPathComponent("example.spire"))
+    let result = try TestSupport.steeple(
+      "apply", "--max-steps", "10000000", "--state", folder.appendingPathComponent("state").path, "example.spire",
+      in: folder)
+    #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+  }
 }
