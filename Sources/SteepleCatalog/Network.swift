@@ -77,7 +77,8 @@ public struct Network: Family {
           notes: [checker.note(gateway, "\(checker.describe(gateway)) is owned by \(owner) and shared with \(receivers.isEmpty ? "no one" : receivers)")])
       }
       if let account = topology.referenced(cluster.value("account")), let owner = topology.referenced(gateway.value("owner")),
-        let region = account.string("region"), let gatewayRegion = owner.string("region"), region != gatewayRegion
+        let region = account.string("region"), let gatewayRegion = owner.string("region"), region != gatewayRegion,
+        Accounts.regions.contains(region), Accounts.regions.contains(gatewayRegion)
       {
         checker.error(
           "network-in-another-region",
