@@ -106,7 +106,8 @@ struct DocumentationTests {
   /// The examples that declare AWS or Kubernetes resources and should run: README.md's,
   /// LANGUAGE.md's and stdlib/examples'.
   static let deployable: [Example] = {
-    let documented = all.filter { !$0.fails && ($0.source.contains("import \"aws\"") || $0.source.contains("import \"k8s\"")) }
+    let declares = ["import \"aws\"", "import \"k8s\"", "account ", "cluster "]
+    let documented = all.filter { example in !example.fails && declares.contains { example.source.contains($0) } }
     let folder = TestSupport.packageRoot.appendingPathComponent("stdlib/examples")
     let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".spire") }.sorted()
     let examples = files.compactMap { file -> Example? in
