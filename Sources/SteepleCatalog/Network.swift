@@ -94,6 +94,7 @@ public struct Network: Family {
     for gateway in topology.declarations(of: "aws.transit_gateway") { checkSharing(gateway, &checker) }
     for gateway in topology.declarations(of: "aws.transit_gateway") {
       guard let clusters = attached[gateway.id], clusters.count > 1 else { continue }
+      checkRouteQuota(clusters, on: gateway, &checker)
       let ordered = clusters.enumerated().sorted { ($0.element.1.first, $0.offset) < ($1.element.1.first, $1.offset) }
       var widest: (cluster: Declaration, block: CIDRBlock, position: Int)?
       for (position, (cluster, block)) in ordered {
@@ -106,6 +107,20 @@ public struct Network: Family {
         }
         if widest == nil || block.last > widest!.block.last { widest = (cluster, block, position) }
       }
+    }
+  }
+
+  /// Each VPC's summary routes to the others on its gateway fit AWS's default quota of routes in a
+  /// route table.
+  func checkRouteQuota(_ clusters: [(Declaration, CIDRBlock)], on gateway: Declaration, _ checker: inout TopologyChecker) {
+    for (cluster, _) in clusters {
+      let routes = Self.summaries(of: clusters.filter { $0.0.id != cluster.id }.map(\.1)).count
+      guard routes > Self.routesPerRouteTable else { continue }
+      checker.error(
+        "route-quota", "the VPC of \(checker.describe(cluster)) needs \(routes) routes to the other networks on \(checker.describe(gateway))",
+        detail:
+          "a route table holds at most \(Self.routesPerRouteTable) routes (AWS's default quota), one for each /8 the other VPCs lie in; give the clusters on one gateway blocks in fewer /8s, such as 10.0.0.0/8",
+        at: cluster.range(of: "cidr"))
     }
   }
 

@@ -174,6 +174,18 @@ struct AWSRulesTests {
     #expect(Set(routes.map { $0.attributes.first { $0.name == "destination" }?.value }) == [.string("10.0.0.0/10")])
   }
 
+  @Test("check refuses a VPC whose summary routes would pass the route table quota")
+  func routeQuotaAtCheck() {
+    let clusters = (1...52).map { #"cluster "c\#($0)" in hub { cidr: "\#($0 + 100).0.0.0/16", network: tgw, nodes: 1 }"# }
+    let source = """
+      let hub = account "hub" { region: "us-east-2" }
+      let tgw = aws.transit_gateway("tgw", owner: hub)
+      \(clusters.joined(separator: "\n"))
+      """
+    let codes = Self.codes(source)
+    #expect(codes.count == 52 && codes.allSatisfy { $0 == "route-quota" }, "\(codes)")
+  }
+
   @Test("the local cloud refuses the 51st route of a route table")
   func routeQuota() async throws {
     let fixture = try CloudFixture()
