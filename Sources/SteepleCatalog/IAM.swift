@@ -83,8 +83,9 @@ public struct IAM: Family {
       let path = circle.map { ModelValue.string($0.name).description } + [ModelValue.string(role.id.name).description]
       checker.error(
         "trust-circle", "roles trust each other in a circle: \(path.joined(separator: " -> "))",
-        detail: "IAM needs a role to exist before a trust policy names it; trust the other role by its ARN after both exist, or trust its account (account:<name>) instead",
-        at: role.range(of: "trust"), notes: others.map { checker.note($0, "\(checker.describe($0)) trusts the next one here") })
+        detail:
+          "IAM needs a role to exist before a trust policy names it, and each role is made with its trust; let one of them trust the other's account (account:<name>) instead, or drop one direction",
+        at: role.range(of: "trust"), notes: others.map { .init("the trust of \(checker.describe($0)) is here", at: $0.range(of: "trust")) })
     }
   }
 

@@ -108,7 +108,7 @@ enum AccountHandler: ResourceHandler {
       throw ProviderError(
         code: "InvalidParameterValue",
         message:
-          "Profile '\(profile)' reaches account \(id), but '\(resource.address.name)' is account \(existing.id): declare its id to reach it through the new profile, or declare a new account",
+          "'\(resource.address.name)' is account \(existing.id), and an account's ID cannot change; profile '\(profile)' reaches \(id). Declare id: \"\(existing.id)\" to reach it through a new profile, or declare a new account for \(id)",
         address: resource.address)
     }
     if let other = try AccountRecord.filter(Column("id") == id && Column("name") != resource.address.name).fetchOne(db) {

@@ -87,12 +87,23 @@ struct AWSRulesTests {
     #expect(await fixture.failure(resources[attachment])?.code == "InvalidParameterValue")
   }
 
-  @Test("a node group's instance type and node role, and an account's ID, cannot change in place")
+  @Test("a node group's instance type and node role replace it; an account's profile does not")
   func replaceRules() {
     let catalog = Catalog.standard
     #expect(catalog.resourceType(named: "eks.nodegroup")?.replaceOnChange.isSuperset(of: ["instance_type", "node_role"]) == true)
-    #expect(catalog.resourceType(named: "aws.account")?.replaceOnChange.contains("id") == true)
     #expect(catalog.resourceType(named: "aws.account")?.replaceOnChange.contains("profile") == false)
+  }
+
+  @Test("an account's ID cannot change: the local cloud refuses it, and declaring the ID it has changes nothing")
+  func accountID() async throws {
+    let fixture = try CloudFixture()
+    let created = try await fixture.create(resource("aws.account", "a", account: "a", ["profile": "a", "region": "us-east-2"]))
+    let id = try #require(created.outputs.first { $0.name == "id" }?.value.string)
+    let declared = resource("aws.account", "a", account: "a", ["profile": "a", "region": "us-east-2", "id": id])
+    let same = try await fixture.provider.apply(.update(declared, from: created))
+    #expect(same?.outputs.first { $0.name == "id" }?.value == .string(id))
+    let other = resource("aws.account", "a", account: "a", ["profile": "a", "region": "us-east-2", "id": "999999999999"])
+    await #expect(throws: ProviderError.self) { try await fixture.provider.apply(.update(other, from: try #require(same))) }
   }
 
   @Test("renaming a profile with the account's ID declared changes the account in place; without it, the cloud refuses")
