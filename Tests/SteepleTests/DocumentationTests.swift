@@ -9,7 +9,9 @@ import Testing
 /// - a ```spire warns block must run (exit 0) with warnings on standard error;
 /// - an ```output block right after either (prose may stand between) is what `steeple eval` prints:
 ///   standard output for a clean run, standard error for a failing or warning one;
-/// - every block runs on its own, as `example.spire` in an empty folder.
+/// - every block runs on its own, as `example.spire` in an empty folder;
+/// - a block that runs and declares accounts or clusters (and each of stdlib/examples) is also
+///   applied on the local provider, so what check accepts the local cloud accepts too.
 /// Blocks in other languages (```text, ```sh, ```swift, ```ebnf) are not run.
 @Suite("documentation examples")
 struct DocumentationTests {
