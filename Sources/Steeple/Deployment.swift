@@ -92,6 +92,31 @@ public struct Deployment: Sendable {
     }
   }
 
+  /// A plan error as an error at the declarations whose resources it names, so it points into the
+  /// script; `nil` for other engine errors, or when no resource it names came from the script.
+  public func diagnostic(for error: EngineError) -> Diagnostic? {
+    guard case .plan(let planError) = error else { return nil }
+    let addresses: [ResourceAddress]
+    switch planError {
+    case .duplicateAddress(let address): addresses = [address]
+    case .unknownDependency(let address, _): addresses = [address]
+    case .dependencyCycle(let circle): addresses = circle
+    }
+    var declarations: [Declaration] = []
+    for address in addresses {
+      guard let origin = resources.first(where: { $0.address == address })?.origin, let declaration = topology?[origin],
+        !declarations.contains(where: { $0.id == declaration.id })
+      else { continue }
+      declarations.append(declaration)
+    }
+    guard let first = declarations.first else { return nil }
+    return Diagnostic(
+      code: "plan-failed", planError.description,
+      detail: "what the script declares cannot be made in any order; change one of these declarations",
+      at: first.nameRange,
+      notes: declarations.dropFirst().map { .init("\($0.kind) \(ModelValue.string($0.name)) is declared here", at: $0.nameRange) })
+  }
+
   /// What `apply` would do now.
   public func plan() async throws(EngineError) -> Plan { try await engine.plan(resources) }
 

@@ -54,7 +54,10 @@ public struct Accounts: Family {
   public var resourceTypes: [ResourceType] {
     [
       ResourceType("aws.organization", replaceOnChange: [], durations: .init(create: 2, update: 2, delete: 2)),
-      ResourceType("aws.account", replaceOnChange: ["profile", "region"], durations: .init(create: 1, update: 1, delete: 1)),
+      // The ID is what an account is and the profile only how we reach it: a renamed profile
+      // changes the account in place, and a provider refuses an update that would change its ID
+      // (declaring the ID an account already has changes nothing).
+      ResourceType("aws.account", replaceOnChange: ["region"], durations: .init(create: 1, update: 1, delete: 1)),
     ]
   }
 

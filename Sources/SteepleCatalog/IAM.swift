@@ -37,8 +37,14 @@ public struct IAM: Family {
 
   // MARK: - Checks
 
-  /// Every principal a trust policy names by text must be declared.
+  /// Every principal a trust policy names by text must be declared, and roles must not trust each
+  /// other in a circle.
   public func check(_ checker: inout TopologyChecker) {
+    checkPrincipals(&checker)
+    checkTrustCircles(&checker)
+  }
+
+  func checkPrincipals(_ checker: inout TopologyChecker) {
     let topology = checker.topology
     let accountNames = topology.declarations(of: "account").map(\.name)
     let roleNames = topology.declarations(of: "aws.role").map(\.id.name)
@@ -61,6 +67,49 @@ public struct IAM: Family {
         }
       }
     }
+  }
+
+  /// Roles that trust each other, directly or around a longer circle: IAM needs each role to exist
+  /// before a trust policy names it, so one of them must be created without that trust first.
+  func checkTrustCircles(_ checker: inout TopologyChecker) {
+    let topology = checker.topology
+    let roles = topology.declarations(of: "aws.role")
+    var trusted: [DeclarationID: [DeclarationID]] = [:]
+    for role in roles {
+      trusted[role.id] = (role.value("trust")?.list ?? []).compactMap { principal in
+        guard let address = Self.principal(principal, in: topology)?.declared, address.type == "iam.role" else { return nil }
+        return DeclarationID(kind: "aws.role", name: address.name)
+      }
+    }
+    var reported: Set<DeclarationID> = []
+    for role in roles where !reported.contains(role.id) {
+      guard let circle = Self.circle(from: role.id, in: trusted) else { continue }
+      reported.formUnion(circle)
+      let others = circle.dropFirst().compactMap { topology[$0] }
+      let path = circle.map { ModelValue.string($0.name).description } + [ModelValue.string(role.id.name).description]
+      checker.error(
+        "trust-circle", "roles trust each other in a circle: \(path.joined(separator: " -> "))",
+        detail:
+          "IAM needs a role to exist before a trust policy names it, and each role is made with its trust; let one of them trust the other's account (account:<name>) instead, or drop one direction",
+        at: role.range(of: "trust"), notes: others.map { .init("the trust of \(checker.describe($0)) is here", at: $0.range(of: "trust")) })
+    }
+  }
+
+  /// The roles on a circle of trust through `start`, starting with it, or `nil`.
+  static func circle(from start: DeclarationID, in trusted: [DeclarationID: [DeclarationID]]) -> [DeclarationID]? {
+    var path: [DeclarationID] = [start]
+    var visited: Set<DeclarationID> = [start]
+    func walk(_ role: DeclarationID) -> Bool {
+      for next in trusted[role] ?? [] {
+        if next == start { return true }
+        guard visited.insert(next).inserted else { continue }
+        path.append(next)
+        if walk(next) { return true }
+        path.removeLast()
+      }
+      return false
+    }
+    return walk(start) ? path : nil
   }
 
   // MARK: - Lowering

@@ -10,6 +10,8 @@ public struct Network: Family {
 
   /// The Amazon side's ASN when the script names none.
   public static let defaultAmazonSideASN = 64512
+  /// AWS's default quota of routes in one VPC route table (besides its local route).
+  public static let routesPerRouteTable = 50
   /// Whether a gateway accepts attachments from the accounts it is shared with, unless told.
   public static let defaultAutoAcceptSharedAttachments = true
 
@@ -54,6 +56,9 @@ public struct Network: Family {
       ResourceType(
         "ec2.transit_gateway_attachment", replaceOnChange: ["account", "transit_gateway", "vpc"],
         durations: .init(create: 90, update: 30, delete: 90)),
+      ResourceType(
+        "ec2.transit_gateway_attachment_accepter", replaceOnChange: ["account", "attachment"],
+        durations: .init(create: 30, update: 1, delete: 1)),
       ResourceType("ec2.route", replaceOnChange: ["vpc", "destination"], durations: .init(create: 1, update: 1, delete: 1)),
     ]
   }
@@ -79,12 +84,25 @@ public struct Network: Family {
           at: cluster.range(of: "network"),
           notes: [checker.note(gateway, "\(checker.describe(gateway)) is owned by \(owner) and shared with \(receivers.isEmpty ? "no one" : receivers)")])
       }
+      if let account = topology.referenced(cluster.value("account")), let owner = topology.referenced(gateway.value("owner")),
+        let region = account.string("region"), let gatewayRegion = owner.string("region"), region != gatewayRegion,
+        Accounts.regions.contains(region), Accounts.regions.contains(gatewayRegion)
+      {
+        checker.error(
+          "network-in-another-region",
+          "\(checker.describe(cluster)) is in \(region), but \(checker.describe(gateway)) is in \(gatewayRegion)",
+          detail: "a VPC can attach only to a transit gateway of its own region; use a gateway in \(region), or peer two gateways",
+          at: cluster.range(of: "network"),
+          notes: [checker.note(gateway, "\(checker.describe(gateway)) is owned by \(owner.name), in \(gatewayRegion)")])
+      }
       if let cidr = cluster.string("cidr"), let block = CIDRBlock(cidr), !block.hasHostBits {
         attached[gateway.id, default: []].append((cluster, block))
       }
     }
+    for gateway in topology.declarations(of: "aws.transit_gateway") { checkSharing(gateway, &checker) }
     for gateway in topology.declarations(of: "aws.transit_gateway") {
       guard let clusters = attached[gateway.id], clusters.count > 1 else { continue }
+      checkRouteQuota(clusters, on: gateway, &checker)
       let ordered = clusters.enumerated().sorted { ($0.element.1.first, $0.offset) < ($1.element.1.first, $1.offset) }
       var widest: (cluster: Declaration, block: CIDRBlock, position: Int)?
       for (position, (cluster, block)) in ordered {
@@ -96,6 +114,44 @@ public struct Network: Family {
             at: later.0.range(of: "cidr"), notes: [.init("\(checker.describe(earlier.0)) has \(earlier.1) here", at: earlier.0.range(of: "cidr"))])
         }
         if widest == nil || block.last > widest!.block.last { widest = (cluster, block, position) }
+      }
+    }
+  }
+
+  /// Each VPC's summary routes to the others on its gateway fit AWS's default quota of routes in a
+  /// route table.
+  func checkRouteQuota(_ clusters: [(Declaration, CIDRBlock)], on gateway: Declaration, _ checker: inout TopologyChecker) {
+    for (cluster, _) in clusters {
+      let routes = Self.summaries(of: clusters.filter { $0.0.id != cluster.id }.map(\.1)).count
+      guard routes > Self.routesPerRouteTable else { continue }
+      checker.error(
+        "route-quota", "the VPC of \(checker.describe(cluster)) needs \(routes) routes to the other networks on \(checker.describe(gateway))",
+        detail:
+          "a route table holds at most \(Self.routesPerRouteTable) routes (AWS's default quota), one for each /8 the other VPCs lie in; give the clusters on one gateway blocks in fewer /8s, such as 10.0.0.0/8",
+        at: cluster.range(of: "cidr"))
+    }
+  }
+
+  /// Sharing a gateway with its owner does nothing, and sharing it outside the owner's organization
+  /// turns on `allow_external_principals` unless the script says so itself: say both.
+  func checkSharing(_ gateway: Declaration, _ checker: inout TopologyChecker) {
+    let topology = checker.topology
+    guard let owner = gateway.reference("owner"), topology[owner] != nil else { return }
+    let organizations = Accounts.organizations(in: topology)
+    let ownerOrganization = organizations[owner]
+    for account in gateway.references("share_with") where topology[account] != nil {
+      if account == owner {
+        checker.warning(
+          "shared-with-owner", "\(checker.describe(gateway)) is shared with its own owner, \(owner)",
+          detail: "an owner uses its gateway without a share; remove \(owner.name) from share_with", at: gateway.range(of: "share_with"))
+      } else if gateway[field: "allow_external_principals"] == nil,
+        ownerOrganization == nil || organizations[account]?.id != ownerOrganization?.id
+      {
+        let reason = ownerOrganization.map { "which is not in organization \(ModelValue.string($0.name))" } ?? "while its owner is in no organization"
+        checker.warning(
+          "external-principal", "sharing \(checker.describe(gateway)) with \(account), \(reason), allows external principals",
+          detail: "RAM then sends \(account.name) an invitation to accept; put both accounts in one aws.organization, or write allow_external_principals: true to say it is meant",
+          at: gateway.range(of: "share_with"))
       }
     }
   }
@@ -135,18 +191,26 @@ public struct Network: Family {
     }
   }
 
-  /// Routes between every two VPCs attached to the same transit gateway, one per destination:
-  /// made once every cluster has its attachment.
+  /// Each attached VPC's routes to the others on its transit gateway: summary routes, one for each
+  /// /8 the other VPCs lie in, to the smallest block that covers them there. The gateway's own route
+  /// table knows each VPC (every attachment propagates its block), so a VPC needs no route per
+  /// peer and the routes grow with the clusters, not with their square. Made once every cluster has
+  /// its attachment.
   public func finish(_ lowering: inout Lowering) {
     let clusters = lowering.topology.declarations(of: "cluster")
     for gateway in lowering.topology.declarations(of: "aws.transit_gateway") {
-      let attached = clusters.filter {
-        $0.reference("network") == gateway.id && lowering.contains(Lowering.address("ec2.transit_gateway_attachment", $0.name))
+      let attached = clusters.compactMap { cluster -> (Declaration, CIDRBlock)? in
+        guard cluster.reference("network") == gateway.id,
+          lowering.contains(Lowering.address("ec2.transit_gateway_attachment", cluster.name)),
+          let block = cluster.string("cidr").flatMap(CIDRBlock.init)?.network
+        else { return nil }
+        return (cluster, block)
       }
-      for source in attached {
+      for (source, _) in attached {
         guard let account = source.reference("account") else { continue }
-        for destination in attached where destination.id != source.id {
-          guard let cidr = destination.string("cidr").flatMap(CIDRBlock.init)?.network.description else { continue }
+        let others = attached.filter { $0.0.id != source.id }.map(\.1)
+        for destination in Self.summaries(of: others) {
+          let cidr = destination.description
           lowering.add(
             "ec2.route", "\(source.name)/\(cidr)", Placement(account: account.name),
             [
@@ -156,6 +220,18 @@ public struct Network: Family {
             dependencies: [Lowering.address("ec2.transit_gateway_attachment", source.name)], origin: source)
         }
       }
+    }
+  }
+
+  /// The fewest blocks no wider than a /8 that cover `blocks`: for each /8 they lie in, the
+  /// smallest block that covers theirs, in address order.
+  static func summaries(of blocks: [CIDRBlock]) -> [CIDRBlock] {
+    let groups = Dictionary(grouping: blocks) { $0.first >> 24 }
+    return groups.keys.sorted().map { key in
+      let group = groups[key]!
+      var cover = group[0].network
+      while !group.allSatisfy(cover.contains) { cover = CIDRBlock(address: cover.first, prefix: cover.prefix - 1).network }
+      return cover
     }
   }
 
@@ -176,6 +252,14 @@ public struct Network: Family {
       "ec2.transit_gateway_attachment", name, Placement(account: account.name),
       [("account", .string(account.name)), ("transit_gateway", .string(gateway.name)), ("vpc", .string(name))],
       dependencies: [vpc, Lowering.address("ec2.transit_gateway", gateway.name), acceptance], origin: cluster)
+    // A gateway that does not accept shared attachments by itself needs its owner to accept this one,
+    // as Terraform's attachment accepter does: a resource of the owner's.
+    if owner != account.id, gateway.value("auto_accept_shared_attachments") == .bool(false) {
+      lowering.add(
+        "ec2.transit_gateway_attachment_accepter", name, Placement(account: owner.name),
+        [("account", .string(owner.name)), ("attachment", .string(name)), ("transit_gateway", .string(gateway.name))],
+        dependencies: [Lowering.address("ec2.transit_gateway_attachment", name)], origin: cluster)
+    }
   }
 
   static func shareName(_ gateway: Declaration) -> String { gateway.string("share_name") ?? "\(gateway.name)-share" }

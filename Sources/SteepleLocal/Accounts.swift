@@ -1,5 +1,6 @@
 import GRDB
 import SteepleEngine
+import SteepleCatalog
 import SteepleModel
 
 /// An AWS account reached through a named profile. Its 12-digit ID is derived from the profile name.
@@ -83,13 +84,8 @@ enum OrganizationHandler: ResourceHandler {
 
 enum AccountHandler: ResourceHandler {
   static let type = "aws.account"
-  static let regions: Set<String> = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1", "ap-south-2",
-    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-northeast-1", "ap-northeast-2",
-    "ap-northeast-3", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2",
-    "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1",
-    "sa-east-1",
-  ]
+  /// The regions an account may live in: the catalog's, so check and apply agree.
+  static let regions = Set(Accounts.regions)
 
   static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
     let attributes = Attributes(resource)
@@ -106,6 +102,13 @@ enum AccountHandler: ResourceHandler {
     guard id.count == 12, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
       throw ProviderError(
         code: "InvalidParameterValue", message: "Account ID '\(id)' is invalid: an AWS account ID is 12 digits",
+        address: resource.address)
+    }
+    if let existing = try AccountRecord.fetchOne(db, key: resource.address.name), existing.id != id {
+      throw ProviderError(
+        code: "InvalidParameterValue",
+        message:
+          "'\(resource.address.name)' is account \(existing.id), and an account's ID cannot change; profile '\(profile)' reaches \(id). Declare id: \"\(existing.id)\" to reach it through a new profile, or declare a new account for \(id)",
         address: resource.address)
     }
     if let other = try AccountRecord.filter(Column("id") == id && Column("name") != resource.address.name).fetchOne(db) {

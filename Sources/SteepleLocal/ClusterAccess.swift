@@ -1,4 +1,5 @@
 import GRDB
+import SteepleCatalog
 import SteepleEngine
 import SteepleModel
 
@@ -24,7 +25,7 @@ enum AccessPolicy: String, CaseIterable {
   case edit = "AmazonEKSEditPolicy"
   case view = "AmazonEKSViewPolicy"
 
-  static let arnPrefix = "arn:aws:eks::aws:cluster-access-policy/"
+  static let arnPrefix = EKS.accessPolicyARNPrefix
 
   /// A policy by name or by ARN.
   init?(named text: String) {

@@ -52,7 +52,7 @@ enum ResourceCatalog {
   /// The handlers, in the order a topology is usually built.
   static let handlers: [any ResourceHandler.Type] = [
     OrganizationHandler.self, AccountHandler.self, RoleHandler.self, TransitGatewayHandler.self,
-    ResourceShareHandler.self, ShareAcceptanceHandler.self, VPCHandler.self, AttachmentHandler.self,
+    ResourceShareHandler.self, ShareAcceptanceHandler.self, VPCHandler.self, AttachmentHandler.self, AttachmentAccepterHandler.self,
     RouteHandler.self, ClusterHandler.self, NodegroupHandler.self, ClusterAccessHandler.self,
     NamespaceHandler.self, ServiceAccountHandler.self, PodHandler.self,
   ]

@@ -100,6 +100,13 @@ enum AttachmentHandler: ResourceHandler {
       }
       return
     }
+    let owner = try AccountRecord.named(gateway.account, in: db)
+    guard owner.region == account.region else {
+      throw ProviderError(
+        code: "InvalidParameterValue",
+        message: "Transit gateway \(gateway.id) is in \(owner.region); \(vpc.id) in \(account.region) cannot attach to it",
+        address: resource.address)
+    }
     let crossAccount = gateway.account != account.name
     let order = (try Int.fetchOne(db, sql: "SELECT MAX(createdOrder) FROM attachment") ?? 0) + 1
     let id = "tgw-attach-" + Identifiers.hex("attach", vpc.id, gateway.id, String(try db.nextIncarnation(of: "\(type)/\(vpc.name)")))
@@ -119,5 +126,42 @@ enum AttachmentHandler: ResourceHandler {
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
     guard let attachment = try AttachmentRecord.fetchOne(db, key: stored.name) else { return [] }
     return [ModelField("id", .string(attachment.id)), ModelField("state", .string(attachment.state))]
+  }
+}
+
+/// The gateway owner's acceptance of an attachment from an account it shares the gateway with,
+/// when the gateway does not accept them automatically.
+enum AttachmentAccepterHandler: ResourceHandler {
+  static let type = "ec2.transit_gateway_attachment_accepter"
+
+  static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
+    let attributes = Attributes(resource)
+    let account = try attributes.string("account")
+    let vpc = try attributes.string("attachment")
+    guard var attachment = try AttachmentRecord.fetchOne(db, key: vpc) else {
+      throw ProviderError(
+        code: "InvalidTransitGatewayAttachmentID.NotFound", message: "The VPC \(vpc) has no transit gateway attachment",
+        address: resource.address)
+    }
+    let gateway = try TransitGatewayHandler.visible(attachment.transitGateway, from: account, in: db)
+    guard gateway.account == account else {
+      throw ProviderError(
+        code: "UnauthorizedOperation",
+        message: "Only the owner of \(gateway.id) can accept its attachments; \(account) is not", address: resource.address)
+    }
+    attachment.state = AttachmentRecord.available
+    try attachment.update(db)
+  }
+
+  /// Withdrawing the acceptance leaves the attachment waiting for one again.
+  static func remove(_ stored: StoredResource, in db: Database) throws {
+    guard var attachment = try AttachmentRecord.fetchOne(db, key: stored.string("attachment")) else { return }
+    attachment.state = AttachmentRecord.pendingAcceptance
+    try attachment.update(db)
+  }
+
+  static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
+    guard let attachment = try AttachmentRecord.fetchOne(db, key: stored.string("attachment")) else { return [] }
+    return [ModelField("state", .string(attachment.state))]
   }
 }

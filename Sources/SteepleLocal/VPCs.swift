@@ -1,4 +1,5 @@
 import GRDB
+import SteepleCatalog
 import SteepleEngine
 import SteepleModel
 
@@ -127,6 +128,13 @@ enum RouteHandler: ResourceHandler {
     // A route can target a transit gateway only through an attachment of this VPC.
     guard let attachment = try AttachmentRecord.fetchOne(db, key: vpc.name), attachment.transitGateway == gateway.name else {
       throw ProviderError(code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(gateway.id)' does not exist.")
+    }
+    let routes = try RouteRecord.filter(Column("vpc") == vpc.name && Column("destination") != block.description).fetchCount(db)
+    guard routes < Network.routesPerRouteTable else {
+      throw ProviderError(
+        code: "RouteLimitExceeded",
+        message: "The maximum number of routes (\(Network.routesPerRouteTable)) in the route table of \(vpc.id) has been reached",
+        address: resource.address)
     }
     try RouteRecord(vpc: vpc.name, destination: block.description, transitGateway: gateway.name).save(db)
   }

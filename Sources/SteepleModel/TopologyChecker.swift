@@ -48,6 +48,13 @@ public struct TopologyChecker {
     diagnostics.append(Diagnostic(code: code, summary, detail: detail, at: range, notes: notes, suggestion: suggestion))
   }
 
+  /// Reports, at `range`, something that works but is probably not what the script meant.
+  public mutating func warning(
+    _ code: String, _ summary: String, detail: String, at range: SourceRange, notes: [Diagnostic.Note] = [], suggestion: String? = nil
+  ) {
+    diagnostics.append(Diagnostic(.warning, code: code, summary, detail: detail, at: range, notes: notes, suggestion: suggestion))
+  }
+
   /// `account "shared" is declared here`, at the declaration's name.
   public func note(_ declaration: Declaration, _ message: String? = nil) -> Diagnostic.Note {
     .init(message ?? "\(describe(declaration)) is declared here", at: declaration.nameRange)

@@ -41,7 +41,10 @@ struct ApplyCommand: ParsableCommand {
     let approval = try Applying.approvedPlan(
       command: "apply", json: options.json, autoApprove: options.approval.autoApprove, deployment: deployment,
       script: applyOptions.force ? nil : applyOptions.script) { try await deployment.plan() }
-    let report = try Applying.run(json: options.json, options: applyOptions, planShown: approval.shown) {
+    let report = try Applying.run(
+      json: options.json, options: applyOptions, planShown: approval.shown,
+      reported: { evaluation.reporter.report(script: $0, of: deployment) }
+    ) {
       options, progress in
       try await deployment.apply(options: options, approved: approval.approved, progress: progress)
     }
@@ -120,6 +123,7 @@ enum Applying {
   /// command again (`steeple apply` on the command line, `:apply` in the REPL).
   static func run(
     json: Bool, options: ApplyOptions, planShown: Bool = false, rerun: (String) -> String = { "steeple \($0)" },
+    reported: (EngineError) -> Bool = { _ in false },
     waiting: (@escaping @Sendable () async throws -> ApplyReport) throws -> ApplyReport = { try runBlocking($0) },
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> ApplyReport {
@@ -139,6 +143,7 @@ enum Applying {
       }
     } catch let error as EngineError {
       progress.stop()
+      if reported(error) { throw ExitCode(1) }
       throw fail(error)
     }
     if !report.outcomes.isEmpty { progress.stop() }

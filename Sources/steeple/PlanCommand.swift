@@ -39,6 +39,7 @@ struct PlanCommand: ParsableCommand {
     do {
       plan = try runBlocking { try await deployment.plan() }
     } catch let error as EngineError {
+      if options.reporter.report(script: error, of: deployment) { throw ExitCode(1) }
       throw fail(error)
     }
     if let note = stateNote(deployment.engine) { writeError(note) }

@@ -45,7 +45,10 @@ struct RunCommand: ParsableCommand {
     let approved = try Applying.approvedPlan(
       command: "run", json: false, autoApprove: approval.autoApprove, deployment: deployment,
       script: applyOptions.force ? nil : applyOptions.script) { try await deployment.plan() }
-    let report = try Applying.run(json: false, options: applyOptions, planShown: approved.shown) { options, progress in
+    let report = try Applying.run(
+      json: false, options: applyOptions, planShown: approved.shown,
+      reported: { options.reporter.report(script: $0, of: deployment) }
+    ) { options, progress in
       try await deployment.apply(options: options, approved: approved.approved, progress: progress)
     }
     options.reporter.report(deployment.diagnostics(for: report))

@@ -147,6 +147,14 @@ struct DiagnosticReporter {
       writeError(DiagnosticJSON.encode(diagnostics) + "\n")
     }
   }
+
+  /// Reports an engine error that comes from the script at the declarations it names, and says
+  /// whether it did; other engine errors are left to `fail`.
+  func report(script error: EngineError, of deployment: Deployment) -> Bool {
+    guard let diagnostic = deployment.diagnostic(for: error) else { return false }
+    report([diagnostic])
+    return true
+  }
 }
 
 /// Writes to standard output; when that fails, says so on standard error and ends the command

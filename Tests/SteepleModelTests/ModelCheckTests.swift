@@ -263,7 +263,7 @@ struct ModelCheckTests {
       import "aws"
       let shared = account "shared" { profile: "shared", region: "us-east-2" }
       let frontend = account "frontend" { profile: "frontend", region: "us-east-2" }
-      let tgw = aws.transit_gateway("tgw", owner: shared, share_with: [frontend])
+      let tgw = aws.transit_gateway("tgw", owner: shared, share_with: [frontend], allow_external_principals: true)
       cluster "a" in shared { cidr: "10.0.0.0/16", network: tgw }
       cluster "b" in frontend {
         cidr: "10.0.128.0/17"

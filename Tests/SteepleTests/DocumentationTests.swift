@@ -10,7 +10,9 @@ import Testing
 /// - a ```spire warns block must run (exit 0) with warnings on standard error;
 /// - an ```output block right after either (prose may stand between) is what `steeple eval` prints:
 ///   standard output for a clean run, standard error for a failing or warning one;
-/// - every block runs on its own, as `example.spire` in an empty folder.
+/// - every block runs on its own, as `example.spire` in an empty folder;
+/// - a block that runs and declares accounts or clusters (and each of stdlib/examples) is also
+///   applied on the local provider, so what check accepts the local cloud accepts too.
 /// Blocks in other languages (```text, ```sh, ```swift, ```ebnf) are not run.
 @Suite("documentation examples")
 struct DocumentationTests {
@@ -114,6 +116,40 @@ struct DocumentationTests {
         #expect(result.stdout == expected)
       }
     }
+  }
+
+  /// The examples that declare AWS or Kubernetes resources and should run: README.md's,
+  /// LANGUAGE.md's and stdlib/examples'.
+  static let deployable: [Example] = {
+    let declares = ["import \"aws\"", "import \"k8s\"", "account ", "cluster "]
+    let documented = all.filter { example in !example.fails && declares.contains { example.source.contains($0) } }
+    let folder = TestSupport.packageRoot.appendingPathComponent("stdlib/examples")
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".spire") }.sorted()
+    let examples = files.compactMap { file -> Example? in
+      guard let source = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { return nil }
+      return Example(document: "stdlib/examples/\(file)", line: 1, source: source, fails: false)
+    }
+    return documented + examples
+  }()
+
+  @Test("the documents and stdlib have examples that deploy")
+  func documentsHaveDeployableExamples() {
+    #expect(Self.deployable.count >= 3)
+    #expect(Self.deployable.contains { $0.document == "stdlib/examples/network.spire" })
+  }
+
+  /// What `check` accepts the local cloud must accept too: each example is applied, not only
+  /// evaluated.
+  @Test("every documented example that declares resources applies on the local provider", arguments: deployable)
+  func exampleApplies(_ example: Example) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("steeple-doc-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data(example.source.utf8).write(to: folder.appendingPathComponent("example.spire"))
+    let result = try TestSupport.steeple(
+      "apply", "--max-steps", "10000000", "--state", folder.appendingPathComponent("state").path, "example.spire",
+      in: folder)
+    #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
   }
 }
 
