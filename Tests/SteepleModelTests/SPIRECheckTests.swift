@@ -493,3 +493,42 @@ struct SPIRECheckTests {
       """#)
   }
 }
+
+/// `import "spire"`: the host kind and the functions of stdlib/spire.spire in one module.
+@Suite("the spire module")
+struct SPIREModuleTests {
+  @Test("one import binds spire.agents and the standard library's helpers, whose entries are ordinary declarations")
+  func bothHalves() throws {
+    let topology = try ModelTestSupport.topology(#"""
+      import "k8s"
+      import "spire"
+      let shared = account "shared" { region: "us-east-2" }
+      let hub = cluster "hub" in shared { cidr: "10.10.0.0/16" }
+      let td = mesh "corp" { server: { cluster: hub } }
+      let agents = spire.agents("hub-k8s", cluster: hub, mesh: td, service_account: "agent")
+      let ui = k8s.workload("ui", in: hub, labels: { app: "ui" }, containers: ["envoy", "ui"])
+      let nodes = spire.node_alias(agents)
+      spire.workload_entry(ui, "ns/default/sa/ui", parent: nodes, ttl: "30m")
+      """#)
+    let entries = topology.declarations(of: "entry")
+    #expect(entries.map(\.name) == ["spiffe://corp/ns/spire/sa/agent", "spiffe://corp/ns/default/sa/ui"])
+    #expect(entries[0][field: "selectors"] == .list([
+      .string("k8s_psat:cluster:hub-k8s"), .string("k8s_psat:agent_ns:spire"), .string("k8s_psat:agent_sa:agent"),
+    ]))
+    #expect(entries[1][field: "parent"] == .reference(entries[0].id))
+    #expect(entries[1][field: "selectors"] == .list([
+      .string("k8s:ns:default"), .string("k8s:sa:default"), .string("k8s:pod-label:app:ui"), .string("k8s:container-name:envoy"),
+    ]))
+    #expect(entries[1][field: "ttl"] == .string("30m"))
+  }
+
+  @Test("a helper given the wrong handle says which it takes")
+  func wrongHandle() {
+    let source = #"""
+      import "spire"
+      let shared = account "shared" { region: "us-east-2" }
+      spire.node_alias(shared)
+      """#
+    #expect(ModelTestSupport.diagnostics(source).contains("node_alias takes a spire.agents(...) handle, not account"))
+  }
+}
