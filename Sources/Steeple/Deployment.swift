@@ -97,10 +97,14 @@ public struct Deployment: Sendable {
   public func diagnostic(for error: EngineError) -> Diagnostic? {
     guard case .plan(let planError) = error else { return nil }
     let addresses: [ResourceAddress]
+    var detail = "what the script declares cannot be made in any order; change one of these declarations"
     switch planError {
     case .duplicateAddress(let address): addresses = [address]
     case .unknownDependency(let address, _): addresses = [address]
     case .dependencyCycle(let circle): addresses = circle
+    case .unsupportedType(let address, _, let provider, _):
+      addresses = [address]
+      detail = "the \(provider) provider cannot make what this declaration asks for; remove it, or use a provider that can"
     }
     var declarations: [Declaration] = []
     for address in addresses {
@@ -112,8 +116,7 @@ public struct Deployment: Sendable {
     guard let first = declarations.first else { return nil }
     return Diagnostic(
       code: "plan-failed", planError.description,
-      detail: "what the script declares cannot be made in any order; change one of these declarations",
-      at: first.nameRange,
+      detail: detail, at: first.nameRange,
       notes: declarations.dropFirst().map { .init("\($0.kind) \(ModelValue.string($0.name)) is declared here", at: $0.nameRange) })
   }
 

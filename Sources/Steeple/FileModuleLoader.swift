@@ -97,4 +97,19 @@ public enum StandardLibrary {
     var isDirectory: ObjCBool = false
     return candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue }
   }
+
+  /// The comment at the top of a standard library module (`spire` for `stdlib/spire.spire`), with
+  /// the `//` markers taken off: what `steeple doc` shows for the module's Steeple half.
+  public static func header(of module: String, in folder: String? = locate()) -> String? {
+    guard let folder, let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(module + ".spire")),
+      let text = String(data: data, encoding: .utf8)
+    else { return nil }
+    var lines: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      guard line.hasPrefix("//") else { break }
+      let body = line.dropFirst(2)
+      lines.append(String(body.hasPrefix(" ") ? body.dropFirst() : body))
+    }
+    return lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n"
+  }
 }

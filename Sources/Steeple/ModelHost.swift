@@ -80,7 +80,7 @@ public final class ModelHost: DeclarationHost {
     let members = RecordObject(
       (schema?.fields.map(\.name) ?? modelFields.map(\.name)).map { field in
         (field, (declaration[field: field] ?? schema?.field(field)?.defaultValue(name: name)).map(value) ?? .nil)
-      })
+      } + (schema?.computed ?? []).map { member in (member.name, member.value(of: declaration).map(value) ?? .nil) })
     members.freeze()
     let handle = DeclarationHandle(kind: kind, name: name, identity: id.name, fields: members, range: range)
     handles[id] = handle

@@ -32,9 +32,9 @@ public enum TopologyReport {
     return out
   }
 
-  /// `1 account`, `2 transit gateways`, `3 checks`.
+  /// `1 account`, `2 transit gateways`, `3 checks`, `1 agent set`.
   static func noun(_ kind: String, _ count: Int) -> String {
-    let singular = kind == "verify" ? "check" : kind == "aws.cluster_access" ? "cluster access grant"
+    let singular = kind == "verify" ? "check" : kind == "aws.cluster_access" ? "cluster access grant" : kind == "spire.agents" ? "agent set"
       : String(kind.split(separator: ".").last ?? Substring(kind)).replacing("_", with: " ")
     guard count != 1 else { return singular }
     if singular.hasSuffix("y") { return singular.dropLast() + "ies" }

@@ -30,6 +30,9 @@ public struct Accounts: Family {
       FieldSchema("profile", .string(.string), .derived("the account's name", template: "{name}"), "the AWS CLI profile that reaches the account"),
       FieldSchema("region", .string(.region), .required, "the region its resources live in, such as us-east-2"),
       FieldSchema("id", .string(.accountID), .optional, "the 12-digit account ID, when known; the provider's must match"),
+      FieldSchema(
+        "organization", .reference(["aws.organization"]), .optional,
+        "the organization it is in; with aws.organization(accounts:) membership is the union of both sides"),
     ])
 
   public static let organization = KindSchema(
@@ -96,6 +99,11 @@ public struct Accounts: Family {
 
   func checkOrganizations(_ checker: inout TopologyChecker) {
     var membership: [DeclarationID: Declaration] = [:]
+    for account in checker.topology.declarations(of: "account") {
+      if let organization = checker.topology.referenced(account.value("organization")), organization.kind == "aws.organization" {
+        membership[account.id] = organization
+      }
+    }
     for organization in checker.topology.declarations(of: "aws.organization") {
       for account in organization.references("accounts") {
         if let other = membership[account], other.id != organization.id {
@@ -114,7 +122,7 @@ public struct Accounts: Family {
   public func lower(_ declaration: Declaration, into lowering: inout Lowering) {
     switch declaration.kind {
     case "aws.organization":
-      let accounts = declaration.references("accounts").filter { lowering.topology[$0] != nil }
+      let accounts = Self.members(of: declaration.id, in: lowering.topology).filter { lowering.topology[$0] != nil }
       lowering.add(
         "aws.organization", declaration.name, Placement(), [("accounts", .list(accounts.map { .string($0.name) }))],
         dependencies: [], origin: declaration)
@@ -131,13 +139,27 @@ public struct Accounts: Family {
     }
   }
 
-  /// The organization each account is in: the first that lists it.
+  /// The organization each account is in: the one it names, else the first that lists it.
   static func organizations(in topology: Topology) -> [DeclarationID: Declaration] {
     var organizations: [DeclarationID: Declaration] = [:]
+    for account in topology.declarations(of: "account") {
+      if let organization = topology.referenced(account.value("organization")), organization.kind == "aws.organization" {
+        organizations[account.id] = organization
+      }
+    }
     for declaration in topology.declarations(of: "aws.organization") {
       for account in declaration.references("accounts") where organizations[account] == nil { organizations[account] = declaration }
     }
     return organizations
+  }
+
+  /// The accounts in an organization: those it lists and those that name it, in that order.
+  public static func members(of organization: DeclarationID, in topology: Topology) -> [DeclarationID] {
+    var members = topology[organization]?.references("accounts") ?? []
+    for account in topology.declarations(of: "account") where account.reference("organization") == organization {
+      if !members.contains(account.id) { members.append(account.id) }
+    }
+    return members
   }
 }
 

@@ -39,12 +39,13 @@ public struct Catalog: KindRegistry {
     self.typeIndex = typeIndex
   }
 
-  /// Accounts, network, IAM, EKS, Kubernetes and the mesh.
+  /// Accounts, network, IAM, EKS, Kubernetes, SPIRE and the mesh.
   public static let standard = Catalog(
-    families: [Accounts(), Network(), IAM(), EKS(), Kubernetes(), Mesh()],
+    families: [Accounts(), Network(), IAM(), EKS(), Kubernetes(), SPIRE(), Mesh()],
     moduleSummaries: [
       "aws": "AWS resources beyond accounts and clusters: organizations, transit gateways, roles, cluster access",
       "k8s": "Kubernetes objects inside a cluster: namespaces, service accounts, workloads",
+      "spire": "SPIRE beyond the trust domain: one cluster's agents; and stdlib/spire.spire's entry helpers",
     ])
 
   // MARK: - Kinds

@@ -54,15 +54,6 @@ public struct EKS: Family {
   /// need a /24 or larger.
   public static let vpcPrefixLengths = 16...24
 
-  /// What is wrong with an EC2 instance type's name (`t3.xlarge`: a family and a size), or `nil`.
-  public static func instanceTypeProblem(_ name: String) -> String? {
-    let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(\.isASCIIAlphanumeric) }) else {
-      return "an instance type is a family and a size, such as t3.xlarge"
-    }
-    return nil
-  }
-
   // MARK: - Kinds
 
   public static let cluster = KindSchema(

@@ -22,6 +22,7 @@ public struct Kubernetes: Family {
     form: #"k8s.namespace("yelb", in: edge)"#, nameFormat: .dnsLabel,
     fields: [
       FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster; written in:, read as .cluster"),
+      FieldSchema("labels", .record(.string(.labelValue)), .defaultValue(.record([])), "the namespace's labels"),
     ],
     scope: .cluster(field: "cluster", namespace: nil),
     function: HostFunction(module: "k8s", name: "namespace", labelAliases: ["in": "cluster"]))
@@ -50,6 +51,9 @@ public struct Kubernetes: Family {
         "the service account the pod runs as; declare it with k8s.service_account"),
       FieldSchema("labels", .record(.string(.labelValue)), .defaultValue(.record([])), "the pod's labels"),
       FieldSchema("containers", .list(.string(.dnsLabel)), .required, "the names of the pod's containers"),
+      FieldSchema("image", .string(.string), .optional, "the main container's image, such as redis:4.0.2; a k8s:container-image selector"),
+      FieldSchema("ports", .list(.int(1...65535)), .defaultValue(.list([])), "the ports the pod listens on"),
+      FieldSchema("replicas", .int(1...Int.max), .defaultValue(.int(1)), "how many pods run it"),
     ],
     scope: .cluster(field: "cluster", namespace: "namespace"),
     function: HostFunction(module: "k8s", name: "workload", labelAliases: ["in": "cluster"]))

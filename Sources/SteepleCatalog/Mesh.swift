@@ -1,47 +1,13 @@
 import SteepleEngine
 public import SteepleModel
 
-/// The mesh family: `mesh`, `entry` and `verify`, the SPIFFE trust domain and what runs in it.
-/// Their schemas are checked and documented; the SPIRE resources they will lower to are still to
-/// come, and `verify` becomes the engine's checks (`DesiredState.checks(for:)`), not resources.
+/// The mesh family: `verify`, the checks that must hold once the trust domain runs (the mesh's
+/// policy kinds come next). `verify` becomes the engine's checks (`DesiredState.checks(for:)`), not
+/// resources; the trust domain itself is the SPIRE family's.
 public struct Mesh: Family {
   public init() {}
 
   // MARK: - Kinds
-
-  public static let mesh = KindSchema(
-    kind: "mesh", summary: "a SPIFFE trust domain that spans accounts, named by its trust domain",
-    form: #"mesh "am-multi-account-mesh" { owner: shared, members: [frontend, backend], server: hub }"#,
-    nameFormat: .tagName,
-    fields: [
-      FieldSchema("owner", .reference(["account"]), .required, "the account that owns the mesh and runs its server"),
-      FieldSchema("members", .list(.reference(["account"])), .defaultValue(.list([])), "the other accounts in the mesh"),
-      FieldSchema(
-        "server", .oneOf([.reference(["cluster"]), .shape(spireServer)]), .optional,
-        "the cluster the SPIRE server runs in, or { cluster: ..., service_account: ... }"),
-      FieldSchema("agents", .list(.shape(spireAgent)), .defaultValue(.list([])), "the SPIRE agents, one per member cluster"),
-    ])
-
-  static let spireServer = [
-    FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster the server runs in"),
-    FieldSchema("service_account", .string(.dnsSubdomain), .defaultValue(.string("spire-server")), "the server's service account"),
-  ]
-
-  static let spireAgent = [
-    FieldSchema("cluster", .reference(["cluster"]), .required, "the cluster the agent runs on"),
-    FieldSchema("name", .string(.tagName), .required, "the cluster's name in the server's k8s_psat attestor"),
-    FieldSchema("service_account", .string(.dnsSubdomain), .defaultValue(.string("spire-agent")), "the agent's service account"),
-  ]
-
-  public static let entry = KindSchema(
-    kind: "entry", summary: "a SPIRE registration entry: which workloads get this SPIFFE ID",
-    form: #"entry "spiffe://am-multi-account-mesh/frontend" { parent: "spiffe://...", selectors: ["k8s:ns:yelb"] }"#,
-    nameFormat: .spiffeID,
-    fields: [
-      FieldSchema("parent", .string(.spiffeID), .required, "the SPIFFE ID of the agent (or alias) that attests the workload"),
-      FieldSchema("selectors", .list(.string(.string)), .required, "the selectors a workload must match, such as k8s:ns:yelb"),
-      FieldSchema("ttl", .int(0...Int.max), .optional, "how long the SVIDs live, in seconds; the server's default when left out"),
-    ])
 
   public static let verify = KindSchema(
     kind: "verify", summary: "a check that must hold once the topology is applied",
@@ -54,7 +20,7 @@ public struct Mesh: Family {
     ],
     scope: .derived(fields: ["subject", "peer"]), allowedNames: ["mtls", "denied", "svid", "reachable", "all"])
 
-  public var kinds: [KindSchema] { [Self.mesh, Self.entry, Self.verify] }
+  public var kinds: [KindSchema] { [Self.verify] }
 
   public var resourceTypes: [ResourceType] { [] }
 

@@ -22,7 +22,9 @@ public struct Network: Family {
     form: #"aws.transit_gateway("tgw-shared", owner: shared, share_with: [frontend, backend])"#, nameFormat: .tagName,
     fields: [
       FieldSchema("owner", .reference(["account"]), .required, "the account that owns it"),
-      FieldSchema("share_with", .list(.reference(["account"])), .defaultValue(.list([])), "the accounts it is shared with"),
+      FieldSchema(
+        "share_with", .list(.reference(["account", "aws.organization"])), .defaultValue(.list([])),
+        "the accounts it is shared with, or an organization: every account in it"),
       FieldSchema("share_name", .string(.tagName), .derived("<name>-share", template: "{name}-share"), "the name of the RAM resource share"),
       FieldSchema("amazon_side_asn", .int(64512...65534), .defaultValue(.int(defaultAmazonSideASN)), "the private ASN of the Amazon side"),
       FieldSchema(
@@ -71,7 +73,7 @@ public struct Network: Family {
     let topology = checker.topology
     var attached: [DeclarationID: [(Declaration, CIDRBlock)]] = [:]
     var sharedWith: [DeclarationID: Set<DeclarationID>] = [:]
-    for gateway in topology.declarations(of: "aws.transit_gateway") { sharedWith[gateway.id] = Set(gateway.references("share_with")) }
+    for gateway in topology.declarations(of: "aws.transit_gateway") { sharedWith[gateway.id] = Set(Self.receivers(of: gateway, in: topology)) }
     for cluster in topology.declarations(of: "cluster") {
       guard let gateway = topology.referenced(cluster.value("network")), gateway.kind == "aws.transit_gateway" else { continue }
       if let account = cluster.reference("account"), topology[account] != nil, let owner = gateway.reference("owner"),
@@ -139,8 +141,11 @@ public struct Network: Family {
     guard let owner = gateway.reference("owner"), topology[owner] != nil else { return }
     let organizations = Accounts.organizations(in: topology)
     let ownerOrganization = organizations[owner]
-    for account in gateway.references("share_with") where topology[account] != nil {
+    let named = gateway.references("share_with")
+    // An organization in share_with stands for its accounts; the owner among them is no mistake.
+    for account in Self.receivers(of: gateway, in: topology) where topology[account] != nil {
       if account == owner {
+        guard named.contains(owner) else { continue }
         checker.warning(
           "shared-with-owner", "\(checker.describe(gateway)) is shared with its own owner, \(owner)",
           detail: "an owner uses its gateway without a share; remove \(owner.name) from share_with", at: gateway.range(of: "share_with"))
@@ -156,6 +161,18 @@ public struct Network: Family {
     }
   }
 
+  /// The accounts a gateway is shared with: those `share_with` names, and every account of an
+  /// organization it names.
+  public static func receivers(of gateway: Declaration, in topology: Topology) -> [DeclarationID] {
+    var accounts: [DeclarationID] = []
+    for id in gateway.references("share_with") {
+      for account in id.kind == "aws.organization" ? Accounts.members(of: id, in: topology) : [id] where !accounts.contains(account) {
+        accounts.append(account)
+      }
+    }
+    return accounts
+  }
+
   // MARK: - Lowering
 
   public func lower(_ declaration: Declaration, into lowering: inout Lowering) {
@@ -167,7 +184,7 @@ public struct Network: Family {
         ("auto_accept_shared_attachments", declaration.value("auto_accept_shared_attachments")),
       ],
       dependencies: [Lowering.address("aws.account", owner.name)], origin: declaration)
-    let receivers = declaration.references("share_with").compactMap { lowering.find($0, "account") }.filter { $0.id != owner.id }
+    let receivers = Self.receivers(of: declaration, in: lowering.topology).compactMap { lowering.find($0, "account") }.filter { $0.id != owner.id }
     guard !receivers.isEmpty else { return }
     let share = Self.shareName(declaration)
     let ownerOrganization = lowering.organization(of: owner.id)?.id

@@ -47,6 +47,10 @@ public enum SchemaDocumentation {
       schema.fields.map { field in
         [schema.function?.label(forField: field.name) ?? field.name, field.type.description, requirementText(field.requirement), field.doc]
       }, indent: "  ")
+    if !schema.computed.isEmpty {
+      out += "\ncomputed (read-only):\n"
+      out += table(schema.computed.map { [$0.name, $0.doc] }, indent: "  ")
+    }
     out += "\nA handle has .name, .kind and every field; a field left out reads as its default, or nil.\n"
     return out
   }

@@ -335,15 +335,20 @@ public final class Interpreter {
   /// Loads and resolves a module once; later imports get the same module. It runs (and is
   /// frozen and cached) once the whole program has resolved, before the file that started the
   /// run; until then its members hold `nil`, which nothing can read.
+  ///
+  /// A host module (`spire`) whose name a bare import also finds as a file (`stdlib/spire.spire`)
+  /// is one module with both halves: the host's members, then the file's exports.
   func importModule(_ path: String, from importer: SourceFile, at range: SourceRange, diagnostics: inout [Diagnostic]) -> ModuleObject? {
-    if let module = hostModules[path] { return module }
+    let host = hostModules[path]
     let source: ModuleSource
     do {
       source = try loader.load(path, from: importer)
     } catch let failure as ScriptError {
+      if let host { return host }
       diagnostics.append(Diagnostic(code: failure.code, failure.summary, detail: failure.detail, at: range, suggestion: failure.suggestion))
       return nil
     } catch {
+      if let host { return host }
       diagnostics.append(Diagnostic(code: "module-not-found", "cannot load module \(Value.quote(path)): \(error)", detail: "check the path", at: range))
       return nil
     }
@@ -390,7 +395,8 @@ public final class Interpreter {
     diagnostics += compiled.diagnostics
     var stem = String(path.split(separator: "/").last ?? Substring(path))
     if stem.hasSuffix(".spire") { stem.removeLast(6) }
-    let module = ModuleObject(name: stem, origin: source.id, members: compiled.module.exports.map { ($0.name, Value.nil) })
+    let hostMembers = host.map { host in host.memberNames.compactMap { name in host[name].map { (name, $0) } } } ?? []
+    let module = ModuleObject(name: stem, origin: source.id, members: hostMembers + compiled.module.exports.map { ($0.name, Value.nil) })
     pending.append(PendingModule(id: source.id, path: path, importRange: range, compiled: compiled, object: module, events: events))
     importEvents[importEvents.count - 1].append(.loaded(pending.count - 1))
     return module

@@ -6,6 +6,8 @@ public indirect enum FieldType: Sendable, Hashable, CustomStringConvertible {
   /// An integer, within bounds.
   case int(ClosedRange<Int>)
   case bool
+  /// A length of time: `"90s"`, `"30m"`, `"1h30m"`, `"24h"`, or an int of seconds (`Duration`).
+  case duration
   /// One of a few fixed strings.
   case choice([String])
   case list(FieldType)
@@ -27,6 +29,7 @@ public indirect enum FieldType: Sendable, Hashable, CustomStringConvertible {
       if bounds.upperBound == Int.max { return "int (at least \(bounds.lowerBound))" }
       return "int (\(bounds.lowerBound) to \(bounds.upperBound))"
     case .bool: return "bool"
+    case .duration: return "duration"
     case .choice(let words): return words.map { "\"\($0)\"" }.joined(separator: " | ")
     case .list(let element): return "[\(element)]"
     case .record(let value): return "{ string: \(value) }"

@@ -19,6 +19,9 @@ public struct KindSchema: Sendable {
   public let function: HostFunction?
   /// The only names allowed, when there are few (a check's kind: `mtls`, `denied`, ...).
   public let allowedNames: [String]?
+  /// Read-only members a handle has besides its fields, worked out from the declaration
+  /// (`td.id`, `agents.agent_id_prefix`).
+  public let computed: [ComputedMember]
 
   /// What makes a name unique.
   public enum Scope: Sendable, Hashable {
@@ -36,11 +39,17 @@ public struct KindSchema: Sendable {
 
   public init(
     kind: String, summary: String, form: String, nameFormat: StringFormat = .string, fields: [FieldSchema],
-    scope: Scope = .global, function: HostFunction? = nil, allowedNames: [String]? = nil
+    scope: Scope = .global, function: HostFunction? = nil, allowedNames: [String]? = nil, computed: [ComputedMember] = []
   ) {
     for field in fields {
       precondition(!KindSchema.reservedMembers.contains(field.name), "a schema field cannot hide the handle's .\(field.name)")
     }
+    for member in computed {
+      precondition(
+        !KindSchema.reservedMembers.contains(member.name) && !fields.contains { $0.name == member.name },
+        "a computed member cannot hide the handle's .\(member.name)")
+    }
+    self.computed = computed
     self.kind = kind
     self.summary = summary
     self.form = form
@@ -56,8 +65,27 @@ public struct KindSchema: Sendable {
 
   public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
 
-  /// What fields a handle of this kind shows, in order: `.name`, `.kind`, then every field.
-  public var memberNames: [String] { ["name", "kind"] + fields.map(\.name) }
+  /// What fields a handle of this kind shows, in order: `.name`, `.kind`, every field, then the
+  /// computed members.
+  public var memberNames: [String] { ["name", "kind"] + fields.map(\.name) + computed.map(\.name) }
+}
+
+/// A read-only member of a handle that is not a field: worked out from the declaration as written
+/// (its name, its fields and the identities they refer to), so a script can read it while it runs.
+public struct ComputedMember: Sendable {
+  public let name: String
+  /// One line for `steeple doc` and completion.
+  public let doc: String
+  private let compute: @Sendable (Declaration) -> ModelValue?
+
+  public init(_ name: String, _ doc: String, _ compute: @escaping @Sendable (Declaration) -> ModelValue?) {
+    self.name = name
+    self.doc = doc
+    self.compute = compute
+  }
+
+  /// The member's value for one declaration, or `nil` when what it needs is missing.
+  public func value(of declaration: Declaration) -> ModelValue? { compute(declaration) }
 }
 
 /// One field of a kind.

@@ -48,7 +48,8 @@ public struct TopologyChecker {
     diagnostics.append(Diagnostic(code: code, summary, detail: detail, at: range, notes: notes, suggestion: suggestion))
   }
 
-  /// Reports, at `range`, something that works but is probably not what the script meant.
+  /// Reports something that works but will likely hurt (too broad a grant, a bundle that goes
+  /// stale) at `range`; `steeple check` can count it as an error.
   public mutating func warning(
     _ code: String, _ summary: String, detail: String, at range: SourceRange, notes: [Diagnostic.Note] = [], suggestion: String? = nil
   ) {
@@ -126,7 +127,7 @@ public struct TopologyChecker {
   /// `oneOf`'s types to report against.
   func matchesShape(_ value: ModelValue, _ type: FieldType) -> Bool {
     switch (value, type) {
-    case (.string, .string), (.string, .choice), (.int, .int), (.bool, .bool), (.list, .list), (.record, .record), (.record, .shape):
+    case (.string, .string), (.string, .choice), (.string, .duration), (.int, .duration), (.int, .int), (.bool, .bool), (.list, .list), (.record, .record), (.record, .shape):
       return true
     case (.reference(let id), .reference(let kinds)): return kinds.contains(id.kind)
     case (_, .oneOf(let types)): return types.contains { matchesShape(value, $0) }
@@ -169,6 +170,12 @@ public struct TopologyChecker {
         error("invalid-value", "\(label) \(int) is out of range", detail: "\(label) is \(type)", at: range)
       }
     case (.bool, .bool): break
+    case (.string, .duration), (.int, .duration):
+      if let problem = ModelDuration.problem(with: value) {
+        error(
+          "invalid-value", "\(value) is not a valid duration: \(problem)",
+          detail: "\(label) takes \(ModelDuration.example)", at: range, suggestion: ModelDuration.suggestion(for: value))
+      }
     case (.list(let items), .list(let element)):
       for item in items { checkValue(item, element, field: field, in: declaration, at: range) }
     case (.record(let fields), .record(let element)):
@@ -240,6 +247,7 @@ public struct TopologyChecker {
     case .string(let format): return "a string (\(format.rawValue))"
     case .int: return "an int"
     case .bool: return "a bool"
+    case .duration: return "a duration"
     case .choice: return "one of \(type)"
     case .list(let element): return "a list of \(element)"
     case .record: return "a record"

@@ -33,6 +33,11 @@ struct DocCommand: ParsableCommand {
       writeError(message + "\nrun 'steeple doc' for the list\n")
       throw ExitCode(2)
     }
-    try writeOutput(page)
+    // A module with a Steeple half in the standard library (spire) shows its functions too.
+    if !topic.contains("."), let header = StandardLibrary.header(of: topic) {
+      try writeOutput(page + "\nIts Steeple half, stdlib/\(topic).spire:\n\n" + header)
+    } else {
+      try writeOutput(page)
+    }
   }
 }

@@ -1,4 +1,5 @@
 import Steeple
+import SteepleLocal
 
 /// The local provider's view of a state directory that does not exist yet: nothing exists. `plan`
 /// and `state` read it so that looking never creates `.steeple`; only `apply`, `destroy` and `run`

@@ -22,7 +22,7 @@ enum ReplDoc {
     "and": "A and B: B only when A is true", "or": "A or B: B only when A is false", "not": "not A: the opposite of A",
     "account": "account NAME { profile, region, ... } declares an AWS account",
     "cluster": "cluster NAME in ACCOUNT { cidr, nodes, ... } declares an EKS cluster in an account",
-    "mesh": "mesh TRUST_DOMAIN { owner, members, server, ... } declares the SPIRE trust domain across accounts",
+    "mesh": "mesh TRUST_DOMAIN { server, bundle, ... } declares a SPIFFE trust domain and its SPIRE server",
     "entry": "entry SPIFFE_ID { parent, selectors, ... } declares a SPIRE registration entry",
     "verify": "verify mtls|denied|svid|all SUBJECT [-> PEER] declares a check that must hold after apply",
   ]

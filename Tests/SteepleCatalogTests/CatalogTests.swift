@@ -27,7 +27,7 @@ struct CatalogTests {
       #expect(catalog.family(of: kind)?.kinds.contains { $0.kind == kind } == true)
     }
     #expect(catalog.keywords.map(\.kind) == ["account", "cluster", "mesh", "entry", "verify"])
-    #expect(catalog.modules.map(\.name) == ["aws", "k8s"])
+    #expect(catalog.modules.map(\.name) == ["aws", "k8s", "spire"])
     #expect(Set(types.keys) == Set(catalog.resourceTypes.map(\.name)) && types.count == 15)
   }
 

@@ -92,7 +92,7 @@ struct RenderTests {
     progress.handle(.began(plan: plan, steps: 12_000))
     let start = Date(timeIntervalSince1970: 0)
     for step in steps { progress.handle(.started(step, at: start)) }
-    progress.handle(.finished(StepOutcome(step: steps[0], status: .failed("no"), started: start, duration: .seconds(1))))
+    progress.handle(.finished(StepOutcome(step: steps[0], status: .failed(ProviderError(code: "Refused", message: "no")), started: start, duration: .seconds(1))))
     progress.handle(.finished(StepOutcome(step: steps[1], status: .skipped("no"), started: nil, duration: nil)))
     let board = progress.board(now: start.addingTimeInterval(754), width: width)
     #expect(board.count == 10, "8 running steps, a line for the 3 more, and the bar")

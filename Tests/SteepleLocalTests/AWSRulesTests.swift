@@ -13,7 +13,7 @@ struct AWSRulesTests {
   static func outcome(_ source: String) -> Session.Outcome {
     var configuration = Session.Configuration()
     configuration.output = { _ in }
-    configuration.standardLibrary = NetworkExampleTests.packageRoot.appendingPathComponent("stdlib").path
+    configuration.standardLibrary = Lowering.packageRoot.appendingPathComponent("stdlib").path
     return Session(configuration).run(source: "import \"aws\"\n" + source, name: "rules.spire")
   }
 
@@ -27,7 +27,7 @@ struct AWSRulesTests {
     let outcome = outcome(source)
     try #require(outcome.succeeded, "\(outcome.diagnostics)")
     let fixture = try CloudFixture()
-    try await fixture.createAll(try NetworkExampleTests.ordered(DesiredState.resources(for: outcome.topology)))
+    try await fixture.createAll(Lowering.ordered(DesiredState.resources(for: outcome.topology)))
     return fixture
   }
 
@@ -81,7 +81,7 @@ struct AWSRulesTests {
       """#
     #expect(Self.codes(source) == ["network-in-another-region"])
     let fixture = try CloudFixture()
-    let resources = try NetworkExampleTests.ordered(DesiredState.resources(for: Self.outcome(source).topology))
+    let resources = Lowering.ordered(DesiredState.resources(for: Self.outcome(source).topology))
     let attachment = try #require(resources.firstIndex { $0.address.type == "ec2.transit_gateway_attachment" })
     try await fixture.createAll(Array(resources[..<attachment]))
     #expect(await fixture.failure(resources[attachment])?.code == "InvalidParameterValue")

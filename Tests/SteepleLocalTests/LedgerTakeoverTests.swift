@@ -10,9 +10,9 @@ struct LedgerTakeoverTests {
   @Test("a state an older Steeple wrote (resources only in cloud.sqlite) is taken over into the ledger, not lost")
   func olderStateIsTakenOver() async throws {
     let fixture = try CloudFixture()
-    let resources = try NetworkExampleTests.resources()
+    let resources = Lowering.resources(file: "stdlib/examples/network.spire")
     // What the previous version did: the provider alone recorded what it made, with no ledger.
-    try await fixture.createAll(try NetworkExampleTests.ordered(resources))
+    try await fixture.createAll(Lowering.ordered(resources))
     let ledgerPath = fixture.directory + "/" + Ledger.fileName
     #expect(!FileManager.default.fileExists(atPath: ledgerPath))
 
@@ -36,7 +36,7 @@ struct LedgerTakeoverTests {
   @Test("a refresh reads outputs back from the cloud, and reports what the cloud no longer holds")
   func refreshReadsTheCloud() async throws {
     let fixture = try CloudFixture()
-    let resources = try NetworkExampleTests.resources()
+    let resources = Lowering.resources(file: "stdlib/examples/network.spire")
     let engine = try Engine(provider: fixture.provider, stateDirectory: fixture.directory)
     #expect(try await engine.apply(resources).succeeded)
     let state = try await engine.state()

@@ -1,3 +1,4 @@
+import SteepleTestSupport
 import Foundation
 import Steeple
 import SteepleEngine
@@ -50,11 +51,11 @@ struct LocalPartTests {
 
   @Test("a registered part serves its type with the cloud's services and its dependencies' outputs")
   func partServesItsType() async throws {
-    let directory = TemporaryDirectories.make("steeple-local-part-")
+    let directory = try TemporaryDirectory.make("steeple-local-part-").path
     let part = ProbePart()
     let provider = try LocalProvider(stateDirectory: directory, parts: [part])
     #expect(provider.resourceTypes == LocalProvider.supportedTypes.union(["test.probe"]))
-    let network = try NetworkExampleTests.resources()
+    let network = Lowering.resources(file: "stdlib/examples/network.spire")
     let nodegroups = network.map(\.address).filter { $0.type == "eks.nodegroup" }.sorted().prefix(2)
     let routes = network.map(\.address).filter { $0.type == "ec2.route" || $0.type == "ec2.transit_gateway_attachment" }
     let probe = Self.probe(between: Array(nodegroups), after: routes)
@@ -73,7 +74,7 @@ struct LocalPartTests {
 
   @Test("without the part, plan refuses its type; two parts cannot serve one type")
   func unregisteredTypesAreRefused() async throws {
-    let directory = TemporaryDirectories.make("steeple-local-part-")
+    let directory = try TemporaryDirectory.make("steeple-local-part-").path
     let engine = try Engine(provider: try LocalProvider(stateDirectory: directory), stateDirectory: directory)
     await #expect { _ = try await engine.plan([Self.probe(between: [])]) } throws: {
       "\($0)".hasPrefix("test.probe.across has the type test.probe, which the local provider does not support; it supports aws.account,")

@@ -58,6 +58,26 @@ struct DesiredStateTests {
     #expect(share[attribute: "principals"] == .list([.string("frontend"), .string("backend")]))
   }
 
+  @Test("an account that names its organization is in it; a gateway shared with an organization reaches all its accounts")
+  func organizationFromBothSides() throws {
+    let topology = try ModelTestSupport.topology("""
+      import "aws"
+      let shared = account "shared" { region: "us-east-2" }
+      let org = aws.organization("corp", accounts: [shared])
+      let frontend = account "frontend" { region: "us-east-2", organization: org }
+      let tgw = aws.transit_gateway("tgw", owner: shared, share_with: [org])
+      cluster "edge" in frontend { cidr: "10.20.0.0/16", network: tgw }
+      """)
+    let resources = DesiredState.resources(for: topology)
+    let organization = try #require(resources.first { $0.address == ResourceAddress(type: "aws.organization", name: "corp") })
+    #expect(organization[attribute: "accounts"] == .list([.string("shared"), .string("frontend")]))
+    let account = try #require(resources.first { $0.address == ResourceAddress(type: "aws.account", name: "frontend") })
+    #expect(account[attribute: "organization"] == .string("corp"))
+    let share = try #require(resources.first { $0.address == ResourceAddress(type: "ram.resource_share", name: "tgw-share") })
+    #expect(share[attribute: "principals"] == .list([.string("frontend")]))
+    #expect(share[attribute: "allow_external_principals"] == .bool(false))
+  }
+
   @Test("every VPC on a gateway routes the others through it with one summary route per /8")
   func routes() throws {
     let routes = try Self.networkResources().filter { $0.address.type == "ec2.route" }.map(\.address.name)

@@ -34,3 +34,29 @@ struct FormatTests {
     #expect((format.problem(with: text) == nil) == valid, "\(format) \(text)")
   }
 }
+
+@Suite("durations")
+struct DurationTests {
+  @Test("durations as SPIRE writes them, and ints of seconds")
+  func seconds() {
+    #expect(ModelDuration.seconds(.string("90s")) == 90)
+    #expect(ModelDuration.seconds(.string("30m")) == 1800)
+    #expect(ModelDuration.seconds(.string("1h30m")) == 5400)
+    #expect(ModelDuration.seconds(.string("24h")) == 86400)
+    #expect(ModelDuration.seconds(.int(600)) == 600)
+    #expect(ModelDuration.text(seconds: 5400) == "1h30m")
+    #expect(ModelDuration.text(seconds: 0) == "0s")
+  }
+
+  @Test("what is wrong with a duration, and what it was probably meant as")
+  func problems() {
+    #expect(ModelDuration.problem(with: .string("30m1h")) == "write the units in the order h, m, s, each once")
+    #expect(ModelDuration.problem(with: .string("")) == "it is empty")
+    #expect(ModelDuration.problem(with: .string("h")) == "'h' has no number before it")
+    #expect(ModelDuration.problem(with: .int(-1)) == "it is negative")
+    #expect(ModelDuration.problem(with: .string("1.5h")) == "'.' is not a unit; write h, m or s after each number")
+    #expect(ModelDuration.suggestion(for: .string("30 min")) == "30m")
+    #expect(ModelDuration.suggestion(for: .string("2 Hours")) == "2h")
+    #expect(ModelDuration.suggestion(for: .string("1.5h")) == nil)
+  }
+}

@@ -20,7 +20,7 @@ struct ModelCheckTests {
        1 | account "a" { profile: "a", regoin: "us-east-2" }
          |                             ^~~~~~~~~~~~~~~~~~~
          = did you mean 'region'?
-         = help: an account has the fields: profile, region, id
+         = help: an account has the fields: profile, region, id, organization
 
       """#)
   }
@@ -458,23 +458,18 @@ struct ModelCheckTests {
   }
 
   @Test("a wrong value in a record field of a mesh")
-  func meshAgent() {
+  func meshServer() {
     let source = #"""
       let shared = account "shared" { profile: "shared", region: "us-east-2" }
-      let frontend = account "frontend" { profile: "frontend", region: "us-east-2" }
       let c = cluster "c" in shared { cidr: "10.0.0.0/16" }
-      mesh "m" { owner: shared, agents: [{ cluster: c, nmae: "x" }] }
+      mesh "m" { server: { cluster: c, namspace: "spire" } }
       """#
     #expect(ModelTestSupport.diagnostics(source) == #"""
-      model.spire:4:27: error: 'agents' has no field 'nmae'
-       4 | mesh "m" { owner: shared, agents: [{ cluster: c, nmae: "x" }] }
-         |                           ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-         = did you mean 'name'?
-         = help: its fields are: cluster, name, service_account
-      model.spire:4:27: error: 'agents' is missing its field 'name'
-       4 | mesh "m" { owner: shared, agents: [{ cluster: c, nmae: "x" }] }
-         |                           ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-         = help: add name (name): the cluster's name in the server's k8s_psat attestor
+      model.spire:3:12: error: 'server' has no field 'namspace'
+       3 | mesh "m" { server: { cluster: c, namspace: "spire" } }
+         |            ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+         = did you mean 'namespace'?
+         = help: its fields are: cluster, namespace, service_account, role, expose, port
 
       """#)
   }

@@ -42,7 +42,7 @@ struct SessionModelTests {
     let missing = session.run(source: "let a = account \"a\" { region: \"us-east-2\" }\na.owner", name: "m.spire")
     let diagnostic = try #require(missing.diagnostics.first)
     #expect(diagnostic.code == "unknown-field")
-    #expect(diagnostic.detail == "its fields are: kind, name, profile, region, id")
+    #expect(diagnostic.detail == "its fields are: kind, name, profile, region, id, organization")
   }
 
   @Test("no schema defines a field that would hide .name or .kind")

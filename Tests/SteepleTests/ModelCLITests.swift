@@ -16,6 +16,8 @@ struct ModelCLITests {
 
   @Test("doc KIND shows how a kind is written and each field (golden)", arguments: [
     ("cluster", "doc-cluster.expected"), ("aws.transit_gateway", "doc-transit-gateway.expected"),
+    ("spire.agents", "doc-spire-agents.expected"), ("entry", "doc-entry.expected"),
+    ("spire", "doc-spire.expected"),
   ])
   func docKind(_ kind: String, _ golden: String) throws {
     let result = try TestSupport.steeple("doc", kind)
