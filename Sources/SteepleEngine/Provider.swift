@@ -80,7 +80,7 @@ public protocol Provider: Sendable {
   /// `local`, `aws`: shown in plans and stored with the state.
   var name: String { get }
 
-  /// The resource types this provider can make (`ec2.vpc`, `eks.cluster`); `plan` refuses any other.
+  /// The resource types this provider can make (the types a catalog's lowering makes); `plan` refuses any other.
   var resourceTypes: Set<String> { get }
 
   /// What exists now of `resources` (what the ledger holds): each one that still exists, with its

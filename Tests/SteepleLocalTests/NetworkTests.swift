@@ -17,7 +17,7 @@ struct NetworkTests {
     #expect(report.explanation == "delivered to VPC eks-cluster-shared through transit gateway tgw-shared")
     #expect(report.hops.count == 6)
     #expect(report.hops.first?.hasPrefix("vpc eks-cluster-frontend vpc-") == true)
-    #expect(report.hops[1].hasPrefix("route 10.10.0.0/16 -> tgw-"))
+    #expect(report.hops[1].hasPrefix("route 10.0.0.0/11 -> tgw-"))
     #expect(report.hops[4].hasPrefix("vpc eks-cluster-shared"))
     // And as a verify check through the provider.
     let outcome = try await fixture.provider.check(
@@ -68,7 +68,7 @@ struct NetworkTests {
   @Test func aMissingReturnRouteIsReported() async throws {
     let fixture = try CloudFixture()
     try await fixture.createAll(Tutorial.resources())
-    try await fixture.delete(address("ec2.route", "eks-cluster-backend/10.20.0.0/16"))
+    try await fixture.delete(address("ec2.route", "eks-cluster-backend/10.0.0.0/11"))
     let ui = try await podIP(fixture, "eks-cluster-frontend/yelb/yelb-ui")
     let app = try await podIP(fixture, "eks-cluster-backend/yelb/yelb-appserver")
     let report = try fixture.cloud.reachability(from: ui, to: app)
@@ -107,7 +107,7 @@ struct NetworkTests {
     let index = try #require(resources.firstIndex { $0.address == address("ec2.vpc", "eks-cluster-backend") })
     resources[index] = resource("ec2.vpc", "eks-cluster-backend", account: "backend", ["cidr": "10.20.0.0/16"])
     // Its route to the frontend's block would now be inside its own: the cloud refuses it.
-    resources.removeAll { $0.address == address("ec2.route", "eks-cluster-backend/10.20.0.0/16") }
+    resources.removeAll { $0.address == address("ec2.route", "eks-cluster-backend/10.0.0.0/11") }
     try await fixture.createAll(resources)
     let ui = try await podIP(fixture, "eks-cluster-frontend/yelb/yelb-ui")
     let app = try await podIP(fixture, "eks-cluster-backend/yelb/yelb-appserver")

@@ -12,7 +12,7 @@ struct SPIRECheckTests {
     import "spire"
     let shared = account "shared" { region: "us-east-2" }
     let frontend = account "frontend" { region: "us-east-2" }
-    let tgw = aws.transit_gateway("tgw", owner: shared, share_with: [frontend])
+    let tgw = aws.transit_gateway("tgw", owner: shared, share_with: [frontend], allow_external_principals: true)
     let server_role = aws.role("spire-server", in: shared, trust: ["service:ec2.amazonaws.com"])
     let hub = cluster "hub" in shared { cidr: "10.10.0.0/16", network: tgw, node_role: server_role }
     let edge = cluster "edge" in frontend { cidr: "10.20.0.0/16", network: tgw }
@@ -198,7 +198,7 @@ struct SPIRECheckTests {
          |                                                               ^~~~~~~~~~~~
          = help: add the account to the gateway's share_with, or attach the cluster to a network its account can use
       model.spire:6:31: note: aws.transit_gateway "tgw" is owned by account "shared" and shared with no one
-       6 | let tgw = aws.transit_gateway("tgw", owner: shared, share_with: [])
+       6 | let tgw = aws.transit_gateway("tgw", owner: shared, share_with: [], allow_external_principals: true)
          |                               ^~~~~
       model.spire:13:50: error: the agents in cluster "edge" have no route to their SPIRE server: aws.transit_gateway "tgw" is not shared with account "frontend"
        13 | ... = spire.agents("frontend-k8s-cluster", cluster: edge, mesh: td, service_account: "spire-agent-front", api_role: access)
@@ -214,7 +214,7 @@ struct SPIRECheckTests {
   @Test("a warning: api_role mapped to system:masters")
   func tooBroad() {
     let source = Self.variant([
-      (#"aws.cluster_access(cluster: edge, role: access)"#, #"aws.cluster_access(cluster: edge, role: access, groups: ["system:masters"])"#),
+      (#"aws.cluster_access(cluster: edge, role: access)"#, #"aws.cluster_access(cluster: edge, role: access, groups: ["system:masters"], mode: "aws_auth")"#),
     ])
     #expect(ModelTestSupport.diagnostics(source) == #"""
       model.spire:13:113: warning: aws.role "spire-access" is cluster admin in cluster "edge", more than the server needs
@@ -222,7 +222,7 @@ struct SPIRECheckTests {
           |                                                                                                           ^~~~~~~~~~~~~~~~
           = help: the server needs only to create tokenreviews, get pods and nodes, and update its bundle ConfigMap; map it to a group with those rights
       model.spire:11:49: note: system:masters is given here
-       11 | aws.cluster_access(cluster: edge, role: access, groups: ["system:masters"])
+       11 | aws.cluster_access(cluster: edge, role: access, groups: ["system:masters"], mode: "aws_auth")
           |                                                 ^~~~~~~~~~~~~~~~~~~~~~~~~~
 
       """#)

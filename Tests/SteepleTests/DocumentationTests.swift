@@ -147,7 +147,7 @@ struct DocumentationTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     try Data(example.source.utf8).write(to: folder.appendingPathComponent("example.spire"))
     let result = try TestSupport.steeple(
-      "apply", "--max-steps", "10000000", "--state", folder.appendingPathComponent("state").path, "example.spire",
+      "apply", "--auto-approve", "--max-steps", "10000000", "--state", folder.appendingPathComponent("state").path, "example.spire",
       in: folder)
     #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
   }

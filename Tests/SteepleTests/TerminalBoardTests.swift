@@ -110,12 +110,15 @@ struct TerminalBoardTests {
   func narrowTerminal() throws {
     let folder = try DeployCLITests.workspace()
     try Data(#"""
+      import "k8s"
       let a = account "a" { profile: "a", region: "us-east-2" }
-      cluster "x" in a { cidr: "10.0.0.0/16", version: "1.99" }
+      // More nodes than a /24 has addresses for: the node group fails, and the pod on it is skipped.
+      let x = cluster "x" in a { cidr: "10.0.0.0/24", nodes: 200 }
       cluster "y" in a { cidr: "10.1.0.0/16" }
+      k8s.workload("w", in: x, containers: ["app"])
       """#.utf8).write(to: folder.appendingPathComponent("refused.spire"))
     let output = try Self.onTerminal(["apply", "--auto-approve", "--time-scale", "0.002", "refused.spire"], in: folder, columns: 40)
-    #expect(output.contains("Apply failed: 5 done, 1 failed, 1 skipped."), "\(output.suffix(400))")
+    #expect(output.contains("Apply failed: 6 done, 1 failed, 1 skipped."), "\(output.suffix(400))")
     let rows = Self.screen(output, columns: 40)
     let bars = rows.filter { $0.hasPrefix("[") && $0.contains("] ") }
     #expect(bars.count == 1, "only the final bar stays on screen:\n\(rows.joined(separator: "\n"))")
