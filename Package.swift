@@ -44,11 +44,12 @@ let package = Package(
     // The domain catalog, one file per family (accounts, IAM, network, EKS, Kubernetes, mesh): each
     // family's kinds, cross-checks, lowering to resources, resource types, defaults and rules.
     .target(name: "SteepleCatalog", dependencies: ["SteepleModel", "SteepleEngine", "SteepleSyntax"], swiftSettings: strict),
-    // The embedded local cloud: accounts, IAM, RAM, networks, EKS and token issuers, state in SQLite.
+    // The embedded local cloud: accounts, IAM, RAM, networks, EKS and token issuers, the embedded SPIRE's
+    // attestation through them, state in SQLite.
     .target(
       name: "SteepleLocal",
       dependencies: [
-        "SteepleEngine", "SteepleModel", "SteepleCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+        "SteepleEngine", "SteepleModel", "SteepleCatalog", "SteepleSPIRE", .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ], swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values. Not the local provider.
@@ -63,7 +64,8 @@ let package = Package(
     .executableTarget(
       name: "steeple",
       dependencies: [
-        "Steeple", "SteepleLocal", "CLineEdit", "LineEditShim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Steeple", "SteepleLocal", "SteepleSPIRE", "CLineEdit", "LineEditShim",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
     // Times SVID issuance against swift-crypto's raw P-256 key generation and signing (scripts/bench/spire).
@@ -85,7 +87,8 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(name: "SteepleCatalogTests", dependencies: ["SteepleCatalog", "SteepleEngine", "SteepleModel"], swiftSettings: strict),
     .testTarget(
-      name: "SteepleLocalTests", dependencies: ["SteepleTestSupport", "SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "Steeple"],
+      name: "SteepleLocalTests",
+      dependencies: ["SteepleTestSupport", "SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "SteepleSPIRE", "Steeple"],
       swiftSettings: strict),
     .testTarget(
       name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleCatalog", "SteepleEngine", "SteepleSyntax"],
@@ -97,7 +100,7 @@ let package = Package(
         .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
       ], swiftSettings: strict),
     .testTarget(
-      name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax"],
+      name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax", "SteepleLocal", "SteepleSPIRE"],
       resources: [.copy("Fixtures")], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]

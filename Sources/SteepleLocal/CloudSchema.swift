@@ -180,6 +180,61 @@ enum CloudSchema {
         t.foreignKey(["cluster", "namespace"], references: "namespace", onDelete: .restrict)
       }
     }
+    migrator.registerMigration("v2: the embedded SPIRE: servers, keys, entries, agents, SVIDs") { db in
+      // One SPIRE server a trust domain: its CA's rotation state (certificates only) and the revision
+      // of its entry store.
+      try db.create(table: "spireServer") { t in
+        t.primaryKey("trustDomain", .text)
+        t.column("ca", .jsonText).notNull()
+        t.column("entryRevision", .integer).notNull()
+      }
+      // Private keys (PKCS#8 DER), only here: CA keys by `ca/<key id>`, SVID keys by `svid/<serial>`.
+      // The database is owner-only (0600 in a 0700 directory); no output, log or journal reads this table.
+      try db.create(table: "spireKey") { t in
+        t.column("trustDomain", .text).notNull().references("spireServer", onDelete: .cascade)
+        t.column("name", .text).notNull()
+        t.column("pkcs8", .blob).notNull()
+        t.primaryKey(["trustDomain", "name"])
+      }
+      // Registration entries, in creation order, with SPIRE's revision numbers.
+      try db.create(table: "spireEntry") { t in
+        t.column("trustDomain", .text).notNull().references("spireServer", onDelete: .cascade)
+        t.column("id", .text).notNull()
+        t.column("ordinal", .integer).notNull()
+        t.column("spiffeID", .text).notNull()
+        t.column("parentID", .text).notNull()
+        t.column("revisionNumber", .integer).notNull()
+        t.column("entry", .jsonText).notNull()
+        t.primaryKey(["trustDomain", "id"])
+      }
+      // Attested agents: where they run, their node selectors, their own SVID (its key in spireKey).
+      try db.create(table: "spireAgent") { t in
+        t.column("trustDomain", .text).notNull().references("spireServer", onDelete: .cascade)
+        t.column("agentID", .text).notNull()
+        t.column("cluster", .text).notNull()
+        t.column("namespace", .text).notNull()
+        t.column("pod", .text).notNull()
+        t.column("node", .text).notNull()
+        t.column("selectors", .jsonText).notNull()
+        t.column("certificate", .blob).notNull()
+        t.column("authority", .blob).notNull()
+        t.column("serial", .text).notNull()
+        t.column("attestedAt", .double).notNull()
+        t.primaryKey(["trustDomain", "agentID"])
+      }
+      // Workload SVIDs an agent holds, one an (entry, agent).
+      try db.create(table: "spireSVID") { t in
+        t.column("trustDomain", .text).notNull().references("spireServer", onDelete: .cascade)
+        t.column("entryID", .text).notNull()
+        t.column("agentID", .text).notNull()
+        t.column("spiffeID", .text).notNull()
+        t.column("certificate", .blob).notNull()
+        t.column("authority", .blob).notNull()
+        t.column("serial", .text).notNull()
+        t.column("notAfter", .double).notNull()
+        t.primaryKey(["trustDomain", "entryID", "agentID"])
+      }
+    }
     return migrator
   }
 }

@@ -20,6 +20,13 @@ public struct EntryStore: Codable, Sendable, Equatable {
     self.revision = 0
   }
 
+  /// A store restored from storage: its entries in creation order and its revision, as saved.
+  public init(trustDomain: TrustDomain, entries: [RegistrationEntry], revision: Int64) {
+    self.trustDomain = trustDomain
+    self.entries = entries
+    self.revision = revision
+  }
+
   /// The entry with `id`.
   public func entry(id: String) -> RegistrationEntry? { entries.first { $0.id == id } }
 

@@ -149,6 +149,9 @@ public enum K8sPSATError: Error, Equatable, Sendable, CustomStringConvertible {
     case .tokenReviewFailed(_, let error) where error.reason == "Unauthorized":
       "the cluster does not accept the server's credentials: map the role the server uses into the cluster "
         + "(an access entry or an aws-auth mapping)"
+    case .tokenReviewFailed(_, let error) where error.reason == "AccessDenied":
+      "the server could not get credentials for the cluster: name the server's role (or its account) in the "
+        + "trust policy of the role it assumes to call the cluster"
     case .tokenReviewFailed(_, let error) where error.reason == "Forbidden":
       "grant the server's user in the cluster 'create' on tokenreviews and 'get' on pods and nodes"
     case .tokenReviewFailed: "check that the server can reach the cluster's API server"

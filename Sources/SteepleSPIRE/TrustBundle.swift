@@ -36,6 +36,9 @@ public struct TrustBundle: Sendable, Equatable {
     self.refreshHint = refreshHint
   }
 
+  /// Whether the bundle holds `authority`'s certificate: whether it trusts what that CA signs.
+  public func contains(_ authority: X509Authority) -> Bool { x509Authorities.contains(authority.certificate) }
+
   /// The CA certificates as concatenated PEM documents.
   public var pem: String {
     x509Authorities.map { PEM.document(label: "CERTIFICATE", der: DERCoding.bytes(of: $0)) }.joined()

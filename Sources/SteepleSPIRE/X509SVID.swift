@@ -19,6 +19,28 @@ public struct X509SVID: Sendable {
     self.privateKey = privateKey
   }
 
+  /// An SVID read back from storage: the leaf (DER), the CA that signed it (DER) and the leaf's P-256
+  /// key (PKCS#8 DER). Fails when the key does not match the leaf or the leaf has not exactly one
+  /// SPIFFE ID.
+  public init(certificateDER: [UInt8], authorityDER: [UInt8], keyPKCS8DER: Data) throws {
+    let certificate = try Certificate(derEncoded: certificateDER)
+    let key = try PrivateSigningKey(pkcs8DER: keyPKCS8DER, keyType: .ecP256)
+    guard key.publicKey == certificate.publicKey else { throw AuthorityRestoreError.keyDoesNotMatchCertificate }
+    var uris: [String] = []
+    if let names = try certificate.extensions.subjectAlternativeNames {
+      for name in names {
+        if case .uniformResourceIdentifier(let uri) = name { uris.append(uri) }
+      }
+    }
+    guard uris.count == 1 else { throw SVIDRestoreError.notOneURISAN(uris.count) }
+    self.init(
+      spiffeID: try SPIFFEID(parsing: uris[0]), certificate: certificate,
+      authority: try Certificate(derEncoded: authorityDER), privateKey: key)
+  }
+
+  /// The signing CA's certificate, DER.
+  public var authorityDER: [UInt8] { DERCoding.bytes(of: authority) }
+
   /// The leaf's serial number, in the colon-separated hex `openssl x509 -serial` also shows (without colons).
   public var serialNumber: String { certificate.serialNumber.bytes.map { String(format: "%02X", $0) }.joined() }
   /// When the SVID starts being valid (backdated by ``X509Authority/notBeforeCushion``).
@@ -50,6 +72,17 @@ extension X509SVID: CustomStringConvertible, CustomReflectable {
   public var description: String { "X509SVID(\(spiffeID), serial \(serialNumber), valid \(notBefore) to \(notAfter))" }
   /// Reflection shows the description only, so `dump` prints no key material.
   public var customMirror: Mirror { Mirror(self, children: ["description": description], displayStyle: .struct) }
+}
+
+/// Why a stored SVID could not be read back.
+public enum SVIDRestoreError: Error, Equatable, Sendable, CustomStringConvertible {
+  case notOneURISAN(Int)
+
+  public var description: String {
+    switch self {
+    case .notOneURISAN(let count): "the stored SVID has \(count) URI SANs: an X509-SVID has exactly one"
+    }
+  }
 }
 
 /// Why an SVID was not issued.

@@ -46,7 +46,11 @@ struct StateTests {
 
   @Test func theSchemaIsVersionedByMigrations() throws {
     let fixture = try CloudFixture()
-    #expect(LocalCloud.schemaMigrations == ["v1: accounts, IAM, RAM, networks, EKS, Kubernetes objects"])
+    #expect(
+      LocalCloud.schemaMigrations == [
+        "v1: accounts, IAM, RAM, networks, EKS, Kubernetes objects",
+        "v2: the embedded SPIRE: servers, keys, entries, agents, SVIDs",
+      ])
     #expect(try fixture.cloud.appliedMigrations() == LocalCloud.schemaMigrations)
     // Reopening migrates nothing again.
     #expect(try fixture.reopen().cloud.appliedMigrations() == LocalCloud.schemaMigrations)
