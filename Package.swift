@@ -96,7 +96,7 @@ let package = Package(
     .testTarget(
       name: "SteepleSPIRETests",
       dependencies: [
-        "SteepleSPIRE", .product(name: "Crypto", package: "swift-crypto"),
+        "SteepleTestSupport", "SteepleSPIRE", .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
       ], swiftSettings: strict),
     .testTarget(

@@ -1,31 +1,13 @@
 import Foundation
+import SteepleTestSupport
 
 /// Third-party tools the tests hand our certificates to: OpenSSL, Python's `cryptography` and py-spiffe.
 enum Judges {
-  /// What a tool printed and how it ended.
-  struct Outcome {
-    var status: Int32
-    var output: String
-    var errors: String
-  }
+  typealias Outcome = ExternalTool.Outcome
 
   /// Runs `arguments` (looked up on PATH) in `directory`.
   static func run(_ arguments: [String], in directory: URL) throws -> Outcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(
-      status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-      errors: String(decoding: err, as: UTF8.self))
+    try ExternalTool.run(arguments, in: directory)
   }
 
   /// Runs a Python script with `arguments` in `directory`.
@@ -34,13 +16,9 @@ enum Judges {
   }
 
   /// Whether `python3` can import `module` (scripts/setup installs the judges).
-  static func hasPython(_ module: String) -> Bool {
-    guard let outcome = try? run(["python3", "-c", "import \(module)"], in: FileManager.default.temporaryDirectory)
-    else { return false }
-    return outcome.status == 0
-  }
+  static func hasPython(_ module: String) -> Bool { ExternalTool.succeeds(["python3", "-c", "import \(module)"]) }
 
-  static let hasOpenSSL = (try? run(["openssl", "version"], in: FileManager.default.temporaryDirectory))?.status == 0
+  static let hasOpenSSL = ExternalTool.succeeds(["openssl", "version"])
   static let hasCryptography = hasPython("cryptography")
   static let hasPySPIFFE = hasPython("spiffe")
 

@@ -1,4 +1,5 @@
 import Foundation
+import SteepleTestSupport
 import SteepleLocal
 import SteepleSPIRE
 import Testing
@@ -138,23 +139,9 @@ struct SPIRECLITests {
     }
   }
 
-  static func has(_ arguments: [String]) -> Bool {
-    (try? run(arguments, in: FileManager.default.temporaryDirectory))?.status == 0
-  }
+  static func has(_ arguments: [String]) -> Bool { ExternalTool.succeeds(arguments) }
 
-  static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, errors: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+  static func run(_ arguments: [String], in directory: URL) throws -> ExternalTool.Outcome {
+    try ExternalTool.run(arguments, in: directory)
   }
 }
