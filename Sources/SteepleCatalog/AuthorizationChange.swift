@@ -92,21 +92,21 @@ public struct AuthorizationChange: Sendable {
   ) -> (resource: ResourceAddress, origin: DeclarationID?, reason: String) {
     func service(_ name: String) -> ResourceAddress { ResourceAddress(type: "mesh.service", name: name) }
     func entry(_ id: String) -> ResourceAddress { ResourceAddress(type: "spire.entry", name: id) }
-    guard let callee = after.services[edge.to] else { return (service(edge.to), nil, "\(edge.to) is no longer declared") }
-    guard let caller = after.services[edge.from] else { return (service(edge.from), nil, "\(edge.from) is no longer declared") }
+    guard let callee = after.services[edge.to] else { return (service(edge.to), nil, "no longer declared") }
+    guard let caller = after.services[edge.from] else { return (service(edge.from), nil, "no longer declared") }
     if caller.identity != edge.fromIdentity {
       let now = caller.identity.map { "is now \($0)" } ?? "is no longer declared"
       return (service(edge.from), caller.origin, "its identity \(now)")
     }
     if !after.issued.contains(edge.fromIdentity) {
-      return (entry(edge.fromIdentity), nil, "no spire.entry issues \(edge.fromIdentity) any more")
+      return (entry(edge.fromIdentity), nil, "no longer declared, so \(edge.fromIdentity) is not issued")
     }
     guard let calleeID = callee.identity else { return (service(edge.to), callee.origin, "it no longer has an identity") }
     if !after.issued.contains(calleeID) {
-      return (entry(calleeID), nil, "no spire.entry issues \(calleeID) any more")
+      return (entry(calleeID), nil, "no longer declared, so \(calleeID) is not issued")
     }
     if edge.grant.resource.type == "mesh.allow", after.allows[edge.grant.resource.name] == nil {
-      return (edge.grant.resource, nil, "the mesh.allow that admitted \(edge.fromIdentity) is no longer declared")
+      return (edge.grant.resource, nil, "no longer declared, so nothing admits \(edge.fromIdentity)")
     }
     if before.services[edge.to]?.tls == "none" && callee.tls != "none" {
       return (service(edge.to), callee.origin, "tls is now \"\(callee.tls)\" and no allow names \(edge.fromIdentity)")
