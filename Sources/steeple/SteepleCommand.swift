@@ -46,7 +46,7 @@ struct EvaluationOptions: ParsableArguments {
       valueName: "size"))
   var maxScriptSize: MemorySize?
 
-  @Option(name: .customLong("color"), help: "When to color diagnostics: auto (on a terminal), always or never.")
+  @Option(name: .customLong("color"), help: "When to color diagnostics and a plan's who may talk to whom: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
   @Option(
