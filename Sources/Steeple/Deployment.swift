@@ -6,7 +6,7 @@
 /// let deployment = try Deployment(topology: outcome.topology, provider: provider,
 ///                                 stateDirectory: ".steeple")
 /// let plan = try await deployment.plan()
-/// print(PlanRenderer.text(plan))
+/// print(PlanRenderer.text(plan, sections: deployment.sections(for: plan)))
 /// let report = try await deployment.apply(options: ApplyOptions(parallelism: 4)) { event in
 ///   print(ApplyProgress.line(for: event))
 /// }
@@ -22,20 +22,25 @@ public struct Deployment: Sendable {
   public let checks: [Check]
   /// The topology the resources come from, when they come from one: where each was declared.
   public let topology: Topology?
+  /// The domain catalog whose families add sections to a plan (`sections(for:)`).
+  public let catalog: Catalog
 
   public init(
-    resources: [Resource], checks: [Check] = [], provider: any Provider, stateDirectory: String
+    resources: [Resource], checks: [Check] = [], provider: any Provider, stateDirectory: String, catalog: Catalog = .standard
   ) throws(EngineError) {
-    try self.init(resources: resources, checks: checks, topology: nil, provider: provider, stateDirectory: stateDirectory)
+    try self.init(
+      resources: resources, checks: checks, topology: nil, provider: provider, stateDirectory: stateDirectory, catalog: catalog)
   }
 
   init(
-    resources: [Resource], checks: [Check], topology: Topology?, provider: any Provider, stateDirectory: String
+    resources: [Resource], checks: [Check], topology: Topology?, provider: any Provider, stateDirectory: String,
+    catalog: Catalog
   ) throws(EngineError) {
     self.engine = try Engine(provider: provider, stateDirectory: stateDirectory)
     self.resources = resources
     self.checks = checks
     self.topology = topology
+    self.catalog = catalog
   }
 
   /// The resources and checks a script's topology asks for (`DesiredState`, lowered by the
@@ -46,7 +51,7 @@ public struct Deployment: Sendable {
   ) throws(EngineError) {
     try self.init(
       resources: DesiredState.resources(for: topology, in: catalog), checks: DesiredState.checks(for: topology), topology: topology,
-      provider: provider, stateDirectory: stateDirectory)
+      provider: provider, stateDirectory: stateDirectory, catalog: catalog)
   }
 
   /// Each step of `report` that failed, as an error at the declaration that asked for its resource
@@ -122,6 +127,37 @@ public struct Deployment: Sendable {
 
   /// What `apply` would do now.
   public func plan() async throws(EngineError) -> Plan { try await engine.plan(resources) }
+
+  /// What the catalog's families add to `plan` after its resource changes, for `PlanRenderer`:
+  /// who may talk to whom. `plan` is one of this deployment's plans (`plan()`, or an apply's; a
+  /// destroy's when the deployment has no resources, as `steeple destroy`'s has): what exists is
+  /// read back from it, so nothing is observed again.
+  public func sections(for plan: Plan) -> [any PlanSection] {
+    catalog.planSections(for: plan, desired: resources, topology: topology)
+  }
+
+  /// How `plan` changes who may talk to whom.
+  public func authorization(for plan: Plan) -> AuthorizationChange {
+    AuthorizationChange(plan: plan, desired: resources, topology: topology)
+  }
+
+  /// For `plan --no-new-access`: an error for each edge `plan` grants that does not hold now, at
+  /// the declaration that grants it.
+  public func newAccessDiagnostics(for plan: Plan) -> [Diagnostic] {
+    authorization(for: plan).gained.map { entry in
+      let edge = entry.edge
+      let cross = edge.crossAccount ? ", across accounts" : ""
+      let site = entry.cause.site
+      let declaration = site.flatMap { topology?[$0.declaration] }
+      let by = site.map { "\($0.declaration)" } ?? "\(entry.cause.resource)"
+      return Diagnostic(
+        code: "new-access",
+        "the plan lets \(edge.from) reach \(edge.to) (\(edge.marking)\(cross)), which it cannot now",
+        detail: "\(by) grants it: \(entry.cause.reason). --no-new-access refuses any edge that does not hold now; "
+          + "if the access is meant, plan without --no-new-access and apply it",
+        at: declaration?.nameRange)
+    }
+  }
 
   /// Makes what exists match the script; `progress` sees every step start and end. With
   /// `approved`, only if the plan is still that one (`EngineError.planChanged` otherwise).

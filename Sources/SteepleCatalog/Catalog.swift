@@ -83,6 +83,11 @@ public struct Catalog: KindRegistry {
   /// The type of the resources whose addresses start with `name`.
   public func resourceType(named name: String) -> ResourceType? { typeIndex[name] }
 
+  /// What the families add to `plan` after its resource changes, family by family (`PlanSection`).
+  public func planSections(for plan: Plan, desired: [Resource], topology: Topology? = nil) -> [any PlanSection] {
+    families.flatMap { $0.planSections(for: plan, desired: desired, topology: topology) }
+  }
+
   /// The modelled duration of one action, in seconds (before a provider's time scale); a type the
   /// catalog does not know takes a second.
   public func seconds(for action: Action) -> Double {

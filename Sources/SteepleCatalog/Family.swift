@@ -1,3 +1,4 @@
+public import SteepleEngine
 public import SteepleModel
 
 /// One family of the domain catalog (accounts, IAM, network, EKS, Kubernetes, the mesh): the kinds
@@ -14,9 +15,14 @@ public protocol Family: CrossCheck {
   func lower(_ declaration: Declaration, into lowering: inout Lowering)
   /// Adds the resources that need every declaration lowered first (routes between attached VPCs).
   func finish(_ lowering: inout Lowering)
+  /// What the family adds to a plan after the resource changes (the mesh's "who may talk to
+  /// whom"), from the plan and the `desired` resources it was made for; `topology`, when there is
+  /// one, places the declarations it names.
+  func planSections(for plan: Plan, desired: [Resource], topology: Topology?) -> [any PlanSection]
 }
 
 extension Family {
   public func check(_ checker: inout TopologyChecker) {}
   public func finish(_ lowering: inout Lowering) {}
+  public func planSections(for plan: Plan, desired: [Resource], topology: Topology?) -> [any PlanSection] { [] }
 }

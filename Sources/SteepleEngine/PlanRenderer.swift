@@ -10,9 +10,20 @@
 ///
 /// Plan: 1 to add, 1 to change, 0 to destroy.
 /// ```
+///
+/// A domain's sections (`PlanSection`) follow the resource changes, each after a blank line; a plan
+/// with no actions shows only the sections that have changes.
 public enum PlanRenderer {
-  public static func text(_ plan: Plan) -> String {
-    guard !plan.isEmpty else { return "No changes. What exists matches the script.\n" }
+  public static func text(_ plan: Plan, sections: [any PlanSection] = [], colors: Bool = false) -> String {
+    guard !plan.isEmpty else {
+      let changed = sections.filter(\.hasChanges).map { $0.text(colors: colors) }.filter { !$0.isEmpty }
+      return changed.isEmpty
+        ? "No changes. What exists matches the script.\n" : changed.joined(separator: "\n")
+    }
+    return changes(plan) + sections.map { $0.text(colors: colors) }.filter { !$0.isEmpty }.map { "\n" + $0 }.joined()
+  }
+
+  private static func changes(_ plan: Plan) -> String {
     var out = ""
     for (placement, actions) in grouped(plan.actions, by: \.placement) {
       out += placement.heading + "\n"
@@ -49,9 +60,10 @@ public enum PlanRenderer {
     text + String(repeating: " ", count: max(0, width - text.count))
   }
 
-  /// The plan as a JSON object: `{"provider", "summary": {"add","change","destroy"}, "actions": [...]}`,
-  /// each action with its kind, address, placement, reason, dependencies and changes.
-  public static func json(_ plan: Plan) -> String {
+  /// The plan as a JSON object: `{"provider", "changes", "summary": {"add","change","destroy"},
+  /// "actions": [...]}`, each action with its kind, address, placement, reason, dependencies and
+  /// changes; then each section under its key. `changes` counts the sections' changes too.
+  public static func json(_ plan: Plan, sections: [any PlanSection] = []) -> String {
     let actions: [JSONValue] = plan.actions.map { action in
       var fields: [(String, JSONValue)] = [
         ("action", .string(action.kind.rawValue)),
@@ -75,10 +87,10 @@ public enum PlanRenderer {
     }
     let document = JSONValue.object([
       ("provider", .string(plan.provider)),
-      ("changes", .bool(!plan.isEmpty)),
+      ("changes", .bool(plan.hasChanges(with: sections))),
       ("summary", .object([("add", .int(plan.toAdd)), ("change", .int(plan.toChange)), ("destroy", .int(plan.toDestroy))])),
       ("actions", .array(actions)),
-    ])
+    ] + sections.map { ($0.key, $0.json) })
     return document.rendered() + "\n"
   }
 }

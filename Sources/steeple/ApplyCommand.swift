@@ -40,9 +40,10 @@ struct ApplyCommand: ParsableCommand {
     let applyOptions = ownership.applyOptions(options.applying, script: file)
     let approval = try Applying.approvedPlan(
       command: "apply", json: options.json, autoApprove: options.approval.autoApprove, deployment: deployment,
-      script: applyOptions.force ? nil : applyOptions.script) { try await deployment.plan() }
+      script: applyOptions.force ? nil : applyOptions.script, color: evaluation.color) { try await deployment.plan() }
     let report = try Applying.run(
-      json: options.json, options: applyOptions, planShown: approval.shown,
+      json: options.json, options: applyOptions, planShown: approval.shown, sections: deployment.sections(for:),
+      color: evaluation.color,
       reported: { evaluation.reporter.report(script: $0, of: deployment) }
     ) {
       options, progress in
@@ -77,9 +78,10 @@ enum Applying {
   /// is changed and the command fails saying so. A plan with nothing to do needs no agreement.
   /// With `script`, a state that holds another script's resources is refused after the plan is
   /// shown. Returns whether the plan was shown, and the plan the user agreed to (for the engine
-  /// to hold the apply to).
+  /// to hold the apply to). The plan's sections (who may talk to whom) follow its actions, coloured
+  /// as `color` says for where they go.
   static func approvedPlan(
-    command: String, json: Bool, autoApprove: Bool, deployment: Deployment, script: ScriptRecord?,
+    command: String, json: Bool, autoApprove: Bool, deployment: Deployment, script: ScriptRecord?, color: ColorChoice = .auto,
     plan makePlan: @escaping @Sendable () async throws -> Plan
   ) throws -> (shown: Bool, approved: Plan?) {
     let engine = deployment.engine
@@ -95,7 +97,8 @@ enum Applying {
     }
     guard !plan.isEmpty else { return (false, nil) }
     let show: (String) throws -> Void = json ? { writeError($0) } : { try writeOutput($0) }
-    try show(PlanRenderer.text(plan) + "\n")
+    let colors = color.colors(on: json ? STDERR_FILENO : STDOUT_FILENO)
+    try show(PlanRenderer.text(plan, sections: deployment.sections(for: plan), colors: colors) + "\n")
     if let conflict, let script { throw fail(.otherScript(recorded: conflict, applying: script)) }
     if autoApprove { return (true, nil) }
     guard isatty(STDIN_FILENO) == 1 else {
@@ -120,21 +123,27 @@ enum Applying {
 
   /// `waiting` runs the async work to its end on this thread: `runBlocking` (Ctrl-C cancels it)
   /// unless the caller handles interrupts itself, as the REPL does. `rerun` spells how to run the
-  /// command again (`steeple apply` on the command line, `:apply` in the REPL).
+  /// command again (`steeple apply` on the command line, `:apply` in the REPL). A plan shown here
+  /// has its `sections` after its actions.
   static func run(
-    json: Bool, options: ApplyOptions, planShown: Bool = false, rerun: (String) -> String = { "steeple \($0)" },
+    json: Bool, options: ApplyOptions, planShown: Bool = false,
+    sections: @escaping @Sendable (Plan) -> [any PlanSection] = { _ in [] }, color: ColorChoice = .auto,
+    rerun: (String) -> String = { "steeple \($0)" },
     reported: (EngineError) -> Bool = { _ in false },
     waiting: (@escaping @Sendable () async throws -> ApplyReport) throws -> ApplyReport = { try runBlocking($0) },
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> ApplyReport {
     let progress = TerminalProgress(toStandardError: json)
+    let colors = color.colors(on: STDOUT_FILENO)
     let report: ApplyReport
     do {
       report = try waiting {
         try await body(options) { event in
           if case .began(let plan, _) = event {
             // A failed write is reported by the write of the report below.
-            if !json && !plan.isEmpty && !planShown { try? writeOutput(PlanRenderer.text(plan) + "\n") }
+            if !json && !plan.isEmpty && !planShown {
+              try? writeOutput(PlanRenderer.text(plan, sections: sections(plan), colors: colors) + "\n")
+            }
             if !plan.isEmpty { progress.startTicking() }
           }
           if case .began(let plan, _) = event, plan.isEmpty { return }

@@ -46,7 +46,9 @@ struct DestroyCommand: ParsableCommand {
     let approval = try Applying.approvedPlan(
       command: "destroy", json: options.json, autoApprove: options.approval.autoApprove, deployment: deployment,
       script: nil) { try await deployment.destroyPlan() }
-    let report = try Applying.run(json: options.json, options: options.applying.applyOptions, planShown: approval.shown) {
+    let report = try Applying.run(
+      json: options.json, options: options.applying.applyOptions, planShown: approval.shown, sections: deployment.sections(for:)
+    ) {
       options, progress in
       try await deployment.destroy(options: options, approved: approval.approved, progress: progress)
     }

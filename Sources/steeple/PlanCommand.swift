@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Steeple
 
 struct PlanCommand: ParsableCommand {
@@ -11,12 +12,21 @@ struct PlanCommand: ParsableCommand {
       differing field as old → new), - delete, -/+ replace (a field that cannot change in place \
       differs), each with its reason. The last line counts them, or says "No changes.".
 
+      Then, for a script with a mesh, who may talk to whom: each edge A → B (A's SPIFFE ID is \
+      issued, and B admits it) that the plan grants (+) or removes (-), marked "calls it" or \
+      "admitted, not called", flagged when it crosses accounts, with the declaration that grants \
+      or removes it; and a count line. What holds now comes from the state; with none, every edge \
+      is gained. --json carries it under "authorization".
+
       Nothing is written: a state that does not exist yet reads as empty, and one that does is \
       opened read-only.
 
       Exit status: 0 on success, 1 on an error in the script or the state, 2 on a usage error. With \
-      --detailed-exitcode: 0 when there is nothing to do, 2 when there are changes, and 1 on any \
-      error, usage errors included (as Terraform does).
+      --detailed-exitcode: 0 when there is nothing to do, 2 when there are changes (an edge gained \
+      or lost counts), and 1 on any error, usage errors included (as Terraform does). With \
+      --no-new-access: 1, with an error at the declaration that grants each, when the plan grants an \
+      edge that does not hold now (a gate for CI, as IAM Access Analyzer's CheckNoNewAccess is for \
+      IAM); removing access passes.
       """)
 
   @ArgumentParser.Argument(help: ArgumentHelp("The script to plan; '-' reads it from standard input.", valueName: "file"))
@@ -29,6 +39,11 @@ struct PlanCommand: ParsableCommand {
     name: .customLong("detailed-exitcode"),
     help: "Exit 2 when there are changes, 0 when none, 1 on any error (usage errors too).")
   var detailedExitcode = false
+
+  @Flag(
+    name: .customLong("no-new-access"),
+    help: "Exit 1, naming each, when the plan would let a service reach one it cannot reach now.")
+  var noNewAccess = false
 
   @OptionGroup var options: EvaluationOptions
   @OptionGroup var state: StateOptions
@@ -43,8 +58,19 @@ struct PlanCommand: ParsableCommand {
       throw fail(error)
     }
     if let note = stateNote(deployment.engine) { writeError(note) }
-    try writeOutput(json ? PlanRenderer.json(plan) : PlanRenderer.text(plan))
-    if detailedExitcode && !plan.isEmpty { throw PlanHasChanges() }
+    let sections = deployment.sections(for: plan)
+    try writeOutput(
+      json
+        ? PlanRenderer.json(plan, sections: sections)
+        : PlanRenderer.text(plan, sections: sections, colors: options.color.colors(on: STDOUT_FILENO)))
+    if noNewAccess {
+      let granted = deployment.newAccessDiagnostics(for: plan)
+      if !granted.isEmpty {
+        options.reporter.report(granted)
+        throw ExitCode(1)
+      }
+    }
+    if detailedExitcode && plan.hasChanges(with: sections) { throw PlanHasChanges() }
   }
 }
 

@@ -68,26 +68,32 @@ final class EngineActions: ReplActions {
     let deployment = try deployment(session)
     let plan = try Self.wait { try await deployment.plan() }
     noteInterruptedApply(deployment.engine)
-    return PlanRenderer.text(plan)
+    return PlanRenderer.text(plan, sections: deployment.sections(for: plan), colors: reporter.color.colors(on: STDOUT_FILENO))
   }
 
   func apply(_ session: Session, cancelled: @escaping @Sendable () -> Bool) throws -> String {
     let deployment = try deployment(session)
-    return try carryOut(cancelled: cancelled) { options, progress in try await deployment.apply(options: options, progress: progress) }
+    return try carryOut(cancelled: cancelled, sections: deployment.sections(for:)) { options, progress in
+      try await deployment.apply(options: options, progress: progress)
+    }
   }
 
   func destroy(_ session: Session, cancelled: @escaping @Sendable () -> Bool) throws -> String {
     // Destroying needs no topology: everything in the state goes.
     let deployment = try Deployment(resources: [], provider: try openedProvider(), stateDirectory: stateDirectory)
-    return try carryOut(cancelled: cancelled) { options, progress in try await deployment.destroy(options: options, progress: progress) }
+    return try carryOut(cancelled: cancelled, sections: deployment.sections(for:)) { options, progress in
+      try await deployment.destroy(options: options, progress: progress)
+    }
   }
 
   /// Prints the plan, the progress and the outcome as `steeple apply` does; the text is empty.
   private func carryOut(
-    cancelled: @escaping @Sendable () -> Bool,
+    cancelled: @escaping @Sendable () -> Bool, sections: @escaping @Sendable (Plan) -> [any PlanSection],
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
   ) throws -> String {
-    _ = try Applying.run(json: false, options: applyOptions, rerun: { ":\($0)" }, waiting: { work in try Self.wait(cancelled: cancelled, work) }, body)
+    _ = try Applying.run(
+      json: false, options: applyOptions, sections: sections, color: reporter.color, rerun: { ":\($0)" },
+      waiting: { work in try Self.wait(cancelled: cancelled, work) }, body)
     return ""
   }
 

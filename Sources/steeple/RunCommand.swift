@@ -44,9 +44,9 @@ struct RunCommand: ParsableCommand {
     let applyOptions = ownership.applyOptions(applying, script: file)
     let approved = try Applying.approvedPlan(
       command: "run", json: false, autoApprove: approval.autoApprove, deployment: deployment,
-      script: applyOptions.force ? nil : applyOptions.script) { try await deployment.plan() }
+      script: applyOptions.force ? nil : applyOptions.script, color: options.color) { try await deployment.plan() }
     let report = try Applying.run(
-      json: false, options: applyOptions, planShown: approved.shown,
+      json: false, options: applyOptions, planShown: approved.shown, sections: deployment.sections(for:), color: options.color,
       reported: { options.reporter.report(script: $0, of: deployment) }
     ) { options, progress in
       try await deployment.apply(options: options, approved: approved.approved, progress: progress)

@@ -46,7 +46,7 @@ struct EvaluationOptions: ParsableArguments {
       valueName: "size"))
   var maxScriptSize: MemorySize?
 
-  @Option(name: .customLong("color"), help: "When to color diagnostics: auto (on a terminal), always or never.")
+  @Option(name: .customLong("color"), help: "When to color diagnostics and a plan's who may talk to whom: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
   @Option(
@@ -115,6 +115,18 @@ struct MemorySize: ExpressibleByArgument {
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
   case auto, always, never
+
+  /// Whether to colour what is written to `descriptor`: `auto` colours a terminal, unless
+  /// `NO_COLOR` is set or `TERM` is `dumb`; piped output stays plain.
+  func colors(on descriptor: Int32) -> Bool {
+    switch self {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      let environment = ProcessInfo.processInfo.environment
+      return isatty(descriptor) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+  }
 }
 
 /// Writes diagnostics to standard error, as text or JSON.
@@ -122,15 +134,7 @@ struct DiagnosticReporter {
   let format: DiagnosticsFormat
   let color: ColorChoice
 
-  var colors: Bool {
-    switch color {
-    case .always: return true
-    case .never: return false
-    case .auto:
-      let environment = ProcessInfo.processInfo.environment
-      return isatty(STDERR_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
-    }
-  }
+  var colors: Bool { color.colors(on: STDERR_FILENO) }
 
   func report(_ diagnostics: [Diagnostic]) {
     switch format {
