@@ -1,4 +1,5 @@
 import Foundation
+import Steeple
 import SteepleTestSupport
 import Testing
 
@@ -23,6 +24,28 @@ struct GraphCLITests {
     let svg = try String(contentsOf: folder.appendingPathComponent("tutorial.svg"), encoding: .utf8)
     #expect(svg.contains("<svg"))
     #expect(svg.contains("eks&#45;cluster&#45;frontend") || svg.contains("eks-cluster-frontend"))
+  }
+
+  /// Every shape, nested boxes, every edge style and labels with DOT's special characters: what
+  /// the tutorial does not draw yet (services, denied calls) must parse too.
+  @Test("every shape and edge style, and labels with quotes and backslashes, parse in Graphviz", .enabled(if: hasDot, "Graphviz's dot is not installed: run scripts/setup"))
+  func everyConstructParses() throws {
+    let tricky = #"say "hi" \ {x} <y> | z; # & é"#
+    let shapes: [TopologyGraph.Shape] = [.box, .rounded, .hexagon, .cylinder, .parallelogram, .circle]
+    let nodes = shapes.enumerated().map { TopologyGraph.Node(id: "n\($0.offset)", lines: [tricky, "second line"], shape: $0.element) }
+    let inner = TopologyGraph.Group(id: "inner", title: tricky, nodes: Array(nodes[2...]))
+    let outer = TopologyGraph.Group(id: "outer", title: "outer", nodes: [nodes[1]], groups: [inner])
+    let styles: [TopologyGraph.EdgeStyle] = [.link, .call, .dashed, .denied]
+    let edges = styles.enumerated().map { TopologyGraph.Edge(from: "n0", to: "n\($0.offset + 2)", label: tricky, style: $0.element) }
+    let graph = TopologyGraph(groups: [outer], nodes: [nodes[0]], edges: edges)
+
+    let folder = try TemporaryDirectory.make("steeple-graph-")
+    defer { TemporaryDirectory.remove(folder) }
+    try DOTRenderer.render(graph).write(to: folder.appendingPathComponent("all.dot"), atomically: true, encoding: .utf8)
+    let rendered = try ExternalTool.run(["dot", "-Tsvg", "-o", "all.svg", "all.dot"], in: folder)
+    #expect(rendered.status == 0 && rendered.errors.isEmpty, "dot: \(rendered.errors)")
+    let svg = try String(contentsOf: folder.appendingPathComponent("all.svg"), encoding: .utf8)
+    #expect(svg.contains("say &quot;hi&quot; \\ {x} &lt;y&gt; | z; # &amp; é"), "the label arrives whole: \(svg)")
   }
 
   /// Outside CI a machine without Graphviz skips the test above; CI must have it.
