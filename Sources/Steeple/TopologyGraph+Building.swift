@@ -103,6 +103,11 @@ private struct GraphBuilder {
     for mesh in topology.declarations(of: "mesh") where nodeIDs[mesh.id] == nil {
       looseNodes.append(serverNode(mesh))
     }
+    for service in services where serviceIDs[service.name] == nil {
+      let id = identifier("service", service.name)
+      serviceIDs[service.name] = id
+      looseNodes.append(TopologyGraph.Node(id: id, lines: [service.service] + serviceLines(service), shape: .rounded))
+    }
     if services.contains(where: \.isPublic) {
       looseNodes.append(TopologyGraph.Node(id: Self.outside, lines: ["outside the mesh"], shape: .circle))
     }

@@ -147,6 +147,15 @@ struct GraphTests {
     #expect(graph.edges.contains(.init(from: "workload_edge_yelb_ui", to: "workload_hub_yelb_app", label: "calls it, denied: no entry issues spiffe://td/nobody", style: .denied)))
   }
 
+  @Test("a service whose cluster is not declared is still drawn, outside every box")
+  func serviceWithoutCluster() throws {
+    let stray = Self.service("tracker", account: "elsewhere", cluster: "elsewhere", identity: "spiffe://td/app", port: 8080, calls: ["td/app"])
+    let graph = try Self.policyGraph([stray])
+    let node = try #require(graph.nodes.first { $0.id == "service_td_tracker" })
+    #expect(node.lines == ["tracker", "service td/tracker :8080 http · tls strict", "spiffe://td/app"])
+    #expect(graph.edges.contains(.init(from: "service_td_tracker", to: "workload_hub_yelb_app", label: "calls it, denied: app does not admit spiffe://td/app", style: .denied)))
+  }
+
   // MARK: - Escaping
 
   @Test("labels are escaped: Mermaid's #codes, DOT's backslashes")
