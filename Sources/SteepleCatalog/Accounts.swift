@@ -140,7 +140,7 @@ public struct Accounts: Family {
   }
 
   /// The organization each account is in: the one it names, else the first that lists it.
-  static func organizations(in topology: Topology) -> [DeclarationID: Declaration] {
+  public static func organizations(in topology: Topology) -> [DeclarationID: Declaration] {
     var organizations: [DeclarationID: Declaration] = [:]
     for account in topology.declarations(of: "account") {
       if let organization = topology.referenced(account.value("organization")), organization.kind == "aws.organization" {

@@ -206,7 +206,7 @@ extension SPIRE {
   // MARK: - entry
 
   /// The selectors SPIRE's k8s_psat attestor reports for an agent set's agents.
-  static func nodeSelectors(_ agents: Declaration) -> [String] {
+  public static func nodeSelectors(_ agents: Declaration) -> [String] {
     [
       "k8s_psat:cluster:\(agents.string("cluster_name") ?? agents.name)",
       "k8s_psat:agent_ns:\(agents.string("namespace") ?? defaultNamespace)",
@@ -215,7 +215,7 @@ extension SPIRE {
   }
 
   /// The selectors SPIRE's k8s workload attestor reports for each container of a workload's pods.
-  static func containerSelectors(_ workload: Declaration) -> [(container: String, selectors: [String])] {
+  public static func containerSelectors(_ workload: Declaration) -> [(container: String, selectors: [String])] {
     let namespace = workload.string("namespace") ?? Kubernetes.defaultNamespace
     let serviceAccount = workload.string("service_account") ?? Kubernetes.defaultServiceAccount
     var pod = ["k8s:ns:\(namespace)", "k8s:sa:\(serviceAccount)", "k8s:pod-name:\(workload.name)"]

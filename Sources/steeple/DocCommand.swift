@@ -26,15 +26,17 @@ struct DocCommand: ParsableCommand {
       return
     }
     let loader = FileModuleLoader(searchPath: EvaluationOptions.searchPathFromEnvironment)
-    guard let page = SchemaDocumentation.page(for: topic) ?? ScriptDocumentation.page(for: topic, loader: loader) else {
+    let hostPage = SchemaDocumentation.page(for: topic)
+    guard let page = hostPage ?? ScriptDocumentation.page(for: topic, loader: loader) else {
       var message = "steeple doc: there is no kind, module, function or builtin named '\(topic)'"
       let topics = SchemaDocumentation.topics + ScriptDocumentation.topics(loader: loader)
       if let close = Spelling.nearest(to: topic, in: topics) { message += "; did you mean '\(close)'?" }
       writeError(message + "\nrun 'steeple doc' for the list\n")
       throw ExitCode(2)
     }
-    // A module with a Steeple half in the standard library (spire) shows its functions too.
-    if !topic.contains("."), let header = StandardLibrary.header(of: topic) {
+    // A host module with a Steeple half in the standard library (spire) shows its functions too; a
+    // module written only in Steeple (naming, yelb) has shown its comment already.
+    if hostPage != nil, !topic.contains("."), let header = StandardLibrary.header(of: topic) {
       try writeOutput(page + "\nIts Steeple half, stdlib/\(topic).spire:\n\n" + header)
     } else {
       try writeOutput(page)

@@ -19,7 +19,7 @@ struct SteepleCommand: ParsableCommand {
       """,
     version: version,
     subcommands: [
-      RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, PlanCommand.self, ApplyCommand.self,
+      RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, GraphCommand.self, PlanCommand.self, ApplyCommand.self,
       DestroyCommand.self, StateCommand.self, EntriesCommand.self, SVIDCommand.self, BundleCommand.self, ReplCommand.self,
     ])
 }

@@ -1,0 +1,53 @@
+import Foundation
+import SteepleTestSupport
+import Testing
+
+/// The tutorial library as a user meets it: imported from a folder of their own, checked, and
+/// applied to the local cloud.
+@Suite("the tutorial library")
+struct TutorialCLITests {
+  static let tutorial = TestSupport.packageRoot.appendingPathComponent("stdlib/tutorial/multi-account.spire").path
+
+  @Test("import \"tutorial/multi-account\" as t works from any folder")
+  func importFromAnyFolder() throws {
+    let folder = try TemporaryDirectory.make("steeple-fork-")
+    defer { TemporaryDirectory.remove(folder) }
+    try #"""
+      import "tutorial/multi-account" as t
+      print(t.region, t.td.id, t.hub.name, t.front.agents.name, t.back.alias.name)
+      """#.write(to: folder.appendingPathComponent("fork.spire"), atomically: true, encoding: .utf8)
+    let eval = try TestSupport.steeple("eval", "fork.spire", in: folder)
+    #expect(eval.status == 0, "\(eval.stderr)")
+    #expect(eval.stderr.isEmpty)
+    #expect(
+      eval.stdout.hasPrefix(
+        "us-east-2 spiffe://am-multi-account-mesh eks-cluster-shared frontend-k8s-cluster spiffe://am-multi-account-mesh/ns/spire/sa/spire-agent-back\n"
+      ))
+  }
+
+  @Test("steeple check finds nothing; plan and apply on the local provider, then no changes")
+  func checkPlanApply() throws {
+    let check = try TestSupport.steeple("check", Self.tutorial)
+    #expect(check.status == 0 && check.stderr.isEmpty, "\(check.stderr)")
+    #expect(check.stdout == "no errors in 1 file\n")
+
+    let folder = try TemporaryDirectory.make("steeple-tutorial-")
+    defer { TemporaryDirectory.remove(folder) }
+    let state = folder.appendingPathComponent("state").path
+    let apply = try TestSupport.steeple("apply", "--auto-approve", "--state", state, Self.tutorial, in: folder)
+    #expect(apply.status == 0, "\(apply.stderr)")
+    #expect(apply.stdout.contains("Apply complete:"), "\(apply.stdout)")
+    let plan = try TestSupport.steeple("plan", "--detailed-exitcode", "--state", state, Self.tutorial, in: folder)
+    #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+    #expect(plan.stdout.contains("No changes."))
+  }
+
+  @Test("steeple doc yelb shows the module's comment once, and its function")
+  func yelbDoc() throws {
+    let doc = try TestSupport.steeple("doc", "yelb")
+    #expect(doc.status == 0, "\(doc.stderr)")
+    #expect(doc.stdout.hasPrefix("Module yelb (") && doc.stdout.contains("stdlib/yelb.spire):\n"), "\(doc.stdout)")
+    #expect(doc.stdout.components(separatedBy: "yelb: the Yelb demo app").count == 2, "the comment is shown once: \(doc.stdout)")
+    #expect(doc.stdout.contains("yelb.deploy(frontend, backend, namespace = \"yelb\", proxy = \"envoy\")"))
+  }
+}
