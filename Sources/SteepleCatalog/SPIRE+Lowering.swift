@@ -16,7 +16,7 @@ extension SPIRE {
   ///
   /// TTLs are seconds, the mesh's when the entry leaves them out. The server waits for its
   /// cluster's nodes; agents for their cluster's nodes, their psat entry and their bundle; an entry
-  /// for the server and for the entry that is its parent.
+  /// for the server, its CA (the agents sync SVIDs for it at once) and the entry that is its parent.
   public var resourceTypes: [ResourceType] {
     [
       ResourceType(
@@ -136,7 +136,10 @@ extension SPIRE {
         ("dns_names", entry.value("dns_names")), ("admin", entry.value("admin")), ("downstream", entry.value("downstream")),
         ("hint", entry.value("hint")),
       ],
-      dependencies: [Lowering.address("spire.server", mesh.name), parentEntry.map { Lowering.address("spire.entry", $0) }],
+      dependencies: [
+        Lowering.address("spire.server", mesh.name), Lowering.address("spire.ca", mesh.name),
+        parentEntry.map { Lowering.address("spire.entry", $0) },
+      ],
       origin: entry)
   }
 
