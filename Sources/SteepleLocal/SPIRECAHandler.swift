@@ -42,7 +42,7 @@ enum SPIRECAHandler: ClockedResourceHandler {
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
     guard let trustDomain = try? TrustDomain(stored.name), let ca = try SPIREState.server(trustDomain, in: db) else { return [] }
     return [
-      ModelField("key_id", .string(ca.current.keyID)),
+      ModelField("id", .string(ca.current.keyID)),
       ModelField("expires", .string(ISO8601DateFormatter().string(from: ca.current.notAfter))),
       ModelField("bundle_sequence", .int(Int(ca.bundleSequence))),
     ]

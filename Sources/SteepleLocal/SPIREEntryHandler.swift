@@ -71,6 +71,6 @@ enum SPIREEntryHandler: ClockedResourceHandler {
       let record = try SPIREEntryRecord.filter(Column("trustDomain") == id.trustDomain.name && Column("spiffeID") == stored.name)
         .fetchOne(db)
     else { return [] }
-    return [ModelField("entry_id", .string(record.id)), ModelField("revision", .int(Int(record.revisionNumber)))]
+    return [ModelField("id", .string(record.id)), ModelField("revision", .int(Int(record.revisionNumber)))]
   }
 }

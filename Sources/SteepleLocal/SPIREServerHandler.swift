@@ -83,8 +83,8 @@ enum SPIREServerHandler: ClockedResourceHandler {
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
     guard let server = try SPIREServerRuntimeRecord.fetchOne(db, key: stored.name) else { return [] }
     return [
+      ModelField("id", .string("spiffe://\(server.trustDomain)/spire/server")),
       ModelField("address", .string("\(server.address):\(server.port)")),
-      ModelField("server_id", .string("spiffe://\(server.trustDomain)/spire/server")),
       ModelField("pod", .string("\(server.cluster)/\(server.namespace)/\(server.pod)")),
     ]
   }

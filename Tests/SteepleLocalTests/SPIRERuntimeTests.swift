@@ -73,9 +73,9 @@ struct SPIRERuntimeTests {
     #expect(ids.count == 2)
     #expect(ids.allSatisfy { $0.hasPrefix("spiffe://am-multi-account-mesh/spire/agent/k8s_psat/frontend-k8s-cluster/") })
     let ca = try #require(observed.first { $0.address.type == "spire.ca" })
-    #expect(ca.outputs.map(\.name) == ["key_id", "expires", "bundle_sequence"])
+    #expect(ca.outputs.map(\.name) == ["id", "expires", "bundle_sequence"])
     let server = try #require(observed.first { $0.address.type == "spire.server" })
-    #expect(server.outputs.first { $0.name == "server_id" }?.value.string == "spiffe://am-multi-account-mesh/spire/server")
+    #expect(server.outputs.first { $0.name == "id" }?.value.string == "spiffe://am-multi-account-mesh/spire/server")
     let entry = try #require(observed.first { $0.address.name == SPIRERuntimeFixture.frontendID })
     #expect(entry.outputs.first { $0.name == "revision" }?.value.int == 0)
 
