@@ -279,7 +279,7 @@ public final class LocalProvider: Provider {
       }
     default:
       return .unsupported(
-        reason: "verify \(check.kind) needs the embedded SPIRE and data plane, which the local provider does not have yet")
+        reason: "verify \(check.kind) needs the mTLS data plane, which the local provider does not have yet")
     }
   }
 

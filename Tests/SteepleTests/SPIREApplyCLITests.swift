@@ -84,6 +84,20 @@ struct SPIREApplyCLITests {
     #expect(try Self.count(folder, "SELECT COUNT(*) FROM pod") == 0)
   }
 
+  @Test("steeple run applies the embedded SPIRE and runs verify svid: the workload's envoy holds the entry's SVID")
+  func runVerifiesTheSVID() throws {
+    let folder = try DeployCLITests.workspace(Self.fixture)
+    let run = try Self.steeple("run", "--auto-approve", Self.fixture, in: folder)
+    #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+    let line = try #require(run.stdout.split(separator: "\n").first { $0.contains("verify svid") }.map(String.init))
+    #expect(
+      line.hasPrefix(
+        "  ✓ verify svid \"eks-cluster-frontend/yelb/yelb-ui\": eks-cluster-frontend/yelb/yelb-ui (container envoy) holds spiffe://am-multi-account-mesh/frontend: serial "),
+      "\(line)")
+    #expect(line.hasSuffix("s), chain of 2 to the CA in the bundle"), "\(line)")
+    #expect(run.stdout.hasSuffix("Checks: 1 passed, 0 failed.\n"))
+  }
+
   @Test("an apply of SPIRE resources killed with kill -9 is finished by the next, as a clean apply makes it")
   func killNine() throws {
     let clean = try DeployCLITests.workspace(Self.fixture)
