@@ -106,6 +106,66 @@ struct SPIRERuntimeTests {
     #expect(try fixture.provider.cloud.agents(cluster: "eks-cluster-frontend", namespace: "spire").isEmpty)
   }
 
+  /// One broken link of the agents' chain each, and the first cause the apply fails with.
+  static let brokenLinks: [(change: String, cause: String)] = [
+    ("no route from the agents' VPC to the server", "first cause: network: "),
+    ("a cluster name the server does not know", "first cause: cluster name: "),
+    ("a service account off the allow list", "first cause: allow list: "),
+    ("agents configured for another trust domain", "first cause: trust domain: "),
+    ("no bootstrap bundle delivered", "first cause: bootstrap bundle: "),
+  ]
+
+  static func breaking(_ change: String) -> (inout [Resource]) -> Void {
+    func set(_ type: String, _ name: String, _ value: ModelValue) -> (Resource) -> Resource {
+      { resource in
+        guard resource.address.type == type else { return resource }
+        var copy = resource
+        copy.attributes = copy.attributes.filter { $0.name != name } + [ModelField(name, value)]
+        return copy
+      }
+    }
+    func drop(_ wanted: @escaping (Resource) -> Bool) -> (inout [Resource]) -> Void {
+      { resources in
+        let gone = resources.filter(wanted).map(\.address)
+        resources = resources.filter { !wanted($0) }.map { resource in gone.reduce(resource) { $0.withoutDependency(on: $1) } }
+      }
+    }
+    switch change {
+    case "no route from the agents' VPC to the server":
+      return drop { $0.address.type == "ec2.route" && $0.address.name.hasPrefix("eks-cluster-frontend/") }
+    case "a cluster name the server does not know":
+      return { $0 = $0.map(set("spire.agents", "cluster_name", .string("frontend-k8s-clustr"))) }
+    case "a service account off the allow list":
+      return { $0 = $0.map(set("spire.psat_cluster", "allow", .list([.string("spire:spire-agent")]))) }
+    case "agents configured for another trust domain":
+      return { $0 = $0.map(set("spire.agents", "trust_domain", .string("other-mesh"))) }
+    default:
+      return drop { $0.address.type == "spire.bundle" }
+    }
+  }
+
+  @Test("each broken link fails the agents' apply with its first cause", arguments: brokenLinks.map(\.change))
+  func brokenLink(_ change: String) async throws {
+    let cause = try #require(Self.brokenLinks.first { $0.change == change }?.cause)
+    let (fixture, error) = try await SPIRERuntimeFixture.make(Self.breaking(change))
+    let failure = try #require(error, "the apply went through")
+    #expect(failure.address?.type == "spire.agents", "\(failure)")
+    #expect(failure.message.hasPrefix(cause), "\(failure.message)")
+    #expect(try fixture.provider.cloud.attestedAgents(try TrustDomain("am-multi-account-mesh")).isEmpty)
+  }
+
+  @Test("verify svid with an id no entry gives, or a valid_for longer than the SVID has left, fails with that cause")
+  func svidExpectations() async throws {
+    let (fixture, _) = try await SPIRERuntimeFixture.make()
+    let other = try await fixture.check("svid", SPIRERuntimeFixture.workload, [ModelField("id", .string("spiffe://am-multi-account-mesh/backend"))])
+    #expect(
+      SPIRERuntimeFixture.reason(other).hasPrefix("first cause: no entry applies: no entry for spiffe://am-multi-account-mesh/backend is authorized"),
+      "\(other)")
+    let long = try await fixture.check("svid", SPIRERuntimeFixture.workload, [ModelField("valid_for", .int(7200))])
+    #expect(SPIRERuntimeFixture.reason(long).hasPrefix("first cause: SVID expires too soon: "), "\(long)")
+    #expect(SPIRERuntimeFixture.reason(long).hasSuffix("in 3600s, not valid for 7200s"), "\(long)")
+  }
+
   @Test("verify attested passes with the agent IDs; verify svid with its ID, serial, expiry and chain")
   func checksPass() async throws {
     let (fixture, error) = try await SPIRERuntimeFixture.make()
