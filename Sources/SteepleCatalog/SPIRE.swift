@@ -144,11 +144,6 @@ public struct SPIRE: Family {
     return String(id.dropFirst("spiffe://".count + domain.count))
   }
 
-  // MARK: - Resource types
-
-  public var resourceTypes: [ResourceType] { [] }
-
-  public func lower(_ declaration: Declaration, into lowering: inout Lowering) {}
 }
 
 extension StringFormat {

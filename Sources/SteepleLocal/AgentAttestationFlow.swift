@@ -47,6 +47,8 @@ public struct ServerEndpoint: Sendable {
 public enum AgentAttestationFailure: Error, Sendable, CustomStringConvertible {
   /// No network path from the agent's node to the server's address.
   case network(agent: String, server: String, ReachabilityReport)
+  /// The server was stopped: nothing answers at its address.
+  case serverStopped(agent: String, trustDomain: TrustDomain)
   /// The server's `k8s_psat` attestor refused the agent.
   case nodeAttestation(agent: String, K8sPSATError)
   /// The agents are configured for another trust domain than the server's.
@@ -61,6 +63,7 @@ public enum AgentAttestationFailure: Error, Sendable, CustomStringConvertible {
   public var cause: String {
     switch self {
     case .network: "network"
+    case .serverStopped: "server stopped"
     case .nodeAttestation(_, let error):
       switch error {
       case .unknownCluster: "cluster name"
@@ -78,6 +81,8 @@ public enum AgentAttestationFailure: Error, Sendable, CustomStringConvertible {
     switch self {
     case .network(let agent, let server, let report):
       "agent \(agent) cannot reach the SPIRE server at \(server): \(report.explanation)"
+    case .serverStopped(let agent, let trustDomain):
+      "agent \(agent) gets no answer: the SPIRE server of '\(trustDomain)' is stopped"
     case .nodeAttestation(let agent, let error): "agent \(agent) failed k8s_psat attestation: \(error)"
     case .trustDomain(let agent, let configured, let server):
       "agent \(agent) is configured for the trust domain '\(configured)', but the server serves '\(server)'"
@@ -92,6 +97,7 @@ public enum AgentAttestationFailure: Error, Sendable, CustomStringConvertible {
     switch self {
     case .network:
       "give the agent's VPC a route to the server's address (a transit gateway attachment and routes both ways), or expose the server where the agents can reach it"
+    case .serverStopped: "a check's stop: stopped it; until it runs again, no agent attests and no SVID is renewed"
     case .nodeAttestation(_, let error): error.fix
     case .trustDomain: "configure the agents with the server's trust domain (or leave 'trust_domain' out to derive it)"
     case .noBootstrapBundle: "deliver the bundle to the agents' cluster (bundle: \"publish\"), or copy it once (bundle: \"copy\")"

@@ -25,6 +25,8 @@ public struct AgentPod: Sendable, Hashable {
 enum AgentDaemonSet {
   /// The agents' container.
   static let container = "spire-agent"
+  /// The DaemonSet's name where a script applies it.
+  static let daemonSetName = "spire-agent"
 
   /// Brings the DaemonSet `name` to one pod a node, running as `serviceAccount`, and returns them by node.
   static func reconcile(cluster clusterName: String, namespace: String, name: String, serviceAccount: String, in db: Database)

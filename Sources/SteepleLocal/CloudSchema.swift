@@ -235,6 +235,7 @@ enum CloudSchema {
         t.primaryKey(["trustDomain", "entryID", "agentID"])
       }
     }
+    SPIRERuntimeSchema.register(in: &migrator)
     return migrator
   }
 }

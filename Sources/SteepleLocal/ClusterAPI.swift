@@ -55,7 +55,7 @@ public enum ClusterResponse: Hashable, Sendable {
 }
 
 /// The cluster's API server: authentication through EKS (access entries, aws-auth), authorization
-/// (only `system:masters` is bound to anything: this cloud has no RBAC objects of its own yet), and
+/// (only `system:masters` is bound to anything, and the embedded SPIRE server's user to what it needs: this cloud has no RBAC objects of its own yet), and
 /// the objects.
 enum ClusterAPI {
   static let namespaced: Set<String> = ["pods", "serviceaccounts", "configmaps"]
@@ -75,7 +75,9 @@ enum ClusterAPI {
     let byPolicy = policies.contains {
       $0.allows(verb: request.verb, resource: resource)
     }
-    guard user.groups.contains("system:masters") || byPolicy else {
+    let byBinding = try SPIREClusterRoleBindingRecord.allows(
+      roleArn: credentials.roleArn, cluster: cluster.name, verb: request.verb, resource: resource, db)
+    guard user.groups.contains("system:masters") || byPolicy || byBinding else {
       throw ProviderError.kubernetesForbidden(
         user: user.username, verb: request.verb, resource: resource,
         group: resource == "tokenreviews" ? "authentication.k8s.io" : "", namespace: namespace)

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 public import SteepleEngine
 public import SteepleModel
@@ -33,11 +33,12 @@ public final class LocalProvider: Provider {
   /// Opens (or creates) the cloud in `<stateDirectory>/cloud.sqlite`; with `readOnly`, opens an
   /// existing one to look at, writing nothing. Each operation takes its modelled duration times
   /// `timeScale`, spent in `wait` (a task sleep unless given). `parts` serve resource types of their
-  /// own (the embedded SPIRE, the data plane), with the cloud's services.
+  /// own (the embedded SPIRE, the data plane), with the cloud's services. `clock` is the cloud's idea
+  /// of now (tests inject one; the embedded SPIRE adds the modelled clock's offset to it).
   public init(
     stateDirectory: String, timeScale: Double = 0, readOnly: Bool = false,
     wait: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-    parts: [any LocalPart] = []
+    parts: [any LocalPart] = [], clock: @escaping @Sendable () -> Date = { Date() }
   ) throws {
     var byType: [String: any LocalPart] = [:]
     for part in parts {
@@ -55,7 +56,7 @@ public final class LocalProvider: Provider {
         code: "InvalidParameterValue",
         message: "The time scale must be from 0 to \(Int(Self.largestTimeScale)), not \(timeScale)")
     }
-    self.cloud = try LocalCloud(stateDirectory: stateDirectory, readOnly: readOnly)
+    self.cloud = try LocalCloud(stateDirectory: stateDirectory, readOnly: readOnly, clock: clock)
     self.timeScale = timeScale
     self.wait = wait
   }
@@ -116,6 +117,7 @@ public final class LocalProvider: Provider {
   /// to wait, the check and the effect are one transaction.
   public func apply(_ action: Action, inputs: [ResourceAddress: [ModelField]] = [:]) async throws -> ObservedResource? {
     if let part = parts[action.address.type] { return try await part.apply(action, inputs: inputs, services: cloud) }
+    try await prepare(action)
     let seconds = OperationDurations.seconds(for: action) * timeScale
     guard seconds > 0 else { return try await write(action, commit: true) }
     if let held = try await cloud.pool.read({ db in try Self.holding(action, db) }) { return held }
@@ -125,14 +127,35 @@ public final class LocalProvider: Provider {
     return try await write(action, commit: true)
   }
 
+  /// Runs the handler's work outside the transaction (an agent's attestation), unless the action's
+  /// effect already holds.
+  func prepare(_ action: Action) async throws {
+    guard let handler = try ResourceCatalog.handler(for: action.address) as? any ClockedResourceHandler.Type else { return }
+    switch action {
+    case .create(let resource), .update(let resource, _):
+      let previous = try await cloud.pool.read { db in
+        (try Self.holding(action, db), try StoredResource.find(action.address, in: db))
+      }
+      guard previous.0 == nil else { return }
+      do {
+        try await handler.prepare(resource, previous: previous.1, cloud: cloud)
+      } catch var error as ProviderError {
+        if error.address == nil { error.address = resource.address }
+        throw error
+      }
+    case .delete: return
+    }
+  }
+
   /// Performs the action in a write transaction, kept when `commit`, rolled back otherwise.
   @discardableResult
   func write(_ action: Action, commit: Bool) async throws -> ObservedResource? {
+    let now = cloud.clock()
     do {
       return try await cloud.pool.write { db in
         var result: ObservedResource?
         try db.inSavepoint {
-          result = try Self.perform(action, db)
+          result = try Self.perform(action, now: now, db)
           return commit ? .commit : .rollback
         }
         return result
@@ -158,7 +181,7 @@ public final class LocalProvider: Provider {
     }
   }
 
-  static func perform(_ action: Action, _ db: Database) throws -> ObservedResource? {
+  static func perform(_ action: Action, now: Date, _ db: Database) throws -> ObservedResource? {
     let handler = try ResourceCatalog.handler(for: action.address)
     let previous = try StoredResource.find(action.address, in: db)
     switch action {
@@ -168,7 +191,11 @@ public final class LocalProvider: Provider {
         return try observed(previous, db)  // already holds: do nothing twice
       }
       do {
-        try handler.put(resource, previous: previous, in: db)
+        if let clocked = handler as? any ClockedResourceHandler.Type {
+          try clocked.put(resource, previous: previous, now: now, in: db)
+        } else {
+          try handler.put(resource, previous: previous, in: db)
+        }
       } catch var error as ProviderError {
         if error.address == nil { error.address = resource.address }
         throw error
@@ -184,7 +211,11 @@ public final class LocalProvider: Provider {
           address: observed.address)
       }
       do {
-        try handler.remove(previous, in: db)
+        if let clocked = handler as? any ClockedResourceHandler.Type {
+          try clocked.remove(previous, now: now, in: db)
+        } else {
+          try handler.remove(previous, in: db)
+        }
       } catch var error as ProviderError {
         if error.address == nil { error.address = observed.address }
         throw error
@@ -218,10 +249,18 @@ public final class LocalProvider: Provider {
     return outputs
   }
 
-  /// Runs a `verify` check. `reachable` (two endpoints: addresses, or pods by name)
-  /// is answered by the network; the mTLS and SVID checks need the embedded SPIRE and data plane.
+  /// Runs a `verify` check. `reachable` (two endpoints: addresses, or pods by name) is answered by
+  /// the network; `attested` and `svid` by the embedded SPIRE, after the check's `stop:` and
+  /// `after:` moved its modelled clock; the mTLS checks need the data plane.
   public func check(_ check: Check) async throws -> CheckOutcome {
+    do {
+      try await applyClockFields(of: check)
+    } catch let error as ProviderError {
+      return .failed(reason: error.message)
+    }
     switch check.kind {
+    case "attested": return try await checkAttested(check)
+    case "svid": return try await checkSVID(check)
     case "reachable":
       let endpoints = check.arguments.compactMap(\.string)
       guard endpoints.count == 2 else {
@@ -240,7 +279,7 @@ public final class LocalProvider: Provider {
       }
     default:
       return .unsupported(
-        reason: "verify \(check.kind) needs the embedded SPIRE and data plane, which the local provider does not have yet")
+        reason: "verify \(check.kind) needs the mTLS data plane, which the local provider does not have yet")
     }
   }
 

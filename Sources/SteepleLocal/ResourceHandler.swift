@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SteepleEngine
 import SteepleModel
@@ -46,6 +47,36 @@ extension ResourceHandler {
   }
 }
 
+/// A handler whose effect depends on the cloud's time (the embedded SPIRE makes and rotates
+/// certificates on the modelled clock), and that may need the cloud's own APIs before its write: an
+/// agent attests through STS, TokenReview and the network as a client does, which cannot run inside
+/// the action's transaction. `prepare` runs first, outside it; each of its steps is idempotent, so an
+/// interrupted action that is applied again resumes.
+protocol ClockedResourceHandler: ResourceHandler {
+  /// Work outside the action's transaction, before `put` (nothing by default).
+  static func prepare(_ resource: Resource, previous: StoredResource?, cloud: LocalCloud) async throws
+
+  /// `put`, with the cloud's time (its clock, before the modelled offset).
+  static func put(_ resource: Resource, previous: StoredResource?, now: Date, in db: Database) throws
+
+  /// `remove`, with the cloud's time.
+  static func remove(_ stored: StoredResource, now: Date, in db: Database) throws
+}
+
+extension ClockedResourceHandler {
+  static func prepare(_ resource: Resource, previous: StoredResource?, cloud: LocalCloud) async throws {}
+
+  static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
+    throw ProviderError.state("\(resource.address) needs the cloud's time to be applied")
+  }
+
+  static func remove(_ stored: StoredResource, in db: Database) throws {
+    throw ProviderError.state("\(stored.address) needs the cloud's time to be removed")
+  }
+
+  static func remove(_ stored: StoredResource, now: Date, in db: Database) throws {}
+}
+
 /// Every resource type the cloud serves and the handler that serves it, registered by type: one
 /// list, from which the provider's supported types, routing and error messages all come.
 enum ResourceCatalog {
@@ -54,7 +85,8 @@ enum ResourceCatalog {
     OrganizationHandler.self, AccountHandler.self, RoleHandler.self, TransitGatewayHandler.self,
     ResourceShareHandler.self, ShareAcceptanceHandler.self, VPCHandler.self, AttachmentHandler.self, AttachmentAccepterHandler.self,
     RouteHandler.self, ClusterHandler.self, NodegroupHandler.self, ClusterAccessHandler.self,
-    NamespaceHandler.self, ServiceAccountHandler.self, PodHandler.self,
+    NamespaceHandler.self, ServiceAccountHandler.self, PodHandler.self, SPIREServerHandler.self, SPIRECAHandler.self,
+    SPIREPSATClusterHandler.self, SPIREBundleHandler.self, SPIREAgentsHandler.self, SPIREEntryHandler.self,
   ]
 
   private static let byType: [String: any ResourceHandler.Type] = Dictionary(

@@ -36,6 +36,16 @@ public struct TrustBundle: Sendable, Equatable {
     self.refreshHint = refreshHint
   }
 
+  /// A bundle of CA certificates given as DER, as a state store keeps them.
+  public init(trustDomain: TrustDomain, x509AuthoritiesDER: [[UInt8]], sequence: UInt64) throws {
+    self.init(
+      trustDomain: trustDomain, x509Authorities: try x509AuthoritiesDER.map { try Certificate(derEncoded: $0) },
+      sequence: sequence)
+  }
+
+  /// The CA certificates as DER, in the bundle's order.
+  public var x509AuthoritiesDER: [[UInt8]] { x509Authorities.map { DERCoding.bytes(of: $0) } }
+
   /// Whether the bundle holds `authority`'s certificate: whether it trusts what that CA signs.
   public func contains(_ authority: X509Authority) -> Bool { x509Authorities.contains(authority.certificate) }
 

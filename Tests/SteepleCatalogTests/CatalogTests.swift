@@ -28,7 +28,7 @@ struct CatalogTests {
     }
     #expect(catalog.keywords.map(\.kind) == ["account", "cluster", "mesh", "entry", "verify"])
     #expect(catalog.modules.map(\.name) == ["aws", "k8s", "spire"])
-    #expect(Set(types.keys) == Set(catalog.resourceTypes.map(\.name)) && types.count == 16)
+    #expect(Set(types.keys) == Set(catalog.resourceTypes.map(\.name)) && types.count == 22)
   }
 
   @Test("a resource type's durations are the modelled seconds of each action; an unknown type takes one")

@@ -97,16 +97,16 @@ struct ProviderTests {
 
   @Test func anUnknownResourceTypeIsRefused() async throws {
     let fixture = try CloudFixture()
-    let error = await fixture.failure(resource("spire.server", "s"))
+    let error = await fixture.failure(resource("elb.load_balancer", "s"))
     #expect(error?.code == "UnsupportedResourceType")
-    #expect(error?.address == address("spire.server", "s"))
+    #expect(error?.address == address("elb.load_balancer", "s"))
   }
 
-  @Test func checksThatNeedSPIREAreNotYetSupported() async throws {
+  @Test func checksThatNeedTheDataPlaneAreNotYetSupported() async throws {
     let fixture = try CloudFixture()
     let outcome = try await fixture.provider.check(Check(kind: "mtls", arguments: [.string("yelb-ui"), .string("yelb-appserver")]))
     #expect(
-      outcome == .unsupported(reason: "verify mtls needs the embedded SPIRE and data plane, which the local provider does not have yet"))
+      outcome == .unsupported(reason: "verify mtls needs the mTLS data plane, which the local provider does not have yet"))
     let bad = try await fixture.provider.check(Check(kind: "reachable", arguments: [.string("10.0.0.1")]))
     #expect(bad == .failed(reason: "verify reachable takes two endpoints (addresses or pods), not 1"))
   }

@@ -1,4 +1,6 @@
 import Steeple
+import SteepleCatalog
+import SteepleEngine
 import Testing
 
 /// The SPIRE family's static checks, each as the text a user reads: one valid trust domain across
@@ -530,5 +532,36 @@ struct SPIREModuleTests {
       spire.node_alias(shared)
       """#
     #expect(ModelTestSupport.diagnostics(source).contains("node_alias takes a spire.agents(...) handle, not account"))
+  }
+}
+
+/// What a trust domain lowers to, so that `plan` shows it.
+@Suite("SPIRE lowering")
+struct SPIRELoweringTests {
+  @Test("server, CA, one psat cluster, agents and bundle per agent set, and an entry per entry, each waiting for what it needs")
+  func resources() throws {
+    let topology = try ModelTestSupport.topology(SPIRECheckTests.base)
+    let resources = DesiredState.resources(for: topology).filter { $0.address.type.hasPrefix("spire.") }
+    #expect(resources.map(\.address.description) == [
+      "spire.server.am-multi-account-mesh", "spire.ca.am-multi-account-mesh",
+      "spire.psat_cluster.am-multi-account-mesh/frontend-k8s-cluster", "spire.bundle.am-multi-account-mesh/frontend-k8s-cluster",
+      "spire.agents.am-multi-account-mesh/frontend-k8s-cluster",
+      "spire.entry.spiffe://am-multi-account-mesh/ns/spire/sa/spire-agent-front", "spire.entry.spiffe://am-multi-account-mesh/frontend",
+    ])
+    func resource(_ type: String, _ name: String) throws -> Resource {
+      try #require(resources.first { $0.address == ResourceAddress(type: type, name: name) })
+    }
+    let psat = try resource("spire.psat_cluster", "am-multi-account-mesh/frontend-k8s-cluster")
+    #expect(psat[attribute: "allow"] == .list([.string("spire:spire-agent-front")]))
+    #expect(psat.dependencies.contains(ResourceAddress(type: "eks.access", name: "edge/frontend/spire-access")))
+    #expect(psat.placement.cluster == "hub")
+    let agents = try resource("spire.agents", "am-multi-account-mesh/frontend-k8s-cluster")
+    #expect(agents.placement.cluster == "edge")
+    #expect(agents.dependencies.contains(ResourceAddress(type: "spire.bundle", name: "am-multi-account-mesh/frontend-k8s-cluster")))
+    let workload = try resource("spire.entry", "spiffe://am-multi-account-mesh/frontend")
+    #expect(workload[attribute: "parent_id"] == .string("spiffe://am-multi-account-mesh/ns/spire/sa/spire-agent-front"))
+    #expect(workload[attribute: "x509_svid_ttl"] == .int(3600))
+    #expect(workload.dependencies.contains(ResourceAddress(type: "spire.entry", name: "spiffe://am-multi-account-mesh/ns/spire/sa/spire-agent-front")))
+    #expect(workload.replaceOnChange == ["spiffe_id"])
   }
 }

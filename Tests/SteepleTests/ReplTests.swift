@@ -178,7 +178,7 @@ struct ReplTests {
     try drive([
       Self.prompt, .send("hub.nodes + 1\n"), .expect("4\r\n"), Self.prompt,
       .send(":entries\n"), .expect("entry \"spiffe://"), Self.prompt,
-      .send(":plan\n"), .expect("+ eks.cluster.eks-cluster-shared"), .expect("Plan: 8 to add, 0 to change, 0 to destroy."), Self.prompt,
+      .send(":plan\n"), .expect("+ eks.cluster.eks-cluster-shared"), .expect("Plan: 15 to add, 0 to change, 0 to destroy."), Self.prompt,
       .send(":doc len\n"), .expect("builtin len: "), Self.prompt,
       .send(":doc cluster\n"), .expect("cidr"), Self.prompt,
       .send(":nope\n"), .expect("unknown command ':nope'"), Self.prompt, .send("\u{4}"), .exit(0),

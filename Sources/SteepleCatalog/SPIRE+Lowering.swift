@@ -1,0 +1,148 @@
+import SteepleEngine
+public import SteepleModel
+
+/// What a trust domain expands into: the SPIRE server and its CA in the server's cluster, one
+/// k8s_psat cluster entry in the server's configuration and one agent DaemonSet per agent set, the
+/// bootstrap bundle delivered to each agent cluster, and one registration entry per `entry`.
+extension SPIRE {
+  /// | type | name | attributes | from |
+  /// |---|---|---|---|
+  /// | `spire.server` | trust domain | trust_domain*, cluster*, namespace*, service_account, role, expose, port, version, svid_ttl, jwt_svid_ttl | `mesh` |
+  /// | `spire.ca` | trust domain | trust_domain*, key_type*, ca_ttl | `mesh` |
+  /// | `spire.psat_cluster` | `<td>/<cluster_name>` | trust_domain*, cluster_name*, cluster, allow, api_role | `spire.agents` |
+  /// | `spire.agents` | `<td>/<name>` | trust_domain*, cluster*, namespace*, service_account, cluster_name, server_cluster, port | `spire.agents` |
+  /// | `spire.bundle` | `<td>/<name>` | trust_domain*, cluster*, delivery, namespace | `spire.agents` |
+  /// | `spire.entry` | SPIFFE ID | spiffe_id*, parent_id, selectors, x509_svid_ttl, jwt_svid_ttl, dns_names, admin, downstream, hint | `entry` |
+  ///
+  /// TTLs are seconds, the mesh's when the entry leaves them out. The server waits for its
+  /// cluster's nodes; agents for their cluster's nodes, their psat entry and their bundle; an entry
+  /// for the server, its CA (the agents sync SVIDs for it at once) and the entry that is its parent.
+  public var resourceTypes: [ResourceType] {
+    [
+      ResourceType(
+        "spire.server", replaceOnChange: ["trust_domain", "cluster", "namespace"], durations: .init(create: 60, update: 30, delete: 20)),
+      ResourceType("spire.ca", replaceOnChange: ["trust_domain", "key_type"], durations: .init(create: 2, update: 2, delete: 1)),
+      ResourceType("spire.psat_cluster", replaceOnChange: ["trust_domain", "cluster_name"], durations: .init(create: 5, update: 5, delete: 5)),
+      ResourceType(
+        "spire.agents", replaceOnChange: ["trust_domain", "cluster", "namespace"], durations: .init(create: 45, update: 30, delete: 20)),
+      ResourceType("spire.bundle", replaceOnChange: ["trust_domain", "cluster"], durations: .init(create: 2, update: 2, delete: 1)),
+      ResourceType("spire.entry", replaceOnChange: ["spiffe_id"], durations: .init(create: 1, update: 1, delete: 1)),
+    ]
+  }
+
+  public func lower(_ declaration: Declaration, into lowering: inout Lowering) {
+    let index = Index(lowering.topology)
+    switch declaration.kind {
+    case "mesh": lowerMesh(declaration, index, &lowering)
+    case "spire.agents": lowerAgents(declaration, index, &lowering)
+    case "entry": lowerEntry(declaration, index, &lowering)
+    default: break
+    }
+  }
+
+  static func serverPlacement(_ cluster: Declaration) -> Placement? {
+    cluster.reference("account").map { Placement(account: $0.name, cluster: cluster.name) }
+  }
+
+  func lowerMesh(_ mesh: Declaration, _ index: Index, _ lowering: inout Lowering) {
+    guard let cluster = index.serverCluster(mesh), let placement = Self.serverPlacement(cluster) else { return }
+    let server = mesh.value("server")
+    func serverField(_ name: String) -> ModelValue? { server?[field: name] ?? Self.server.first { $0.name == name }?.defaultValue }
+    lowering.add(
+      "spire.server", mesh.name, placement,
+      [
+        ("trust_domain", .string(mesh.name)), ("cluster", .string(cluster.name)), ("namespace", serverField("namespace")),
+        ("service_account", serverField("service_account")), ("role", index.serverRole(mesh).map { .string($0.id.name) }),
+        ("expose", serverField("expose")), ("port", serverField("port")), ("version", mesh.value("version")),
+        ("svid_ttl", Self.seconds(mesh.value("svid_ttl"))), ("jwt_svid_ttl", Self.seconds(mesh.value("jwt_svid_ttl"))),
+      ],
+      dependencies: [
+        Lowering.address("eks.cluster", cluster.name), Lowering.address("eks.nodegroup", "\(cluster.name)/nodegroup"),
+      ],
+      origin: mesh)
+    lowering.add(
+      "spire.ca", mesh.name, placement,
+      [("trust_domain", .string(mesh.name)), ("key_type", mesh.value("key_type")), ("ca_ttl", Self.seconds(mesh.value("ca_ttl")))],
+      dependencies: [Lowering.address("spire.server", mesh.name)], origin: mesh)
+  }
+
+  func lowerAgents(_ agents: Declaration, _ index: Index, _ lowering: inout Lowering) {
+    guard let mesh = index.mesh(of: agents), let serverCluster = index.serverCluster(mesh),
+      let serverPlacement = Self.serverPlacement(serverCluster), let cluster = lowering.find(agents.reference("cluster"), "cluster"),
+      let placement = Self.serverPlacement(cluster)
+    else { return }
+    let namespace = agents.string("namespace") ?? Self.defaultNamespace
+    let serviceAccount = agents.string("service_account") ?? Self.defaultAgentServiceAccount
+    let clusterName = agents.string("cluster_name") ?? agents.name
+    let allow = agents[field: "allow"] ?? .list([.string("\(namespace):\(serviceAccount)")])
+    let role = agents.reference("api_role").flatMap { lowering.topology[$0] }
+    let psat = "\(mesh.name)/\(clusterName)"
+    lowering.add(
+      "spire.psat_cluster", psat, serverPlacement,
+      [
+        ("trust_domain", .string(mesh.name)), ("cluster_name", .string(clusterName)), ("cluster", .string(cluster.name)),
+        ("allow", allow), ("api_role", role.map { .string($0.id.name) }),
+      ],
+      dependencies: [
+        Lowering.address("spire.server", mesh.name), role.map { Lowering.address("iam.role", $0.id.name) },
+        role.map { Lowering.address("eks.access", "\(cluster.name)/\($0.id.name)") }.flatMap { lowering.contains($0) ? $0 : nil },
+      ],
+      origin: agents)
+    let bundle = "\(mesh.name)/\(agents.name)"
+    lowering.add(
+      "spire.bundle", bundle, placement,
+      [
+        ("trust_domain", .string(mesh.name)), ("cluster", .string(cluster.name)),
+        ("delivery", agents.value("bundle") ?? mesh.value("bundle")), ("namespace", .string(namespace)),
+      ],
+      dependencies: [Lowering.address("spire.ca", mesh.name), Lowering.address("eks.cluster", cluster.name)], origin: agents)
+    lowering.add(
+      "spire.agents", bundle, placement,
+      [
+        ("trust_domain", .string(agents.string("trust_domain") ?? mesh.name)), ("cluster", .string(cluster.name)),
+        ("namespace", .string(namespace)), ("service_account", .string(serviceAccount)), ("cluster_name", .string(clusterName)),
+        ("server_cluster", .string(serverCluster.name)),
+        ("port", mesh.value("server")?[field: "port"] ?? .int(Self.defaultPort)),
+      ],
+      dependencies: [
+        Lowering.address("eks.nodegroup", "\(cluster.name)/nodegroup"), Lowering.address("spire.psat_cluster", psat),
+        Lowering.address("spire.bundle", bundle),
+      ],
+      origin: agents)
+  }
+
+  func lowerEntry(_ entry: Declaration, _ index: Index, _ lowering: inout Lowering) {
+    guard let trustDomain = Self.trustDomain(of: entry.name), let mesh = index.meshes[trustDomain],
+      let serverCluster = index.serverCluster(mesh), let placement = Self.serverPlacement(serverCluster)
+    else { return }
+    var parentEntry: String?
+    let parentID: String?
+    switch entry.value("parent") {
+    case .reference(let id)? where id.kind == "mesh": parentID = Self.serverID(id.name)
+    case .reference(let id)? where id.kind == "entry":
+      parentID = lowering.topology[id]?.name
+      parentEntry = parentID
+    case .string(let text)?:
+      parentID = text
+      parentEntry = index.entries[text] == nil ? nil : text
+    default: parentID = nil
+    }
+    lowering.add(
+      "spire.entry", entry.name, placement,
+      [
+        ("spiffe_id", .string(entry.name)), ("parent_id", parentID.map(ModelValue.string)), ("selectors", entry.value("selectors")),
+        ("x509_svid_ttl", Self.seconds(entry.value("ttl") ?? mesh.value("svid_ttl"))),
+        ("jwt_svid_ttl", Self.seconds(entry.value("jwt_ttl") ?? mesh.value("jwt_svid_ttl"))),
+        ("dns_names", entry.value("dns_names")), ("admin", entry.value("admin")), ("downstream", entry.value("downstream")),
+        ("hint", entry.value("hint")),
+      ],
+      dependencies: [
+        Lowering.address("spire.server", mesh.name), Lowering.address("spire.ca", mesh.name),
+        parentEntry.map { Lowering.address("spire.entry", $0) },
+      ],
+      origin: entry)
+  }
+
+  /// A duration as its seconds.
+  static func seconds(_ value: ModelValue?) -> ModelValue? { value.flatMap(ModelDuration.seconds).map(ModelValue.int) }
+}
