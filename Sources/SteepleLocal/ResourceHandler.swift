@@ -54,7 +54,7 @@ enum ResourceCatalog {
     OrganizationHandler.self, AccountHandler.self, RoleHandler.self, TransitGatewayHandler.self,
     ResourceShareHandler.self, ShareAcceptanceHandler.self, VPCHandler.self, AttachmentHandler.self, AttachmentAccepterHandler.self,
     RouteHandler.self, ClusterHandler.self, NodegroupHandler.self, ClusterAccessHandler.self,
-    NamespaceHandler.self, ServiceAccountHandler.self, PodHandler.self,
+    NamespaceHandler.self, ServiceAccountHandler.self, PodHandler.self, MeshServiceHandler.self, MeshAllowHandler.self,
   ]
 
   private static let byType: [String: any ResourceHandler.Type] = Dictionary(
