@@ -177,7 +177,7 @@ extension Mesh {
         at: declaration.range, notes: [checker.note(b.declaration)])
     case ("denied", .service(let a)?, .service(let b)?):
       if let refusal = policy.refusal(from: a, to: b) {
-        guard !refusal.hasSuffix("does not admit \(a.identity ?? "")") else { return }
+        guard !refusal.hasSuffix("does not admit \(ModelValue.string(a.identity ?? ""))") else { return }
         checker.error(
           "check-never-passes", "verify denied \(a.declaration.name) -> \(b.declaration.name) can never pass: \(refusal)",
           detail: "denied passes only when the handshake is refused for the policy's reason; without an SVID it fails earlier",
@@ -187,7 +187,7 @@ extension Mesh {
       let grant = a.identity.flatMap { policy.grant(of: $0, to: b) }
       checker.error(
         "check-never-passes",
-        "verify denied \(a.declaration.name) -> \(b.declaration.name) can never pass: \(b.tls == "none" ? "\(checker.describe(b.declaration)) has no TLS and admits anyone" : "\(checker.describe(b.declaration)) admits \(a.identity ?? "")")",
+        "verify denied \(a.declaration.name) -> \(b.declaration.name) can never pass: \(b.tls == "none" ? "\(checker.describe(b.declaration)) has no TLS and admits anyone" : "\(checker.describe(b.declaration)) admits \(ModelValue.string(a.identity ?? ""))")",
         detail: "the policy allows this edge; remove the admission, or verify mtls",
         at: declaration.range,
         notes: [grant.map { .init("it is admitted here", at: $0.kind == "mesh.allow" ? $0.range : $0.range(of: "allow")) } ?? checker.note(b.declaration)])

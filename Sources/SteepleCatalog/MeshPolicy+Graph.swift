@@ -112,7 +112,7 @@ extension MeshPolicy {
         return "no entry issues the identity of mesh.service \(ModelValue.string(b.declaration.name))\(b.identity.map { " (\($0))" } ?? "")"
       }
       if b.tls == "none" || admitted(by: b).contains(caller) { return nil }
-      return "mesh.service \(ModelValue.string(b.declaration.name)) does not admit \(caller)"
+      return "mesh.service \(ModelValue.string(b.declaration.name)) does not admit \(ModelValue.string(caller))"
     }
 
     /// Whether A → B holds.

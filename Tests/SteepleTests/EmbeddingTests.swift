@@ -153,7 +153,7 @@ struct SessionTests {
       var count = 0
       let shared = account "shared" { region: region }
       let hub = cluster "hub" in shared { cidr: "10.1.0.0/16", nodes: 3 }
-      verify mtls "a" -> "b" { timeout: 5 }
+      verify reachable "a" -> "b" { timeout: 5 }
       count += 2
       { region: region, count: count }
       """)
@@ -177,7 +177,7 @@ struct SessionTests {
     #expect(hub.member("account")?.literal == "account \"shared\"")
 
     #expect(outcome.declarations.map(\.kind) == ["account", "cluster", "verify"])
-    #expect(outcome.declarations.map(\.name) == ["shared", "hub", "mtls"])
+    #expect(outcome.declarations.map(\.name) == ["shared", "hub", "reachable"])
     let cluster = outcome.declarations[1]
     #expect(cluster.id == DeclarationID(kind: "cluster", name: "hub"))
     #expect(cluster[field: "account"] == .reference(DeclarationID(kind: "account", name: "shared")))
