@@ -63,8 +63,8 @@ struct CLITests {
     let result = try TestSupport.steeple(String(command), "hello.spire", in: folder)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("Hello from am-multi-account-mesh in us-east-2!\n"))
-    #expect(text.contains("\"topology: 2 accounts, 2 clusters, 1 mesh, 2 entries, 3 checks\""))
-    #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 2 entries, 3 checks, "), "\(result.stdout)")
+    #expect(text.contains("\"topology: 2 accounts, 2 clusters, 1 mesh, 4 entries, 3 checks\""))
+    #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 4 entries, 3 checks, "), "\(result.stdout)")
   }
 
   @Test("every script in stdlib evaluates without errors")

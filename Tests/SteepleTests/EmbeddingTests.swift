@@ -186,7 +186,7 @@ struct SessionTests {
     #expect(cluster.fieldRanges["nodes"]?.text == "nodes: 3")
     #expect(cluster.fieldRanges["account"]?.text == "shared")
     let check = outcome.declarations[2]
-    #expect(check.id.name == #"mtls "a" -> "b""#)
+    #expect(check.id.name == #"reachable "a" -> "b""#)
     #expect(check[field: "subject"] == .string("a"))
     #expect(check[field: "peer"] == .string("b"))
     #expect(check[field: "timeout"] == .int(5))
