@@ -39,12 +39,13 @@ public struct Catalog: KindRegistry {
     self.typeIndex = typeIndex
   }
 
-  /// Accounts, network, IAM, EKS, Kubernetes, SPIRE and the mesh.
+  /// Accounts, network, IAM, EKS, Kubernetes, SPIRE, the mesh's policy and `verify`.
   public static let standard = Catalog(
-    families: [Accounts(), Network(), IAM(), EKS(), Kubernetes(), SPIRE(), Mesh()],
+    families: [Accounts(), Network(), IAM(), EKS(), Kubernetes(), SPIRE(), MeshPolicy(), Mesh()],
     moduleSummaries: [
       "aws": "AWS resources beyond accounts and clusters: organizations, transit gateways, roles, cluster access",
       "k8s": "Kubernetes objects inside a cluster: namespaces, service accounts, workloads",
+      "mesh": "the mesh's policy: services (listener, identity, admissions, calls) and admissions declared apart",
       "spire": "SPIRE beyond the trust domain: one cluster's agents; and stdlib/spire.spire's entry helpers",
     ])
 

@@ -23,14 +23,8 @@ public enum DesiredState {
     return lowering.resources
   }
 
-  /// The checks the topology's `verify` declarations ask for, in order.
-  public static func checks(for topology: Topology) -> [Check] {
-    topology.declarations(of: "verify").map { declaration in
-      let arguments = [declaration.value("subject"), declaration.value("peer")].compactMap { $0 }
-      let fields = declaration.fields.filter { $0.name != "subject" && $0.name != "peer" }
-      return Check(kind: declaration.name, arguments: arguments, fields: fields, origin: declaration.id)
-    }
-  }
+  /// The checks the topology's `verify` declarations ask for, in order (`Mesh.checks(for:)`).
+  public static func checks(for topology: Topology) -> [Check] { Mesh.checks(for: topology) }
 }
 
 /// The resources of one topology as the families lower them: each address once, in the order

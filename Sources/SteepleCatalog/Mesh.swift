@@ -1,24 +1,38 @@
 import SteepleEngine
 public import SteepleModel
 
-/// The mesh family: `verify`, the checks that must hold once the trust domain runs (the mesh's
-/// policy kinds come next). `verify` becomes the engine's checks (`DesiredState.checks(for:)`), not
-/// resources; the trust domain itself is the SPIRE family's.
+/// The mesh family: `verify`, the checks that must hold once the trust domain runs. `verify`
+/// becomes the engine's checks (`DesiredState.checks(for:)`), not resources; its operands are
+/// resolved against the topology, and a check that can never pass is an error at `check`. The trust
+/// domain itself is the SPIRE family's, the policy the `MeshPolicy` family's.
 public struct Mesh: Family {
   public init() {}
 
   // MARK: - Kinds
 
+  /// The checks `verify` runs.
+  public static let checkKinds = ["attested", "svid", "mtls", "denied", "reachable", "all"]
+
   public static let verify = KindSchema(
     kind: "verify", summary: "a check that must hold once the topology is applied",
-    form: #"verify mtls "yelb-ui" -> "yelb-appserver" { timeout: 30 }"#,
+    form: #"verify mtls ui -> app { timeout: "30s" }"#,
     fields: [
-      FieldSchema("subject", .string(.string), .optional, "the workload the check starts from, written after the check's kind"),
-      FieldSchema("peer", .string(.string), .optional, "the workload it reaches, written after '->'"),
-      FieldSchema("timeout", .int(1...Int.max), .optional, "how long the check may take, in seconds"),
+      FieldSchema(
+        "subject", .oneOf([.reference(["mesh.service", "k8s.workload", "spire.agents"]), .string(.string)]), .optional,
+        "what the check starts from, written after the check's kind: a handle, or a string naming exactly one service, workload or agent set"),
+      FieldSchema(
+        "peer", .oneOf([.reference(["mesh.service", "k8s.workload"]), .string(.string)]), .optional,
+        "what it reaches, written after '->': a handle, or a string naming exactly one service or workload"),
+      FieldSchema("timeout", .duration, .optional, "how long the check may take"),
       FieldSchema("reason", .string(.string), .optional, "why the check must hold, shown when it fails"),
+      FieldSchema("id", .string(.spiffeID), .optional, "svid: the SPIFFE ID the SVID must have; a service's identity when left out"),
+      FieldSchema("valid_for", .duration, .optional, "svid: how long the SVID must still be valid"),
+      FieldSchema("after", .duration, .optional, "local provider: advance the modelled clock this long before checking"),
+      FieldSchema(
+        "stop", .list(.reference(["spire.agents", "mesh"])), .optional,
+        "local provider: agents, or a mesh's server, to stop before the clock advances"),
     ],
-    scope: .derived(fields: ["subject", "peer"]), allowedNames: ["mtls", "denied", "svid", "reachable", "all"])
+    scope: .derived(fields: ["subject", "peer"]), allowedNames: checkKinds)
 
   public var kinds: [KindSchema] { [Self.verify] }
 

@@ -21,6 +21,8 @@ extension SPIRE {
     let agentSets: [Declaration]
     let entries: [String: Declaration]
     let workloads: [Declaration]
+    /// The proxy containers `mesh.service`s inject into each workload.
+    let proxies: [DeclarationID: [String]]
 
     init(_ topology: Topology) {
       self.topology = topology
@@ -32,6 +34,7 @@ extension SPIRE {
       for entry in topology.declarations(of: "entry") where entries[entry.name] == nil { entries[entry.name] = entry }
       self.entries = entries
       workloads = topology.declarations(of: "k8s.workload")
+      proxies = SPIRE.injectedProxies(topology)
     }
 
     /// The cluster a mesh's server runs in (`server: hub` or `server: { cluster: hub }`).
@@ -214,16 +217,29 @@ extension SPIRE {
     ]
   }
 
-  /// The selectors SPIRE's k8s workload attestor reports for each container of a workload's pods.
-  public static func containerSelectors(_ workload: Declaration) -> [(container: String, selectors: [String])] {
+  /// The proxy containers the `mesh.service`s in front of each workload inject into its pods.
+  public static func injectedProxies(_ topology: Topology) -> [DeclarationID: [String]] {
+    var proxies: [DeclarationID: [String]] = [:]
+    for service in topology.declarations(of: "mesh.service") {
+      guard let workload = service.reference("workload") else { continue }
+      let proxy = service.string("proxy") ?? MeshPolicy.defaultProxy
+      if !(proxies[workload]?.contains(proxy) ?? false) { proxies[workload, default: []].append(proxy) }
+    }
+    return proxies
+  }
+
+  /// The selectors SPIRE's k8s workload attestor reports for each container of a workload's pods:
+  /// the declared containers, then each `injected` proxy not among them.
+  public static func containerSelectors(_ workload: Declaration, injected: [String] = []) -> [(container: String, selectors: [String])] {
     let namespace = workload.string("namespace") ?? Kubernetes.defaultNamespace
     let serviceAccount = workload.string("service_account") ?? Kubernetes.defaultServiceAccount
     var pod = ["k8s:ns:\(namespace)", "k8s:sa:\(serviceAccount)", "k8s:pod-name:\(workload.name)"]
     if case .record(let labels)? = workload.value("labels") {
       for label in labels { if let value = label.value.string { pod.append("k8s:pod-label:\(label.name):\(value)") } }
     }
-    let containers = workload.value("containers")?.list?.compactMap(\.string) ?? []
-    let main = containers.contains(workload.name) ? workload.name : containers.first
+    let declared = workload.value("containers")?.list?.compactMap(\.string) ?? []
+    let main = declared.contains(workload.name) ? workload.name : declared.first
+    let containers = declared + injected.filter { !declared.contains($0) }
     return containers.map { container in
       var selectors = pod + ["k8s:container-name:\(container)"]
       if container == main, let image = workload.string("image") { selectors.append("k8s:container-image:\(image)") }
@@ -352,7 +368,7 @@ extension SPIRE {
     var matches: [Declaration] = []
     var closest: (workload: Declaration, container: String, missing: [String])?
     for workload in index.workloads {
-      for (container, shown) in Self.containerSelectors(workload) {
+      for (container, shown) in Self.containerSelectors(workload, injected: index.proxies[workload.id] ?? []) {
         let missing = selectors.filter { !shown.contains($0) }
         if missing.isEmpty {
           if !matches.contains(where: { $0.id == workload.id }) { matches.append(workload) }

@@ -236,6 +236,33 @@ enum CloudSchema {
       }
     }
     SPIRERuntimeSchema.register(in: &migrator)
+    migrator.registerMigration("v3-mesh-policy: the mesh's services and admissions") { db in
+      // One row a mesh.service: the policy its proxy enforces (lists as JSON).
+      try db.create(table: "meshService") { t in
+        t.primaryKey("name", .text)
+        t.column("trustDomain", .text).notNull()
+        t.column("service", .text).notNull()
+        t.column("identity", .text).notNull()
+        t.column("cluster", .text).notNull()
+        t.column("namespace", .text).notNull()
+        t.column("workload", .text).notNull()
+        t.column("port", .integer).notNull()
+        t.column("protocol", .text).notNull()
+        t.column("tls", .text).notNull()
+        t.column("allow", .jsonText).notNull()
+        t.column("calls", .jsonText).notNull()
+        t.column("public", .boolean).notNull()
+        t.column("proxy", .text).notNull()
+      }
+      // One row a mesh.allow; it goes with the service it admits to.
+      try db.create(table: "meshAllow") { t in
+        t.primaryKey("name", .text)
+        t.column("trustDomain", .text).notNull()
+        t.column("to", .text).notNull().references("meshService", onDelete: .cascade)
+        t.column("from", .text).notNull()
+        t.column("reason", .text)
+      }
+    }
     return migrator
   }
 }

@@ -87,6 +87,7 @@ enum ResourceCatalog {
     RouteHandler.self, ClusterHandler.self, NodegroupHandler.self, ClusterAccessHandler.self,
     NamespaceHandler.self, ServiceAccountHandler.self, PodHandler.self, SPIREServerHandler.self, SPIRECAHandler.self,
     SPIREPSATClusterHandler.self, SPIREBundleHandler.self, SPIREAgentsHandler.self, SPIREEntryHandler.self,
+    MeshServiceHandler.self, MeshAllowHandler.self,
   ]
 
   private static let byType: [String: any ResourceHandler.Type] = Dictionary(

@@ -27,8 +27,8 @@ struct CatalogTests {
       #expect(catalog.family(of: kind)?.kinds.contains { $0.kind == kind } == true)
     }
     #expect(catalog.keywords.map(\.kind) == ["account", "cluster", "mesh", "entry", "verify"])
-    #expect(catalog.modules.map(\.name) == ["aws", "k8s", "spire"])
-    #expect(Set(types.keys) == Set(catalog.resourceTypes.map(\.name)) && types.count == 22)
+    #expect(catalog.modules.map(\.name) == ["aws", "k8s", "spire", "mesh"])
+    #expect(Set(types.keys) == Set(catalog.resourceTypes.map(\.name)) && types.count == 24)
   }
 
   @Test("a resource type's durations are the modelled seconds of each action; an unknown type takes one")

@@ -51,6 +51,7 @@ struct StateTests {
         "v1: accounts, IAM, RAM, networks, EKS, Kubernetes objects",
         "v2: the embedded SPIRE: servers, keys, entries, agents, SVIDs",
         "v3-spire-runtime",
+        "v3-mesh-policy: the mesh's services and admissions",
       ])
     #expect(try fixture.cloud.appliedMigrations() == LocalCloud.schemaMigrations)
     // Reopening migrates nothing again.

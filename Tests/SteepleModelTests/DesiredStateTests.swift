@@ -93,7 +93,7 @@ struct DesiredStateTests {
       k8s.namespace("yelb", in: hub)
       k8s.service_account("ui", in: hub, namespace: "yelb")
       k8s.workload("yelb-ui", in: hub, namespace: "yelb", service_account: "ui", labels: { app: "yelb-ui" }, containers: ["envoy"])
-      verify mtls "yelb-ui" -> "yelb-appserver" { timeout: 5 }
+      verify reachable "yelb-ui" -> "10.0.0.9" { timeout: 5 }
       """)
     let resources = DesiredState.resources(for: topology)
     let pod = try #require(resources.first { $0.address.type == "k8s.pod" })
@@ -107,8 +107,8 @@ struct DesiredStateTests {
     let checks = DesiredState.checks(for: topology)
     #expect(checks == [
       Check(
-        kind: "mtls", arguments: [.string("yelb-ui"), .string("yelb-appserver")], fields: [ModelField("timeout", .int(5))],
-        origin: DeclarationID(kind: "verify", name: #"mtls "yelb-ui" -> "yelb-appserver""#))
+        kind: "reachable", arguments: [.string("yelb-ui"), .string("10.0.0.9")], fields: [ModelField("timeout", .int(5))],
+        origin: DeclarationID(kind: "verify", name: #"reachable "yelb-ui" -> "10.0.0.9""#))
     ])
   }
 }

@@ -382,7 +382,7 @@ struct ModelCheckTests {
        1 | verify mtsl "a" -> "b"
          |        ^~~~
          = did you mean 'mtls'?
-         = help: the checks are: mtls, denied, svid, reachable, all
+         = help: the checks are: attested, svid, mtls, denied, reachable, all
 
       """#)
   }

@@ -47,8 +47,8 @@ struct CLITests {
     let result = try TestSupport.steeple("eval", hello.path)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr == "")
-    #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 2 entries, 3 checks, 1 organization, 1 transit gateway, 2 roles, 1 cluster access grant, 1 agent set\n"))
-    #expect(result.stdout.contains("  verify mtls \"yelb-ui\" -> \"yelb-appserver\"\n"))
+    #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 4 entries, 3 checks, 1 organization, 1 transit gateway, 2 roles, 1 cluster access grant, 1 namespace, 3 workloads, 1 agent set, 3 services\n"))
+    #expect(result.stdout.contains("  verify mtls mesh.service \"yelb-ui\" -> mesh.service \"yelb-appserver\"\n"))
   }
 
   @Test("hello.spire's header names a command that prints what the header says")
@@ -63,8 +63,8 @@ struct CLITests {
     let result = try TestSupport.steeple(String(command), "hello.spire", in: folder)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("Hello from am-multi-account-mesh in us-east-2!\n"))
-    #expect(text.contains("\"topology: 2 accounts, 2 clusters, 1 mesh, 2 entries, 3 checks\""))
-    #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 2 entries, 3 checks, "), "\(result.stdout)")
+    #expect(text.contains("\"topology: 2 accounts, 2 clusters, 1 mesh, 4 entries, 3 checks\""))
+    #expect(result.stdout.contains("topology: 2 accounts, 2 clusters, 1 mesh, 4 entries, 3 checks, "), "\(result.stdout)")
   }
 
   @Test("every script in stdlib evaluates without errors")

@@ -165,9 +165,9 @@ struct DeployCLITests {
     #expect(result.status == 1, "nothing was verified: a CI gate must not see success")
     #expect(result.stdout.hasPrefix("declared 2 accounts\n"))
     #expect(result.stdout.contains("Apply complete: "))
-    #expect(result.stdout.contains("  - verify mtls \"yelb-ui\" -> \"yelb-appserver\": not yet supported ("))
+    #expect(result.stdout.contains("  - verify all: not yet supported ("))
     #expect(result.stdout.hasSuffix("Checks: 0 passed, 0 failed, 1 not yet supported.\n"))
-    #expect(result.stderr.contains("deploy.spire:9:1: error: verify mtls \"yelb-ui\" -> \"yelb-appserver\" could not run: "))
+    #expect(result.stderr.contains("deploy.spire:9:1: error: verify all could not run: "))
     #expect(result.stderr.contains("pass --allow-unsupported-checks to accept that"))
 
     let allowed = try Self.steeple("run", "--auto-approve", "--allow-unsupported-checks", "deploy.spire", in: folder)
@@ -180,7 +180,7 @@ struct DeployCLITests {
   func failedCheckIsDiagnostic() throws {
     let folder = try Self.workspace()
     let script = try String(contentsOf: folder.appendingPathComponent("deploy.spire"), encoding: .utf8)
-      .replacingOccurrences(of: #"verify mtls "yelb-ui" -> "yelb-appserver""#, with: #"verify reachable "10.10.0.5" -> "10.99.0.1""#)
+      .replacingOccurrences(of: "verify all", with: #"verify reachable "10.10.0.5" -> "10.99.0.1""#)
     try Data(script.utf8).write(to: folder.appendingPathComponent("deploy.spire"))
     let result = try Self.steeple("run", "--auto-approve", "--color", "never", "deploy.spire", in: folder)
     #expect(result.status == 1)

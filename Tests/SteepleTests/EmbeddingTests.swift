@@ -153,7 +153,7 @@ struct SessionTests {
       var count = 0
       let shared = account "shared" { region: region }
       let hub = cluster "hub" in shared { cidr: "10.1.0.0/16", nodes: 3 }
-      verify mtls "a" -> "b" { timeout: 5 }
+      verify reachable "a" -> "b" { timeout: 5 }
       count += 2
       { region: region, count: count }
       """)
@@ -177,7 +177,7 @@ struct SessionTests {
     #expect(hub.member("account")?.literal == "account \"shared\"")
 
     #expect(outcome.declarations.map(\.kind) == ["account", "cluster", "verify"])
-    #expect(outcome.declarations.map(\.name) == ["shared", "hub", "mtls"])
+    #expect(outcome.declarations.map(\.name) == ["shared", "hub", "reachable"])
     let cluster = outcome.declarations[1]
     #expect(cluster.id == DeclarationID(kind: "cluster", name: "hub"))
     #expect(cluster[field: "account"] == .reference(DeclarationID(kind: "account", name: "shared")))
@@ -186,7 +186,7 @@ struct SessionTests {
     #expect(cluster.fieldRanges["nodes"]?.text == "nodes: 3")
     #expect(cluster.fieldRanges["account"]?.text == "shared")
     let check = outcome.declarations[2]
-    #expect(check.id.name == #"mtls "a" -> "b""#)
+    #expect(check.id.name == #"reachable "a" -> "b""#)
     #expect(check[field: "subject"] == .string("a"))
     #expect(check[field: "peer"] == .string("b"))
     #expect(check[field: "timeout"] == .int(5))

@@ -86,7 +86,7 @@ struct InteractiveSessionTests {
     session.evaluate("let shared = account \"shared\" { region: \"us-east-1\" }")
     session.evaluate("cluster \"hub\" in shared { nodes: 3 }")
     session.evaluate("account \"shared\" { region: \"us-east-2\" }")
-    session.evaluate("verify mtls \"a\" -> \"b\"\nverify mtls \"a\" -> \"c\"")
+    session.evaluate("verify reachable \"a\" -> \"b\"\nverify reachable \"a\" -> \"c\"")
     #expect(session.topology.declarations.map(\.kind) == ["account", "cluster", "verify", "verify"])
     #expect(session.topology.declarations[0].string("region") == "us-east-2")
     session.evaluate("account \"broken\" {}\nfail(\"no\")")

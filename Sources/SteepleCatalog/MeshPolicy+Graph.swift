@@ -1,0 +1,124 @@
+public import SteepleModel
+
+extension MeshPolicy {
+  /// The mesh's policy as the script declares it: each service with its identity resolved to a
+  /// SPIFFE ID, every admission (a service's `allow` and each `mesh.allow`), and the edges they make.
+  ///
+  /// Edge A → B holds when an entry issues A's identity and B's, and B's listener admits A's ID
+  /// (or B has `tls: "none"`): the rule the lowering's resources, `verify` and the plan's
+  /// authorization diff share.
+  public struct Policy {
+    public let topology: Topology
+    /// Every `mesh.service`, in the order declared.
+    public let services: [Service]
+    /// Every `mesh.allow`, in the order declared.
+    public let admissions: [Admission]
+    private let byID: [DeclarationID: Int]
+    /// The SPIFFE IDs entries issue.
+    public let issued: Set<String>
+
+    /// One `mesh.service`, resolved.
+    public struct Service {
+      public let declaration: Declaration
+      /// Its `k8s.workload`, when declared.
+      public let workload: Declaration?
+      /// The SPIFFE ID its proxy presents.
+      public let identity: String?
+      /// `strict`, `permissive` or `none`.
+      public let tls: String
+      /// The proxy container.
+      public let proxy: String
+      /// Its own `allow` list: each item's SPIFFE ID and the value written.
+      public let allow: [(id: String, written: ModelValue)]
+      /// The services it calls.
+      public let calls: [DeclarationID]
+
+      /// The trust domain of its identity.
+      public var trustDomain: String? { identity.flatMap(SPIRE.trustDomain(of:)) }
+      /// `<trust domain>/<name>`: the resource's name, and how checks and plans name the service.
+      public var resourceName: String? { trustDomain.map { "\($0)/\(declaration.name)" } }
+    }
+
+    /// One `mesh.allow`: `from` admitted to `to`.
+    public struct Admission {
+      /// The `mesh.allow`.
+      public let declaration: Declaration?
+      public let to: DeclarationID
+      /// The caller's SPIFFE ID.
+      public let from: String
+    }
+
+    public init(_ topology: Topology) {
+      self.topology = topology
+      var services: [Service] = []
+      var byID: [DeclarationID: Int] = [:]
+      var identities: [DeclarationID: String] = [:]
+      for declaration in topology.declarations(of: "mesh.service") where byID[declaration.id] == nil {
+        byID[declaration.id] = services.count
+        if let id = MeshPolicy.identityID(declaration.value("identity")) { identities[declaration.id] = id }
+        services.append(Service(
+          declaration: declaration, workload: topology.referenced(declaration.value("workload")).flatMap { $0.kind == "k8s.workload" ? $0 : nil },
+          identity: identities[declaration.id], tls: declaration.string("tls") ?? "strict",
+          proxy: declaration.string("proxy") ?? MeshPolicy.defaultProxy, allow: [], calls: declaration.references("calls")))
+      }
+      func resolve(_ value: ModelValue) -> String? {
+        if case .reference(let id) = value, id.kind == "mesh.service" { return identities[id] }
+        return MeshPolicy.identityID(value)
+      }
+      services = services.map { service in
+        let allow = (service.declaration.value("allow")?.list ?? []).compactMap { item in resolve(item).map { (id: $0, written: item) } }
+        return Service(
+          declaration: service.declaration, workload: service.workload, identity: service.identity, tls: service.tls, proxy: service.proxy,
+          allow: allow, calls: service.calls)
+      }
+      self.services = services
+      self.byID = byID
+      admissions = topology.declarations(of: "mesh.allow").compactMap { declaration in
+        guard let to = declaration.reference("to"), let from = declaration.value("from").flatMap(resolve) else { return nil }
+        return Admission(declaration: declaration, to: to, from: from)
+      }
+      issued = Set(topology.declarations(of: "entry").map(\.name))
+    }
+
+    /// The service a declaration identity names.
+    public func service(_ id: DeclarationID) -> Service? { byID[id].map { services[$0] } }
+
+    /// The services whose name, or resource name, is `name`.
+    public func services(named name: String) -> [Service] {
+      services.filter { $0.declaration.name == name || $0.resourceName == name }
+    }
+
+    /// The SPIFFE IDs B's listener admits: its own `allow` and every `mesh.allow` naming it.
+    public func admitted(by service: Service) -> [String] {
+      var ids = service.allow.map(\.id)
+      for admission in admissions where admission.to == service.declaration.id && !ids.contains(admission.from) { ids.append(admission.from) }
+      return ids
+    }
+
+    /// The declaration that admits `caller` to `service`: a `mesh.allow`, else the service itself
+    /// when its own `allow` lists the ID.
+    public func grant(of caller: String, to service: Service) -> Declaration? {
+      if let admission = admissions.first(where: { $0.to == service.declaration.id && $0.from == caller }) { return admission.declaration }
+      return service.allow.contains { $0.id == caller } ? service.declaration : nil
+    }
+
+    /// Why edge A → B does not hold, or `nil` when it does: an identity no entry issues, or B's
+    /// listener not admitting A's ID.
+    public func refusal(from a: Service, to b: Service) -> String? {
+      guard let caller = a.identity, issued.contains(caller) else {
+        return "no entry issues the identity of mesh.service \(ModelValue.string(a.declaration.name))\(a.identity.map { " (\($0))" } ?? "")"
+      }
+      guard let callee = b.identity, issued.contains(callee) else {
+        return "no entry issues the identity of mesh.service \(ModelValue.string(b.declaration.name))\(b.identity.map { " (\($0))" } ?? "")"
+      }
+      if b.tls == "none" || admitted(by: b).contains(caller) { return nil }
+      return "mesh.service \(ModelValue.string(b.declaration.name)) does not admit \(ModelValue.string(caller))"
+    }
+
+    /// Whether A → B holds.
+    public func holds(from a: Service, to b: Service) -> Bool { refusal(from: a, to: b) == nil }
+
+    /// `<td>/<to service> <- <from SPIFFE ID>`: a `mesh.allow` resource's name.
+    public static func admissionName(to service: String, from id: String) -> String { "\(service) <- \(id)" }
+  }
+}
