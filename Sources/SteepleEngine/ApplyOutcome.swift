@@ -81,6 +81,9 @@ public struct ApplyReport: Hashable, Sendable {
 
 /// What one apply reports while it runs. Events arrive in order from one task.
 public enum ApplyEvent: Sendable {
+  /// Another apply or destroy holds the state's lock, and this one waits for it (up to its lock
+  /// timeout) before it plans.
+  case waitingForLock(held: LockHolder)
   /// The journal shows an apply or destroy that did not finish. This run, the `command` named
   /// (`apply`, `destroy`), plans from what exists now: the same command completes the work, the
   /// other one undoes it.

@@ -18,7 +18,7 @@ public struct ApplyProgress: Sendable {
 
   public mutating func handle(_ event: ApplyEvent) {
     switch event {
-    case .resuming: break
+    case .waitingForLock, .resuming: break
     case .began(_, let steps):
       total = steps
       began = Date()
@@ -71,6 +71,8 @@ public struct ApplyProgress: Sendable {
   private static func unescapedLine(for event: ApplyEvent, at time: Date) -> String {
     let stamp = timestamp(time)
     switch event {
+    case .waitingForLock(let holder):
+      return "\(stamp) waiting for the lock, held by \(holder)"
     case .resuming(let interrupted, let command):
       var what = "the \(interrupted.command) of pid \(interrupted.pid) "
         + "(began \(timestamp(interrupted.started)), \(interrupted.finished) of \(interrupted.steps) steps finished"

@@ -161,7 +161,9 @@ public struct Engine: Sendable {
     makePlan: ([ObservedResource]) throws(EngineError) -> Plan
   ) async throws(EngineError) -> ApplyReport {
     try Self.prepare(stateDirectory)
-    let lock = try await StateLock.acquire(directory: stateDirectory, command: command, timeout: options.lockTimeout)
+    let lock = try await StateLock.acquire(directory: stateDirectory, command: command, timeout: options.lockTimeout) {
+      progress(.waitingForLock(held: $0))
+    }
     defer { lock.release() }
     let interrupted = Journal.interrupted(in: stateDirectory)
     let current = try await current()

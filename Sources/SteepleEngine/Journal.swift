@@ -53,8 +53,18 @@ public final class Journal {
   /// Reads a journal's entries; a last line cut short by a crash is left out.
   public static func entries(in directory: String, file: String = fileName) -> [JournalEntry] {
     guard let data = FileManager.default.contents(atPath: directory + "/" + file) else { return [] }
-    let decoder = JSONDecoder()
-    return data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(JournalEntry.self, from: Data($0)) }
+    return [UInt8](data).withUnsafeBufferPointer { text in
+      var entries: [JournalEntry] = []
+      var start = 0
+      while start < text.count {
+        let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.count
+        if end > start, let entry = try? JournalEntry.read(line: UnsafeBufferPointer(rebasing: text[start..<end])) {
+          entries.append(entry)
+        }
+        start = end + 1
+      }
+      return entries
+    }
   }
 
   /// The apply the journal shows did not end, if there is one.

@@ -77,6 +77,50 @@ public struct JournalEntry: Hashable, Sendable, Decodable {
     error = try container.decodeIfPresent(String.self, forKey: .error)
   }
 
+  /// One journal line read by hand, as `init(from:)` reads it (an apply writes two lines per step,
+  /// and a decoder per line cost a large re-plan seconds): the attributes and dependencies an
+  /// intent holds for people are checked and skipped.
+  static func read(line: UnsafeBufferPointer<UInt8>) throws(JSONReadError) -> JournalEntry {
+    var reader = JSONReader(line)
+    var event: Event?
+    var time: Date?
+    var entry = JournalEntry(event: .begin, time: Date(timeIntervalSince1970: 0))
+    try reader.object(required: ["event", "time"]) { (reader, key) throws(JSONReadError) in
+      let start = reader.position
+      switch key {
+      case "event":
+        let name = try reader.string()
+        guard let known = Event(rawValue: name) else {
+          throw JSONReadError(offset: start, message: "unknown event \"\(name)\"")
+        }
+        event = known
+      case "time":
+        let stamp = try reader.string()
+        guard let date = parseTime(stamp) else { throw JSONReadError(offset: start, message: "not a time: \(stamp)") }
+        time = date
+      case "pid":
+        guard !reader.null() else { return true }
+        guard let pid = Int32(exactly: try reader.int()) else {
+          throw JSONReadError(offset: start, message: "a process ID out of range")
+        }
+        entry.pid = pid
+      case "command": entry.command = reader.null() ? nil : try reader.string()
+      case "steps": entry.steps = reader.null() ? nil : try reader.int()
+      case "step": entry.step = reader.null() ? nil : try reader.int()
+      case "address": entry.address = reader.null() ? nil : try reader.string()
+      case "verb": entry.verb = reader.null() ? nil : try reader.string()
+      case "error": entry.error = reader.null() ? nil : try reader.string()
+      default: return false
+      }
+      return true
+    }
+    try reader.end()
+    guard let event, let time else { throw JSONReadError(offset: 0, message: "missing key \"event\" or \"time\"") }
+    entry.event = event
+    entry.time = time
+    return entry
+  }
+
   /// The entry as one line of JSON, written by hand: an apply writes one per intent and outcome,
   /// and Foundation's encoder cost a tenth of a large apply.
   func line() -> String {

@@ -52,27 +52,26 @@ public final class Ledger {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw .io("cannot read \(path)", errno: errno == 0 ? EACCES : errno)
     }
-    var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-    if let last = data.last, last != UInt8(ascii: "\n"), !lines.isEmpty { lines.removeLast() }
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    // One document for all lines: a decoder call per line costs more than the whole parse.
-    var document = Data("[".utf8)
-    document.reserveCapacity(data.count + 2)
-    for (index, line) in lines.enumerated() {
-      if index > 0 { document.append(UInt8(ascii: ",")) }
-      document.append(contentsOf: line)
-    }
-    document.append(UInt8(ascii: "]"))
-    let records: [LedgerRecord]
-    do {
-      records = try decoder.decode([LedgerRecord].self, from: document)
-    } catch {
-      let damaged = lines.firstIndex { (try? decoder.decode(LedgerRecord.self, from: Data($0))) == nil } ?? 0
-      throw .io(
-        "\(path) is damaged at line \(damaged + 1); restore it from a backup, or move the state aside to start again",
-        errno: 0)
+    let bytes = [UInt8](data)
+    let records = try bytes.withUnsafeBufferPointer { (text) throws(EngineError) -> [LedgerRecord] in
+      var records: [LedgerRecord] = []
+      var lineNumber = 0
+      var start = 0
+      while start < text.count {
+        // A last line with no newline was cut short by a crash: its step is settled by the refresh.
+        guard let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+        defer { start = end + 1 }
+        guard end > start else { continue }
+        lineNumber += 1
+        do throws(JSONReadError) {
+          records.append(try LedgerRecord.read(line: UnsafeBufferPointer(rebasing: text[start..<end])))
+        } catch {
+          throw .io(
+            "\(path) is damaged at line \(lineNumber), byte \(error.offset + 1): \(error.message); restore it from a backup, or move the state aside to start again",
+            errno: 0)
+        }
+      }
+      return records
     }
     var contents = LedgerContents()
     contents.resources.reserveCapacity(records.count)
@@ -184,7 +183,8 @@ public final class Ledger {
 }
 
 /// One line of the ledger: exactly one of `put`, `remove` or `intent` (with `wanted` for a create
-/// or an update).
+/// or an update). Read by hand (`LedgerReading.swift`); `Decodable` is the form that reader must
+/// agree with, and the tests hold it to that.
 struct LedgerRecord: Decodable {
   var put: ObservedResource?
   var remove: ResourceAddress?

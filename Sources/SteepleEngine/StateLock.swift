@@ -38,14 +38,16 @@ public final class StateLock: Sendable {
   }
 
   /// Takes the lock, waiting up to `timeout` (zero: fail at once) for the holder to let go.
+  /// `waiting` is called once, with the holder, when the lock is held and the timeout lets it wait.
   public static func acquire(
-    directory: String, command: String, timeout: Duration = .zero
+    directory: String, command: String, timeout: Duration = .zero, waiting: (LockHolder) -> Void = { _ in }
   ) async throws(EngineError) -> StateLock {
     let path = directory + "/" + fileName
     let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard directoryDescriptor >= 0 else { throw .access(directory, doing: "open the state directory", errno: errno) }
     let clock = ContinuousClock()
     let start = clock.now
+    var said = false
     while flock(directoryDescriptor, LOCK_EX | LOCK_NB) != 0 {
       let code = errno
       guard code == EWOULDBLOCK || code == EINTR else {
@@ -56,6 +58,10 @@ public final class StateLock: Sendable {
       if waited >= timeout || Task.isCancelled {
         close(directoryDescriptor)
         throw .locked(holder(path: path) ?? LockHolder(pid: 0, command: "another process"), waited: waited)
+      }
+      if !said {
+        said = true
+        waiting(holder(path: path) ?? LockHolder(pid: 0, command: "another process"))
       }
       try? await Task.sleep(for: min(.milliseconds(50), timeout - waited))
     }

@@ -64,7 +64,10 @@ enum KubernetesObjects {
   /// Creates a namespace with its `default` service account, as the API server and the service
   /// account controller do; an existing one is kept.
   static func createNamespace(_ name: String, in cluster: String, _ db: Database) throws {
-    if try NamespaceRecord.fetchOne(db, key: ["cluster": cluster, "name": name]) != nil { return }
+    // Cached statements: every cluster makes four namespaces, each with its service account.
+    let existing = try NamespaceRecord.fetchOne(
+      db.cachedStatement(sql: "SELECT * FROM namespace WHERE cluster = ? AND name = ?"), arguments: [cluster, name])
+    if existing != nil { return }
     let incarnation = String(try db.nextIncarnation(of: "namespace/\(cluster)/\(name)"))
     try NamespaceRecord(cluster: cluster, name: name, uid: Identifiers.uuid("namespace", cluster, name, incarnation)).insert(db)
     try createServiceAccount("default", namespace: name, in: cluster, automatic: true, db)
@@ -73,7 +76,9 @@ enum KubernetesObjects {
   static func createServiceAccount(_ name: String, namespace: String, in cluster: String, automatic: Bool, _ db: Database)
     throws
   {
-    if var existing = try ServiceAccountRecord.fetchOne(db, key: ["cluster": cluster, "namespace": namespace, "name": name]) {
+    let statement = try db.cachedStatement(
+      sql: "SELECT * FROM serviceAccount WHERE cluster = ? AND namespace = ? AND name = ?")
+    if var existing = try ServiceAccountRecord.fetchOne(statement, arguments: [cluster, namespace, name]) {
       if existing.automatic && !automatic {
         existing.automatic = false
         try existing.update(db)

@@ -49,11 +49,12 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
   /// Saves the resource and the edges to what it depends on.
   func store(in db: Database) throws {
     try save(db)
-    try db.execute(sql: "DELETE FROM resourceDependency WHERE type = ? AND name = ?", arguments: [type, name])
+    // Statements compiled once a connection: an apply stores a resource a step.
+    try db.cachedStatement(sql: "DELETE FROM resourceDependency WHERE type = ? AND name = ?").execute(arguments: [type, name])
+    let insert = try db.cachedStatement(
+      sql: "INSERT INTO resourceDependency (type, name, dependsOnType, dependsOnName) VALUES (?, ?, ?, ?)")
     for dependency in dependencies {
-      try db.execute(
-        sql: "INSERT INTO resourceDependency (type, name, dependsOnType, dependsOnName) VALUES (?, ?, ?, ?)",
-        arguments: [type, name, dependency.type, dependency.name])
+      try insert.execute(arguments: [type, name, dependency.type, dependency.name])
     }
   }
 
@@ -68,16 +69,17 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
   }
 
   static func find(_ address: ResourceAddress, in db: Database) throws -> StoredResource? {
-    try StoredResource.filter(Column("type") == address.type && Column("name") == address.name).fetchOne(db)
+    try StoredResource.fetchOne(
+      db.cachedStatement(sql: "SELECT * FROM resource WHERE type = ? AND name = ?"), arguments: [address.type, address.name])
   }
 }
 
 extension Database {
   /// Counts one more making of `key` and returns the new count: part of every fresh ID.
   func nextIncarnation(of key: String) throws -> Int {
-    try execute(
-      sql: "INSERT INTO incarnation (key, count) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET count = count + 1",
-      arguments: [key])
-    return try Int.fetchOne(self, sql: "SELECT count FROM incarnation WHERE key = ?", arguments: [key]) ?? 1
+    try cachedStatement(
+      sql: "INSERT INTO incarnation (key, count) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET count = count + 1"
+    ).execute(arguments: [key])
+    return try Int.fetchOne(cachedStatement(sql: "SELECT count FROM incarnation WHERE key = ?"), arguments: [key]) ?? 1
   }
 }

@@ -30,7 +30,7 @@ final class TerminalProgress: Sendable {
       if live {
         var text = erase(state.drawn)
         switch event {
-        case .finished, .resuming:
+        case .finished, .resuming, .waitingForLock:
           // The line without its timestamp: the terminal is watched live.
           text += (ApplyProgress.line(for: event).split(separator: " ", maxSplits: 1).last.map(String.init) ?? "") + "\n"
         case .began, .started: break

@@ -162,18 +162,44 @@ struct JournalAndLockTests {
     #expect(try await engine.state().isEmpty)
   }
 
-  @Test("with a lock timeout, a second apply waits for the first to let go")
+  @Test("with a lock timeout, a second apply says whose lock it waits for, and goes on when it is let go")
   func lockWaits() async throws {
     let directory = try F.temporaryDirectory()
-    let lock = try await StateLock.acquire(directory: directory, command: "apply")
-    // Let go from a thread of its own, so a busy task pool cannot hold the release back.
-    Thread.detachNewThread {
-      usleep(150_000)
-      lock.release()
-    }
+    let lock = try await StateLock.acquire(directory: directory, command: "destroy")
     let engine = try Engine(provider: FakeProvider(), stateDirectory: directory)
-    let report = try await engine.apply(F.topology(["frontend"]), options: ApplyOptions(lockTimeout: .seconds(600)))
+    let log = EventLog()
+    // The holder lets go only once the apply has said that it waits.
+    let report = try await engine.apply(F.topology(["frontend"]), options: ApplyOptions(lockTimeout: .seconds(600))) {
+      event in
+      log.append(event)
+      if case .waitingForLock = event { lock.release() }
+    }
     #expect(report.succeeded)
+    guard case .waitingForLock(let holder)? = log.all.first else {
+      Issue.record("the first event is not waitingForLock: \(log.all.first.map { "\($0)" } ?? "none")")
+      return
+    }
+    #expect(holder.pid == getpid() && holder.command == "destroy" && holder.since != nil)
+    #expect(log.all.filter { if case .waitingForLock = $0 { true } else { false } }.count == 1)
+    let line = ApplyProgress.line(for: .waitingForLock(held: holder), at: Date(timeIntervalSince1970: 0))
+    #expect(line == "1970-01-01T00:00:00.000Z waiting for the lock, held by \(holder)")
+    #expect(line.contains("held by destroy (pid \(getpid()), since "))
+  }
+
+  @Test("an apply that gets the lock at once, or may not wait, says nothing of waiting")
+  func noWaitingEvent() async throws {
+    let directory = try F.temporaryDirectory()
+    let engine = try Engine(provider: FakeProvider(), stateDirectory: directory)
+    let log = EventLog()
+    _ = try await engine.apply(F.topology(["frontend"]), options: ApplyOptions(lockTimeout: .seconds(600))) {
+      log.append($0)
+    }
+    let lock = try await StateLock.acquire(directory: directory, command: "apply")
+    defer { lock.release() }
+    await #expect(throws: EngineError.self) {
+      _ = try await engine.apply(F.topology(["frontend"])) { log.append($0) }
+    }
+    #expect(!log.all.contains { if case .waitingForLock = $0 { true } else { false } })
   }
 
   @Test("two applies at once on one state: one runs, the other waits, nothing is done twice")

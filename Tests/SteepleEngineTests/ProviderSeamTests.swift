@@ -132,7 +132,7 @@ struct ProviderSeamTests {
     await #expect {
       _ = try await engine.plan([])
     } throws: { error in
-      "\(error)" == "\(directory)/\(Ledger.fileName) is damaged at line 2; restore it from a backup, or move the state aside to start again"
+      "\(error)" == "\(directory)/\(Ledger.fileName) is damaged at line 2, byte 1: expected an object; restore it from a backup, or move the state aside to start again"
     }
   }
 

@@ -214,6 +214,7 @@ struct DeployCLITests {
     #expect(second.stderr.hasPrefix("steeple: error: the state is locked by apply (pid \(first.processIdentifier), since "), "\(second.stderr)")
     let waiting = try Self.steeple("apply", "--auto-approve", "--lock-timeout", "120", "deploy.spire", in: folder)
     #expect(waiting.status == 0, "\(waiting.stderr)")
+    #expect(waiting.stdout.contains(" waiting for the lock, held by apply (pid \(first.processIdentifier), since "), "\(waiting.stdout)")
     #expect(waiting.stdout.hasSuffix("No changes. What exists matches the script.\n"))
     first.waitUntilExit()
     #expect(first.terminationStatus == 0)
