@@ -122,11 +122,11 @@ public struct ServerCA: Sendable {
         events.append(.activated(keyID: prepared.keyID, replacing: current.keyID, at: now))
         current = prepared
         next = nil
-        if let preparedJWTKey = nextJWTKey {
-          retiredJWTKeys.insert(currentJWTKey, at: 0)
-          currentJWTKey = preparedJWTKey
-          nextJWTKey = nil
-        }
+        // A state stored before JWT keys existed may hold a prepared CA without its JWT key.
+        retiredJWTKeys.insert(currentJWTKey, at: 0)
+        currentJWTKey =
+          try nextJWTKey ?? JWTAuthority.generate(keyType: keyType, ttl: prepared.notAfter.timeIntervalSince(now), now: now)
+        nextJWTKey = nil
         continue
       }
       break

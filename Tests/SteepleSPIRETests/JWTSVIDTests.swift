@@ -140,6 +140,16 @@ import Testing
     let restored = try ServerCA(snapshot: snapshot, privateKeys: server.exportPrivateKeys())
     #expect(restored.currentJWTKey.notAfter == server.current.notAfter)
     #expect(restored.currentJWTKey.keyID != server.currentJWTKey.keyID)
+    // With a prepared CA but no prepared JWT key, activation still gives the new CA a JWT key.
+    var later = try ServerCA(trustDomain: trustDomain, caTTL: 24 * 3600, now: testNow)
+    try later.advance(to: testNow + 13 * 3600)
+    var prepared = later.snapshot
+    prepared.jwtKeys = nil
+    var migrated = try ServerCA(snapshot: prepared, privateKeys: later.exportPrivateKeys())
+    let old = migrated.currentJWTKey
+    try migrated.advance(to: ServerCA.activationTime(of: migrated.current))
+    #expect(migrated.currentJWTKey.keyID != old.keyID && migrated.retiredJWTKeys.map(\.keyID) == [old.keyID])
+    #expect(migrated.currentJWTKey.notAfter == migrated.current.notAfter)
   }
 
   @Test func neitherTheKeyNorTheServerPrintsKeyMaterial() throws {
