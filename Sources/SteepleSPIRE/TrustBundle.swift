@@ -8,7 +8,8 @@ import _CryptoExtras
 /// It renders as PEM (what `spire-server bundle show` prints and `bundle.pem` holds) and in the SPIFFE
 /// bundle format: a JWK Set with one `use: x509-svid` key per CA, each with its certificate in `x5c`
 /// and no `kid` (X509-SVID §6), plus `spiffe_sequence` and `spiffe_refresh_hint` (SPIFFE Trust Domain
-/// and Bundle §4.1). JWT-SVID keys (`use: jwt-svid`, with a `kid`) have room in ``jwtAuthorities``.
+/// and Bundle §4.1). Each JWT signing key follows as a `use: jwt-svid` JWK with its `kid`
+/// (JWT-SVID §6.1), from ``jwtAuthorities``.
 public struct TrustBundle: Sendable, Equatable {
   /// The trust domain (the bundle's JSON does not name it: it is recorded beside it).
   public let trustDomain: TrustDomain
@@ -71,6 +72,17 @@ public struct TrustBundle: Sendable, Equatable {
     return document.encoded(prettyPrinted: prettyPrinted)
   }
 
+  /// The trust domain's JWT bundle: the SPIFFE bundle format with only the `jwt-svid` keys, as the
+  /// Workload API's `FetchJWTBundles` hands a trust domain's JWT authorities out (go-spiffe's and
+  /// py-spiffe's `JwtBundle` parsers read every key of it as a JWT authority, so no X.509 key may be in it).
+  public func jwtBundleJSON(prettyPrinted: Bool = false) -> String {
+    let document: JSONValue = .object([
+      "keys": .array(jwtAuthorities.map { .object($0) }), "spiffe_sequence": .number(Double(sequence)),
+      "spiffe_refresh_hint": .number(Double(refreshHint)),
+    ])
+    return document.encoded(prettyPrinted: prettyPrinted)
+  }
+
   /// Reads a bundle in the SPIFFE bundle format for `trustDomain`. Keys whose `use` is missing or
   /// unknown are ignored, as the format requires; an `x509-svid` key must hold exactly one certificate.
   public init(spiffeBundleJSON data: Data, trustDomain: TrustDomain) throws {
@@ -87,7 +99,9 @@ public struct TrustBundle: Sendable, Equatable {
         else { throw BundleFormatError.x5cNotOneCertificate(key: index) }
         if jwk["kid"] != nil { throw BundleFormatError.x509KeyWithKid(key: index) }
         certificates.append(try Certificate(derEncoded: Array(der)))
-      case "jwt-svid": jwt.append(jwk)
+      case "jwt-svid":
+        guard case .string(let kid)? = jwk["kid"], !kid.isEmpty else { throw BundleFormatError.jwtKeyWithoutKid(key: index) }
+        jwt.append(jwk)
       default: continue
       }
     }
@@ -134,6 +148,7 @@ public enum BundleFormatError: Error, Equatable, Sendable, CustomStringConvertib
   case missingKeys
   case x5cNotOneCertificate(key: Int)
   case x509KeyWithKid(key: Int)
+  case jwtKeyWithoutKid(key: Int)
   case unsupportedKey
   case invalidNumber(String)
 
@@ -144,6 +159,7 @@ public enum BundleFormatError: Error, Equatable, Sendable, CustomStringConvertib
     case .x5cNotOneCertificate(let index):
       "key \(index) of the bundle is an x509-svid key whose 'x5c' is not exactly one base64 certificate (X509-SVID §6)"
     case .x509KeyWithKid(let index): "key \(index) of the bundle is an x509-svid key with a 'kid', which it must not have (X509-SVID §6)"
+    case .jwtKeyWithoutKid(let index): "key \(index) of the bundle is a jwt-svid key without a 'kid', which it must have (JWT-SVID §6.1)"
     case .unsupportedKey: "the CA's key is neither EC P-256, EC P-384 nor RSA"
     case .invalidNumber(let field): "'\(field)' must be a non-negative whole number (SPIFFE Trust Domain and Bundle §4.1)"
     }
@@ -155,5 +171,13 @@ enum Base64URL {
   static func encode(_ data: some DataProtocol) -> String {
     Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
       .replacingOccurrences(of: "=", with: "")
+  }
+
+  /// The bytes of base64url text without padding; nil when it is not base64url (padding included).
+  static func decode(_ text: some StringProtocol) -> Data? {
+    guard !text.contains("=") else { return nil }
+    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+    return Data(base64Encoded: base64)
   }
 }

@@ -170,12 +170,7 @@ struct SVIDCommand: ParsableCommand {
     let matching = held.filter { Self.names($0, name, in: trustDomain) }
     guard let chosen = matching.max(by: { $0.svid.notAfter < $1.svid.notAfter }), let ca else {
       let known = Array(Set(held.map(\.svid.spiffeID.description))).sorted()
-      // Near the ID, or near its path as the user may have written it.
-      func nearness(_ id: String) -> Int {
-        let path = id.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(3).joined()
-        return min(Self.distance(name, id), Self.distance(name, path), Self.distance(name, "/" + path))
-      }
-      let close = known.filter { nearness($0) <= max(2, name.count / 3) }.min { nearness($0) < nearness($1) }
+      let close = Self.closest(to: name, among: known)
       throw spireFailure(
         "no agent holds an SVID named '\(name)' in '\(trustDomain)'",
         help: known.isEmpty
@@ -198,6 +193,16 @@ struct SVIDCommand: ParsableCommand {
   static func names(_ held: HeldSVID, _ name: String, in trustDomain: TrustDomain) -> Bool {
     let id = held.svid.spiffeID
     return name == id.description || name == id.path || "/" + name == id.path || name == held.entryID
+  }
+
+  /// The SPIFFE ID among `known` nearest `name`, near the ID or near its path as the user may have
+  /// written it; nil when none is close.
+  static func closest(to name: String, among known: [String]) -> String? {
+    func nearness(_ id: String) -> Int {
+      let path = id.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(3).joined()
+      return min(distance(name, id), distance(name, path), distance(name, "/" + path))
+    }
+    return known.filter { nearness($0) <= max(2, name.count / 3) }.min { nearness($0) < nearness($1) }
   }
 
   /// Writes `text` to a file that only gets `mode` (a key file is never readable by others, not even briefly).

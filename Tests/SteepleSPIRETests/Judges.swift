@@ -1,7 +1,8 @@
 import Foundation
 import SteepleTestSupport
 
-/// Third-party tools the tests hand our certificates to: OpenSSL, Python's `cryptography` and py-spiffe.
+/// Third-party tools the tests hand our certificates to: OpenSSL, Python's `cryptography`, joserfc and
+/// py-spiffe.
 enum Judges {
   typealias Outcome = ExternalTool.Outcome
 
@@ -21,6 +22,7 @@ enum Judges {
   static let hasOpenSSL = ExternalTool.succeeds(["openssl", "version"])
   static let hasCryptography = hasPython("cryptography")
   static let hasPySPIFFE = hasPython("spiffe")
+  static let hasJoserfc = hasPython("joserfc")
 
   /// A fresh temporary directory, removed by `body`'s end.
   static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {

@@ -65,7 +65,7 @@ import Testing
     try server.advance(to: testNow + 13 * hour)
     let data = try JSONEncoder().encode(server.snapshot)
     let keys = server.exportPrivateKeys()
-    #expect(keys.count == 2)
+    #expect(keys.count == 4)  // two CAs and their two JWT keys
     for key in keys.values { #expect(data.range(of: key) == nil && !String(decoding: data, as: UTF8.self).contains(key.base64EncodedString())) }
     let snapshot = try JSONDecoder().decode(ServerCA.Snapshot.self, from: data)
     let restored = try ServerCA(snapshot: snapshot, privateKeys: keys)

@@ -27,7 +27,8 @@ struct SPIREStateFixture {
     try entries.create(
       RegistrationEntry(
         id: "yelb-ui", spiffeID: try SPIFFEID(parsing: "spiffe://am-multi-account-mesh/yelb/frontend"), parentID: node.spiffeID,
-        selectors: [try Selector(parsing: "k8s:ns:yelb"), try Selector(parsing: "k8s:pod-label:app:yelb-ui")], x509SVIDTTL: 600),
+        selectors: [try Selector(parsing: "k8s:ns:yelb"), try Selector(parsing: "k8s:pod-label:app:yelb-ui")], x509SVIDTTL: 600,
+        jwtSVIDTTL: 120),
       now: now)
     self.entries = entries
     try cloud.saveEntries(entries)
@@ -39,8 +40,37 @@ struct SPIREStateFixture {
   }
 }
 
-@Suite("steeple entries, svid and bundle")
+@Suite("steeple entries, svid, jwt and bundle")
 struct SPIRECLITests {
+  @Test("jwt prints a JWT-SVID for the workload and audiences, expiring per its entry, that the bundle's keys verify")
+  func jwt() throws {
+    let state = try SPIREStateFixture()
+    defer { try? FileManager.default.removeItem(at: state.directory) }
+    let run = try TestSupport.steeple(
+      "jwt", "yelb/frontend", "--audience", "yelb-db", "--audience", "redis", "--state", state.directory.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.hasSuffix("\n") && run.stdout.split(separator: "\n").count == 1)
+    let token = String(run.stdout.dropLast())
+    let svid = try JWTSVID.validate(token, audience: "redis", bundle: state.ca.bundle(), now: Date())
+    #expect(svid.spiffeID == state.held.svid.spiffeID)
+    #expect(svid.audience == ["yelb-db", "redis"])
+    #expect(svid.expiresAt.timeIntervalSince(try #require(svid.issuedAt)) == 120)
+    #expect(svid.keyID == state.ca.currentJWTKey.keyID)
+
+    let typo = try TestSupport.steeple("jwt", "yelb/frontnd", "--audience", "a", "--state", state.directory.path)
+    #expect(typo.status == 1)
+    #expect(
+      typo.stderr == """
+        steeple: error: no workload named 'yelb/frontnd' has an identity in 'am-multi-account-mesh'
+           = help: did you mean 'spiffe://am-multi-account-mesh/yelb/frontend'? the workloads: \
+        spiffe://am-multi-account-mesh/yelb/frontend
+
+        """)
+    let noAudience = try TestSupport.steeple("jwt", "yelb/frontend", "--state", state.directory.path)
+    #expect(noAudience.status != 0)
+    #expect(noAudience.stderr.contains("a JWT-SVID needs an audience: pass --audience A"))
+  }
+
   @Test("entries prints SPIRE 1.15's entry show layout, and its JSON with --json")
   func entries() throws {
     let state = try SPIREStateFixture()
@@ -68,8 +98,9 @@ struct SPIRECLITests {
     #expect(spiffe.status == 0)
     let document = try #require(try JSONSerialization.jsonObject(with: Data(spiffe.stdout.utf8)) as? [String: Any])
     let keys = try #require(document["keys"] as? [[String: Any]])
-    #expect(keys.map { $0["use"] as? String } == ["x509-svid"])
+    #expect(keys.map { $0["use"] as? String } == ["x509-svid", "jwt-svid"])
     #expect(keys.first?["kid"] == nil)
+    #expect(keys.last?["kid"] as? String == state.ca.currentJWTKey.keyID)
     let wrong = try TestSupport.steeple("bundle", "--state", state.directory.path, "--format", "jwks")
     #expect(wrong.status == 2)
     #expect(wrong.stderr.contains("'pem'") && wrong.stderr.contains("'spiffe'"))
