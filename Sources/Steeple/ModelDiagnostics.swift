@@ -14,9 +14,8 @@ enum ModelDiagnostics {
   }
 
   /// Each diagnostic with the call stack of the declaration it points into. When several
-  /// declarations were written there, those whose name or a string field's value its summary
-  /// quotes are preferred; when they still differ, the diagnostics at that place are matched to
-  /// them in order.
+  /// declarations were written there, those its summary says most about (`mentions`) are
+  /// preferred; when they still differ, the diagnostics at that place are matched to them in order.
   static func withCallStacks(_ diagnostics: [Diagnostic], _ declarations: [Declaration]) -> [Diagnostic] {
     guard declarations.contains(where: { !$0.callStack.isEmpty }) else { return diagnostics }
     var seenAt: [String: Int] = [:]
@@ -26,8 +25,8 @@ enum ModelDiagnostics {
         $0.range.file === range.file && $0.range.start <= range.start && range.start <= $0.range.end
       }
       guard !candidates.isEmpty else { return diagnostic }
-      let named = candidates.filter { mentions(diagnostic.summary, $0) }
-      if !named.isEmpty { candidates = named }
+      let scores = candidates.map { mentions(diagnostic.summary, $0) }
+      if let best = scores.max(), best > 0 { candidates = zip(candidates, scores).filter { $0.1 == best }.map(\.0) }
       var placed = diagnostic
       if candidates.allSatisfy({ sameStack($0.callStack, candidates[0].callStack) }) {
         placed.stack = candidates[0].callStack
@@ -72,18 +71,22 @@ enum ModelDiagnostics {
     return out
   }
 
-  /// Whether `summary` quotes the declaration's name or one of its string values.
-  static func mentions(_ summary: String, _ declaration: Declaration) -> Bool {
+  /// How much `summary` says about the declaration: 2 when it quotes its name, plus 1 for each of
+  /// its string values and each declaration it refers to that it quotes (agents made by one
+  /// function differ by their cluster, clusters on one gateway by their name).
+  static func mentions(_ summary: String, _ declaration: Declaration) -> Int {
     func strings(_ value: ModelValue) -> [String] {
       switch value {
       case .string(let string): return [string]
+      case .reference(let id): return [id.name]
       case .list(let items): return items.flatMap(strings)
       case .record(let fields): return fields.flatMap { strings($0.value) }
       default: return []
       }
     }
-    let texts = [declaration.name] + declaration.fields.flatMap { strings($0.value) }
-    return texts.contains { !$0.isEmpty && (summary.contains("\"\($0)\"") || summary.contains("'\($0)'")) }
+    func quoted(_ text: String) -> Bool { !text.isEmpty && (summary.contains("\"\(text)\"") || summary.contains("'\(text)'")) }
+    let values = Set(declaration.fields.flatMap { strings($0.value) })
+    return (quoted(declaration.name) ? 2 : 0) + values.filter(quoted).count
   }
 
   static func sameStack(_ a: [Diagnostic.StackFrame], _ b: [Diagnostic.StackFrame]) -> Bool {

@@ -12,12 +12,13 @@ extension TopologyGraph {
   /// reviews its tokens as), and each SVID an entry issues, from the agents that issue it to the
   /// workloads whose containers its selectors match.
   ///
-  /// The resources give the mesh's policy: each `mesh.service` is drawn on its workload (or on its
-  /// own in its cluster) with its port, TLS mode and identity, and an arrow A → B where the policy
-  /// lets A reach B: both identities issued and B's TLS `none` or A's identity among B's
-  /// admissions (its `allow` and every `mesh.allow` naming it), solid when A calls B, dashed when
-  /// admitted but not called, marked when it crosses accounts. A call the policy does not admit,
-  /// and each `verify denied`, is a crossed arrow that says why.
+  /// The mesh's policy: each `mesh.service` resource is drawn on its workload (or on its own in its
+  /// cluster) with its port, TLS mode and identity, and an arrow A → B where the catalog's rule
+  /// (`MeshPolicy.Policy.refusal(from:to:)`, the one `verify`'s static checks and the lowering use)
+  /// lets A reach B, solid when A calls B, dashed when admitted but not called, marked when it
+  /// crosses accounts. A call the policy does not admit, and each `verify denied`, is a crossed
+  /// arrow that says why. Only services the topology declares have edges: the rule reads
+  /// declarations, not resources.
   public init(topology: Topology, resources: [Resource]) {
     var builder = GraphBuilder(topology: topology, resources: resources)
     self = builder.build()
@@ -28,8 +29,8 @@ extension TopologyGraph {
 private struct GraphBuilder {
   let topology: Topology
   let services: [Service]
-  let admissions: [String: [String]]
-  let issued: Set<String>
+  /// The mesh's policy as the script declares it: the one rule for who may reach whom.
+  let policy: MeshPolicy.Policy
   let organizations: [DeclarationID: Declaration]
 
   private var usedIDs: Set<String> = []
@@ -44,6 +45,8 @@ private struct GraphBuilder {
   /// A `mesh.service` resource, as the contract between the mesh's lowering and its readers has it.
   struct Service {
     let resource: Resource
+    /// The `mesh.service` declaration it was lowered from, resolved by the policy.
+    let declared: MeshPolicy.Policy.Service?
     var name: String { resource.address.name }
     var service: String { string("service") ?? name.split(separator: "/").last.map(String.init) ?? name }
     var identity: String? { string("identity") }
@@ -62,16 +65,12 @@ private struct GraphBuilder {
 
   init(topology: Topology, resources: [Resource]) {
     self.topology = topology
-    services = resources.filter { $0.address.type == "mesh.service" }.map(Service.init)
-    var admissions: [String: [String]] = [:]
-    for service in services { admissions[service.name] = service.strings("allow") }
-    for allow in resources where allow.address.type == "mesh.allow" {
-      guard let to = allow[attribute: "to"]?.string, let from = allow[attribute: "from"]?.string else { continue }
-      admissions[to, default: []].append(from)
+    let policy = MeshPolicy.Policy(topology)
+    self.policy = policy
+    services = resources.filter { $0.address.type == "mesh.service" }.map { resource in
+      let declared = resource.origin.flatMap(policy.service) ?? policy.services.first { $0.resourceName == resource.address.name }
+      return Service(resource: resource, declared: declared)
     }
-    self.admissions = admissions
-    issued = Set(
-      topology.declarations(of: "entry").map(\.name) + resources.filter { $0.address.type == "spire.entry" }.map(\.address.name))
     organizations = Accounts.organizations(in: topology)
   }
 
@@ -291,12 +290,15 @@ private struct GraphBuilder {
       for callee in services where callee.name != caller.name {
         guard let to = serviceIDs[callee.name] else { continue }
         let calls = caller.calls.contains(callee.name)
-        if let refusal = refusal(from: caller, to: callee) {
+        switch verdict(from: caller, to: callee) {
+        case .undeclared: continue
+        case .refused(let reason):
           if calls {
             drawnDenials.insert([caller.name, callee.name])
-            edges.append(.init(from: from, to: to, label: "calls it, denied: \(refusal)", style: .denied))
+            edges.append(.init(from: from, to: to, label: "calls it, denied: \(reason)", style: .denied))
           }
           continue
+        case .holds: break
         }
         var label = calls ? "calls it" : "admitted, not called"
         if caller.resource.placement.account != callee.resource.placement.account { label += " · cross-account" }
@@ -306,22 +308,25 @@ private struct GraphBuilder {
     for check in topology.declarations(of: "verify") where check.name == "denied" {
       guard let caller = service(named: check.value("subject")), let callee = service(named: check.value("peer")),
         let from = serviceIDs[caller.name], let to = serviceIDs[callee.name],
-        drawnDenials.insert([caller.name, callee.name]).inserted, let refusal = refusal(from: caller, to: callee)
+        drawnDenials.insert([caller.name, callee.name]).inserted, case .refused(let reason) = verdict(from: caller, to: callee)
       else { continue }
-      edges.append(.init(from: from, to: to, label: "verify denied: \(refusal)", style: .denied))
+      edges.append(.init(from: from, to: to, label: "verify denied: \(reason)", style: .denied))
     }
   }
 
-  /// Why the policy does not let `caller` reach `callee`, or `nil` when it does.
-  private func refusal(from caller: Service, to callee: Service) -> String? {
-    guard let identity = caller.identity, issued.contains(identity) else {
-      return "no entry issues \(caller.identity ?? "an identity to \(caller.service)")"
-    }
-    guard let calleeIdentity = callee.identity, issued.contains(calleeIdentity) else {
-      return "no entry issues \(callee.identity ?? "an identity to \(callee.service)")"
-    }
-    if callee.tls == "none" || (admissions[callee.name] ?? []).contains(identity) { return nil }
-    return "\(callee.service) does not admit \(identity)"
+  /// What the policy says of an edge.
+  private enum Verdict {
+    /// Either end was not declared: no rule applies, no edge is drawn.
+    case undeclared
+    case holds
+    /// The policy's reason.
+    case refused(String)
+  }
+
+  /// Whether the policy lets `caller` reach `callee`.
+  private func verdict(from caller: Service, to callee: Service) -> Verdict {
+    guard let a = caller.declared, let b = callee.declared else { return .undeclared }
+    return policy.refusal(from: a, to: b).map(Verdict.refused) ?? .holds
   }
 
   /// The service a check's operand names: a handle of its declaration, its resource name

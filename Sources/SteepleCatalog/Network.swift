@@ -73,6 +73,7 @@ public struct Network: Family {
     let topology = checker.topology
     var attached: [DeclarationID: [(Declaration, CIDRBlock)]] = [:]
     var sharedWith: [DeclarationID: Set<DeclarationID>] = [:]
+    let organizations = Accounts.organizations(in: topology)
     for gateway in topology.declarations(of: "aws.transit_gateway") { sharedWith[gateway.id] = Set(Self.receivers(of: gateway, in: topology)) }
     for cluster in topology.declarations(of: "cluster") {
       guard let gateway = topology.referenced(cluster.value("network")), gateway.kind == "aws.transit_gateway" else { continue }
@@ -80,11 +81,16 @@ public struct Network: Family {
         account != owner, !(sharedWith[gateway.id]?.contains(account) ?? false)
       {
         let receivers = gateway.references("share_with").map(\.description).joined(separator: ", ")
+        var notes = [checker.note(gateway, "\(checker.describe(gateway)) is owned by \(owner) and shared with \(receivers.isEmpty ? "no one" : receivers)")]
+        // Shared with an organization: the first cause is where the account is declared outside it.
+        if gateway.references("share_with").contains(where: { $0.kind == "aws.organization" }), let home = topology[account] {
+          let membership = organizations[account].map { "is in \(checker.describe($0))" } ?? "is in no organization"
+          notes.append(checker.note(home, "\(checker.describe(home)) \(membership)"))
+        }
         checker.error(
           "network-not-shared", "\(checker.describe(cluster)) uses \(checker.describe(gateway)), which is not shared with \(account)",
           detail: "add the account to the gateway's share_with, or attach the cluster to a network its account can use",
-          at: cluster.range(of: "network"),
-          notes: [checker.note(gateway, "\(checker.describe(gateway)) is owned by \(owner) and shared with \(receivers.isEmpty ? "no one" : receivers)")])
+          at: cluster.range(of: "network"), notes: notes)
       }
       if let account = topology.referenced(cluster.value("account")), let owner = topology.referenced(gateway.value("owner")),
         let region = account.string("region"), let gatewayRegion = owner.string("region"), region != gatewayRegion,

@@ -84,6 +84,40 @@ struct TutorialTests {
     #expect(outcome.topology.declarations(of: "entry").allSatisfy { $0[field: "ttl"] == nil }, "the tutorial passes no -ttl")
   }
 
+  @Test("the mesh's services: the tutorial's listeners, SVIDs and SANs, yelb-ui public")
+  func meshServices() throws {
+    let outcome = Self.fork(#"""
+      let all = [t.ui, t.app, t.db, t.redis]
+      let s = [[s.name, s.identity_id, s.port, s.protocol, s.tls, s.public] for s in all]
+      let sans = [[a.name for a in s.allow] for s in all]
+      let calls = [[c.name for c in s.calls] for s in all]
+      """#)
+    #expect(outcome.succeeded, "\(DiagnosticRenderer(colors: false).render(outcome.diagnostics))")
+    let td = "spiffe://am-multi-account-mesh"
+    #expect(
+      outcome[global: "s"]?.description
+        == #"[["yelb-ui", "\#(td)/frontend", 80, "http", "none", true], ["yelb-appserver", "\#(td)/yelbapp", 4567, "http", "strict", false], ["yelb-db", "\#(td)/yelbdb", 5432, "tcp", "strict", false], ["redis-server", "\#(td)/redis", 6379, "tcp", "strict", false]]"#
+    )
+    #expect(outcome[global: "sans"]?.description == #"[[], ["\#(td)/frontend"], ["\#(td)/yelbapp"], ["\#(td)/yelbapp"]]"#)
+    #expect(outcome[global: "calls"]?.description == #"[["yelb-appserver"], ["yelb-db", "redis-server"], [], []]"#)
+  }
+
+  @Test("the verification section: both agent sets attested, four SVIDs, three handshakes, one denial")
+  func verification() throws {
+    let topology = Self.fork("").topology
+    let checks = topology.declarations(of: "verify").map { check in
+      [check.name, check.value("subject")?.reference?.name ?? "", check.value("peer")?.reference?.name ?? ""]
+        .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+    #expect(
+      checks == [
+        "attested am-multi-account-mesh/frontend-k8s-cluster", "attested am-multi-account-mesh/backend-k8s-cluster",
+        "svid yelb-ui", "svid yelb-appserver", "svid yelb-db", "svid redis-server",
+        "mtls yelb-ui yelb-appserver", "mtls yelb-appserver yelb-db", "mtls yelb-appserver redis-server",
+        "denied yelb-ui yelb-db",
+      ])
+  }
+
   @Test("private blocks, least privilege and the server exposed stably (the known defects done right)")
   func knownDefects() throws {
     let topology = Self.fork("").topology

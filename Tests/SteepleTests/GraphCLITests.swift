@@ -27,7 +27,8 @@ struct GraphCLITests {
   }
 
   /// Every shape, nested boxes, every edge style and labels with DOT's special characters: what
-  /// the tutorial does not draw yet (services, denied calls) must parse too.
+  /// the tutorial does not draw (a call the policy refuses, a box inside a box inside a box) must
+  /// parse too.
   @Test("every shape and edge style, and labels with quotes and backslashes, parse in Graphviz", .enabled(if: hasDot, "Graphviz's dot is not installed: run scripts/setup"))
   func everyConstructParses() throws {
     let tricky = #"say "hi" \ {x} <y> | z; # & é"#

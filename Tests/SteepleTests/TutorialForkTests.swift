@@ -1,0 +1,49 @@
+import Foundation
+import SteepleTestSupport
+import Testing
+
+/// The forks of the tutorial in stdlib/examples, each checked, applied on the local provider and
+/// verified: the tutorial's checks and the fork's own.
+@Suite("the tutorial's forks")
+struct TutorialForkTests {
+  /// A fork, and what its own checks must show: the agent sets attested and the services holding
+  /// their SVIDs.
+  struct Fork: CustomTestStringConvertible, Sendable {
+    var file: String
+    var agents: [String]
+    var services: [(name: String, id: String)]
+    var testDescription: String { file }
+  }
+
+  static let forks = [
+    Fork(file: "tracker.spire", agents: ["tracker-k8s-cluster"], services: [("vote-tracker", "tracker")]),
+    Fork(file: "two-clusters.spire", agents: ["frontend-west-k8s-cluster"], services: [("yelb-ui-west", "frontend-west")]),
+    Fork(
+      file: "many-frontends.spire", agents: ["frontend-a-k8s-cluster", "frontend-b-k8s-cluster", "frontend-c-k8s-cluster"],
+      services: [("yelb-ui-frontend-a", "frontend-a"), ("yelb-ui-frontend-b", "frontend-b"), ("yelb-ui-frontend-c", "frontend-c")]),
+  ]
+
+  @Test("each fork checks clean, applies, and verifies the tutorial's agents and SVIDs and its own", arguments: forks)
+  func forkRunsAndVerifies(_ fork: Fork) throws {
+    let file = TestSupport.packageRoot.appendingPathComponent("stdlib/examples/\(fork.file)").path
+    let check = try TestSupport.steeple("check", file)
+    #expect(check.status == 0 && check.stderr.isEmpty, "\(check.stderr)")
+
+    let folder = try TemporaryDirectory.make("steeple-fork-run-")
+    defer { TemporaryDirectory.remove(folder) }
+    // --allow-unsupported-checks only until the local provider has the mesh's data plane (the
+    // meshrun branch): verify mtls and denied are "not yet supported" there until then.
+    let run = try TestSupport.steeple(
+      "run", "--auto-approve", "--allow-unsupported-checks", "--state", folder.appendingPathComponent("state").path, file, in: folder)
+    #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    let td = "am-multi-account-mesh"
+    for agents in ["frontend-k8s-cluster", "backend-k8s-cluster"] + fork.agents {
+      #expect(run.stdout.contains("✓ verify attested \"\(td)/\(agents)\": 3 agents of \(td)/\(agents) attested"), "\(agents): \(run.stdout)")
+    }
+    let services = [("yelb-ui", "frontend"), ("yelb-appserver", "yelbapp"), ("yelb-db", "yelbdb"), ("redis-server", "redis")] + fork.services
+    for (service, id) in services {
+      #expect(run.stdout.contains("✓ verify svid \"\(td)/\(service)\": \(td)/\(service) (container envoy) holds spiffe://\(td)/\(id):"), "\(service): \(run.stdout)")
+    }
+    #expect(run.stdout.contains("Checks: \(2 + fork.agents.count + services.count) passed, 0 failed"), "\(run.stdout)")
+  }
+}
