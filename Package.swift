@@ -22,6 +22,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     // Source text, tokens, syntax tree, diagnostics. Depends on nothing.
@@ -38,6 +40,17 @@ let package = Package(
       dependencies: [
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+      ], swiftSettings: strict),
+    // The mesh's data plane: per service a TLS 1.3 listener presenting the service's X.509-SVID and
+    // admitting only the SPIFFE IDs of its policy, upstreams for its calls, Envoy-named counters and
+    // handshake checks. Plain-value configuration; depends on the embedded SPIRE only for SVIDs/bundles.
+    .target(
+      name: "SteepleDataPlane",
+      dependencies: [
+        "SteepleSPIRE", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ], swiftSettings: strict),
     // Resources, the provider protocol, plan, the apply graph, the journal. Domain-free.
     .target(name: "SteepleEngine", dependencies: ["SteepleModel", "SteepleSyntax"], swiftSettings: strict),
@@ -70,6 +83,14 @@ let package = Package(
       swiftSettings: strict),
     // Times SVID issuance against swift-crypto's raw P-256 key generation and signing (scripts/bench/spire).
     .executableTarget(name: "spire-bench", dependencies: ["SteepleSPIRE", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+    // Mutual TLS handshakes through the data plane's proxies against raw swift-nio-ssl ones (scripts/bench/mesh).
+    .executableTarget(
+      name: "mesh-bench",
+      dependencies: [
+        "SteepleDataPlane", "SteepleSPIRE", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ], swiftSettings: strict),
     // scripts/bench/plan's reference: bare fsynced SQLite transactions through GRDB.
     .executableTarget(
       name: "SQLiteReference", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
@@ -98,6 +119,13 @@ let package = Package(
       dependencies: [
         "SteepleTestSupport", "SteepleSPIRE", .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+      ], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleDataPlaneTests",
+      dependencies: [
+        "SteepleTestSupport", "SteepleDataPlane", "SteepleSPIRE", .product(name: "X509", package: "swift-certificates"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
       ], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax", "SteepleLocal", "SteepleSPIRE"],
