@@ -58,11 +58,12 @@ let package = Package(
     // family's kinds, cross-checks, lowering to resources, resource types, defaults and rules.
     .target(name: "SteepleCatalog", dependencies: ["SteepleModel", "SteepleEngine", "SteepleSyntax"], swiftSettings: strict),
     // The embedded local cloud: accounts, IAM, RAM, networks, EKS and token issuers, the embedded SPIRE's
-    // attestation through them, state in SQLite.
+    // attestation through them, the mesh's data plane run from the applied policy, state in SQLite.
     .target(
       name: "SteepleLocal",
       dependencies: [
-        "SteepleEngine", "SteepleModel", "SteepleCatalog", "SteepleSPIRE", .product(name: "GRDB", package: "GRDB.swift"),
+        "SteepleEngine", "SteepleModel", "SteepleCatalog", "SteepleSPIRE", "SteepleDataPlane",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ], swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values. Not the local provider.

@@ -263,6 +263,7 @@ enum CloudSchema {
         t.column("reason", .text)
       }
     }
+    MeshStatsSchema.register(in: &migrator)
     return migrator
   }
 }

@@ -32,32 +32,46 @@ extension LocalProvider {
       }
     }
     let validFor = check.fields[field: "valid_for"]?.int ?? 0
+    switch try await heldSVID(for: target, container: container, expectedID: expectedID, validFor: validFor) {
+    case .success(let found): return .passed(detail: found.detail)
+    case .failure(let failure): return .failed(reason: failure.reason)
+    }
+  }
+
+  /// The SVID an agent serving `target`'s node holds for it (its proxy `container` when given), after
+  /// the chain held: the agent attests, an entry applies, the SVID is issued and current. The first
+  /// broken link otherwise.
+  func heldSVID(for target: String, container: String?, expectedID: SPIFFEID?, validFor: Int) async throws
+    -> Result<(svid: X509SVID, detail: String), CheckFailure>
+  {
     let wantedID = expectedID
     let clock = cloud.clock()
     let subject: SVIDSubject
     switch try await cloud.pool.read({ db in try Self.svidSubject(target, container: container, expectedID: wantedID, clock: clock, db) }) {
-    case .failure(let failure): return .failed(reason: failure.reason)
+    case .failure(let failure): return .failure(failure)
     case .success(let found): subject = found
     }
     guard !subject.agentSets.isEmpty else {
-      return .failed(reason: "no SPIRE agents run in \(subject.pod.cluster): no spire.agents serves the node of \(subject.label)")
+      return .failure(CheckFailure("no SPIRE agents run in \(subject.pod.cluster): no spire.agents serves the node of \(subject.label)"))
     }
-    var lastFailure = ""
+    var firstFailure: CheckFailure?
     for set in subject.agentSets {
-      let outcome = try await checkSVID(subject, on: set, validFor: validFor)
-      if case .passed = outcome { return outcome }
-      if case .failed(let reason) = outcome, lastFailure.isEmpty { lastFailure = reason }
+      let outcome = try await heldSVID(subject, on: set, validFor: validFor)
+      if case .success = outcome { return outcome }
+      if case .failure(let failure) = outcome, firstFailure == nil { firstFailure = failure }
     }
-    return .failed(reason: lastFailure)
+    return .failure(firstFailure ?? CheckFailure("no agent set holds an SVID for \(subject.label)"))
   }
 
   /// The chain for one agent set: its agent on the pod's node attests, then the entries, then the SVID.
-  func checkSVID(_ subject: SVIDSubject, on set: SPIREAgentSetRecord, validFor: Int) async throws -> CheckOutcome {
+  func heldSVID(_ subject: SVIDSubject, on set: SPIREAgentSetRecord, validFor: Int) async throws
+    -> Result<(svid: X509SVID, detail: String), CheckFailure>
+  {
     let clock = cloud.clock()
     let read = try await cloud.pool.read { db in try Self.agentSet(named: set.resourceName, clock: clock, db) }
-    guard case .success(let (setup, pods, agents, _)) = read else { return .failed(reason: "the agents \(set.resourceName) are gone") }
+    guard case .success(let (setup, pods, agents, _)) = read else { return .failure(CheckFailure("the agents \(set.resourceName) are gone")) }
     guard let agentPod = pods.first(where: { $0.node == subject.pod.node }) else {
-      return .failed(reason: "no agent of \(set.resourceName) runs on \(subject.pod.node), the node of \(subject.label)")
+      return .failure(CheckFailure("no agent of \(set.resourceName) runs on \(subject.pod.node), the node of \(subject.label)"))
     }
     // A stopped agent or server renews nothing, but the workload keeps the SVID it was given: what
     // is observable is its expiry. Running ones must attest now.
@@ -68,12 +82,12 @@ extension LocalProvider {
       do {
         _ = try await setup.attest(agentPod, cloud: cloud)
       } catch {
-        return .failed(reason: "first cause: \(error.cause): \(error.description); \(error.fix)")
+        return .failure(CheckFailure("first cause: \(error.cause): \(error.description); \(error.fix)"))
       }
     }
     let notRenewed = outage.map { ": it was not renewed, \($0)" } ?? ": it was not renewed"
     guard let agentRecord = agents.first(where: { $0.pod == agentPod.name }) else {
-      return .failed(reason: "the agent \(agentPod.cluster)/\(agentPod.namespace)/\(agentPod.name) was never attested: apply again")
+      return .failure(CheckFailure("the agent \(agentPod.cluster)/\(agentPod.namespace)/\(agentPod.name) was never attested: apply again"))
     }
     let trustDomain = setup.endpoint.trustDomain
     let agentID = try SPIFFEID(parsing: agentRecord.agentID)
@@ -101,32 +115,32 @@ extension LocalProvider {
     guard let match = applying.first else {
       let wanted = subject.expectedID.map { " for \($0)" } ?? ""
       guard let closest else {
-        return .failed(
-          reason: "first cause: no entry applies: no entry\(wanted) is authorized for the agent \(agentID) (parent its ID or a node entry whose selectors it has)")
+        return .failure(CheckFailure(
+          "first cause: no entry applies: no entry\(wanted) is authorized for the agent \(agentID) (parent its ID or a node entry whose selectors it has)"))
       }
-      return .failed(
-        reason: "first cause: no entry applies\(wanted) to \(subject.label): the closest, \(closest.entry.spiffeID) (entry \(closest.entry.id)), "
-          + "lacks \(closest.missing.map(\.description).joined(separator: ", ")) for container \(closest.container)")
+      return .failure(CheckFailure(
+        "first cause: no entry applies\(wanted) to \(subject.label): the closest, \(closest.entry.spiffeID) (entry \(closest.entry.id)), "
+          + "lacks \(closest.missing.map(\.description).joined(separator: ", ")) for container \(closest.container)"))
     }
     guard let svid = held.first(where: { $0.entryID == match.entry.id })?.svid else {
-      return .failed(reason: "first cause: SVID not issued: the agent \(agentID) holds no SVID for \(match.entry.spiffeID) yet")
+      return .failure(CheckFailure("first cause: SVID not issued: the agent \(agentID) holds no SVID for \(match.entry.spiffeID) yet"))
     }
     let now = subject.now
     if svid.isExpired(at: now) {
-      return .failed(
-        reason: "first cause: SVID expired: \(svid.spiffeID) (serial \(svid.serialNumber)) expired at \(Self.time(svid.notAfter)) (now \(Self.time(now)))\(notRenewed)")
+      return .failure(CheckFailure(
+        "first cause: SVID expired: \(svid.spiffeID) (serial \(svid.serialNumber)) expired at \(Self.time(svid.notAfter)) (now \(Self.time(now)))\(notRenewed)"))
     }
     guard bundle.x509Authorities.contains(svid.authority) else {
-      return .failed(reason: "first cause: SVID not current: \(svid.spiffeID) (serial \(svid.serialNumber)) was signed by a CA no longer in the bundle")
+      return .failure(CheckFailure("first cause: SVID not current: \(svid.spiffeID) (serial \(svid.serialNumber)) was signed by a CA no longer in the bundle"))
     }
     let left = Int(svid.notAfter.timeIntervalSince(now))
     if validFor > 0, left < validFor {
-      return .failed(
-        reason: "first cause: SVID expires too soon: \(svid.spiffeID) (serial \(svid.serialNumber)) expires at \(Self.time(svid.notAfter)), in \(left)s, not valid for \(validFor)s")
+      return .failure(CheckFailure(
+        "first cause: SVID expires too soon: \(svid.spiffeID) (serial \(svid.serialNumber)) expires at \(Self.time(svid.notAfter)), in \(left)s, not valid for \(validFor)s"))
     }
-    return .passed(
-      detail: "\(subject.label) (container \(match.container)) holds \(svid.spiffeID): serial \(svid.serialNumber), "
-        + "expires \(Self.time(svid.notAfter)) (in \(left)s), chain of 2 to the CA in the bundle")
+    return .success((
+      svid, "\(subject.label) (container \(match.container)) holds \(svid.spiffeID): serial \(svid.serialNumber), "
+        + "expires \(Self.time(svid.notAfter)) (in \(left)s), chain of 2 to the CA in the bundle"))
   }
 
   /// The pod, its containers and the agent sets of its cluster, for a service or a workload.

@@ -20,7 +20,8 @@ struct SteepleCommand: ParsableCommand {
     version: version,
     subcommands: [
       RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, GraphCommand.self, PlanCommand.self, ApplyCommand.self,
-      DestroyCommand.self, StateCommand.self, EntriesCommand.self, SVIDCommand.self, JWTCommand.self, BundleCommand.self, ReplCommand.self,
+      DestroyCommand.self, StateCommand.self, EntriesCommand.self, SVIDCommand.self, JWTCommand.self, BundleCommand.self,
+      ServeCommand.self, StatsCommand.self, ReplCommand.self,
     ])
 }
 

@@ -102,11 +102,12 @@ struct ProviderTests {
     #expect(error?.address == address("elb.load_balancer", "s"))
   }
 
-  @Test func checksThatNeedTheDataPlaneAreNotYetSupported() async throws {
+  @Test func checksOfTheDataPlaneNameWhatWasNotApplied() async throws {
     let fixture = try CloudFixture()
     let outcome = try await fixture.provider.check(Check(kind: "mtls", arguments: [.string("yelb-ui"), .string("yelb-appserver")]))
-    #expect(
-      outcome == .unsupported(reason: "verify mtls needs the mTLS data plane, which the local provider does not have yet"))
+    #expect(outcome == .failed(reason: "no mesh service named yelb-ui was applied"))
+    let unknown = try await fixture.provider.check(Check(kind: "teleports", arguments: []))
+    #expect(unknown == .unsupported(reason: "the local provider has no check 'teleports'"))
     let bad = try await fixture.provider.check(Check(kind: "reachable", arguments: [.string("10.0.0.1")]))
     #expect(bad == .failed(reason: "verify reachable takes two endpoints (addresses or pods), not 1"))
   }

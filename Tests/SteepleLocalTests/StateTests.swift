@@ -52,6 +52,7 @@ struct StateTests {
         "v2: the embedded SPIRE: servers, keys, entries, agents, SVIDs",
         "v3-spire-runtime",
         "v3-mesh-policy: the mesh's services and admissions",
+        "v4-mesh-stats: the data plane's last counters",
       ])
     #expect(try fixture.cloud.appliedMigrations() == LocalCloud.schemaMigrations)
     // Reopening migrates nothing again.

@@ -158,22 +158,16 @@ struct DeployCLITests {
     #expect(try Self.steeple("state", "deploy.spire", in: folder).stdout == "The state is empty.\n")
   }
 
-  @Test("run checks, plans, applies and reports each verify check; one that cannot run fails the run unless allowed")
+  @Test("run checks, plans, applies and reports each verify check: verify all of a script with no mesh service passes with nothing to disagree")
   func runDoesItAll() throws {
     let folder = try Self.workspace()
     let result = try Self.steeple("run", "--auto-approve", "deploy.spire", in: folder)
-    #expect(result.status == 1, "nothing was verified: a CI gate must not see success")
+    #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("declared 2 accounts\n"))
     #expect(result.stdout.contains("Apply complete: "))
-    #expect(result.stdout.contains("  - verify all: not yet supported ("))
-    #expect(result.stdout.hasSuffix("Checks: 0 passed, 0 failed, 1 not yet supported.\n"))
-    #expect(result.stderr.contains("deploy.spire:9:1: error: verify all could not run: "))
-    #expect(result.stderr.contains("pass --allow-unsupported-checks to accept that"))
-
-    let allowed = try Self.steeple("run", "--auto-approve", "--allow-unsupported-checks", "deploy.spire", in: folder)
-    #expect(allowed.status == 0, "\(allowed.stderr)")
-    #expect(allowed.stdout.hasSuffix("Checks: 0 passed, 0 failed, 1 not yet supported.\n"))
-    #expect(allowed.stderr == "")
+    #expect(result.stdout.contains("verify all: no mesh service was applied: no ordered pair to check"), "\(result.stdout)")
+    #expect(result.stdout.hasSuffix("Checks: 1 passed, 0 failed.\n"), "\(result.stdout)")
+    #expect(result.stderr == "")
   }
 
   @Test("a failed verify check is an error on standard error at its statement, as a failed action is")

@@ -89,7 +89,7 @@ struct StateSafetyCLITests {
       at: TestSupport.packageRoot.appendingPathComponent("stdlib/examples/hello.spire"),
       to: folder.appendingPathComponent("hello.spire"))
     #expect(try Self.steeple("apply", "--auto-approve", "network.spire", in: folder).status == 0)
-    let hello = try Self.steeple("run", "--auto-approve", "--allow-unsupported-checks", "hello.spire", in: folder)
+    let hello = try Self.steeple("run", "--auto-approve", "hello.spire", in: folder)
     #expect(hello.status == 0, "\(hello.stderr)")
     #expect(hello.stdout.contains(" to add, 0 to change, 0 to destroy.\n"), "\(hello.stdout)")
     #expect(try Self.steeple("state", "network.spire", in: folder).stdout.hasSuffix("28 resources.\n"))

@@ -47,10 +47,7 @@ struct TutorialCLITests {
     let folder = try TemporaryDirectory.make("steeple-tutorial-run-")
     defer { TemporaryDirectory.remove(folder) }
     let state = folder.appendingPathComponent("state").path
-    // --allow-unsupported-checks only until the local provider has the mesh's data plane (the
-    // meshrun branch): verify mtls and denied are "not yet supported" there until then. Drop it,
-    // and expect "4 passed" more, when they run.
-    let run = try TestSupport.steeple("run", "--auto-approve", "--allow-unsupported-checks", "--state", state, Self.tutorial, in: folder)
+    let run = try TestSupport.steeple("run", "--auto-approve", "--state", state, Self.tutorial, in: folder)
     #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
     let td = "am-multi-account-mesh"
     for agents in ["frontend-k8s-cluster", "backend-k8s-cluster"] {
@@ -60,14 +57,14 @@ struct TutorialCLITests {
       #expect(run.stdout.contains("✓ verify svid \"\(td)/\(service)\": \(td)/\(service) (container envoy) holds spiffe://\(td)/\(id):"), "\(run.stdout)")
     }
     for (check, a, b) in [("mtls", "yelb-ui", "yelb-appserver"), ("mtls", "yelb-appserver", "yelb-db"), ("mtls", "yelb-appserver", "redis-server"), ("denied", "yelb-ui", "yelb-db")] {
-      #expect(run.stdout.contains("verify \(check) \"\(td)/\(a)\" -> \"\(td)/\(b)\""), "\(run.stdout)")
+      #expect(run.stdout.contains("✓ verify \(check) \"\(td)/\(a)\" -> \"\(td)/\(b)\""), "\(run.stdout)")
     }
-    #expect(run.stdout.contains("Checks: 6 passed, 0 failed"), "\(run.stdout)")
+    #expect(run.stdout.contains("Checks: 10 passed, 0 failed"), "\(run.stdout)")
 
-    let again = try TestSupport.steeple("run", "--auto-approve", "--allow-unsupported-checks", "--state", state, Self.tutorial, in: folder)
+    let again = try TestSupport.steeple("run", "--auto-approve", "--state", state, Self.tutorial, in: folder)
     #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
     #expect(again.stdout.contains("No changes."), "\(again.stdout)")
-    #expect(again.stdout.contains("Checks: 6 passed, 0 failed"), "\(again.stdout)")
+    #expect(again.stdout.contains("Checks: 10 passed, 0 failed"), "\(again.stdout)")
   }
 
   @Test("steeple doc yelb shows the module's comment once, and its function")

@@ -31,10 +31,8 @@ struct TutorialForkTests {
 
     let folder = try TemporaryDirectory.make("steeple-fork-run-")
     defer { TemporaryDirectory.remove(folder) }
-    // --allow-unsupported-checks only until the local provider has the mesh's data plane (the
-    // meshrun branch): verify mtls and denied are "not yet supported" there until then.
     let run = try TestSupport.steeple(
-      "run", "--auto-approve", "--allow-unsupported-checks", "--state", folder.appendingPathComponent("state").path, file, in: folder)
+      "run", "--auto-approve", "--state", folder.appendingPathComponent("state").path, file, in: folder)
     #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
     let td = "am-multi-account-mesh"
     for agents in ["frontend-k8s-cluster", "backend-k8s-cluster"] + fork.agents {

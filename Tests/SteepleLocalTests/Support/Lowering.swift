@@ -21,6 +21,16 @@ enum Lowering {
     lower(session().run(file: packageRoot.appendingPathComponent(file).path))
   }
 
+  /// The checks of a script file's `verify` declarations, as the commands lower them.
+  static func checks(file: String) -> [Check] {
+    let outcome = session().run(file: packageRoot.appendingPathComponent(file).path)
+    guard outcome.succeeded else {
+      Issue.record("the script does not run cleanly:\n\(DiagnosticRenderer(colors: false).render(outcome.diagnostics))")
+      return []
+    }
+    return DesiredState.checks(for: outcome.topology)
+  }
+
   private static func session() -> Session {
     var configuration = Session.Configuration()
     configuration.output = { _ in }
