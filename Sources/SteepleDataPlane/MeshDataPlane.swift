@@ -232,8 +232,7 @@ public final class MeshDataPlane: Sendable {
 
   /// The known service nearest to `name`, when it is close.
   private func suggestion(for name: String) -> String? {
-    order.map { ($0, EditDistance.between($0, name)) }.filter { $0.1 <= max(2, name.count / 3) }
-      .min { $0.1 < $1.1 }?.0
+    NameSuggestion.closest(to: name, in: order)
   }
 
   private static func name(of version: TLSVersion?) -> String {

@@ -166,7 +166,7 @@ final class MeshCheckRun {
 
   /// A service name that names nothing, with the closest one.
   func unknown(_ name: String) -> String {
-    let close = Suggestions.closest(to: name, in: services.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
+    let close = NameSuggestion.closest(to: name, in: services.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
     return "no mesh service named \(name) was applied\(close)"
   }
 

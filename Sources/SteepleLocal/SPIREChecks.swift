@@ -63,7 +63,7 @@ extension LocalProvider {
       let setup = try SPIREAttestationSetup.read(trustDomain: trustDomain, name: parts[1], db)
     else {
       let known = try SPIREAgentSetRecord.fetchAll(db).map(\.resourceName)
-      let close = Suggestions.closest(to: name, in: known).map { ": did you mean '\($0)'?" } ?? ""
+      let close = NameSuggestion.closest(to: name, in: known).map { ": did you mean '\($0)'?" } ?? ""
       return .failure(CheckFailure("no agents named \(name) were applied\(close)"))
     }
     let cluster = try ClusterRecord.named(setup.set.cluster, in: db)

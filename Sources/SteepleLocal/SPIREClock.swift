@@ -45,7 +45,7 @@ enum SPIREClock {
     } else {
       let known =
         try SPIREAgentSetRecord.fetchAll(db).map(\.resourceName) + (try SPIREServerRuntimeRecord.fetchAll(db).map(\.trustDomain))
-      let close = Suggestions.closest(to: target, in: known).map { ": did you mean '\($0)'?" } ?? ""
+      let close = NameSuggestion.closest(to: target, in: known).map { ": did you mean '\($0)'?" } ?? ""
       throw ProviderError(
         code: "NotFound", message: "stop: no agents (<trust domain>/<name>) or server (<trust domain>) named '\(target)'\(close)")
     }
@@ -73,26 +73,6 @@ enum SPIREClock {
       agent.svid = try ca.current.issueSVID(for: agent.agentID, ttl: TimeInterval(server.svidTTL), now: now)
       try SPIREState.saveAgent(agent, in: db)
     }
-  }
-}
-
-/// "Did you mean" over the embedded SPIRE's names.
-enum Suggestions {
-  static func closest(to name: String, in candidates: [String]) -> String? {
-    let limit = max(2, name.count / 3)
-    return candidates.map { ($0, distance(name, $0)) }.filter { $0.1 <= limit }.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
-  }
-
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-      var row = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...b.count { row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
-      previous = row
-    }
-    return previous[b.count]
   }
 }
 

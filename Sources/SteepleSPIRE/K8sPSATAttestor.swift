@@ -117,7 +117,7 @@ public enum K8sPSATError: Error, Equatable, Sendable, CustomStringConvertible {
     case .missingToken: "missing token in attestation data"
     case .unknownCluster(let name, let known):
       "not configured for cluster \"\(name)\""
-        + (Suggestion.closest(to: name, in: known).map { ": did you mean \"\($0)\"?" }
+        + (NameSuggestion.closest(to: name, in: known).map { ": did you mean \"\($0)\"?" }
           ?? (known.isEmpty
             ? ": the server has no k8s_psat clusters"
             : ": configured clusters are \(known.map { "\"\($0)\"" }.joined(separator: ", "))"))
@@ -173,29 +173,4 @@ public enum K8sPSATError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 
   static func goQuoted(_ values: [String]) -> String { "[" + values.map { "\"\($0)\"" }.joined(separator: " ") + "]" }
-}
-
-/// "Did you mean" for a mistyped name.
-enum Suggestion {
-  /// The candidate within a small edit distance of `name`, if one is clearly closest.
-  static func closest(to name: String, in candidates: [String]) -> String? {
-    let limit = max(2, name.count / 3)
-    let scored = candidates.map { ($0, distance(name, $0)) }.filter { $0.1 <= limit }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-    return scored.first?.0
-  }
-
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    guard !a.isEmpty else { return b.count }
-    guard !b.isEmpty else { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-      var row = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...b.count {
-        row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = row
-    }
-    return previous[b.count]
-  }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import SteepleLocal
+import SteepleSPIRE
 
 #if canImport(Glibc)
   import Glibc
@@ -123,7 +124,7 @@ struct StatsCommand: ParsableCommand {
       guard !matches.isEmpty else {
         // Near the full name, or near the service's own name as the user may have written it.
         func nearness(_ name: String) -> Int {
-          min(SVIDCommand.distance(service, name), SVIDCommand.distance(service, name.split(separator: "/").last.map(String.init) ?? name))
+          min(NameSuggestion.distance(service, name), NameSuggestion.distance(service, name.split(separator: "/").last.map(String.init) ?? name))
         }
         let close = services.min { nearness($0) < nearness($1) }.flatMap { nearness($0) <= max(2, service.count / 3) ? $0 : nil }
         throw spireFailure(

@@ -200,7 +200,7 @@ struct SVIDCommand: ParsableCommand {
   static func closest(to name: String, among known: [String]) -> String? {
     func nearness(_ id: String) -> Int {
       let path = id.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(3).joined()
-      return min(distance(name, id), distance(name, path), distance(name, "/" + path))
+      return min(NameSuggestion.distance(name, id), NameSuggestion.distance(name, path), NameSuggestion.distance(name, "/" + path))
     }
     return known.filter { nearness($0) <= max(2, name.count / 3) }.min { nearness($0) < nearness($1) }
   }
@@ -218,19 +218,5 @@ struct SVIDCommand: ParsableCommand {
       guard count > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
       written += count
     }
-  }
-
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-      var row = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...b.count {
-        row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = row
-    }
-    return previous[b.count]
   }
 }
