@@ -19,10 +19,15 @@ public protocol Family: CrossCheck {
   /// whom"), from the plan and the `desired` resources it was made for; `topology`, when there is
   /// one, places the declarations it names.
   func planSections(for plan: Plan, desired: [Resource], topology: Topology?) -> [any PlanSection]
+  /// What one declaration of `kind` expands into, a line each (`spire.agents: one agent per node …`),
+  /// for its `steeple doc` page: nothing a kind makes is hidden. Empty for a kind that makes one
+  /// resource of its own name.
+  func expansion(of kind: String) -> [String]
 }
 
 extension Family {
   public func check(_ checker: inout TopologyChecker) {}
   public func finish(_ lowering: inout Lowering) {}
   public func planSections(for plan: Plan, desired: [Resource], topology: Topology?) -> [any PlanSection] { [] }
+  public func expansion(of kind: String) -> [String] { [] }
 }

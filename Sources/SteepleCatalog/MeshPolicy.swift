@@ -94,6 +94,18 @@ public struct MeshPolicy: Family {
     ]
   }
 
+  /// What a service and an admission become: the policy record each proxy enforces.
+  public func expansion(of kind: String) -> [String] {
+    switch kind {
+    case "mesh.service":
+      return [
+        "mesh.service <td>/<name>: its proxy's policy (listener port and TLS mode, admitted SPIFFE IDs, upstreams for calls); the local provider serves it as a TLS 1.3 listener on loopback when verify or steeple serve runs"
+      ]
+    case "mesh.allow": return ["mesh.allow <td>/<to> <- <from ID>: one more SPIFFE ID the service's listener admits"]
+    default: return []
+    }
+  }
+
   // MARK: - Lowering
 
   public func lower(_ declaration: Declaration, into lowering: inout Lowering) {}

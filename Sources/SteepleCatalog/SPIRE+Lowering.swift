@@ -146,3 +146,26 @@ extension SPIRE {
   /// A duration as its seconds.
   static func seconds(_ value: ModelValue?) -> ModelValue? { value.flatMap(ModelDuration.seconds).map(ModelValue.int) }
 }
+
+extension SPIRE {
+  /// What a mesh, an agent set and an entry become, as the lowering above and the providers make them.
+  public func expansion(of kind: String) -> [String] {
+    switch kind {
+    case "mesh":
+      return [
+        "spire.server <td>: the SPIRE server in the server's cluster (its namespace and service account too, unless declared), at its exposed address and port",
+        "spire.ca <td>: the CA of key_type and the JWT signing key, rotated as SPIRE rotates them, keys kept owner-only",
+      ]
+    case "spire.agents":
+      return [
+        "spire.psat_cluster <td>/<cluster_name>: the server's k8s_psat entry for this cluster (allow list, the api_role it reviews tokens as) and that role's RBAC in the cluster (create tokenreviews; get pods and nodes)",
+        "spire.bundle <td>/<name>: the bootstrap bundle for this cluster's agents (publish: a ConfigMap kept fresh; copy: copied once)",
+        "spire.agents <td>/<name>: the agents' namespace and service account (unless declared) and a DaemonSet of one agent per node, each attested by its projected token",
+      ]
+    case "entry":
+      return ["spire.entry <SPIFFE ID>: a registration entry in the server, with revisions, from which the agents issue SVIDs"]
+    default:
+      return []
+    }
+  }
+}

@@ -16,7 +16,9 @@ public enum SchemaDocumentation {
 
   /// The page of a kind (`cluster`, `aws.role`) or of a module (`aws`); `nil` when there is none.
   public static func page(for topic: String, in catalog: Catalog = .standard) -> String? {
-    if let schema = catalog.schema(for: topic) { return page(schema) }
+    if let schema = catalog.schema(for: topic) {
+      return page(schema, expansion: catalog.family(of: schema.kind)?.expansion(of: schema.kind) ?? [])
+    }
     guard let module = catalog.modules.first(where: { $0.name == topic }) else { return nil }
     var out = "Module \(module.name): \(catalog.moduleSummaries[module.name] ?? "")\n\n  import \"\(module.name)\"\n\n"
     for schema in module.kinds {
@@ -31,7 +33,7 @@ public enum SchemaDocumentation {
     return catalog.kinds.map(\.kind) + catalog.modules.map(\.name)
   }
 
-  static func page(_ schema: KindSchema) -> String {
+  static func page(_ schema: KindSchema, expansion: [String] = []) -> String {
     var out = "\(schema.kind): \(schema.summary)\n\n"
     if let function = schema.function { out += "  import \"\(function.module)\"\n" }
     out += "  \(schema.form)\n\n"
@@ -50,6 +52,10 @@ public enum SchemaDocumentation {
     if !schema.computed.isEmpty {
       out += "\ncomputed (read-only):\n"
       out += table(schema.computed.map { [$0.name, $0.doc] }, indent: "  ")
+    }
+    if !expansion.isEmpty {
+      out += "\nexpands into (each a resource in plan, apply and destroy):\n"
+      out += expansion.map { "  - \($0)\n" }.joined()
     }
     out += "\nA handle has .name, .kind and every field; a field left out reads as its default, or nil.\n"
     return out
