@@ -34,15 +34,7 @@ enum AgentDaemonSet {
   {
     let cluster = try ClusterRecord.named(clusterName, in: db)
     _ = try KubernetesObjects.namespace(namespace, in: cluster.name, db)
-    guard
-      try ServiceAccountRecord.fetchOne(db, key: ["cluster": cluster.name, "namespace": namespace, "name": serviceAccount])
-        != nil
-    else {
-      throw ProviderError(
-        code: "Forbidden",
-        message:
-          "pods \"\(name)-\" is forbidden: error looking up service account \(namespace)/\(serviceAccount): serviceaccount \"\(serviceAccount)\" not found")
-    }
+    try KubernetesObjects.requireServiceAccount(serviceAccount, namespace: namespace, cluster: cluster.name, pod: "\(name)-", db)
     let nodes = try NodeRecord.filter(Column("cluster") == cluster.name).order(Column("ordinal")).fetchAll(db)
     var existing = try pods(of: name, cluster: cluster.name, namespace: namespace, db)
     for pod in existing where !nodes.contains(where: { podName(name, on: $0, of: cluster) == pod.name }) || pod.serviceAccount != serviceAccount {

@@ -92,6 +92,19 @@ enum KubernetesObjects {
     ).insert(db)
   }
 
+  /// Refuses a pod (or a DaemonSet's pods, named `<name>-`) whose service account does not exist,
+  /// as the API server's admission does.
+  static func requireServiceAccount(
+    _ serviceAccount: String, namespace: String, cluster: String, pod: String, address: ResourceAddress? = nil, _ db: Database
+  ) throws {
+    guard try ServiceAccountRecord.fetchOne(db, key: ["cluster": cluster, "namespace": namespace, "name": serviceAccount]) == nil else { return }
+    throw ProviderError(
+      code: "Forbidden",
+      message:
+        "pods \"\(pod)\" is forbidden: error looking up service account \(namespace)/\(serviceAccount): serviceaccount \"\(serviceAccount)\" not found",
+      address: address)
+  }
+
   static func namespace(_ name: String, in cluster: String, _ db: Database) throws -> NamespaceRecord {
     guard let namespace = try NamespaceRecord.fetchOne(db, key: ["cluster": cluster, "name": name]) else {
       throw ProviderError.kubernetesNotFound("namespaces", name)
@@ -214,16 +227,7 @@ enum PodHandler: ResourceHandler {
     }
     _ = try KubernetesObjects.namespace(namespace, in: cluster.name, db)
     let serviceAccount = try attributes.optionalString("service_account") ?? "default"
-    guard
-      try ServiceAccountRecord.fetchOne(db, key: ["cluster": cluster.name, "namespace": namespace, "name": serviceAccount])
-        != nil
-    else {
-      throw ProviderError(
-        code: "Forbidden",
-        message:
-          "pods \"\(name)\" is forbidden: error looking up service account \(namespace)/\(serviceAccount): serviceaccount \"\(serviceAccount)\" not found",
-        address: resource.address)
-    }
+    try KubernetesObjects.requireServiceAccount(serviceAccount, namespace: namespace, cluster: cluster.name, pod: name, address: resource.address, db)
     let containers = try attributes.strings("containers")
     guard !containers.isEmpty else {
       throw ProviderError(
