@@ -43,15 +43,9 @@ struct JWTCommand: ParsableCommand {
     } catch {
       throw spireFailure("cannot read the SVIDs of '\(trustDomain)': \(error)", help: nil)
     }
-    guard let chosen = held.first(where: { SVIDCommand.names($0, name, in: trustDomain) }), let ca else {
-      let known = Array(Set(held.map(\.svid.spiffeID.description))).sorted()
-      let close = SVIDCommand.closest(to: name, among: known)
-      throw spireFailure(
-        "no workload named '\(name)' has an identity in '\(trustDomain)'",
-        help: known.isEmpty
-          ? "no workload has an SVID yet: apply a script whose entries match its workloads"
-          : (close.map { "did you mean '\($0)'? " } ?? "") + "the workloads: \(known.joined(separator: ", "))")
-    }
+    let missing = "no workload named '\(name)' has an identity in '\(trustDomain)'"
+    guard let ca else { throw SVIDCommand.noSVID(named: name, held: held, summary: missing, listing: "the workloads") }
+    let chosen = try SVIDCommand.freshest(named: name, in: trustDomain, held: held, summary: missing, listing: "the workloads")
     let seconds = entries.entries.first { $0.id == chosen.entryID }?.jwtSVIDTTL ?? 0
     do {
       let svid = try ca.issueJWTSVID(

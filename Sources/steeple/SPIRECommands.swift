@@ -167,16 +167,9 @@ struct SVIDCommand: ParsableCommand {
     } catch {
       throw spireFailure("cannot read the SVIDs of '\(trustDomain)': \(error)", help: nil)
     }
-    let matching = held.filter { Self.names($0, name, in: trustDomain) }
-    guard let chosen = matching.max(by: { $0.svid.notAfter < $1.svid.notAfter }), let ca else {
-      let known = Array(Set(held.map(\.svid.spiffeID.description))).sorted()
-      let close = Self.closest(to: name, among: known)
-      throw spireFailure(
-        "no agent holds an SVID named '\(name)' in '\(trustDomain)'",
-        help: known.isEmpty
-          ? "no workload has an SVID yet: apply a script whose entries match its workloads"
-          : (close.map { "did you mean '\($0)'? " } ?? "") + "the SVIDs: \(known.joined(separator: ", "))")
-    }
+    let missing = "no agent holds an SVID named '\(name)' in '\(trustDomain)'"
+    guard let ca else { throw Self.noSVID(named: name, held: held, summary: missing, listing: "the SVIDs") }
+    let chosen = try Self.freshest(named: name, in: trustDomain, held: held, summary: missing, listing: "the SVIDs")
     do {
       try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
       try Self.writeFile(chosen.svid.chainPEM, to: out + "/svid.pem", mode: 0o644)
@@ -190,6 +183,26 @@ struct SVIDCommand: ParsableCommand {
   }
 
   /// Whether `name` names the held SVID: its ID, its path (with or without the leading `/`) or its entry's ID.
+  /// The SVID named `name` (its SPIFFE ID, its path or its entry's ID) that expires last, for `svid`
+  /// and `jwt`; otherwise the error `summary`, with "did you mean" and the `listing` of every SVID held.
+  static func freshest(named name: String, in trustDomain: TrustDomain, held: [HeldSVID], summary: String, listing: String) throws -> HeldSVID {
+    let matching = held.filter { names($0, name, in: trustDomain) }
+    guard let chosen = matching.max(by: { $0.svid.notAfter < $1.svid.notAfter }) else {
+      throw noSVID(named: name, held: held, summary: summary, listing: listing)
+    }
+    return chosen
+  }
+
+  static func noSVID(named name: String, held: [HeldSVID], summary: String, listing: String) -> ExitCode {
+    let known = Array(Set(held.map(\.svid.spiffeID.description))).sorted()
+    let close = closest(to: name, among: known)
+    return spireFailure(
+      summary,
+      help: known.isEmpty
+        ? "no workload has an SVID yet: apply a script whose entries match its workloads"
+        : (close.map { "did you mean '\($0)'? " } ?? "") + "\(listing): \(known.joined(separator: ", "))")
+  }
+
   static func names(_ held: HeldSVID, _ name: String, in trustDomain: TrustDomain) -> Bool {
     let id = held.svid.spiffeID
     return name == id.description || name == id.path || "/" + name == id.path || name == held.entryID
