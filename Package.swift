@@ -14,6 +14,9 @@ let package = Package(
     .library(name: "Steeple", targets: ["Steeple"]),
     // The embedded local cloud, a provider for `Deployment`: links GRDB (SQLite) and swift-crypto.
     .library(name: "SteepleLocal", targets: ["SteepleLocal"]),
+    // The aws provider: renders CloudFormation, Kubernetes manifests and SPIRE configs, and drives the
+    // aws CLI and kubectl with them.
+    .library(name: "SteepleAWS", targets: ["SteepleAWS"]),
     .executable(name: "steeple", targets: ["steeple"]),
   ],
   dependencies: [
@@ -66,6 +69,8 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ], swiftSettings: strict),
+    // The aws provider: rendering (pure) and driving the aws CLI and kubectl from what it renders.
+    .target(name: "SteepleAWS", dependencies: ["SteepleEngine", "SteepleModel", "SteepleCatalog"], swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values. Not the local provider.
     .target(
       name: "Steeple",
@@ -78,7 +83,7 @@ let package = Package(
     .executableTarget(
       name: "steeple",
       dependencies: [
-        "Steeple", "SteepleLocal", "SteepleSPIRE", "CLineEdit", "LineEditShim",
+        "Steeple", "SteepleLocal", "SteepleAWS", "SteepleSPIRE", "CLineEdit", "LineEditShim",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
