@@ -27,7 +27,7 @@ extension LocalProvider {
       let report = try await plane.mtls(from: from.name, to: to.name)
       outcome = .passed(
         detail: "\(from.name) (\(report.clientID)) -> \(to.name) (\(report.serverID)): \(report.tlsVersion), "
-          + "\(report.cipherSuite), answered; counters moved: \(MeshCheckRun.describe(report.countersMoved))")
+          + "\(report.cipherSuite), answered\ncounters moved: \(MeshCheckRun.describe(report.countersMoved))")
     } catch {
       outcome = .failed(reason: "first cause: handshake: \(error)")
     }
@@ -52,7 +52,7 @@ extension LocalProvider {
     try await run.finish(plane)
     let moved = MeshCheckRun.describe(report.countersMoved)
     if report.deniedByPolicy {
-      return .passed(detail: "\(to.name) refused \(from.name) (\(from.identity)): its ID is not admitted; counters moved: \(moved)")
+      return .passed(detail: "\(to.name) refused \(from.name) (\(from.identity)): its ID is not admitted\ncounters moved: \(moved)")
     }
     guard let failure = report.failure else {
       return .failed(reason: "\(from.name) -> \(to.name) went through: \(to.name) admits \(from.identity) (counters moved: \(moved))")
@@ -114,9 +114,9 @@ extension LocalProvider {
     guard disagreements.isEmpty else {
       return .failed(
         reason: "\(disagreements.count) of \(services.count * (services.count - 1)) ordered pairs disagree with the policy; "
-          + disagreements.joined(separator: "; ") + "; " + matrix)
+          + disagreements.joined(separator: "; ") + "\n" + matrix)
     }
-    return .passed(detail: "\(services.count * (services.count - 1)) ordered pairs of \(services.count) services agree with the policy; \(matrix)")
+    return .passed(detail: "\(services.count * (services.count - 1)) ordered pairs of \(services.count) services agree with the policy\n\(matrix)")
   }
 
   /// The run and the two services of a two-service check.
@@ -268,17 +268,23 @@ final class MeshCheckRun {
     return parts.isEmpty ? "none" : parts.joined(separator: ", ")
   }
 
-  /// `verify all`'s matrix on one line: a row per caller, its cells in the same order as the rows
+  /// `verify all`'s matrix as lines: a header, then a row per caller, its cells in the same order as the rows
   /// (the callees), observed beside declared.
   static func matrix(_ names: [String], observed: [[MeshCell]], declared: Set<String>) -> String {
-    let rows = names.enumerated().map { i, from in
-      let seen = observed[i].map(\.rawValue).joined()
+    let short = names.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+    let width = short.map(\.count).max() ?? 0
+    let columns = names.indices.map { String($0 + 1) }.joined(separator: " ")
+    var lines = ["row calls column (✓ talks, ✗ refused, · no call):", "\("".padding(toLength: width + 3, withPad: " ", startingAt: 0))"
+      + "\(columns)   declared: \(columns)"]
+    for (i, from) in names.enumerated() {
+      let seen = observed[i].map(\.rawValue).joined(separator: " ")
       let wanted = names.map { to in
         from == to ? MeshCell.noCall.rawValue : declared.contains("\(from) -> \(to)") ? MeshCell.talks.rawValue : MeshCell.refused.rawValue
-      }.joined()
-      return "\(from.split(separator: "/").last.map(String.init) ?? from) \(seen) | \(wanted)"
+      }.joined(separator: " ")
+      let label = "\(i + 1) \(short[i])".padding(toLength: width + 3, withPad: " ", startingAt: 0)
+      lines.append("\(label)\(seen)             \(wanted)")
     }
-    return "row calls column, observed | declared (✓ talks, ✗ refused, · no call): " + rows.joined(separator: "; ")
+    return lines.joined(separator: "\n")
   }
 }
 

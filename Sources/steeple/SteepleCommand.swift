@@ -47,7 +47,7 @@ struct EvaluationOptions: ParsableArguments {
       valueName: "size"))
   var maxScriptSize: MemorySize?
 
-  @Option(name: .customLong("color"), help: "When to color diagnostics and a plan's who may talk to whom: auto (on a terminal), always or never.")
+  @Option(name: .customLong("color"), help: "When to color diagnostics, a plan's who may talk to whom and the marks of verify checks: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
   @Option(
