@@ -90,7 +90,8 @@ public enum ApplyReportRenderer {
     return .object(document)
   }
 
-  static func seconds(_ duration: Duration) -> String {
+  /// A duration as JSON writes seconds: at most six decimals.
+  public static func seconds(_ duration: Duration) -> String {
     let (whole, atto) = duration.components
     let value = Double(whole) + Double(atto) / 1e18
     return String((value * 1e6).rounded() / 1e6)

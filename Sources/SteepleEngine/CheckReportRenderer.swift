@@ -31,7 +31,8 @@ public enum CheckReportRenderer {
   }
 
   /// `{"passed", "failed", "unsupported", "checks": [...]}`: each check with its label, kind,
-  /// arguments, where its `verify` statement is (`locate`, `file:line:column`), outcome and text.
+  /// arguments, where its `verify` statement is (`locate`, `file:line:column`), outcome, text and
+  /// how long it took (`null` when not measured).
   public static func json(_ results: [CheckResult], locate: (Check) -> String? = { _ in nil }) -> JSONValue {
     let checks: [JSONValue] = results.map { result in
       let (outcome, text): (String, String)
@@ -47,6 +48,7 @@ public enum CheckReportRenderer {
         ("at", locate(result.check).map(JSONValue.string) ?? .null),
         ("outcome", .string(outcome)),
         ("detail", .string(text)),
+        ("seconds", result.duration.map { .number(ApplyReportRenderer.seconds($0)) } ?? .null),
       ])
     }
     let counts = self.counts(results)

@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
   @Flag(
     name: .customLong("json"),
     help: ArgumentHelp(
-      "Print one JSON document, {\"succeeded\", \"apply\", \"checks\"}, on standard output; the plan, progress and what the script prints go to standard error."))
+      "Print one JSON document, {\"succeeded\", \"apply\", \"checks\", \"timings\"}, on standard output; the plan, progress and what the script prints go to standard error."))
   var json = false
 
   @Flag(
@@ -51,11 +51,15 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     Applying.surviveClosedPipes()
+    let clock = ContinuousClock()
+    let started = clock.now
     let deployment = try ScriptLoader.load(file, options: options, state: state, timing: timing, quiet: json)
+    let loaded = clock.now
     let applyOptions = ownership.applyOptions(applying, script: file)
     let approved = try Applying.approvedPlan(
       command: "run", json: json, autoApprove: approval.autoApprove, deployment: deployment,
       script: applyOptions.force ? nil : applyOptions.script, color: options.color) { try await deployment.plan() }
+    let planned = clock.now
     let report = try Applying.run(
       json: json, options: applyOptions, planShown: approved.shown, sections: deployment.sections(for:), color: options.color,
       printReport: !json, reported: { options.reporter.report(script: $0, of: deployment) }
@@ -63,15 +67,26 @@ struct RunCommand: ParsableCommand {
       try await deployment.apply(options: options, approved: approved.approved, progress: progress)
     }
     options.reporter.report(deployment.diagnostics(for: report))
+    let applied = clock.now
     let results = try runBlocking { await deployment.verify() }
+    let verified = clock.now
     let checkErrors = deployment.diagnostics(for: results, unsupportedFail: !allowUnsupportedChecks)
     let succeeded = report.succeeded && checkErrors.isEmpty
     if json {
       let checks = CheckReportRenderer.json(results) { check in
         check.origin.flatMap { deployment.topology?[$0]?.range.description }
       }
+      let seconds = { (duration: Duration) in JSONValue.number(ApplyReportRenderer.seconds(duration)) }
+      // Where the run's time went: evaluating and checking the script, planning (and asking),
+      // applying, running the checks.
+      let timings = JSONValue.object([
+        ("load_seconds", seconds(loaded - started)), ("plan_seconds", seconds(planned - loaded)),
+        ("apply_seconds", seconds(applied - planned)), ("verify_seconds", seconds(verified - applied)),
+        ("total_seconds", seconds(verified - started)),
+      ])
       let document = JSONValue.object([
         ("succeeded", .bool(succeeded)), ("apply", ApplyReportRenderer.document(report)), ("checks", checks),
+        ("timings", timings),
       ])
       try writeOutput(document.rendered() + "\n")
     } else {

@@ -38,7 +38,7 @@ struct CheckReportRendererTests {
   @Test("as JSON: counts, and each check with its label, arguments, location and text")
   func json() {
     let document = CheckReportRenderer.json(results) { $0.kind == "mtls" ? "x.spire:3:1" : nil }.compact()
-    #expect(document.hasPrefix(#"{"passed":1,"failed":1,"unsupported":1,"checks":[{"check":"verify mtls \"a\" -> \"b\"","kind":"mtls","arguments":["a","b"],"at":"x.spire:3:1","outcome":"passed","detail":"TLSv1.3\ncounters moved: x +1"}"#), "\(document)")
+    #expect(document.hasPrefix(#"{"passed":1,"failed":1,"unsupported":1,"checks":[{"check":"verify mtls \"a\" -> \"b\"","kind":"mtls","arguments":["a","b"],"at":"x.spire:3:1","outcome":"passed","detail":"TLSv1.3\ncounters moved: x +1","seconds":null}"#), "\(document)")
     #expect(document.contains(#""check":"verify all (3 services)","kind":"all","arguments":["a","b","c"],"at":null,"outcome":"failed""#))
   }
 }

@@ -35,6 +35,11 @@ struct RunReportCLITests {
       let line = Int(parts[1]).map { String(lines[$0 - 1]) } ?? ""
       #expect(line.hasPrefix("verify \(item["kind"] as? String ?? "")"), "\(at): \(line)")
     }
+    #expect(items.allSatisfy { ($0["seconds"] as? Double ?? -1) >= 0 })
+    let timings = try #require(document["timings"] as? [String: Double])
+    #expect(Set(timings.keys) == ["load_seconds", "plan_seconds", "apply_seconds", "verify_seconds", "total_seconds"])
+    let phases = ["load_seconds", "plan_seconds", "apply_seconds", "verify_seconds"].compactMap { timings[$0] }
+    #expect(phases.allSatisfy { $0 >= 0 } && abs(phases.reduce(0, +) - (timings["total_seconds"] ?? 0)) < 0.001, "\(timings)")
     // The plan and the progress went to standard error, so standard output stayed one document.
     #expect(run.stderr.contains("aws.account"), "\(run.stderr)")
     #expect(!run.stdout.contains("Apply complete"))
