@@ -21,7 +21,7 @@ extension LocalProvider {
     case .success(let value): (run, from, to) = value
     }
     if let cause = try await run.firstCause(from: from, to: to) { return .failed(reason: cause) }
-    let plane = try await run.start()
+    let plane = try await run.start(only: [from.name, to.name])
     let outcome: CheckOutcome
     do {
       let report = try await plane.mtls(from: from.name, to: to.name)
@@ -47,7 +47,7 @@ extension LocalProvider {
     if let cause = try await run.firstCause(from: from, to: to) {
       return .failed(reason: "the path broke before the policy could refuse \(from.name): \(cause)")
     }
-    let plane = try await run.start()
+    let plane = try await run.start(only: [from.name, to.name])
     let report = await plane.denied(from: from.name, to: to.name)
     try await run.finish(plane)
     let moved = MeshCheckRun.describe(report.countersMoved)
@@ -213,22 +213,25 @@ final class MeshCheckRun {
 
   /// The data plane's configuration: one service per applied `mesh.service`, admitting its own
   /// `allow` list and every `mesh.allow` naming it.
-  func configurations() -> [MeshServiceConfiguration] {
-    services.values.sorted { $0.name < $1.name }.compactMap { service in
+  func configurations(of names: Set<String>? = nil) -> [MeshServiceConfiguration] {
+    let serving = names.map { names in services.values.filter { names.contains($0.name) } } ?? Array(services.values)
+    let present = Set(serving.map(\.name))
+    return serving.sorted { $0.name < $1.name }.compactMap { service in
       guard let identity = try? SPIFFEID(parsing: service.identity) else { return nil }
       let ids = service.allow + allows.filter { $0.to == service.name }.map(\.from)
       return MeshServiceConfiguration(
         name: service.name, identity: identity, tls: TLSMode(rawValue: service.tls) ?? .strict,
-        admitted: Set(ids.compactMap { try? SPIFFEID(parsing: $0) }), calls: service.calls.filter { services[$0] != nil })
+        admitted: Set(ids.compactMap { try? SPIFFEID(parsing: $0) }), calls: service.calls.filter { present.contains($0) })
     }
   }
 
   /// Starts the data plane with every service's held SVID (those whose chain held) and its trust
-  /// domain's bundle, on `clock` (the modelled now of the check when not given).
-  func start(clock: (@Sendable () -> Date)? = nil) async throws -> MeshDataPlane {
+  /// domain's bundle, on `clock` (the modelled now of the check when not given). With `names`, only
+  /// those services: a check of one edge starts its two proxies, not the whole mesh's.
+  func start(only names: Set<String>? = nil, clock: (@Sendable () -> Date)? = nil) async throws -> MeshDataPlane {
     var svids: [SPIFFEID: X509SVID] = [:]
     var bundles: [TrustDomain: TrustBundle] = [:]
-    for service in services.values.sorted(by: { $0.name < $1.name }) {
+    for service in services.values.sorted(by: { $0.name < $1.name }) where names?.contains(service.name) ?? true {
       guard let identity = try? SPIFFEID(parsing: service.identity) else { continue }
       if case .success(let svid) = try await chain(of: service), svids[identity] == nil { svids[identity] = svid }
       if bundles[identity.trustDomain] == nil {
@@ -250,7 +253,7 @@ final class MeshCheckRun {
       })
     let now = self.now
     let tick: @Sendable () -> Date = clock ?? { now }
-    return try await MeshDataPlane.start(services: configurations(), source: source, clock: tick)
+    return try await MeshDataPlane.start(services: configurations(of: names), source: source, clock: tick)
   }
 
   /// Stops the data plane and keeps its counters in the state for `steeple stats`.
