@@ -561,7 +561,7 @@ struct KubernetesRenderer {
       podContainers.append(
         .object([
           ("name", .string(proxy)), ("image", .string(EnvoyConfig.image)),
-          ("args", .strings(["-c", "/etc/envoy/envoy.yaml", "--service-cluster", serviceName, "--service-node", serviceName])),
+          ("args", .strings(["-c", "/etc/envoy/envoy.yaml"])),
           ("ports", .list([.object([("name", .string("mesh")), ("containerPort", .int(EnvoyConfig.inboundPort)), ("protocol", .string("TCP"))])])),
           (
             "volumeMounts",
