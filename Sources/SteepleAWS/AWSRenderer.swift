@@ -25,7 +25,7 @@ public struct AWSRenderer {
     let stacks = CloudFormationRenderer(input: input)
     let kubernetes = KubernetesRenderer(input: input, stacks: stacks)
     var placements = stacks.placements.merging(kubernetes.placements) { first, _ in first }
-    var notes = [Self.appMeshNote]
+    var notes = input.all("mesh.service").isEmpty ? [] : [Self.appMeshNote]
     notes.append(contentsOf: accountNotes())
     for (address, placement) in commandPlacements() { placements[address] = placement }
     notes.append(contentsOf: acceptanceNotes())

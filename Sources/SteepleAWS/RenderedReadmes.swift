@@ -30,8 +30,20 @@ struct RenderedReadmes {
 
   func profileWords(_ access: AccountAccess) -> [String] { (access.profile.map { ["--profile", $0] } ?? []) + ["--region", access.region] }
 
+  /// The commands, registration entries last and each after its parent entry (by depth, then address).
   var commands: [String] {
-    rendering.placements.sorted { $0.key < $1.key }.compactMap { address, placement in
+    func depth(_ address: ResourceAddress) -> Int {
+      guard address.type == "spire.entry" else { return 0 }
+      var level = 1
+      var current = input[address]?.string("parent_id")
+      var seen: Set<String> = [address.name]
+      while let parent = current, let entry = input["spire.entry", parent], seen.insert(parent).inserted {
+        level += 1
+        current = entry.string("parent_id")
+      }
+      return level
+    }
+    return rendering.placements.sorted { (depth($0.key), $0.key) < (depth($1.key), $1.key) }.compactMap { address, placement in
       if case .command(let summary) = placement { return "`\(address)`: \(summary)" }
       return nil
     }
@@ -43,19 +55,23 @@ struct RenderedReadmes {
     text += "\(rendering.stacks.count) CloudFormation stacks, \(rendering.manifests.count) Kubernetes manifests, SPIRE 1.15 and Envoy configs. "
     text += "`steeple apply FILE --provider aws` applies exactly these files, and `--print-commands` prints the commands instead of running them.\n\n"
     text += "## The order to apply\n\n"
-    text += "1. CloudFormation (`cloudformation/`), one stack per account and layer, each after the stacks it takes parameters from:\n\n"
+    var step = 1
+    text += "\(step). CloudFormation (`cloudformation/`), one stack per account and layer, each after the stacks it takes parameters from:\n\n"
     for stack in rendering.stacks {
       text += "   - layer \(stack.layer): `\(stack.name)` in \(stack.access.account) (\(stack.access.region)): `\(deployCommand(stack))`\n"
     }
     if others.contains(where: { $0.path.hasPrefix("images/") }) {
-      text += "\n2. The SPIRE server's image (`images/spire-server-aws/`): build it and push it to the ECR repository the stacks made.\n"
+      step += 1
+      text += "\n\(step). The SPIRE server's image (`images/spire-server-aws/`): build it and push it to the ECR repository the stacks made.\n"
     }
-    text += "\n3. Kubernetes (`kubernetes/`), cluster by cluster, each file with `kubectl apply --server-side` after "
+    step += 1
+    text += "\n\(step). Kubernetes (`kubernetes/`), cluster by cluster, each file with `kubectl apply --server-side` after "
     text += "`aws eks update-kubeconfig --name <cluster>` in the cluster's account; `{{NAME}}` values are filled in first (`kubernetes/README.md`):\n\n"
     for manifest in rendering.manifests { text += "   - `\(manifest.path)`\n" }
     let commands = self.commands
     if !commands.isEmpty {
-      text += "\n4. Commands, for what no template or manifest makes (registration entries after the server is ready, parents first):\n\n"
+      step += 1
+      text += "\n\(step). Commands, for what no template or manifest makes (registration entries after the server is ready, parents first):\n\n"
       for command in commands { text += "   - \(command)\n" }
     }
     text += "\n## Notes\n\n"
