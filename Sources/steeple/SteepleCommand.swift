@@ -21,7 +21,7 @@ struct SteepleCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, GraphCommand.self, PlanCommand.self, ApplyCommand.self,
       DestroyCommand.self, StateCommand.self, EntriesCommand.self, SVIDCommand.self, JWTCommand.self, BundleCommand.self,
-      ServeCommand.self, StatsCommand.self, ReplCommand.self,
+      ServeCommand.self, StatsCommand.self, ReplCommand.self, RenderCommand.self,
     ])
 }
 
