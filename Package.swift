@@ -131,7 +131,7 @@ let package = Package(
       dependencies: [
         "SteepleTestSupport", "SteepleDataPlane", "SteepleSPIRE", .product(name: "X509", package: "swift-certificates"),
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ], swiftSettings: strict),
     // The aws provider's rendering: the tutorial's files (golden), and third-party judges of them
     // (cfn-lint, kubernetes-validate, pyhcl).

@@ -43,7 +43,7 @@ enum ListenerPipeline {
     let clientPort = channel.remoteAddress?.port ?? 0
     let validator = identity.validator(role: .client, admitted: runtime.configuration.admitted)
     let tls = NIOSSLServerHandler(context: identity.serverContext, customVerificationCallback: { presented, promise in
-      let verdict = verify(presented, with: validator, at: clock())
+      let verdict = verify(presented, with: validator, cache: identity.analyses, at: clock()).verdict
       switch verdict {
       case .success(let id):
         record.peer = id
@@ -65,15 +65,16 @@ enum ListenerPipeline {
     }
   }
 
-  /// Parses the presented chain and validates it.
+  /// Validates the presented chain at `now` (parsed and analysed once per distinct chain, through
+  /// `cache`); the verdict, and the leaf's serial when it parses.
   static func verify(
-    _ presented: [NIOSSLCertificate], with validator: SVIDValidator, at now: Date
-  ) -> Result<SPIFFEID, PeerRejection> {
+    _ presented: [NIOSSLCertificate], with validator: SVIDValidator, cache: ChainAnalysisCache, at now: Date
+  ) -> (verdict: Result<SPIFFEID, PeerRejection>, serial: String?) {
     do {
-      let chain = try presented.map { try Certificate(derEncoded: try $0.toDERBytes()) }
-      return validator.validate(chain, at: now)
+      let analysis = try cache.analysis(of: presented, by: validator)
+      return (validator.judge(analysis, at: now), analysis.serial)
     } catch {
-      return .failure(.untrusted("the presented certificate does not parse: \(error)"))
+      return (.failure(.untrusted("the presented certificate does not parse: \(error)")), nil)
     }
   }
 }

@@ -34,9 +34,8 @@ enum ProxyDialer {
         let handler = try NIOSSLClientHandler(
           context: tls.identity.clientContext, serverHostname: nil,
           customVerificationCallback: { presented, verification in
-          let result = ListenerPipeline.verify(presented, with: validator, at: clock())
-          let serial = presented.first.flatMap { try? Certificate(derEncoded: try $0.toDERBytes()) }?.serialNumber.bytes
-          exchange.serverVerified(result, serial: serial.map { $0.map { String(format: "%02X", $0) }.joined() })
+          let (result, serial) = ListenerPipeline.verify(presented, with: validator, cache: tls.identity.analyses, at: clock())
+          exchange.serverVerified(result, serial: serial)
           if case .success = result { verification.succeed(.certificateVerified) } else { verification.succeed(.failed) }
         })
         try channel.pipeline.syncOperations.addHandlers([observer, handler, exchange])

@@ -15,6 +15,8 @@ final class ProxyIdentity: Sendable {
   let serverContext: NIOSSLContext
   /// TLS 1.3 client side, presenting the SVID.
   let clientContext: NIOSSLContext
+  /// The peers' chains already analysed against `bundle`.
+  let analyses = ChainAnalysisCache()
 
   /// The identity of `id` as `source` has it now.
   convenience init(id: SPIFFEID, source: any SecretSource) throws {

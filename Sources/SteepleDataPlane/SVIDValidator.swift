@@ -28,15 +28,42 @@ struct SVIDValidator: Sendable {
 
   /// The peer's SPIFFE ID when `presented` (leaf first, as the peer sent it) is admitted at `now`.
   func validate(_ presented: [Certificate], at now: Date) -> Result<SPIFFEID, PeerRejection> {
-    guard let leaf = presented.first else { return .failure(.noCertificate) }
-    let id: SPIFFEID
+    judge(analyze(presented), at: now)
+  }
+
+  /// What validating `presented` finds that does not depend on the time: the leaf's identity (or why
+  /// it is no SVID) and the chain's walk to the bundle, each signature checked once; the windows of
+  /// the walk are judged at each handshake's time (`judge`), so an analysis can be kept and reused.
+  func analyze(_ presented: [Certificate]) -> ChainAnalysis {
+    guard let leaf = presented.first else { return ChainAnalysis(identity: .failure(.noCertificate), walk: [], serial: nil) }
+    let serial = leaf.serialNumber.bytes.map { String(format: "%02X", $0) }.joined()
+    let identity: Result<SPIFFEID, PeerRejection>
     do {
-      id = try leafIdentity(leaf)
-      try checkChain(leaf: leaf, intermediates: Array(presented.dropFirst()), at: now)
+      identity = .success(try leafIdentity(leaf))
     } catch let rejection as PeerRejection {
-      return .failure(rejection)
+      identity = .failure(rejection)
     } catch {
-      return .failure(.untrusted("\(error)"))
+      identity = .failure(.untrusted("\(error)"))
+    }
+    return ChainAnalysis(identity: identity, walk: walk(leaf: leaf, intermediates: Array(presented.dropFirst())), serial: serial)
+  }
+
+  /// The peer's SPIFFE ID when `analysis` holds at `now` and its ID is admitted: the leaf's identity,
+  /// then the chain (each certificate's window in the order of the walk), then the admitted set.
+  func judge(_ analysis: ChainAnalysis, at now: Date) -> Result<SPIFFEID, PeerRejection> {
+    let id: SPIFFEID
+    switch analysis.identity {
+    case .failure(let rejection): return .failure(rejection)
+    case .success(let value): id = value
+    }
+    for step in analysis.walk {
+      switch step {
+      case .window(let notBefore, let notAfter, let what):
+        if now < notBefore { return .failure(.untrusted("\(what) is not valid before \(notBefore) (now is \(now))")) }
+        if now > notAfter { return .failure(.untrusted("\(what) expired at \(notAfter) (now is \(now))")) }
+      case .reject(let reason):
+        return .failure(.untrusted(reason))
+      }
     }
     if let admitted, !admitted.contains(id) { return .failure(.notAdmitted(id, admitted: admitted.sorted())) }
     return .success(id)
@@ -71,34 +98,48 @@ struct SVIDValidator: Sendable {
     return id
   }
 
-  private func checkChain(leaf: Certificate, intermediates: [Certificate], at now: Date) throws {
+  /// The chain from `leaf` to a CA of the bundle: each certificate's window to judge, in order, and
+  /// where the walk breaks (a signature or an issuer that is no CA), if it does.
+  private func walk(leaf: Certificate, intermediates: [Certificate]) -> [ChainAnalysis.Step] {
+    var steps: [ChainAnalysis.Step] = []
     var current = leaf
     var remaining = intermediates
     while true {
-      try checkWindow(current, at: now, what: current == leaf ? "the leaf" : "an intermediate CA")
+      steps.append(.window(current, what: current == leaf ? "the leaf" : "an intermediate CA"))
       if let root = bundle.x509Authorities.first(where: {
         $0.subject == current.issuer && $0.publicKey.isValidSignature(current.signature, for: current)
       }) {
-        try checkWindow(root, at: now, what: "the bundle's CA")
-        return
+        steps.append(.window(root, what: "the bundle's CA"))
+        return steps
       }
       guard let index = remaining.firstIndex(where: { $0.subject == current.issuer }) else {
-        throw PeerRejection.untrusted("it is not signed by a CA of the bundle of '\(bundle.trustDomain)'")
+        return steps + [.reject("it is not signed by a CA of the bundle of '\(bundle.trustDomain)'")]
       }
       let parent = remaining.remove(at: index)
-      guard let constraints = try parent.extensions.basicConstraints, case .isCertificateAuthority = constraints,
+      guard let constraints = try? parent.extensions.basicConstraints, case .isCertificateAuthority = constraints,
         parent.publicKey.isValidSignature(current.signature, for: current)
-      else { throw PeerRejection.untrusted("its issuer in the presented chain is not a CA that signed it") }
+      else { return steps + [.reject("its issuer in the presented chain is not a CA that signed it")] }
       current = parent
     }
   }
+}
 
-  private func checkWindow(_ certificate: Certificate, at now: Date, what: String) throws {
-    if now < certificate.notValidBefore {
-      throw PeerRejection.untrusted("\(what) is not valid before \(certificate.notValidBefore) (now is \(now))")
-    }
-    if now > certificate.notValidAfter {
-      throw PeerRejection.untrusted("\(what) expired at \(certificate.notValidAfter) (now is \(now))")
+/// A presented chain as validated against one bundle, apart from the time: see `SVIDValidator.analyze`.
+struct ChainAnalysis: Sendable {
+  /// One link of the walk from the leaf to the bundle's CA.
+  enum Step: Sendable {
+    /// A certificate valid from `notBefore` to `notAfter`.
+    case window(notBefore: Date, notAfter: Date, what: String)
+    /// The walk breaks here.
+    case reject(String)
+
+    static func window(_ certificate: Certificate, what: String) -> Step {
+      .window(notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter, what: what)
     }
   }
+
+  let identity: Result<SPIFFEID, PeerRejection>
+  let walk: [Step]
+  /// The leaf's serial number in hex, as reports show it.
+  let serial: String?
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOEmbedded
+import NIOSSL
 import Testing
 import X509
 
@@ -104,6 +105,37 @@ import SteepleSPIRE
     #expect(
       validator.validate([foreign.certificate], at: meshNow)
         == .failure(.untrusted("'spiffe://other.test/a' is of the trust domain 'other.test', and the bundle is 'mesh.test's")))
+  }
+
+  @Test func aCachedChainIsStillJudgedAtEachHandshakesTimeAndPerRoleAndChain() throws {
+    let secrets = try TestSecrets(now: meshNow)
+    let bundle = try secrets.bundle(for: TestSecrets.trustDomain)
+    let admitted = TestSecrets.id("a")
+    let asClient = SVIDValidator(bundle: bundle, admitted: [admitted], role: .client)
+    let good = try secrets.issue(admitted, now: meshNow)
+    let presented = [try NIOSSLCertificate(bytes: good.certificateDER, format: .der)]
+    let cache = ChainAnalysisCache()
+    let first = ListenerPipeline.verify(presented, with: asClient, cache: cache, at: meshNow)
+    #expect(try first.verdict.get() == admitted)
+    #expect(first.serial == good.certificate.serialNumber.bytes.map { String(format: "%02X", $0) }.joined())
+    // The same chain again, from the cache: an hour later it has expired, before its window it is not yet valid.
+    guard case .failure(.untrusted(let late)) = ListenerPipeline.verify(presented, with: asClient, cache: cache, at: meshNow + 3601).verdict
+    else {
+      Issue.record("a cached analysis validated an expired SVID")
+      return
+    }
+    #expect(late.hasPrefix("the leaf expired at "))
+    #expect(try ListenerPipeline.verify(presented, with: asClient, cache: cache, at: meshNow).verdict.get() == admitted)
+    // Another admitted set over the same cache still checks the SAN; garbage is refused, not cached as good.
+    let strict = SVIDValidator(bundle: bundle, admitted: [TestSecrets.id("b")], role: .client)
+    #expect(
+      ListenerPipeline.verify(presented, with: strict, cache: cache, at: meshNow).verdict
+        == .failure(.notAdmitted(admitted, admitted: [TestSecrets.id("b")])))
+    let stranger = try X509Authority.selfSigned(trustDomain: TestSecrets.trustDomain, keyType: .ecP256, ttl: 86_400, now: meshNow)
+    let strangers = [try NIOSSLCertificate(bytes: try stranger.issueSVID(for: admitted, ttl: 3600, now: meshNow).certificateDER, format: .der)]
+    #expect(
+      ListenerPipeline.verify(strangers, with: asClient, cache: cache, at: meshNow).verdict
+        == .failure(.untrusted("it is not signed by a CA of the bundle of 'mesh.test'")))
   }
 
   @Test func snapshotsSayWhatMovedAndPrintAsStatsLines() {
