@@ -224,8 +224,9 @@ final class MeshCheckRun {
   }
 
   /// Starts the data plane with every service's held SVID (those whose chain held) and its trust
-  /// domain's bundle, on `clock` (the modelled now of the check when not given).
-  func start(clock: (@Sendable () -> Date)? = nil) async throws -> MeshDataPlane {
+  /// domain's bundle, on `clock` (the modelled now of the check when not given). With `secrets`, the
+  /// plane reads them from there (seeded with the same), so that they can be renewed as it runs.
+  func start(clock: (@Sendable () -> Date)? = nil, secrets: ServedSecrets? = nil) async throws -> MeshDataPlane {
     var svids: [SPIFFEID: X509SVID] = [:]
     var bundles: [TrustDomain: TrustBundle] = [:]
     for service in services.values.sorted(by: { $0.name < $1.name }) {
@@ -236,6 +237,12 @@ final class MeshCheckRun {
           try SPIRERuntime.serverCA(identity.trustDomain, db).bundle()
         }
       }
+    }
+    let now = self.now
+    let tick: @Sendable () -> Date = clock ?? { now }
+    if let secrets {
+      secrets.replace(svids: svids, bundles: bundles)
+      return try await MeshDataPlane.start(services: configurations(), source: secrets, clock: tick)
     }
     let held = svids
     let trusted = bundles
@@ -248,8 +255,6 @@ final class MeshCheckRun {
         guard let bundle = trusted[trustDomain] else { throw MeshSecretMissing(what: "no SPIRE server of \(trustDomain) was applied") }
         return bundle
       })
-    let now = self.now
-    let tick: @Sendable () -> Date = clock ?? { now }
     return try await MeshDataPlane.start(services: configurations(), source: source, clock: tick)
   }
 
