@@ -62,7 +62,7 @@ struct WorkloadSocketServerTests {
     }
   }
 
-  @Test("FetchX509Bundles and FetchJWTBundles send the bundle again when the CA rotates")
+  @Test("FetchJWTBundles sends the JWT keys (use jwt-svid, with kid); FetchX509Bundles sends the bundle again when the CA rotates")
   func bundleStreams() async throws {
     let identities = try TestIdentities()
     let first = try identities.identity("web")
@@ -73,6 +73,15 @@ struct WorkloadSocketServerTests {
         trustDomain: TestIdentities.trustDomain,
         x509AuthoritiesDER: first.bundles[0].x509AuthoritiesDER + next.bundle().x509AuthoritiesDER, sequence: 2)])
     try await Self.serving(first) { api, feed, _ in
+      try await api.fetchJWTBundles(JWTBundlesRequest(), metadata: Self.metadata) { response in
+        var messages = response.messages.makeAsyncIterator()
+        let initial = try #require(try await messages.next())
+        let jwks = try #require(initial.bundles["spiffe://example.org"])
+        let document = try #require(try JSONSerialization.jsonObject(with: jwks) as? [String: Any])
+        let keys = try #require(document["keys"] as? [[String: Any]])
+        #expect(!keys.isEmpty && keys.count == first.bundles[0].jwtAuthorities.count)
+        #expect(keys.allSatisfy { $0["use"] as? String == "jwt-svid" && $0["kid"] is String }, "\(document)")
+      }
       try await api.fetchX509Bundles(X509BundlesRequest(), metadata: Self.metadata) { response in
         var messages = response.messages.makeAsyncIterator()
         let initial = try #require(try await messages.next())
@@ -80,14 +89,6 @@ struct WorkloadSocketServerTests {
         feed.publish(rotated)
         let after = try #require(try await messages.next())
         #expect(after.bundles["spiffe://example.org"] == Data(rotated.bundles[0].x509AuthoritiesDER.joined()))
-      }
-      try await api.fetchJWTBundles(JWTBundlesRequest(), metadata: Self.metadata) { response in
-        var messages = response.messages.makeAsyncIterator()
-        let initial = try #require(try await messages.next())
-        let jwks = try #require(initial.bundles["spiffe://example.org"])
-        let document = try #require(try JSONSerialization.jsonObject(with: jwks) as? [String: Any])
-        let keys = try #require(document["keys"] as? [[String: Any]])
-        #expect(keys.count == 1 && keys.allSatisfy { $0["use"] as? String == "jwt-svid" && $0["kid"] is String }, "\(document)")
       }
     }
   }
@@ -155,11 +156,16 @@ struct WorkloadSocketServerTests {
   @Test("the socket is mode 0600 in a folder of mode 0700, and gone after stop")
   func permissions() async throws {
     var path = ""
-    try await Self.serving(try TestIdentities().identity("web")) { _, _, server in
+    try await Self.serving(try TestIdentities().identity("web")) { api, _, server in
       path = server.path
+      var ask = JWTSVIDRequest()
+      ask.audience = ["payments"]
+      #expect(try await api.fetchJWTSVID(ask, metadata: Self.metadata).svids.count == 1)
       let folder = (server.path as NSString).deletingLastPathComponent
-      #expect(try Self.mode(server.path) == 0o600)
-      #expect(try Self.mode(folder) == 0o700)
+      let socketMode = try Self.mode(server.path)
+      let folderMode = try Self.mode(folder)
+      #expect(socketMode == 0o600)
+      #expect(folderMode == 0o700)
     }
     #expect(!path.isEmpty && !FileManager.default.fileExists(atPath: path))
   }
