@@ -27,6 +27,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    // The SPIFFE Workload API (SteepleWorkloadAPI): gRPC over HTTP/2 on Unix sockets, protobuf messages.
+    .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // Source text, tokens, syntax tree, diagnostics. Depends on nothing.
@@ -55,6 +60,19 @@ let package = Package(
         .product(name: "NIOTLS", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ], swiftSettings: strict),
+    // The SPIFFE Workload API served on Unix sockets: the code generated from workload.proto, the
+    // service answering from a workload's identity (SVIDs, bundles, JWT signing) and following its
+    // rotations, and the per-workload socket server. Depends on the embedded SPIRE for the values only.
+    .target(
+      name: "SteepleWorkloadAPI",
+      dependencies: [
+        "SteepleSPIRE", .product(name: "X509", package: "swift-certificates"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      exclude: ["workload.proto"], swiftSettings: strict),
     // Resources, the provider protocol, plan, the apply graph, the journal. Domain-free.
     .target(name: "SteepleEngine", dependencies: ["SteepleModel", "SteepleSyntax"], swiftSettings: strict),
     // The domain catalog, one file per family (accounts, IAM, network, EKS, Kubernetes, mesh): each
@@ -83,7 +101,7 @@ let package = Package(
     .executableTarget(
       name: "steeple",
       dependencies: [
-        "Steeple", "SteepleLocal", "SteepleAWS", "SteepleSPIRE", "CLineEdit", "LineEditShim",
+        "Steeple", "SteepleLocal", "SteepleAWS", "SteepleSPIRE", "SteepleWorkloadAPI", "CLineEdit", "LineEditShim",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -139,6 +157,13 @@ let package = Package(
       name: "SteepleAWSRenderTests",
       dependencies: ["SteepleTestSupport", "SteepleAWS", "Steeple", "SteepleCatalog", "SteepleEngine", "SteepleModel", "SteepleSyntax"],
       resources: [.copy("Golden")], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleWorkloadAPITests",
+      dependencies: [
+        "SteepleTestSupport", "SteepleWorkloadAPI", "SteepleSPIRE", .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax", "SteepleLocal", "SteepleSPIRE"],
       resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -227,8 +227,12 @@ final class MeshCheckRun {
 
   /// Starts the data plane with every service's held SVID (those whose chain held) and its trust
   /// domain's bundle, on `clock` (the modelled now of the check when not given). With `names`, only
-  /// those services: a check of one edge starts its two proxies, not the whole mesh's.
-  func start(only names: Set<String>? = nil, clock: (@Sendable () -> Date)? = nil) async throws -> MeshDataPlane {
+  /// those services: a check of one edge starts its two proxies, not the whole mesh's. With
+  /// `secrets`, the plane reads them from there (seeded with the same), so that they can be renewed
+  /// as it runs.
+  func start(
+    only names: Set<String>? = nil, clock: (@Sendable () -> Date)? = nil, secrets: ServedSecrets? = nil
+  ) async throws -> MeshDataPlane {
     var svids: [SPIFFEID: X509SVID] = [:]
     var bundles: [TrustDomain: TrustBundle] = [:]
     for service in services.values.sorted(by: { $0.name < $1.name }) where names?.contains(service.name) ?? true {
@@ -239,6 +243,12 @@ final class MeshCheckRun {
           try SPIRERuntime.serverCA(identity.trustDomain, db).bundle()
         }
       }
+    }
+    let now = self.now
+    let tick: @Sendable () -> Date = clock ?? { now }
+    if let secrets {
+      secrets.replace(svids: svids, bundles: bundles)
+      return try await MeshDataPlane.start(services: configurations(of: names), source: secrets, clock: tick)
     }
     let held = svids
     let trusted = bundles
@@ -251,8 +261,6 @@ final class MeshCheckRun {
         guard let bundle = trusted[trustDomain] else { throw MeshSecretMissing(what: "no SPIRE server of \(trustDomain) was applied") }
         return bundle
       })
-    let now = self.now
-    let tick: @Sendable () -> Date = clock ?? { now }
     return try await MeshDataPlane.start(services: configurations(of: names), source: source, clock: tick)
   }
 

@@ -19,8 +19,15 @@ enum SPIREClock {
     guard seconds >= 0 else {
       throw ProviderError(code: "InvalidParameterValue", message: "after: the modelled clock only moves forward, not by \(seconds)s")
     }
+    return try run(advancingBy: seconds, clock: clock, db)
+  }
+
+  /// Moves the clock `seconds` ahead (none: only the cloud's clock moved) and runs what is due at the
+  /// time it reaches: CA rotation, bundle publication, SVID renewal. Returns that time.
+  @discardableResult
+  static func run(advancingBy seconds: Int, clock: Date, _ db: Database) throws -> Date {
     let offset = try SPIRERuntime.clockOffset(db) + TimeInterval(seconds)
-    try SPIREClockRecord(id: 1, offset: offset).save(db)
+    if seconds != 0 { try SPIREClockRecord(id: 1, offset: offset).save(db) }
     let now = clock + offset
     for server in try SPIREServerRuntimeRecord.order(Column("trustDomain")).fetchAll(db) where !server.stopped {
       let trustDomain = try SPIRERuntime.trustDomain(server.trustDomain)
@@ -84,6 +91,19 @@ extension LocalCloud {
   public func advanceSPIREClock(by seconds: Int, stopping: [String] = []) throws -> Date {
     let clock = clock()
     return try pool.write { db in try SPIREClock.advance(by: seconds, stopping: stopping, clock: clock, db) }
+  }
+
+  /// What a running SPIRE does as time passes: moves the modelled clock `seconds` ahead (none when
+  /// only the cloud's clock moved), then rotates what is due (CAs, published bundles, agents' and
+  /// workloads' SVIDs past half their lifetime). Returns the modelled time. `steeple serve` calls it
+  /// as it runs, so that its sockets and listeners hand out renewed SVIDs.
+  @discardableResult
+  public func runSPIRE(advancingBy seconds: Int = 0) throws -> Date {
+    guard seconds >= 0 else {
+      throw ProviderError(code: "InvalidParameterValue", message: "the modelled clock only moves forward, not by \(seconds)s")
+    }
+    let clock = clock()
+    return try pool.write { db in try SPIREClock.run(advancingBy: seconds, clock: clock, db) }
   }
 
   /// The embedded SPIRE's modelled time: the cloud's clock and the offset `advanceSPIREClock` added.

@@ -23,19 +23,27 @@ public final class ServedMesh: Sendable {
   public let plane: MeshDataPlane
   /// Every service's listener, by name.
   public let listeners: [Listener]
-  private let cloud: LocalCloud
+  /// The state it serves from: the workloads' sockets read their SVIDs and sign JWT-SVIDs through it.
+  let provider: LocalProvider
+  /// What the listeners present and trust, renewed by ``renewSecrets(from:)``.
+  let secrets: ServedSecrets
+  private var cloud: LocalCloud { provider.cloud }
 
-  private init(plane: MeshDataPlane, listeners: [Listener], cloud: LocalCloud) {
+  private init(plane: MeshDataPlane, listeners: [Listener], provider: LocalProvider, secrets: ServedSecrets) {
     self.plane = plane
     self.listeners = listeners
-    self.cloud = cloud
+    self.provider = provider
+    self.secrets = secrets
   }
 
   /// Starts the data plane of `provider`'s applied services. The clock runs on from the modelled now.
   public static func start(_ provider: LocalProvider) async throws -> ServedMesh {
     let run = try await MeshCheckRun.load(provider: provider)
+    // The data plane's clock is the embedded SPIRE's, which `runSPIRE(advancingBy:)` may run ahead.
     let offset = run.now.timeIntervalSince(provider.cloud.clock())
-    let plane = try await run.start(clock: { Date() + offset })
+    let cloud = provider.cloud
+    let secrets = ServedSecrets()
+    let plane = try await run.start(clock: { (try? cloud.spireNow()) ?? Date() + offset }, secrets: secrets)
     var listeners: [Listener] = []
     for service in run.services.values.sorted(by: { $0.name < $1.name }) {
       var listener = Listener(service: service.name, identity: service.identity, tls: service.tls)
@@ -48,7 +56,7 @@ public final class ServedMesh: Sendable {
       }
       listeners.append(listener)
     }
-    return ServedMesh(plane: plane, listeners: listeners, cloud: provider.cloud)
+    return ServedMesh(plane: plane, listeners: listeners, provider: provider, secrets: secrets)
   }
 
   /// Closes every listener and keeps the counters in the state for `steeple stats`.

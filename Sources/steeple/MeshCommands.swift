@@ -1,34 +1,55 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import SteepleLocal
 import SteepleSPIRE
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// `steeple serve`: the applied mesh's data plane, up until SIGINT or SIGTERM.
+/// `steeple serve`: the applied mesh's data plane and its workloads' Workload API sockets, up until
+/// SIGINT or SIGTERM.
 struct ServeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "serve",
-    abstract: "Run the applied mesh's data plane: a mutual TLS listener for each service, until Ctrl-C.",
+    abstract: "Run the applied mesh's data plane and its workloads' Workload API sockets, until Ctrl-C.",
     discussion: """
       Applies nothing: opens the state of FILE (or --state DIR), starts a listener on loopback for each \
       applied mesh.service, presenting the X.509-SVID its SPIRE agents hold and admitting only the SPIFFE \
       IDs of its policy (its allow list and the mesh.allow naming it), and prints one line a service: \
       '<service> <host>:<port> <SPIFFE ID> tls <mode>', or '<service> no listener: <first cause>'. It \
-      runs until SIGINT (Ctrl-C) or SIGTERM, then closes every listener, keeps their counters in the \
-      state for 'steeple stats', and exits 0. 'steeple svid ID --key --out DIR' writes an SVID a client \
-      can present to a listener.
+      also opens the SPIFFE Workload API on a Unix socket for each service's workload (mode 0600, in \
+      the folder 'sockets' of the state or --sockets DIR, mode 0700), answering with the SVIDs its \
+      entries give it, as a SPIRE agent's socket does, and prints '<service> socket unix://<path> \
+      <SPIFFE ID>' for each: set SPIFFE_ENDPOINT_SOCKET to it to run a program with that identity. \
+      The embedded SPIRE runs on meanwhile: SVIDs are renewed at half their lifetime and the sockets' \
+      streams get them (--time-scale 0.01 runs its clock 100 times faster). It runs until SIGINT \
+      (Ctrl-C) or SIGTERM, then closes every listener and socket, removes the sockets, keeps the \
+      listeners' counters in the state for 'steeple stats', and exits 0. 'steeple svid ID --key --out \
+      DIR' writes an SVID a client can present to a listener.
       """)
+
+  /// The largest `--time-scale`: the modelled clock never runs slower than the wall clock.
+  static let largestTimeScale = 1.0
 
   @ArgumentParser.Argument(help: ArgumentHelp("A script, to find the state beside it.", valueName: "file"))
   var file: String?
 
+  @Option(
+    name: .customLong("sockets"),
+    help: ArgumentHelp("Open the Workload API sockets in DIR (made with mode 0700) instead of the state's folder 'sockets'.", valueName: "dir"))
+  var sockets: String?
+
+  @Option(
+    name: .customLong("time-scale"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Run the embedded SPIRE's clock at 1/F of real time: 0.01 renews a 1-hour SVID every 18 seconds (from above 0 to 1).",
+      valueName: "f"))
+  var timeScale: Double = 1
+
   @OptionGroup var state: StateOptions
+
+  func validate() throws {
+    guard timeScale > 0, timeScale <= Self.largestTimeScale else {
+      throw ValidationError("--time-scale must be a number above 0 and at most 1 for serve, not \(timeScale)")
+    }
+  }
 
   func run() throws {
     let directory = try state.directory(orUsageErrorFor: file, command: "serve")
@@ -41,25 +62,25 @@ struct ServeCommand: ParsableCommand {
     } catch {
       throw spireFailure("cannot open the state in \(directory): \(error)", help: nil)
     }
-    let (stops, stop) = AsyncStream<Int32>.makeStream()
-    let signals = [SIGINT, SIGTERM].map { number in
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { stop.yield(number) }
-      source.resume()
-      return source
-    }
-    defer {
-      for source in signals { source.cancel() }
-      signal(SIGINT, SIG_DFL)
-      signal(SIGTERM, SIG_DFL)
-    }
+    let folder = sockets.map { ($0 as NSString).standardizingPath } ?? directory + "/sockets"
+    let absoluteFolder = folder.hasPrefix("/") ? folder : FileManager.default.currentDirectoryPath + "/" + folder
+    let stops = StopSignals.install()
+    defer { StopSignals.restore() }
+    let timeScale = self.timeScale
     let started = try runBlocking({ () async throws -> Bool in
       let served: ServedMesh
       do {
         served = try await ServedMesh.start(provider)
       } catch {
         writeError("steeple: error: cannot start the data plane: \(error)\n")
+        return false
+      }
+      let sockets: ServedSockets
+      do {
+        sockets = try await ServedSockets.open(served, in: absoluteFolder)
+      } catch {
+        writeError("steeple: error: cannot open the Workload API sockets: \(error)\n")
+        try? await served.stop()
         return false
       }
       var lines = ["serving \(served.listeners.count) service\(served.listeners.count == 1 ? "" : "s") of \(directory) (Ctrl-C to stop):"]
@@ -70,10 +91,16 @@ struct ServeCommand: ParsableCommand {
           lines.append("\(listener.service) no listener: \(listener.problem ?? "unknown")")
         }
       }
+      lines += sockets.lines.map(\.text)
       try? writeOutput(lines.joined(separator: "\n") + "\n")
+      let tick = Duration.milliseconds(Int64(max(20, min(250, timeScale * 1000))))
+      let following = Task { await sockets.follow(timeScale: timeScale, tick: tick) }
       for await _ in stops { break }
+      following.cancel()
+      await following.value
+      await sockets.close()
       try await served.stop()
-      try? writeOutput("stopped: every listener closed; counters kept for 'steeple stats'\n")
+      try? writeOutput("stopped: every listener and socket closed; counters kept for 'steeple stats'\n")
       return true
     }, waiting: { _, done in done.wait() })
     if !started { throw ExitCode(1) }
