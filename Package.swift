@@ -27,6 +27,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
   ],
   targets: [
     // Source text, tokens, syntax tree, diagnostics. Depends on nothing.
@@ -70,7 +71,9 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ], swiftSettings: strict),
     // The aws provider: rendering (pure) and driving the aws CLI and kubectl from what it renders.
-    .target(name: "SteepleAWS", dependencies: ["SteepleEngine", "SteepleModel", "SteepleCatalog"], swiftSettings: strict),
+    .target(
+      name: "SteepleAWS", dependencies: ["SteepleEngine", "SteepleModel", "SteepleCatalog", .product(name: "Subprocess", package: "swift-subprocess")],
+      swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values. Not the local provider.
     .target(
       name: "Steeple",
@@ -133,6 +136,10 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
       ], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleAWSDriveTests",
+      dependencies: ["SteepleTestSupport", "SteepleAWS", "SteepleEngine", "SteepleModel", "SteepleCatalog"],
+      resources: [.copy("Fixtures"), .copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax", "SteepleLocal", "SteepleSPIRE"],
       resources: [.copy("Fixtures")], swiftSettings: strict),

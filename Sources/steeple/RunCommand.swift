@@ -19,6 +19,11 @@ struct RunCommand: ParsableCommand {
       (--auto-approve skips that, and is needed without a terminal); --force applies to a state \
       that holds another script's resources.
 
+      With --provider aws it applies to your accounts as 'steeple apply --provider aws' does, and \
+      the checks run through kubectl exec into the SPIRE server (attested: agent list; svid: entry \
+      show); the mesh's checks are not yet supported there. --print-commands prints the apply's \
+      commands instead.
+
       Exit status: 0 when every action was done and every check passed (or, with \
       --allow-unsupported-checks, could not run), 1 otherwise, 2 on a usage error.
       """)
@@ -32,6 +37,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var applying: ApplyingOptions
   @OptionGroup var approval: ApprovalOptions
   @OptionGroup var ownership: OwnershipOptions
+  @OptionGroup var provider: ProviderOptions
 
   @Flag(
     name: .customLong("allow-unsupported-checks"),
@@ -40,7 +46,12 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     Applying.surviveClosedPipes()
-    let deployment = try ScriptLoader.load(file, options: options, state: state, timing: timing, quiet: false)
+    let deployment = try ScriptLoader.load(
+      file, options: options, state: state, timing: timing, quiet: false, creating: !provider.printCommands,
+      provider: provider.printCommands ? .local : provider.provider)
+    if provider.printCommands {
+      return try AWSDriving.printCommands("apply", file: file, resources: deployment.resources, state: state.directory(for: file))
+    }
     let applyOptions = ownership.applyOptions(applying, script: file)
     let approved = try Applying.approvedPlan(
       command: "run", json: false, autoApprove: approval.autoApprove, deployment: deployment,
