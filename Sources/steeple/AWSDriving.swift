@@ -23,12 +23,18 @@ enum AWSDriving {
   /// The aws provider for `resources` on a state directory. A `plan` writes nothing into the state,
   /// so its kubeconfig goes to a temporary folder.
   static func provider(for resources: [Resource], state directory: String, creating: Bool) throws -> AWSProvider {
-    let folder = creating
-      ? renderedFolder(state: directory)
-      : FileManager.default.temporaryDirectory.appendingPathComponent("steeple-aws-plan-\(getpid())").path
+    let folder = creating ? renderedFolder(state: directory) : planFolder
+    if !creating { atexit { AWSDriving.removePlanFolder() } }
     return AWSProvider(
       rendering: try rendering(of: resources), resources: resources, resourceTypes: resourceTypes, renderedFolder: folder)
   }
+
+  /// Where a `plan` writes the rendered files and kubeconfig it needs, removed when the command exits.
+  static var planFolder: String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("steeple-aws-plan-\(getpid())").path
+  }
+
+  static func removePlanFolder() { try? FileManager.default.removeItem(atPath: planFolder) }
 
   /// `--print-commands`: writes the rendered files beside the state and prints the runbook of
   /// `command` (`apply`, `destroy`) for `file` as a bash script.
