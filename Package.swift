@@ -136,6 +136,12 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
       ], swiftSettings: strict),
+    // The aws provider's rendering: the tutorial's files (golden), and third-party judges of them
+    // (cfn-lint, kubernetes-validate, pyhcl).
+    .testTarget(
+      name: "SteepleAWSRenderTests",
+      dependencies: ["SteepleTestSupport", "SteepleAWS", "Steeple", "SteepleCatalog", "SteepleEngine", "SteepleModel", "SteepleSyntax"],
+      resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleAWSDriveTests",
       dependencies: ["SteepleTestSupport", "SteepleAWS", "SteepleEngine", "SteepleModel", "SteepleCatalog"],

@@ -85,8 +85,10 @@ public struct Deployment: Sendable {
       switch result.outcome {
       case .passed: return nil
       case .failed(let reason):
+        // The first line says why; lines after it (a matrix) are for the report on standard output.
+        let why = reason.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? reason
         return Diagnostic(
-          code: "check-failed", "\(label) failed: \(reason)",
+          code: "check-failed", "\(label) failed: \(why)",
           detail: "what exists does not hold what this check asks; fix the declarations it depends on and run again",
           at: declaration?.range)
       case .unsupported(let reason):

@@ -107,13 +107,42 @@ public struct RenderedManifest: Hashable, Sendable, Codable {
   public var path: String
   /// The Kubernetes minor version the manifest is written for (`kubernetes-validate -k`).
   public var kubernetesVersion: String
+  /// Values known only once stacks are deployed (a cluster's endpoint, a role's ARN): each `name`
+  /// stands in the file as `{{name}}`, which the driver replaces with the stack output before applying.
+  public var parameters: [StackParameter]
+  /// Values known only once other manifests are applied (the SPIRE server's load balancer): each
+  /// `name` stands in the file as `{{name}}`, which the driver replaces with what `kubectl get` reads.
+  public var objectValues: [ObjectValue]
 
-  public init(cluster: String, eksName: String, access: AccountAccess, path: String, kubernetesVersion: String) {
+  public init(
+    cluster: String, eksName: String, access: AccountAccess, path: String, kubernetesVersion: String, parameters: [StackParameter] = [],
+    objectValues: [ObjectValue] = []
+  ) {
     self.cluster = cluster
     self.eksName = eksName
     self.access = access
     self.path = path
     self.kubernetesVersion = kubernetesVersion
+    self.parameters = parameters
+    self.objectValues = objectValues
+  }
+}
+
+/// A value read from an applied Kubernetes object, for a `{{name}}` placeholder of a manifest:
+/// `kubectl get <object> -o jsonpath=<jsonPath>` in `cluster`, once it is not empty.
+public struct ObjectValue: Hashable, Sendable, Codable {
+  public var name: String
+  /// The cluster's name in the script (a `RenderedManifest.cluster`).
+  public var cluster: String
+  /// `kind/namespace/name`, as `kubectl get` names it: `service/spire/spire-server`.
+  public var object: String
+  public var jsonPath: String
+
+  public init(name: String, cluster: String, object: String, jsonPath: String) {
+    self.name = name
+    self.cluster = cluster
+    self.object = object
+    self.jsonPath = jsonPath
   }
 }
 

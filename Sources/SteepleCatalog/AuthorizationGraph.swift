@@ -98,20 +98,17 @@ public struct AuthorizationGraph: Sendable {
     self.edges = edges.sorted()
   }
 
-  /// What admits `identity` to `callee`, or `nil` when nothing does: its `tls: "none"`, a
-  /// `mesh.allow` (the first by name), or its own `allow`.
+  /// What admits `identity` to `callee`, or `nil` when nothing does (`MeshAdmission`'s rule): its
+  /// `tls: "none"`, a `mesh.allow` (the first by name), or its own `allow`.
   static func grant(to identity: String, by callee: Service, allows: [Allow]) -> AuthorizationEdge.Grant? {
     let service = ResourceAddress(type: "mesh.service", name: callee.name)
-    if callee.tls == "none" {
-      return .init(resource: service, origin: callee.origin, reason: #"tls "none" admits every caller"#)
-    }
-    if let allow = allows.filter({ $0.from == identity }).min(by: { $0.name < $1.name }) {
+    switch MeshAdmission.of(identity, tls: callee.tls, allow: callee.allow, allows: allows.sorted { $0.name < $1.name }, from: \.from) {
+    case .open: return .init(resource: service, origin: callee.origin, reason: #"tls "none" admits every caller"#)
+    case .allowed(let allow):
       return .init(resource: ResourceAddress(type: "mesh.allow", name: allow.name), origin: allow.origin, reason: "admits \(identity)")
+    case .listed: return .init(resource: service, origin: callee.origin, reason: "allow names \(identity)")
+    case nil: return nil
     }
-    if callee.allow.contains(identity) {
-      return .init(resource: service, origin: callee.origin, reason: "allow names \(identity)")
-    }
-    return nil
   }
 
   /// The SPIFFE IDs `callee` admits: its `allow` and every `mesh.allow` to it.

@@ -295,7 +295,8 @@ extension Mesh {
         default: fields.append(field)
         }
       }
-      return Check(kind: check, arguments: arguments, fields: fields, origin: declaration.id)
+      let label = check == "all" ? "verify all (\(arguments.count) services)" : nil
+      return Check(kind: check, arguments: arguments, fields: fields, origin: declaration.id, label: label)
     }
   }
 

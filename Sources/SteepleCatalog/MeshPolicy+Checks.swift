@@ -120,7 +120,7 @@ extension MeshPolicy {
           at: range, notes: [.init("the callee's identity is written here", at: callee.declaration.range(of: "identity"))])
         continue
       }
-      guard callee.tls != "none", !policy.admitted(by: callee).contains(identity) else { continue }
+      guard !policy.admits(identity, to: callee) else { continue }
       checker.error(
         "call-not-admitted",
         "\(checker.describe(declaration)) calls \(checker.describe(callee.declaration)), whose listener does not admit \(ModelValue.string(identity))",

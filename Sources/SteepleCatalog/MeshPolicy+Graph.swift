@@ -5,8 +5,7 @@ extension MeshPolicy {
   /// SPIFFE ID, every admission (a service's `allow` and each `mesh.allow`), and the edges they make.
   ///
   /// Edge A → B holds when an entry issues A's identity and B's, and B's listener admits A's ID
-  /// (or B has `tls: "none"`): the rule the lowering's resources, `verify` and the plan's
-  /// authorization diff share.
+  /// (`MeshAdmission`, the rule the plan's authorization diff reads over resources too).
   public struct Policy {
     public let topology: Topology
     /// Every `mesh.service`, in the order declared.
@@ -88,18 +87,23 @@ extension MeshPolicy {
       services.filter { $0.declaration.name == name || $0.resourceName == name }
     }
 
-    /// The SPIFFE IDs B's listener admits: its own `allow` and every `mesh.allow` naming it.
-    public func admitted(by service: Service) -> [String] {
-      var ids = service.allow.map(\.id)
-      for admission in admissions where admission.to == service.declaration.id && !ids.contains(admission.from) { ids.append(admission.from) }
-      return ids
+    /// The declaration that names `caller` for `service`: a `mesh.allow`, else the service itself
+    /// when its own `allow` lists the ID (a plain listener names no one).
+    public func grant(of caller: String, to service: Service) -> Declaration? {
+      switch admission(of: caller, to: service, countingOpen: false) {
+      case .allowed(let admission): return admission.declaration
+      case .listed: return service.declaration
+      case .open, nil: return nil
+      }
     }
 
-    /// The declaration that admits `caller` to `service`: a `mesh.allow`, else the service itself
-    /// when its own `allow` lists the ID.
-    public func grant(of caller: String, to service: Service) -> Declaration? {
-      if let admission = admissions.first(where: { $0.to == service.declaration.id && $0.from == caller }) { return admission.declaration }
-      return service.allow.contains { $0.id == caller } ? service.declaration : nil
+    /// Whether `service`'s listener admits `caller` (`MeshAdmission`'s rule).
+    public func admits(_ caller: String, to service: Service) -> Bool { admission(of: caller, to: service) != nil }
+
+    private func admission(of caller: String, to service: Service, countingOpen: Bool = true) -> MeshAdmission<Admission>? {
+      MeshAdmission.of(
+        caller, tls: service.tls, allow: service.allow.map(\.id), allows: admissions.filter { $0.to == service.declaration.id },
+        from: \.from, countingOpen: countingOpen)
     }
 
     /// Why edge A → B does not hold, or `nil` when it does: an identity no entry issues, or B's
@@ -111,7 +115,7 @@ extension MeshPolicy {
       guard let callee = b.identity, issued.contains(callee) else {
         return "no entry issues the identity of mesh.service \(ModelValue.string(b.declaration.name))\(b.identity.map { " (\($0))" } ?? "")"
       }
-      if b.tls == "none" || admitted(by: b).contains(caller) { return nil }
+      if admits(caller, to: b) { return nil }
       return "mesh.service \(ModelValue.string(b.declaration.name)) does not admit \(ModelValue.string(caller))"
     }
 

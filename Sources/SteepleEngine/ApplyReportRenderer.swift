@@ -32,6 +32,11 @@ public enum ApplyReportRenderer {
   /// `{"succeeded", "summary", "elapsed_seconds", "critical_path_seconds", "steps": [...]}`: each step
   /// with its action, address, status, error, start time and duration.
   public static func json(_ report: ApplyReport) -> String {
+    document(report).rendered() + "\n"
+  }
+
+  /// The JSON of `json(_:)` as a value, for a document that holds it (`steeple run --json`).
+  public static func document(_ report: ApplyReport) -> JSONValue {
     let steps: [JSONValue] = report.outcomes.map { outcome in
       let step = outcome.step
       var fields: [(String, JSONValue)] = [
@@ -82,48 +87,13 @@ public enum ApplyReportRenderer {
       ])))
     }
     document.append(("steps", .array(steps)))
-    return JSONValue.object(document).rendered() + "\n"
+    return .object(document)
   }
 
-  static func seconds(_ duration: Duration) -> String {
+  /// A duration as JSON writes seconds: at most six decimals.
+  public static func seconds(_ duration: Duration) -> String {
     let (whole, atto) = duration.components
     let value = Double(whole) + Double(atto) / 1e18
     return String((value * 1e6).rounded() / 1e6)
-  }
-}
-
-/// How `verify` checks came out, one a line, then a count.
-public enum CheckReportRenderer {
-  public static func text(_ results: [CheckResult]) -> String {
-    guard !results.isEmpty else { return "" }
-    var out = ""
-    var passed = 0
-    var failed = 0
-    var unsupported = 0
-    for result in results {
-      let label = describe(result.check)
-      switch result.outcome {
-      case .passed(let detail):
-        passed += 1
-        out += TerminalText.escaped("  ✓ \(label)" + (detail.isEmpty ? "" : ": \(detail)")) + "\n"
-      case .failed(let reason):
-        failed += 1
-        out += TerminalText.escaped("  ✗ \(label): \(reason)") + "\n"
-      case .unsupported(let reason):
-        unsupported += 1
-        out += TerminalText.escaped("  - \(label): not yet supported (\(reason))") + "\n"
-      }
-    }
-    var counts = ["\(passed) passed", "\(failed) failed"]
-    if unsupported > 0 { counts.append("\(unsupported) not yet supported") }
-    return "checks:\n" + out + "Checks: " + counts.joined(separator: ", ") + ".\n"
-  }
-
-  /// `verify mtls "yelb-ui" -> "yelb-appserver"`, as the script wrote it.
-  public static func describe(_ check: Check) -> String {
-    var text = "verify \(check.kind)"
-    if let subject = check.arguments.first { text += " \(subject)" }
-    if check.arguments.count > 1 { text += " -> \(check.arguments[1])" }
-    return text
   }
 }

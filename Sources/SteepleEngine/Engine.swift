@@ -26,10 +26,13 @@ public struct ApplyOptions: Hashable, Sendable {
 public struct CheckResult: Hashable, Sendable {
   public var check: Check
   public var outcome: CheckOutcome
+  /// How long the provider took to run it, for reports (`run --json`); `nil` when not measured.
+  public var duration: Duration?
 
-  public init(check: Check, outcome: CheckOutcome) {
+  public init(check: Check, outcome: CheckOutcome, duration: Duration? = nil) {
     self.check = check
     self.outcome = outcome
+    self.duration = duration
   }
 }
 
@@ -146,12 +149,16 @@ public struct Engine: Sendable {
   /// Runs the checks one after another, in order. A provider that fails to run a check makes it fail.
   public func verify(_ checks: [Check]) async -> [CheckResult] {
     var results: [CheckResult] = []
+    let clock = ContinuousClock()
     for check in checks {
+      let start = clock.now
+      let outcome: CheckOutcome
       do {
-        results.append(CheckResult(check: check, outcome: try await provider.check(check)))
+        outcome = try await provider.check(check)
       } catch {
-        results.append(CheckResult(check: check, outcome: .failed(reason: String(describing: error))))
+        outcome = .failed(reason: String(describing: error))
       }
+      results.append(CheckResult(check: check, outcome: outcome, duration: clock.now - start))
     }
     return results
   }

@@ -22,12 +22,18 @@ public struct Check: Hashable, Sendable, Codable {
   public var arguments: [ModelValue]
   public var fields: [ModelField]
   public var origin: DeclarationID?
+  /// How reports name the check when its arguments do not say it (`verify all`, whose arguments are
+  /// every service); `nil` names it by its kind and first two arguments.
+  public var label: String?
 
-  public init(kind: String, arguments: [ModelValue], fields: [ModelField] = [], origin: DeclarationID? = nil) {
+  public init(
+    kind: String, arguments: [ModelValue], fields: [ModelField] = [], origin: DeclarationID? = nil, label: String? = nil
+  ) {
     self.kind = kind
     self.arguments = arguments
     self.fields = fields
     self.origin = origin
+    self.label = label
   }
 }
 

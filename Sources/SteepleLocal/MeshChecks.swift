@@ -21,13 +21,13 @@ extension LocalProvider {
     case .success(let value): (run, from, to) = value
     }
     if let cause = try await run.firstCause(from: from, to: to) { return .failed(reason: cause) }
-    let plane = try await run.start()
+    let plane = try await run.start(only: [from.name, to.name])
     let outcome: CheckOutcome
     do {
       let report = try await plane.mtls(from: from.name, to: to.name)
       outcome = .passed(
         detail: "\(from.name) (\(report.clientID)) -> \(to.name) (\(report.serverID)): \(report.tlsVersion), "
-          + "\(report.cipherSuite), answered; counters moved: \(MeshCheckRun.describe(report.countersMoved))")
+          + "\(report.cipherSuite), answered\ncounters moved: \(MeshCheckRun.describe(report.countersMoved))")
     } catch {
       outcome = .failed(reason: "first cause: handshake: \(error)")
     }
@@ -47,12 +47,12 @@ extension LocalProvider {
     if let cause = try await run.firstCause(from: from, to: to) {
       return .failed(reason: "the path broke before the policy could refuse \(from.name): \(cause)")
     }
-    let plane = try await run.start()
+    let plane = try await run.start(only: [from.name, to.name])
     let report = await plane.denied(from: from.name, to: to.name)
     try await run.finish(plane)
     let moved = MeshCheckRun.describe(report.countersMoved)
     if report.deniedByPolicy {
-      return .passed(detail: "\(to.name) refused \(from.name) (\(from.identity)): its ID is not admitted; counters moved: \(moved)")
+      return .passed(detail: "\(to.name) refused \(from.name) (\(from.identity)): its ID is not admitted\ncounters moved: \(moved)")
     }
     guard let failure = report.failure else {
       return .failed(reason: "\(from.name) -> \(to.name) went through: \(to.name) admits \(from.identity) (counters moved: \(moved))")
@@ -114,9 +114,9 @@ extension LocalProvider {
     guard disagreements.isEmpty else {
       return .failed(
         reason: "\(disagreements.count) of \(services.count * (services.count - 1)) ordered pairs disagree with the policy; "
-          + disagreements.joined(separator: "; ") + "; " + matrix)
+          + disagreements.joined(separator: "; ") + "\n" + matrix)
     }
-    return .passed(detail: "\(services.count * (services.count - 1)) ordered pairs of \(services.count) services agree with the policy; \(matrix)")
+    return .passed(detail: "\(services.count * (services.count - 1)) ordered pairs of \(services.count) services agree with the policy\n\(matrix)")
   }
 
   /// The run and the two services of a two-service check.
@@ -213,22 +213,25 @@ final class MeshCheckRun {
 
   /// The data plane's configuration: one service per applied `mesh.service`, admitting its own
   /// `allow` list and every `mesh.allow` naming it.
-  func configurations() -> [MeshServiceConfiguration] {
-    services.values.sorted { $0.name < $1.name }.compactMap { service in
+  func configurations(of names: Set<String>? = nil) -> [MeshServiceConfiguration] {
+    let serving = names.map { names in services.values.filter { names.contains($0.name) } } ?? Array(services.values)
+    let present = Set(serving.map(\.name))
+    return serving.sorted { $0.name < $1.name }.compactMap { service in
       guard let identity = try? SPIFFEID(parsing: service.identity) else { return nil }
       let ids = service.allow + allows.filter { $0.to == service.name }.map(\.from)
       return MeshServiceConfiguration(
         name: service.name, identity: identity, tls: TLSMode(rawValue: service.tls) ?? .strict,
-        admitted: Set(ids.compactMap { try? SPIFFEID(parsing: $0) }), calls: service.calls.filter { services[$0] != nil })
+        admitted: Set(ids.compactMap { try? SPIFFEID(parsing: $0) }), calls: service.calls.filter { present.contains($0) })
     }
   }
 
   /// Starts the data plane with every service's held SVID (those whose chain held) and its trust
-  /// domain's bundle, on `clock` (the modelled now of the check when not given).
-  func start(clock: (@Sendable () -> Date)? = nil) async throws -> MeshDataPlane {
+  /// domain's bundle, on `clock` (the modelled now of the check when not given). With `names`, only
+  /// those services: a check of one edge starts its two proxies, not the whole mesh's.
+  func start(only names: Set<String>? = nil, clock: (@Sendable () -> Date)? = nil) async throws -> MeshDataPlane {
     var svids: [SPIFFEID: X509SVID] = [:]
     var bundles: [TrustDomain: TrustBundle] = [:]
-    for service in services.values.sorted(by: { $0.name < $1.name }) {
+    for service in services.values.sorted(by: { $0.name < $1.name }) where names?.contains(service.name) ?? true {
       guard let identity = try? SPIFFEID(parsing: service.identity) else { continue }
       if case .success(let svid) = try await chain(of: service), svids[identity] == nil { svids[identity] = svid }
       if bundles[identity.trustDomain] == nil {
@@ -250,7 +253,7 @@ final class MeshCheckRun {
       })
     let now = self.now
     let tick: @Sendable () -> Date = clock ?? { now }
-    return try await MeshDataPlane.start(services: configurations(), source: source, clock: tick)
+    return try await MeshDataPlane.start(services: configurations(of: names), source: source, clock: tick)
   }
 
   /// Stops the data plane and keeps its counters in the state for `steeple stats`.
@@ -268,17 +271,23 @@ final class MeshCheckRun {
     return parts.isEmpty ? "none" : parts.joined(separator: ", ")
   }
 
-  /// `verify all`'s matrix on one line: a row per caller, its cells in the same order as the rows
+  /// `verify all`'s matrix as lines: a header, then a row per caller, its cells in the same order as the rows
   /// (the callees), observed beside declared.
   static func matrix(_ names: [String], observed: [[MeshCell]], declared: Set<String>) -> String {
-    let rows = names.enumerated().map { i, from in
-      let seen = observed[i].map(\.rawValue).joined()
+    let short = names.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+    let width = short.map(\.count).max() ?? 0
+    let columns = names.indices.map { String($0 + 1) }.joined(separator: " ")
+    var lines = ["row calls column (✓ talks, ✗ refused, · no call):", "\("".padding(toLength: width + 3, withPad: " ", startingAt: 0))"
+      + "\(columns)   declared: \(columns)"]
+    for (i, from) in names.enumerated() {
+      let seen = observed[i].map(\.rawValue).joined(separator: " ")
       let wanted = names.map { to in
         from == to ? MeshCell.noCall.rawValue : declared.contains("\(from) -> \(to)") ? MeshCell.talks.rawValue : MeshCell.refused.rawValue
-      }.joined()
-      return "\(from.split(separator: "/").last.map(String.init) ?? from) \(seen) | \(wanted)"
+      }.joined(separator: " ")
+      let label = "\(i + 1) \(short[i])".padding(toLength: width + 3, withPad: " ", startingAt: 0)
+      lines.append("\(label)\(seen)             \(wanted)")
     }
-    return "row calls column, observed | declared (✓ talks, ✗ refused, · no call): " + rows.joined(separator: "; ")
+    return lines.joined(separator: "\n")
   }
 }
 

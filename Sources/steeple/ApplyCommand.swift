@@ -135,11 +135,12 @@ enum Applying {
   /// `waiting` runs the async work to its end on this thread: `runBlocking` (Ctrl-C cancels it)
   /// unless the caller handles interrupts itself, as the REPL does. `rerun` spells how to run the
   /// command again (`steeple apply` on the command line, `:apply` in the REPL). A plan shown here
-  /// has its `sections` after its actions.
+  /// has its `sections` after its actions. Without `printReport` the caller prints the report itself
+  /// (`run --json` puts it in one document with the checks).
   static func run(
     json: Bool, options: ApplyOptions, planShown: Bool = false,
     sections: @escaping @Sendable (Plan) -> [any PlanSection] = { _ in [] }, color: ColorChoice = .auto,
-    rerun: (String) -> String = { "steeple \($0)" },
+    rerun: (String) -> String = { "steeple \($0)" }, printReport: Bool = true,
     reported: (EngineError) -> Bool = { _ in false },
     waiting: (@escaping @Sendable () async throws -> ApplyReport) throws -> ApplyReport = { try runBlocking($0) },
     _ body: @escaping @Sendable (ApplyOptions, @escaping @Sendable (ApplyEvent) -> Void) async throws -> ApplyReport
@@ -167,7 +168,7 @@ enum Applying {
       throw fail(error)
     }
     if !report.outcomes.isEmpty { progress.stop() }
-    try writeOutput(json ? ApplyReportRenderer.json(report) : ApplyReportRenderer.text(report))
+    if printReport { try writeOutput(json ? ApplyReportRenderer.json(report) : ApplyReportRenderer.text(report)) }
     if report.cancelled {
       writeError("  = help: run '\(rerun(report.command))' again to finish; what was done is kept\n")
     }

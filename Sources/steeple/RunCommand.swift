@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Steeple
 
 struct RunCommand: ParsableCommand {
@@ -24,6 +25,10 @@ struct RunCommand: ParsableCommand {
       show); the mesh's checks are not yet supported there. --print-commands prints the apply's \
       commands instead.
 
+      With --json, standard output holds one JSON document (the apply's report and each check's \
+      outcome, with the file:line of its verify statement) for tools, and everything else goes to \
+      standard error.
+
       Exit status: 0 when every action was done and every check passed (or, with \
       --allow-unsupported-checks, could not run), 1 otherwise, 2 on a usage error.
       """)
@@ -40,33 +45,65 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var provider: ProviderOptions
 
   @Flag(
+    name: .customLong("json"),
+    help: ArgumentHelp(
+      "Print one JSON document, {\"succeeded\", \"apply\", \"checks\", \"timings\"}, on standard output; the plan, progress and what the script prints go to standard error."))
+  var json = false
+
+  @Flag(
     name: .customLong("allow-unsupported-checks"),
     help: "Succeed even when the provider cannot run some verify checks (they are listed as not yet supported).")
   var allowUnsupportedChecks = false
 
   func run() throws {
     Applying.surviveClosedPipes()
+    let clock = ContinuousClock()
+    let started = clock.now
     let deployment = try ScriptLoader.load(
-      file, options: options, state: state, timing: timing, quiet: false, creating: !provider.printCommands,
+      file, options: options, state: state, timing: timing, quiet: json, creating: !provider.printCommands,
       provider: provider.printCommands ? .local : provider.provider)
     if provider.printCommands {
       return try AWSDriving.printCommands("apply", file: file, resources: deployment.resources, state: state.directory(for: file))
     }
+    let loaded = clock.now
     let applyOptions = ownership.applyOptions(applying, script: file)
     let approved = try Applying.approvedPlan(
-      command: "run", json: false, autoApprove: approval.autoApprove, deployment: deployment,
+      command: "run", json: json, autoApprove: approval.autoApprove, deployment: deployment,
       script: applyOptions.force ? nil : applyOptions.script, color: options.color) { try await deployment.plan() }
+    let planned = clock.now
     let report = try Applying.run(
-      json: false, options: applyOptions, planShown: approved.shown, sections: deployment.sections(for:), color: options.color,
-      reported: { options.reporter.report(script: $0, of: deployment) }
+      json: json, options: applyOptions, planShown: approved.shown, sections: deployment.sections(for:), color: options.color,
+      printReport: !json, reported: { options.reporter.report(script: $0, of: deployment) }
     ) { options, progress in
       try await deployment.apply(options: options, approved: approved.approved, progress: progress)
     }
     options.reporter.report(deployment.diagnostics(for: report))
+    let applied = clock.now
     let results = try runBlocking { await deployment.verify() }
-    try writeOutput(CheckReportRenderer.text(results))
+    let verified = clock.now
     let checkErrors = deployment.diagnostics(for: results, unsupportedFail: !allowUnsupportedChecks)
+    let succeeded = report.succeeded && checkErrors.isEmpty
+    if json {
+      let checks = CheckReportRenderer.json(results) { check in
+        check.origin.flatMap { deployment.topology?[$0]?.range.description }
+      }
+      let seconds = { (duration: Duration) in JSONValue.number(ApplyReportRenderer.seconds(duration)) }
+      // Where the run's time went: evaluating and checking the script, planning (and asking),
+      // applying, running the checks.
+      let timings = JSONValue.object([
+        ("load_seconds", seconds(loaded - started)), ("plan_seconds", seconds(planned - loaded)),
+        ("apply_seconds", seconds(applied - planned)), ("verify_seconds", seconds(verified - applied)),
+        ("total_seconds", seconds(verified - started)),
+      ])
+      let document = JSONValue.object([
+        ("succeeded", .bool(succeeded)), ("apply", ApplyReportRenderer.document(report)), ("checks", checks),
+        ("timings", timings),
+      ])
+      try writeOutput(document.rendered() + "\n")
+    } else {
+      try writeOutput(CheckReportRenderer.text(results, colors: options.color.colors(on: STDOUT_FILENO)))
+    }
     options.reporter.report(checkErrors)
-    if !report.succeeded || !checkErrors.isEmpty { throw ExitCode(1) }
+    if !succeeded { throw ExitCode(1) }
   }
 }

@@ -21,7 +21,7 @@ struct SteepleCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, CheckCommand.self, EvalCommand.self, DocCommand.self, GraphCommand.self, PlanCommand.self, ApplyCommand.self,
       DestroyCommand.self, StateCommand.self, EntriesCommand.self, SVIDCommand.self, JWTCommand.self, BundleCommand.self,
-      ServeCommand.self, StatsCommand.self, ReplCommand.self,
+      ServeCommand.self, StatsCommand.self, ReplCommand.self, RenderCommand.self,
     ])
 }
 
@@ -47,7 +47,7 @@ struct EvaluationOptions: ParsableArguments {
       valueName: "size"))
   var maxScriptSize: MemorySize?
 
-  @Option(name: .customLong("color"), help: "When to color diagnostics and a plan's who may talk to whom: auto (on a terminal), always or never.")
+  @Option(name: .customLong("color"), help: "When to color diagnostics, a plan's who may talk to whom and the marks of verify checks: auto (on a terminal), always or never.")
   var color: ColorChoice = .auto
 
   @Option(

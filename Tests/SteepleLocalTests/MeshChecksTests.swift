@@ -91,8 +91,14 @@ struct MeshChecksTests {
     // Rows and columns in declaration order (db, appserver, ui): the appserver calls the db, the ui the appserver.
     #expect(
       detail
-        == "6 ordered pairs of 3 services agree with the policy; row calls column, observed | declared (✓ talks, ✗ refused, · no call): "
-        + "yelb-db ·✗✗ | ·✗✗; yelb-appserver ✓·✗ | ✓·✗; yelb-ui ✗✓· | ✗✓·", "\(outcome)")
+        == """
+          6 ordered pairs of 3 services agree with the policy
+          row calls column (✓ talks, ✗ refused, · no call):
+                           1 2 3   declared: 1 2 3
+          1 yelb-db        · ✗ ✗             · ✗ ✗
+          2 yelb-appserver ✓ · ✗             ✓ · ✗
+          3 yelb-ui        ✗ ✓ ·             ✗ ✓ ·
+          """, "\(outcome)")
   }
 
   @Test("unknown services are named with the closest applied one")

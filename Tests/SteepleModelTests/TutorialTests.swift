@@ -102,7 +102,7 @@ struct TutorialTests {
     #expect(outcome[global: "calls"]?.description == #"[["yelb-appserver"], ["yelb-db", "redis-server"], [], []]"#)
   }
 
-  @Test("the verification section: both agent sets attested, four SVIDs, three handshakes, one denial")
+  @Test("the verification section: both agent sets attested, four SVIDs, three handshakes, one denial, the whole matrix")
   func verification() throws {
     let topology = Self.fork("").topology
     let checks = topology.declarations(of: "verify").map { check in
@@ -114,7 +114,7 @@ struct TutorialTests {
         "attested am-multi-account-mesh/frontend-k8s-cluster", "attested am-multi-account-mesh/backend-k8s-cluster",
         "svid yelb-ui", "svid yelb-appserver", "svid yelb-db", "svid redis-server",
         "mtls yelb-ui yelb-appserver", "mtls yelb-appserver yelb-db", "mtls yelb-appserver redis-server",
-        "denied yelb-ui yelb-db",
+        "denied yelb-ui yelb-db", "all",
       ])
   }
 

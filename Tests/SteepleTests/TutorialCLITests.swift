@@ -59,12 +59,15 @@ struct TutorialCLITests {
     for (check, a, b) in [("mtls", "yelb-ui", "yelb-appserver"), ("mtls", "yelb-appserver", "yelb-db"), ("mtls", "yelb-appserver", "redis-server"), ("denied", "yelb-ui", "yelb-db")] {
       #expect(run.stdout.contains("✓ verify \(check) \"\(td)/\(a)\" -> \"\(td)/\(b)\""), "\(run.stdout)")
     }
-    #expect(run.stdout.contains("Checks: 10 passed, 0 failed"), "\(run.stdout)")
+    // The final matrix: observed beside declared, one row per caller (yelb-appserver calls yelb-db and redis-server).
+    #expect(run.stdout.contains("✓ verify all (4 services): 12 ordered pairs of 4 services agree with the policy\n"), "\(run.stdout)")
+    #expect(run.stdout.contains("      3 yelb-appserver ✓ ✓ · ✓             ✓ ✓ · ✓\n"), "\(run.stdout)")
+    #expect(run.stdout.contains("Checks: 11 passed, 0 failed"), "\(run.stdout)")
 
     let again = try TestSupport.steeple("run", "--auto-approve", "--state", state, Self.tutorial, in: folder)
     #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
     #expect(again.stdout.contains("No changes."), "\(again.stdout)")
-    #expect(again.stdout.contains("Checks: 10 passed, 0 failed"), "\(again.stdout)")
+    #expect(again.stdout.contains("Checks: 11 passed, 0 failed"), "\(again.stdout)")
   }
 
   @Test("steeple doc yelb shows the module's comment once, and its function")
