@@ -144,7 +144,7 @@ let package = Package(
       resources: [.copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleAWSDriveTests",
-      dependencies: ["SteepleTestSupport", "SteepleAWS", "SteepleEngine", "SteepleModel", "SteepleCatalog"],
+      dependencies: ["SteepleTestSupport", "SteepleAWS", "Steeple", "SteepleEngine", "SteepleModel", "SteepleCatalog"],
       resources: [.copy("Fixtures"), .copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax", "SteepleLocal", "SteepleSPIRE"],

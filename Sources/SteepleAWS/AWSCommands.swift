@@ -128,6 +128,14 @@ public enum AWSCommands {
         + ["--ignore-not-found", "-o", "name"])
   }
 
+  /// One value of an object, by a JSONPath (`{.status.loadBalancer.ingress[0].hostname}`); empty until it is set.
+  public static func getValue(_ object: KubernetesObjectName, jsonPath: String, cluster: String, kubeconfig: ShellWord) -> ShellCommand {
+    kubectl(
+      cluster: cluster, kubeconfig: kubeconfig,
+      ["get", ShellWord(object.kind), ShellWord(object.name)] + (object.namespace.map { ["-n", ShellWord($0)] } ?? [])
+        + ["-o", ShellWord("jsonpath=" + jsonPath)])
+  }
+
   /// Waits until the SPIRE server's workload has all its replicas ready.
   public static func waitRollout(_ object: KubernetesObjectName, cluster: String, kubeconfig: ShellWord) -> ShellCommand {
     kubectl(

@@ -24,6 +24,9 @@ public struct AWSProvider: Provider {
   /// The endpoint the aws CLI is pointed at instead of AWS (`AWS_ENDPOINT_URL`, moto in the tests),
   /// named when a stack comes back without a resource that such an endpoint skips.
   public let endpointURL: String?
+  /// Waits between two reads of a value that appears some time after an apply (a load balancer's
+  /// host name); tests pass one that returns at once.
+  let pause: @Sendable () async throws -> Void
   let session = DriveSession()
 
   /// A provider for `resources` as `rendering` renders them; `resourceTypes` are the types the
@@ -31,8 +34,10 @@ public struct AWSProvider: Provider {
   public init(
     rendering: AWSRendering, resources: [Resource], resourceTypes: Set<String>, renderedFolder: String,
     runner: any CommandRunner = SubprocessCommandRunner(),
-    endpointURL: String? = AWSProvider.environmentEndpointURL
+    endpointURL: String? = AWSProvider.environmentEndpointURL,
+    pause: @escaping @Sendable () async throws -> Void = { try await Task.sleep(for: .seconds(RunbookScript.pauseSeconds)) }
   ) {
+    self.pause = pause
     self.context = DriveContext(rendering: rendering, resources: resources)
     self.resourceTypes = resourceTypes
     self.renderedFolder = renderedFolder
@@ -48,7 +53,7 @@ public struct AWSProvider: Provider {
   public func reopened() -> AWSProvider {
     AWSProvider(
       rendering: rendering, resources: Array(context.resources.values), resourceTypes: resourceTypes, renderedFolder: renderedFolder,
-      runner: runner, endpointURL: endpointURL)
+      runner: runner, endpointURL: endpointURL, pause: pause)
   }
 
   public var rendering: AWSRendering { context.rendering }
@@ -181,11 +186,16 @@ public struct AWSProvider: Provider {
         throw ProviderError(code: "NoManifest", message: "the rendering places \(resource.address) in \(path), which it does not render")
       }
       try await kubeconfig(for: manifest)
-      let runner = self.runner
-      let values = self.values
+      // The clusters whose objects the manifest reads values from need their context too.
+      for value in manifest.objectValues {
+        if let other = rendering.manifests.first(where: { $0.cluster == value.cluster }) { try await kubeconfig(for: other) }
+      }
+      let executor = RunbookExecutor(runner: runner, renderedFolder: renderedFolder, pause: pause)
+      let commands = context.manifestCommands(manifest)
+      let known = self.values
       try await session.once("manifest:" + path) {
-        _ = try await runner.output(
-          of: AWSCommands.applyManifest(cluster: manifest.cluster, file: Runbook.file(path), kubeconfig: Runbook.kubeconfig), values: values)
+        var values = known
+        try await executor.run(commands, values: &values)
       }
       await session.add(resource.address, to: "manifest:" + path)
       return []
@@ -203,7 +213,8 @@ public struct AWSProvider: Provider {
         }
       }
       var values = self.values
-      try await RunbookExecutor(runner: runner).run(try context.createCommands(for: resource), values: &values)
+      try await RunbookExecutor(runner: runner, renderedFolder: renderedFolder, pause: pause)
+        .run(try context.createCommands(for: resource), values: &values)
       return []
     }
   }
@@ -258,8 +269,11 @@ public struct AWSProvider: Provider {
     case .manifest(let path, _)?:
       guard await session.remove(observed.address, from: "manifest:" + path), let manifest = context.manifest(at: path) else { return }
       try await kubeconfig(for: manifest)
+      // The file as apply filled it in, when it was; the rendered one otherwise (its objects' names hold no placeholder).
+      let filled = DriveContext.filledPath(manifest)
+      let file = FileManager.default.fileExists(atPath: renderedFolder + "/" + filled) ? filled : path
       _ = try await runner.output(
-        of: AWSCommands.deleteManifest(cluster: manifest.cluster, file: Runbook.file(path), kubeconfig: Runbook.kubeconfig), values: values)
+        of: AWSCommands.deleteManifest(cluster: manifest.cluster, file: Runbook.file(file), kubeconfig: Runbook.kubeconfig), values: values)
     case .command?:
       guard observed.address.type == "spire.entry" else { return }
       try await deleteEntry(observed)

@@ -98,9 +98,7 @@ extension Runbook {
       Stage(
         title: "manifests, server-side, in order",
         steps: rendering.manifests.map { manifest in
-          Step(
-            title: "\(manifest.path) on \(manifest.cluster)",
-            commands: [.run(AWSCommands.applyManifest(cluster: manifest.cluster, file: file(manifest.path), kubeconfig: kubeconfig))])
+          Step(title: "\(manifest.path) on \(manifest.cluster)", commands: context.manifestCommands(manifest))
         }))
     let afterManifests = after[DriveContext.afterManifests] ?? []
     let servers = context.spireServers.filter { server in afterManifests.contains { context.server(for: $0) == server } }
@@ -128,7 +126,10 @@ extension Runbook {
             title: "\(manifest.path) on \(manifest.cluster)",
             commands: [
               .run(AWSCommands.updateKubeconfig(manifest, kubeconfig: kubeconfig)),
-              .run(AWSCommands.deleteManifest(cluster: manifest.cluster, file: file(manifest.path), kubeconfig: kubeconfig)),
+              // The file as apply filled it in: a placeholder is not a value Kubernetes can read.
+              .run(
+                AWSCommands.deleteManifest(
+                  cluster: manifest.cluster, file: file(DriveContext.filledPath(manifest)), kubeconfig: kubeconfig)),
             ])
         }))
     for layer in Set(rendering.stacks.map(\.layer)).sorted(by: >) {

@@ -12,12 +12,22 @@ public enum RunbookCommand: Hashable, Sendable {
   /// Runs `then` unless `probe`'s output contains `marker`: how a command that has no idempotent
   /// form (`spire-server entry create`) is made safe to run twice.
   case unless(probe: ShellCommand, contains: String, then: ShellCommand)
+  /// Runs the command until its output, trimmed, is not empty (at most `tries` times, a pause
+  /// between) and keeps it in a variable: a value that appears some time after an apply (a load
+  /// balancer's host name).
+  case awaitValue(variable: String, ShellCommand, tries: Int)
+  /// Writes the rendered file at `path` to `into` (both under the rendered folder) with each
+  /// `{{name}}` of `placeholders` replaced by the value of its variable.
+  case fill(path: String, into: String, placeholders: [String: String])
 
   /// Every command it may run.
   public var commands: [ShellCommand] {
     switch self {
-    case .run(let command), .capture(_, let command), .forEach(_, _, let command), .expect(let command, _, _): [command]
+    case .run(let command), .capture(_, let command), .forEach(_, _, let command), .expect(let command, _, _),
+      .awaitValue(_, let command, _):
+      [command]
     case .unless(let probe, _, let then): [probe, then]
+    case .fill: []
     }
   }
 }

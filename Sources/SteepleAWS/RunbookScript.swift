@@ -50,6 +50,30 @@ public enum RunbookScript {
         "  exit 1",
         "fi",
       ]
+    case .awaitValue(let variable, let command, let tries):
+      return [
+        "\(variable)=''",
+        "for attempt in $(seq \(tries)); do",
+        "  \(variable)=\"$(\(command.shellText))\"",
+        "  if [ -n \"${\(variable)}\" ]; then break; fi",
+        "  sleep \(pauseSeconds)",
+        "done",
+        "if [ -z \"${\(variable)}\" ]; then",
+        "  echo \(ShellWord.quoted("steeple: \(command.shellText) printed nothing after \(tries) tries")) >&2",
+        "  exit 1",
+        "fi",
+      ]
+    case .fill(let path, let into, let placeholders):
+      let target = Runbook.file(into).shellText
+      var lines = [
+        "mkdir -p \"$(dirname \(target))\"",
+        "filled=\"$(<\(Runbook.file(path).shellText))\"",
+      ]
+      for (name, variable) in placeholders.sorted(by: { $0.key < $1.key }) {
+        lines.append("filled=\"${filled//'{{\(name)}}'/\"${\(variable)}\"}\"")
+      }
+      lines.append("printf '%s\\n' \"$filled\" > \(target)")
+      return lines
     case .unless(let probe, let marker, let then):
       return [
         // Read whole before grep, so grep's early exit cannot fail the probe under pipefail.
@@ -59,6 +83,9 @@ public enum RunbookScript {
       ]
     }
   }
+
+  /// The seconds a runbook waits between two tries of an `awaitValue`.
+  public static let pauseSeconds = 10
 
   /// Text inside double quotes.
   static func escaped(_ text: String) -> String {

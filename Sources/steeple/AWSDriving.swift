@@ -9,12 +9,10 @@ enum AWSDriving {
   /// The folder of a state's rendered files and kubeconfig: `aws` inside the state directory.
   static func renderedFolder(state directory: String) -> String { directory + "/aws" }
 
-  /// The aws rendering of `resources`: every file the aws provider sends, and where each resource lives.
-  static func rendering(of resources: [Resource]) throws -> AWSRendering {
-    writeError(
-      "steeple: error: this build has no aws renderer, so nothing can be rendered for --provider aws\n"
-        + "   = help: use --provider local, or a build that has the renderer\n")
-    throw ExitCode(1)
+  /// The aws rendering of `resources` (`topology` gives what they do not carry: images, ports):
+  /// every file the aws provider sends, and where each resource lives; what `steeple render` writes.
+  static func rendering(of resources: [Resource], topology: Topology?) -> AWSRendering {
+    AWSRenderer(resources: resources, topology: topology).render()
   }
 
   /// The resource types the aws provider takes: the catalog's, each one placed or deliberately not made by the renderer.
@@ -22,11 +20,11 @@ enum AWSDriving {
 
   /// The aws provider for `resources` on a state directory. A `plan` writes nothing into the state,
   /// so its kubeconfig goes to a temporary folder.
-  static func provider(for resources: [Resource], state directory: String, creating: Bool) throws -> AWSProvider {
+  static func provider(for resources: [Resource], topology: Topology?, state directory: String, creating: Bool) -> AWSProvider {
     let folder = creating ? renderedFolder(state: directory) : planFolder
     if !creating { atexit { AWSDriving.removePlanFolder() } }
     return AWSProvider(
-      rendering: try rendering(of: resources), resources: resources, resourceTypes: resourceTypes, renderedFolder: folder)
+      rendering: rendering(of: resources, topology: topology), resources: resources, resourceTypes: resourceTypes, renderedFolder: folder)
   }
 
   /// Where a `plan` writes the rendered files and kubeconfig it needs, removed when the command exits.
@@ -38,8 +36,9 @@ enum AWSDriving {
 
   /// `--print-commands`: writes the rendered files beside the state and prints the runbook of
   /// `command` (`apply`, `destroy`) for `file` as a bash script.
-  static func printCommands(_ command: String, file: String, resources: [Resource], state directory: String) throws {
-    let rendering = try rendering(of: resources)
+  static func printCommands(_ command: String, file: String, deployment: Deployment, state directory: String) throws {
+    let resources = deployment.resources
+    let rendering = rendering(of: resources, topology: deployment.topology)
     let folder = renderedFolder(state: directory)
     let runbook: Runbook
     do {

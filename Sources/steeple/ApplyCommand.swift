@@ -46,7 +46,7 @@ struct ApplyCommand: ParsableCommand {
       creating: !options.provider.printCommands, provider: options.provider.printCommands ? .local : options.provider.provider)
     if options.provider.printCommands {
       return try AWSDriving.printCommands(
-        "apply", file: file, resources: deployment.resources, state: options.state.directory(for: file))
+        "apply", file: file, deployment: deployment, state: options.state.directory(for: file))
     }
     let applyOptions = ownership.applyOptions(options.applying, script: file)
     let approval = try Applying.approvedPlan(

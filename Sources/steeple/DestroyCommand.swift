@@ -70,9 +70,9 @@ struct DestroyCommand: ParsableCommand {
     let loaded = try ScriptLoader.load(
       file, options: evaluation, state: options.state, quiet: options.json, creating: false, provider: .local)
     if options.provider.printCommands {
-      try AWSDriving.printCommands("destroy", file: file, resources: loaded.resources, state: directory)
+      try AWSDriving.printCommands("destroy", file: file, deployment: loaded, state: directory)
       throw ExitCode.success
     }
-    return try AWSDriving.provider(for: loaded.resources, state: directory, creating: true)
+    return AWSDriving.provider(for: loaded.resources, topology: loaded.topology, state: directory, creating: true)
   }
 }

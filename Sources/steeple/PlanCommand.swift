@@ -58,7 +58,7 @@ struct PlanCommand: ParsableCommand {
       file, options: options, state: state, quiet: json, creating: false,
       provider: provider.printCommands ? .local : provider.provider)
     if provider.printCommands {
-      return try AWSDriving.printCommands("apply", file: file, resources: deployment.resources, state: state.directory(for: file))
+      return try AWSDriving.printCommands("apply", file: file, deployment: deployment, state: state.directory(for: file))
     }
     let plan: Plan
     do {

@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
       file, options: options, state: state, timing: timing, quiet: json, creating: !provider.printCommands,
       provider: provider.printCommands ? .local : provider.provider)
     if provider.printCommands {
-      return try AWSDriving.printCommands("apply", file: file, resources: deployment.resources, state: state.directory(for: file))
+      return try AWSDriving.printCommands("apply", file: file, deployment: deployment, state: state.directory(for: file))
     }
     let loaded = clock.now
     let applyOptions = ownership.applyOptions(applying, script: file)

@@ -33,8 +33,9 @@ enum ScriptLoader {
           provider: try provider(directory: directory, timeScale: timing?.timeScale ?? 0, creating: creating),
           stateDirectory: directory)
       case .aws:
-        let aws = try AWSDriving.provider(
-          for: DesiredState.resources(for: outcome.topology, in: .standard), state: directory, creating: creating)
+        let aws = AWSDriving.provider(
+          for: DesiredState.resources(for: outcome.topology, in: .standard), topology: outcome.topology, state: directory,
+          creating: creating)
         return try Deployment(
           resources: aws.rendering.orderedForStacks(DesiredState.resources(for: outcome.topology, in: .standard)),
           checks: DesiredState.checks(for: outcome.topology), topology: outcome.topology, provider: aws, stateDirectory: directory)

@@ -47,6 +47,9 @@ enum DriveFixture {
         "spire.server", "example.org", account: "frontend", cluster: "frontend",
         [("trust_domain", .string("example.org")), ("cluster", .string("frontend")), ("namespace", .string("spire"))], needs: [address("eks.cluster", "frontend")]),
       resource(
+        "k8s.namespace", "frontend/yelb", account: "frontend", cluster: "frontend",
+        [("cluster", .string("frontend")), ("namespace", .string("yelb"))], needs: [address("spire.server", "example.org")]),
+      resource(
         "spire.entry", workload, account: "frontend", cluster: "frontend",
         [
           ("spiffe_id", .string(workload)), ("parent_id", .string("spiffe://example.org/spire/server")),
@@ -72,14 +75,24 @@ enum DriveFixture {
     let manifest = RenderedManifest(
       cluster: "frontend", eksName: "steeple-frontend", access: frontend, path: "kubernetes/frontend/spire-server.yaml",
       kubernetesVersion: "1.31")
+    // A manifest with values known only once stacks are deployed and objects applied.
+    let workloads = RenderedManifest(
+      cluster: "frontend", eksName: "steeple-frontend", access: frontend, path: "kubernetes/frontend/3-workloads.yaml",
+      kubernetesVersion: "1.31",
+      parameters: [StackParameter(name: "ClusterArn", fromStack: "steeple-frontend-cluster", output: "ClusterFrontendArn")],
+      objectValues: [
+        ObjectValue(
+          name: "ServerHost", cluster: "frontend", object: "service/spire/spire-server", jsonPath: "{.status.loadBalancer.ingress[0].hostname}")
+      ])
     return AWSRendering(
       stacks: [network, frontendNetwork, cluster],
-      manifests: [manifest],
+      manifests: [manifest, workloads],
       files: [
         Artifact(path: network.templatePath, contents: "Resources: {}\n"),
         Artifact(path: frontendNetwork.templatePath, contents: "Resources: {}\n"),
         Artifact(path: cluster.templatePath, contents: "Resources: {}\n"),
         Artifact(path: manifest.path, contents: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: spire\n"),
+        Artifact(path: workloads.path, contents: Self.workloadsManifest),
       ],
       placements: [
         address("ec2.transit_gateway", "tgw"): .stack(name: network.name, logicalID: "Tgw"),
@@ -92,10 +105,22 @@ enum DriveFixture {
         address("spire.server", "example.org"): .manifest(
           path: manifest.path, objects: ["namespace/spire", "statefulset/spire/spire-server"]),
         address("spire.entry", workload): .command(summary: "spire-server entry create"),
+        address("k8s.namespace", "frontend/yelb"): .manifest(path: workloads.path, objects: ["namespace/yelb"]),
       ])
   }
 
   static var resourceTypes: Set<String> { Set(resources.map(\.address.type)) }
+
+  static let workloadsManifest = """
+    apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: yelb
+      annotations:
+        steeple/cluster: "{{ClusterArn}}"
+        steeple/server: "{{ServerHost}}"
+
+    """
 
   /// What the stand-in's stacks hold and output.
   static let stackResources: [String: [String]] = [
@@ -135,7 +160,10 @@ struct Recorder {
   let rendered: String
   let environment: [String: String]
 
-  init(accounts: [String: String] = ["shared": "111111111111", "frontend": "222222222222"]) throws {
+  init(
+    accounts: [String: String] = ["shared": "111111111111", "frontend": "222222222222"],
+    stackResources: [String: [String]] = DriveFixture.stackResources, stackOutputs: [String: [String: String]] = DriveFixture.stackOutputs
+  ) throws {
     folder = try TemporaryDirectory.make("steeple-recorder-")
     let bin = folder.appendingPathComponent("bin")
     let state = folder.appendingPathComponent("state")
@@ -150,8 +178,8 @@ struct Recorder {
     }
     let outputs = folder.appendingPathComponent("outputs.json")
     let resources = folder.appendingPathComponent("resources.json")
-    try JSONSerialization.data(withJSONObject: DriveFixture.stackOutputs, options: .sortedKeys).write(to: outputs)
-    try JSONSerialization.data(withJSONObject: DriveFixture.stackResources, options: .sortedKeys).write(to: resources)
+    try JSONSerialization.data(withJSONObject: stackOutputs, options: .sortedKeys).write(to: outputs)
+    try JSONSerialization.data(withJSONObject: stackResources, options: .sortedKeys).write(to: resources)
     rendered = folder.appendingPathComponent("rendered").path
     environment = [
       "PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
@@ -175,8 +203,12 @@ struct Recorder {
     return text
   }
 
-  func provider(rendering: AWSRendering = DriveFixture.rendering, resources: [Resource] = DriveFixture.resources) -> AWSProvider {
+  func provider(
+    rendering: AWSRendering = DriveFixture.rendering, resources: [Resource] = DriveFixture.resources,
+    resourceTypes: Set<String> = DriveFixture.resourceTypes
+  ) -> AWSProvider {
     AWSProvider(
-      rendering: rendering, resources: resources, resourceTypes: DriveFixture.resourceTypes, renderedFolder: rendered, runner: runner)
+      rendering: rendering, resources: resources, resourceTypes: resourceTypes, renderedFolder: rendered, runner: runner,
+      pause: {})
   }
 }

@@ -19,6 +19,10 @@ import Testing
     // The files the commands name were written where the runbook says.
     let template = recorder.rendered + "/cloudformation/frontend-cluster.yaml"
     #expect(FileManager.default.fileExists(atPath: template))
+    // The manifest with placeholders was applied filled in with the stack output and the object's value.
+    let filled = try String(contentsOfFile: recorder.rendered + "/filled/kubernetes/frontend/3-workloads.yaml", encoding: .utf8)
+    #expect(filled.contains("steeple/cluster: \"arn:aws:eks:us-east-2:222222222222:cluster/steeple-frontend\""))
+    #expect(filled.contains("steeple/server: \"spire-server-0123.elb.us-east-2.amazonaws.com\""))
 
     // Observed again (through a new provider, as the next command would), nothing differs.
     let again = try Engine(provider: recorder.provider(), stateDirectory: state)
@@ -30,7 +34,7 @@ import Testing
     #expect(observing.contains("kubectl --kubeconfig $RENDERED/kubeconfig --context frontend get statefulset spire-server -n spire"))
   }
 
-  @Test func destroyDeletesTheManifestThenEachStackOnceLastLayerFirst() async throws {
+  @Test func destroyDeletesTheManifestsThenEachStackOnceLastLayerFirst() async throws {
     let recorder = try Recorder()
     let state = try TemporaryDirectory.make("steeple-aws-state-").path
     let report = try await Engine(provider: recorder.provider(), stateDirectory: state)
@@ -39,19 +43,20 @@ import Testing
     _ = try recorder.takeCalls()
     let destroy = try await Engine(provider: recorder.provider(), stateDirectory: state).destroy(options: ApplyOptions(parallelism: 1))
     #expect(destroy.succeeded, "failed: \(destroy.failed.map(\.status))")
-    let changes = try recorder.takeCalls().split(separator: "\n").filter {
+    let changes: [String] = try recorder.takeCalls().split(separator: "\n").map(String.init).filter {
       $0.contains("delete-stack") || $0.contains(" delete ")
     }
-    #expect(
-      changes == [
-        "kubectl --kubeconfig $RENDERED/kubeconfig --context frontend exec -n spire statefulset/spire-server -c spire-server -- "
-          + "/opt/spire/bin/spire-server entry delete -entryID entry-0001",
-        "kubectl --kubeconfig $RENDERED/kubeconfig --context frontend delete --ignore-not-found --wait -f "
-          + "$RENDERED/kubernetes/frontend/spire-server.yaml",
-        "aws cloudformation delete-stack --stack-name steeple-frontend-cluster --profile frontend --region us-east-2",
-        "aws cloudformation delete-stack --stack-name steeple-frontend-network --profile frontend --region us-east-2",
-        "aws cloudformation delete-stack --stack-name steeple-shared-network --profile shared --region us-east-2",
-      ], "changes:\n\(changes.joined(separator: "\n"))")
+    let kubectl = "kubectl --kubeconfig $RENDERED/kubeconfig --context frontend"
+    let expected: [String] = [
+      // The manifest as apply filled it in.
+      kubectl + " delete --ignore-not-found --wait -f $RENDERED/filled/kubernetes/frontend/3-workloads.yaml",
+      kubectl + " exec -n spire statefulset/spire-server -c spire-server -- /opt/spire/bin/spire-server entry delete -entryID entry-0001",
+      kubectl + " delete --ignore-not-found --wait -f $RENDERED/kubernetes/frontend/spire-server.yaml",
+      "aws cloudformation delete-stack --stack-name steeple-frontend-cluster --profile frontend --region us-east-2",
+      "aws cloudformation delete-stack --stack-name steeple-frontend-network --profile frontend --region us-east-2",
+      "aws cloudformation delete-stack --stack-name steeple-shared-network --profile shared --region us-east-2",
+    ]
+    #expect(changes == expected, "changes:\n\(changes.joined(separator: "\n"))")
     #expect(try await Engine(provider: recorder.provider(), stateDirectory: state).state().isEmpty)
   }
 

@@ -37,7 +37,7 @@ import Testing
     let text = Self.script(Runbook.destroy(DriveFixture.rendering, resources: DriveFixture.resources))
     try Self.expectBashParses(text)
     let deletes = text.split(separator: "\n").filter { $0.contains("delete-stack") || $0.contains(" delete ") }
-    #expect(deletes.count == 4)
+    #expect(deletes.count == 5, "two manifests, three stacks")
     #expect(deletes.first?.contains("kubectl") == true)
     #expect(deletes.last?.contains("steeple-shared-network") == true)
   }

@@ -58,6 +58,24 @@ aws eks update-kubeconfig --name steeple-frontend --alias frontend --kubeconfig 
 # == manifests, server-side, in order
 # kubernetes/frontend/spire-server.yaml on frontend
 kubectl --kubeconfig "${RENDERED}/kubeconfig" --context frontend apply --server-side --field-manager steeple -f "${RENDERED}/kubernetes/frontend/spire-server.yaml"
+# kubernetes/frontend/3-workloads.yaml on frontend
+STEEPLE_FRONTEND_CLUSTER_CLUSTERFRONTENDARN="$(aws cloudformation describe-stacks --stack-name steeple-frontend-cluster --query 'Stacks[0].Outputs[?OutputKey=='\''ClusterFrontendArn'\''].OutputValue' --output text --profile frontend --region us-east-2)"
+OBJECT_SERVERHOST=''
+for attempt in $(seq 60); do
+  OBJECT_SERVERHOST="$(kubectl --kubeconfig "${RENDERED}/kubeconfig" --context frontend get service spire-server -n spire -o 'jsonpath={.status.loadBalancer.ingress[0].hostname}')"
+  if [ -n "${OBJECT_SERVERHOST}" ]; then break; fi
+  sleep 10
+done
+if [ -z "${OBJECT_SERVERHOST}" ]; then
+  echo 'steeple: kubectl --kubeconfig "${RENDERED}/kubeconfig" --context frontend get service spire-server -n spire -o '\''jsonpath={.status.loadBalancer.ingress[0].hostname}'\'' printed nothing after 60 tries' >&2
+  exit 1
+fi
+mkdir -p "$(dirname "${RENDERED}/filled/kubernetes/frontend/3-workloads.yaml")"
+filled="$(<"${RENDERED}/kubernetes/frontend/3-workloads.yaml")"
+filled="${filled//'{{ClusterArn}}'/"${STEEPLE_FRONTEND_CLUSTER_CLUSTERFRONTENDARN}"}"
+filled="${filled//'{{ServerHost}}'/"${OBJECT_SERVERHOST}"}"
+printf '%s\n' "$filled" > "${RENDERED}/filled/kubernetes/frontend/3-workloads.yaml"
+kubectl --kubeconfig "${RENDERED}/kubeconfig" --context frontend apply --server-side --field-manager steeple -f "${RENDERED}/filled/kubernetes/frontend/3-workloads.yaml"
 
 # == SPIRE servers ready
 # the SPIRE server of example.org
