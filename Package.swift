@@ -32,6 +32,8 @@ let package = Package(
     .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    // The aws provider runs the aws CLI and kubectl.
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
   ],
   targets: [
     // Source text, tokens, syntax tree, diagnostics. Depends on nothing.
@@ -88,7 +90,9 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ], swiftSettings: strict),
     // The aws provider: rendering (pure) and driving the aws CLI and kubectl from what it renders.
-    .target(name: "SteepleAWS", dependencies: ["SteepleEngine", "SteepleModel", "SteepleCatalog"], swiftSettings: strict),
+    .target(
+      name: "SteepleAWS", dependencies: ["SteepleEngine", "SteepleModel", "SteepleCatalog", .product(name: "Subprocess", package: "swift-subprocess")],
+      swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values. Not the local provider.
     .target(
       name: "Steeple",
@@ -164,6 +168,10 @@ let package = Package(
         .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ], swiftSettings: strict),
+    .testTarget(
+      name: "SteepleAWSDriveTests",
+      dependencies: ["SteepleTestSupport", "SteepleAWS", "Steeple", "SteepleEngine", "SteepleModel", "SteepleCatalog"],
+      resources: [.copy("Fixtures"), .copy("Golden")], swiftSettings: strict),
     .testTarget(
       name: "SteepleTests", dependencies: ["SteepleTestSupport", "Steeple", "SteepleSyntax", "SteepleLocal", "SteepleSPIRE"],
       resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -32,9 +32,12 @@ public struct Deployment: Sendable {
       resources: resources, checks: checks, topology: nil, provider: provider, stateDirectory: stateDirectory, catalog: catalog)
   }
 
-  init(
+  /// `resources` (a topology's, as a provider needs them: the aws provider orders a stack's
+  /// resources together) and `checks`, deployed through `provider`; `topology` is where they were
+  /// declared, for errors that point into the script.
+  public init(
     resources: [Resource], checks: [Check], topology: Topology?, provider: any Provider, stateDirectory: String,
-    catalog: Catalog
+    catalog: Catalog = .standard
   ) throws(EngineError) {
     self.engine = try Engine(provider: provider, stateDirectory: stateDirectory)
     self.resources = resources

@@ -22,6 +22,12 @@ struct ApplyCommand: ParsableCommand {
       (scripts, CI). The state records the script applied to it; applying another script to a state \
       that holds resources is refused, with the plan it would carry out, unless --force.
 
+      With --provider aws, the script's rendering (CloudFormation, manifests, SPIRE configs) is \
+      written into the state directory's aws folder and applied to your accounts with the aws CLI \
+      and kubectl, each account through its declared profile after a preflight that refuses a \
+      profile of another account. --print-commands prints those commands as a bash script \
+      instead of running them.
+
       Exit status: 0 when every action was done, 1 when one failed or on any other error, 2 on a \
       usage error.
       """)
@@ -36,7 +42,12 @@ struct ApplyCommand: ParsableCommand {
   func run() throws {
     Applying.surviveClosedPipes()
     let deployment = try ScriptLoader.load(
-      file, options: evaluation, state: options.state, timing: options.timing, quiet: options.json)
+      file, options: evaluation, state: options.state, timing: options.timing, quiet: options.json,
+      creating: !options.provider.printCommands, provider: options.provider.printCommands ? .local : options.provider.provider)
+    if options.provider.printCommands {
+      return try AWSDriving.printCommands(
+        "apply", file: file, deployment: deployment, state: options.state.directory(for: file))
+    }
     let applyOptions = ownership.applyOptions(options.applying, script: file)
     let approval = try Applying.approvedPlan(
       command: "apply", json: options.json, autoApprove: options.approval.autoApprove, deployment: deployment,

@@ -119,6 +119,7 @@ struct ChangeOptions: ParsableArguments {
   @OptionGroup var timing: TimingOptions
   @OptionGroup var applying: ApplyingOptions
   @OptionGroup var approval: ApprovalOptions
+  @OptionGroup var provider: ProviderOptions
 }
 
 /// Ends a command with status 1 after an engine error, said on standard error as the other
@@ -145,4 +146,33 @@ func interruptedNote(_ interrupted: InterruptedApply) -> String {
     note += "; in flight: " + interrupted.inFlight.map(\.description).joined(separator: ", ")
   }
   return note + "\n  = help: run 'steeple \(interrupted.command)' to finish it; what it had done is kept\n"
+}
+
+/// Which provider makes the script real, and whether to print the aws provider's commands
+/// instead of running them: for `plan`, `apply`, `destroy` and `run`.
+struct ProviderOptions: ParsableArguments {
+  @Option(
+    name: .customLong("provider"),
+    help: ArgumentHelp(
+      "Where to make the script real: 'local' (the embedded cloud, the default) or 'aws' (your accounts, through the aws CLI "
+        + "and kubectl with each account's profile).",
+      valueName: "name"))
+  var provider: ProviderChoice = .local
+
+  @Flag(
+    name: .customLong("print-commands"),
+    help: "With --provider aws: write the rendered files and print the exact aws and kubectl commands, in order, as a bash script, instead of running them.")
+  var printCommands = false
+
+  func validate() throws {
+    if printCommands && provider != .aws {
+      throw ValidationError("--print-commands needs --provider aws: the local provider runs no commands to print")
+    }
+  }
+}
+
+/// The providers a command line can name.
+enum ProviderChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+  case local
+  case aws
 }

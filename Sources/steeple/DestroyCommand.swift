@@ -15,6 +15,10 @@ struct DestroyCommand: ParsableCommand {
       --state DIR alone names one, so a script that no longer evaluates, or is gone, can still \
       have its state destroyed.
 
+      With --provider aws, FILE is evaluated (the rendering says where each resource lives): the \
+      manifests are deleted, then the stacks, last layer first, each once its last resource is \
+      gone. --print-commands prints those commands as a bash script instead of running them.
+
       Exit status: 0 when everything was deleted, 1 when an action failed or on any other error, \
       2 on a usage error.
       """)
@@ -23,6 +27,7 @@ struct DestroyCommand: ParsableCommand {
   var file: String?
 
   @OptionGroup var options: ChangeOptions
+  @OptionGroup var evaluation: EvaluationOptions
 
   func run() throws {
     Applying.surviveClosedPipes()
@@ -36,9 +41,7 @@ struct DestroyCommand: ParsableCommand {
     }
     let deployment: Deployment
     do {
-      deployment = try Deployment(
-        resources: [], provider: try ScriptLoader.provider(directory: directory, timeScale: options.timing.timeScale),
-        stateDirectory: directory)
+      deployment = try Deployment(resources: [], provider: try provider(directory: directory), stateDirectory: directory)
     } catch let error as EngineError {
       throw fail(error)
     }
@@ -53,5 +56,23 @@ struct DestroyCommand: ParsableCommand {
       try await deployment.destroy(options: options, approved: approval.approved, progress: progress)
     }
     if !report.succeeded { throw ExitCode(1) }
+  }
+
+  /// The local provider on the state; with `--provider aws`, the aws provider over FILE's rendering
+  /// (or, with `--print-commands`, the destroy's runbook printed, and the command ends).
+  func provider(directory: String) throws -> any Provider {
+    guard options.provider.provider == .aws else {
+      return try ScriptLoader.provider(directory: directory, timeScale: options.timing.timeScale)
+    }
+    guard let file else {
+      throw ValidationError("'steeple destroy --provider aws' needs FILE: its rendering says where each resource lives")
+    }
+    let loaded = try ScriptLoader.load(
+      file, options: evaluation, state: options.state, quiet: options.json, creating: false, provider: .local)
+    if options.provider.printCommands {
+      try AWSDriving.printCommands("destroy", file: file, deployment: loaded, state: directory)
+      throw ExitCode.success
+    }
+    return AWSDriving.provider(for: loaded.resources, topology: loaded.topology, state: directory, creating: true)
   }
 }

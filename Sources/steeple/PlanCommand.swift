@@ -27,6 +27,10 @@ struct PlanCommand: ParsableCommand {
       --no-new-access: 1, with an error at the declaration that grants each, when the plan grants an \
       edge that does not hold now (a gate for CI, as IAM Access Analyzer's CheckNoNewAccess is for \
       IAM); removing access passes.
+
+      With --provider aws, what exists is observed in your accounts (each account's profile, checked \
+      first with aws sts get-caller-identity): stacks and their resources, and the manifests' objects \
+      in each cluster. --print-commands prints, instead, the commands an apply would run.
       """)
 
   @ArgumentParser.Argument(help: ArgumentHelp("The script to plan; '-' reads it from standard input.", valueName: "file"))
@@ -47,9 +51,15 @@ struct PlanCommand: ParsableCommand {
 
   @OptionGroup var options: EvaluationOptions
   @OptionGroup var state: StateOptions
+  @OptionGroup var provider: ProviderOptions
 
   func run() throws {
-    let deployment = try ScriptLoader.load(file, options: options, state: state, quiet: json, creating: false)
+    let deployment = try ScriptLoader.load(
+      file, options: options, state: state, quiet: json, creating: false,
+      provider: provider.printCommands ? .local : provider.provider)
+    if provider.printCommands {
+      return try AWSDriving.printCommands("apply", file: file, deployment: deployment, state: state.directory(for: file))
+    }
     let plan: Plan
     do {
       plan = try runBlocking { try await deployment.plan() }

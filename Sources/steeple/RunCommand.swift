@@ -20,6 +20,11 @@ struct RunCommand: ParsableCommand {
       (--auto-approve skips that, and is needed without a terminal); --force applies to a state \
       that holds another script's resources.
 
+      With --provider aws it applies to your accounts as 'steeple apply --provider aws' does, and \
+      the checks run through kubectl exec into the SPIRE server (attested: agent list; svid: entry \
+      show); the mesh's checks are not yet supported there. --print-commands prints the apply's \
+      commands instead.
+
       With --json, standard output holds one JSON document (the apply's report and each check's \
       outcome, with the file:line of its verify statement) for tools, and everything else goes to \
       standard error.
@@ -37,6 +42,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var applying: ApplyingOptions
   @OptionGroup var approval: ApprovalOptions
   @OptionGroup var ownership: OwnershipOptions
+  @OptionGroup var provider: ProviderOptions
 
   @Flag(
     name: .customLong("json"),
@@ -53,7 +59,12 @@ struct RunCommand: ParsableCommand {
     Applying.surviveClosedPipes()
     let clock = ContinuousClock()
     let started = clock.now
-    let deployment = try ScriptLoader.load(file, options: options, state: state, timing: timing, quiet: json)
+    let deployment = try ScriptLoader.load(
+      file, options: options, state: state, timing: timing, quiet: json, creating: !provider.printCommands,
+      provider: provider.printCommands ? .local : provider.provider)
+    if provider.printCommands {
+      return try AWSDriving.printCommands("apply", file: file, deployment: deployment, state: state.directory(for: file))
+    }
     let loaded = clock.now
     let applyOptions = ownership.applyOptions(applying, script: file)
     let approved = try Applying.approvedPlan(

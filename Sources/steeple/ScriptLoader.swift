@@ -10,9 +10,10 @@ import SteepleLocal
 enum ScriptLoader {
   /// With `creating` false (plan), nothing is written: a state that does not exist yet reads as
   /// empty, and one that does is opened read-only.
+  /// With `provider` `.aws`, the deployment goes through the aws provider over the script's rendering.
   static func load(
     _ file: String, options: EvaluationOptions, state: StateOptions, timing: TimingOptions? = nil, quiet: Bool,
-    creating: Bool = true
+    creating: Bool = true, provider choice: ProviderChoice = .local
   ) throws -> Deployment {
     var configuration = options.sessionConfiguration()
     if quiet { configuration.output = { text in writeError(text) } }
@@ -25,10 +26,20 @@ enum ScriptLoader {
     let directory = state.directory(for: file)
     if let note = state.earlierLayoutNote(for: file) { writeError(note) }
     do {
-      return try Deployment(
-        topology: outcome.topology,
-        provider: try provider(directory: directory, timeScale: timing?.timeScale ?? 0, creating: creating),
-        stateDirectory: directory)
+      switch choice {
+      case .local:
+        return try Deployment(
+          topology: outcome.topology,
+          provider: try provider(directory: directory, timeScale: timing?.timeScale ?? 0, creating: creating),
+          stateDirectory: directory)
+      case .aws:
+        let aws = AWSDriving.provider(
+          for: DesiredState.resources(for: outcome.topology, in: .standard), topology: outcome.topology, state: directory,
+          creating: creating)
+        return try Deployment(
+          resources: aws.rendering.orderedForStacks(DesiredState.resources(for: outcome.topology, in: .standard)),
+          checks: DesiredState.checks(for: outcome.topology), topology: outcome.topology, provider: aws, stateDirectory: directory)
+      }
     } catch let error as EngineError {
       throw fail(error)
     }
