@@ -137,7 +137,10 @@ let package = Package(
     .testTarget(name: "SteepleCatalogTests", dependencies: ["SteepleCatalog", "SteepleEngine", "SteepleModel"], swiftSettings: strict),
     .testTarget(
       name: "SteepleLocalTests",
-      dependencies: ["SteepleTestSupport", "SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "SteepleSPIRE", "Steeple"],
+      dependencies: [
+        "SteepleTestSupport", "SteepleLocal", "SteepleCatalog", "SteepleEngine", "SteepleModel", "SteepleSPIRE", "Steeple",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strict),
     .testTarget(
       name: "SteepleModelTests", dependencies: ["Steeple", "SteepleModel", "SteepleCatalog", "SteepleEngine", "SteepleSyntax"],

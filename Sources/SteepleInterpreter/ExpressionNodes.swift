@@ -443,16 +443,27 @@ final class BinaryConstantNode: ExpressionNode {
 final class LengthNode: ExpressionNode {
   let operand: ExpressionNode
   private let operandReference: Unmanaged<ExpressionNode>
+  /// `len(text.split(separator))`: the split, which can count its pieces without making them.
+  private let split: MethodCallNode?
 
   init(_ operand: ExpressionNode, range: SourceRange) {
     self.operand = operand
     self.operandReference = Unmanaged.passUnretained(operand)
+    if let call = operand as? MethodCallNode, call.stringMethod == .split { split = call } else { split = nil }
     super.init(range: range)
   }
 
   override func evaluate(_ c: Context) throws -> Value {
     try c.step(range)
-    let value = try operandReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let value: Value
+    if let split {
+      switch try split.countPieces(c) {
+      case .counted(let count): return .int(count)
+      case .called(let result): value = result
+      }
+    } else {
+      value = try operandReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    }
     do {
       return .int(try Builtins.length(of: value))
     } catch let failure as ScriptError {
@@ -623,7 +634,7 @@ final class MethodCallNode: ExpressionNode {
   /// argument are strings: no argument list, no look-up by name.
   let stringMethod: DirectStringMethod?
 
-  enum DirectStringMethod {
+  enum DirectStringMethod: Equatable {
     case split, startsWith, endsWith, contains
   }
 
@@ -697,6 +708,31 @@ final class MethodCallNode: ExpressionNode {
       if let label = labels[index] { keywords.append((label, value)) } else { positional.append(value) }
     }
     return try generalCall(object, positional, keywords, c)
+  }
+
+  /// What `countPieces` found: the pieces of a string split at a string, or, for any other
+  /// receiver or argument, what the call returned.
+  enum PieceCount {
+    case counted(Int)
+    case called(Value)
+  }
+
+  /// `text.split(separator)` under `len`: with a string receiver and separator, the number of
+  /// pieces, found by the same search with the same steps, charges and errors as the split, but
+  /// without making the pieces and their list. Anything else is called as `evaluate` calls it.
+  func countPieces(_ c: Context) throws -> PieceCount {
+    let object = try receiverReference._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    let argument = try firstArgument.unsafelyUnwrapped._withUnsafeGuaranteedRef { try $0.evaluate(c) }
+    guard case .string(let string) = object, case .string(let separator) = argument else {
+      return .called(try generalCall(object, [argument], [], c))
+    }
+    try c.step(range)
+    do {
+      try Limits.charge(.search(string.utf8.count), at: range)
+      return .counted(try Methods.splitCount(string, separator))
+    } catch let failure as ScriptError {
+      throw c.runtime.diagnostic(failure, at: range)
+    }
   }
 
   /// `xs.append(x)`, the usual way to build a list: no argument list to build.

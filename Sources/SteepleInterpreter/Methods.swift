@@ -129,8 +129,16 @@ enum Methods {
 
   /// `s.split(separator)` for a string separator.
   static func split(_ string: String, _ separator: String) throws -> Value {
-    guard !separator.isEmpty else { throw ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text") }
+    guard !separator.isEmpty else { throw emptySeparator }
     return .list(ListObject(ScalarText.splitValues(string, separator: separator)))
+  }
+
+  static let emptySeparator = ScriptError("split() separator cannot be empty", detail: "to get characters, iterate: for c in text")
+
+  /// How many pieces `split(string, separator)` makes, without making them.
+  static func splitCount(_ string: String, _ separator: String) throws -> Int {
+    guard !separator.isEmpty else { throw emptySeparator }
+    return ScalarText.pieceCount(string, separator: separator)
   }
 
   static func startsWith(_ string: String, _ prefix: String, at range: SourceRange) throws -> Bool {

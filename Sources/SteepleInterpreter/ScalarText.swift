@@ -23,10 +23,15 @@ enum ScalarText {
     return try copy.withUTF8(body)
   }
 
-  /// A string made of a run of valid UTF-8 bytes (cut from a valid string at scalar boundaries).
+  /// The piece of `string` between two UTF-8 offsets on scalar boundaries, copied through a
+  /// `Substring`: the bytes come from a valid string, so they are not validated again as
+  /// `String(decoding:as:)` would (a split makes a string a piece, and validation was a quarter of
+  /// its cost).
   @inline(__always)
-  static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-    String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+  static func piece(of string: String, _ range: Range<Int>) -> String {
+    let utf8 = string.utf8
+    let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+    return String(string[start..<utf8.index(start, offsetBy: range.count)])
   }
 
   // MARK: Counting and indexing
@@ -36,13 +41,24 @@ enum ScalarText {
     withBytes(string) { bytes in
       guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
       // Eight bytes at a time: a continuation byte has its top bit set and the next one clear.
+      // Each word's marks (one a byte) are added bytewise into a running word, which is summed
+      // every 255 words before a byte can overflow: no population count a word, which without a
+      // POPCNT instruction costs more than the rest of the loop.
       var continuations = 0
       var offset = 0
       let high: UInt64 = 0x8080_8080_8080_8080
       while offset + 8 <= bytes.count {
-        let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        continuations += (word & high & ~(word << 1)).nonzeroBitCount
-        offset += 8
+        var marks: UInt64 = 0
+        var words = 0
+        while words < 255, offset + 8 <= bytes.count {
+          let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+          marks &+= (word & high & ~(word << 1)) >> 7
+          offset += 8
+          words += 1
+        }
+        // Bytes to 16-bit lanes (each at most 510), then the four lanes summed in the top one.
+        let lanes = (marks & 0x00FF_00FF_00FF_00FF) &+ ((marks >> 8) & 0x00FF_00FF_00FF_00FF)
+        continuations += Int((lanes &* 0x0001_0001_0001_0001) >> 48)
       }
       while offset < bytes.count {
         if bytes[offset] & 0xC0 == 0x80 { continuations += 1 }
@@ -64,10 +80,10 @@ enum ScalarText {
         if seen == index {
           start = position
         } else if seen == index + 1 {
-          return Self.string(bytes, start..<position)
+          return Self.piece(of: string, start..<position)
         }
       }
-      return start >= 0 ? Self.string(bytes, start..<bytes.count) : nil
+      return start >= 0 ? Self.piece(of: string, start..<bytes.count) : nil
     }
   }
 
@@ -199,11 +215,26 @@ enum ScalarText {
         pieces.reserveCapacity(count)
         var start = 0
         while let match = find(pattern, in: bytes, from: start) {
-          pieces.append(Self.string(bytes, start..<match))
+          pieces.append(Self.piece(of: string, start..<match))
           start = match + pattern.count
         }
-        pieces.append(Self.string(bytes, start..<bytes.count))
+        pieces.append(Self.piece(of: string, start..<bytes.count))
         return pieces
+      }
+    }
+  }
+
+  /// How many pieces `split` makes: one more than the separator's non-overlapping occurrences.
+  static func pieceCount(_ string: String, separator: String) -> Int {
+    withBytes(string) { bytes in
+      withBytes(separator) { pattern in
+        var count = 1
+        var position = 0
+        while let match = find(pattern, in: bytes, from: position) {
+          count += 1
+          position = match + pattern.count
+        }
+        return count
       }
     }
   }
@@ -238,17 +269,17 @@ enum ScalarText {
           var index = 0
           while index < found {
             let match = noted[index]
-            pieces.append(.string(Self.string(bytes, start..<match)))
+            pieces.append(.string(Self.piece(of: string, start..<match)))
             start = match + pattern.count
             index += 1
           }
           if overflowing {
             while let match = find(pattern, in: bytes, from: start) {
-              pieces.append(.string(Self.string(bytes, start..<match)))
+              pieces.append(.string(Self.piece(of: string, start..<match)))
               start = match + pattern.count
             }
           }
-          pieces.append(.string(Self.string(bytes, start..<bytes.count)))
+          pieces.append(.string(Self.piece(of: string, start..<bytes.count)))
           return pieces
         }
       }

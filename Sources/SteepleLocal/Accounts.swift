@@ -4,7 +4,7 @@ import SteepleCatalog
 import SteepleModel
 
 /// An AWS account reached through a named profile. Its 12-digit ID is derived from the profile name.
-struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
+struct AccountRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
   static let databaseTableName = "account"
   var name: String
   var id: String
@@ -15,7 +15,7 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
   var rootArn: String { "arn:aws:iam::\(id):root" }
 
   static func named(_ name: String, in db: Database) throws -> AccountRecord {
-    guard let account = try AccountRecord.fetchOne(db, key: name) else {
+    guard let account = try AccountRecord.find(name, in: db) else {
       throw ProviderError(
         code: "InvalidClientTokenId",
         message: "The security token included in the request is invalid: no account named '\(name)' is known to the local cloud")
@@ -25,7 +25,7 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// An AWS Organization: accounts in one organization share through RAM without invitations.
-struct OrganizationRecord: Codable, FetchableRecord, PersistableRecord {
+struct OrganizationRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
   static let databaseTableName = "organization"
   var name: String
   var id: String
@@ -67,7 +67,7 @@ enum OrganizationHandler: ResourceHandler {
     let attributes = Attributes(resource)
     let name = resource.address.name
     let id =
-      try OrganizationRecord.fetchOne(db, key: name)?.id
+      try OrganizationRecord.find(name, in: db)?.id
       ?? "o-" + Identifiers.hex("organization", name, String(try db.nextIncarnation(of: "\(type)/\(name)")), count: 10)
     try OrganizationRecord(name: name, id: id, accounts: try attributes.strings("accounts")).save(db)
   }
@@ -77,7 +77,7 @@ enum OrganizationHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    guard let organization = try OrganizationRecord.fetchOne(db, key: stored.name) else { return [] }
+    guard let organization = try OrganizationRecord.find(stored.name, in: db) else { return [] }
     return [ModelField("id", .string(organization.id))]
   }
 }
@@ -104,7 +104,7 @@ enum AccountHandler: ResourceHandler {
         code: "InvalidParameterValue", message: "Account ID '\(id)' is invalid: an AWS account ID is 12 digits",
         address: resource.address)
     }
-    if let existing = try AccountRecord.fetchOne(db, key: resource.address.name), existing.id != id {
+    if let existing = try AccountRecord.find(resource.address.name, in: db), existing.id != id {
       throw ProviderError(
         code: "InvalidParameterValue",
         message:
@@ -128,7 +128,7 @@ enum AccountHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    guard let account = try AccountRecord.fetchOne(db, key: stored.name) else { return [] }
+    guard let account = try AccountRecord.find(stored.name, in: db) else { return [] }
     return fields(of: account)
   }
 

@@ -131,7 +131,7 @@ enum ClusterAccessHandler: ResourceHandler {
   static func find(_ stored: StoredResource, _ db: Database) throws -> AccessRecord? {
     let cluster = stored.string("cluster")
     let role = stored.string("role")
-    guard let (accountName, roleName) = RoleHandler.split(role), let account = try AccountRecord.fetchOne(db, key: accountName)
+    guard let (accountName, roleName) = RoleHandler.split(role), let account = try AccountRecord.find(accountName, in: db)
     else { return nil }
     return try AccessRecord.fetchOne(
       db, key: ["cluster": cluster, "roleArn": RoleRecord.arn(accountID: account.id, roleName: roleName)])

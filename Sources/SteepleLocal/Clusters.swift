@@ -6,7 +6,7 @@ import SteepleEngine
 import SteepleModel
 
 /// An EKS cluster: a Kubernetes control plane in a VPC, with its own service-account token issuer.
-struct ClusterRecord: Codable, FetchableRecord, PersistableRecord {
+struct ClusterRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
   static let databaseTableName = "cluster"
   var name: String
   var account: String
@@ -21,7 +21,7 @@ struct ClusterRecord: Codable, FetchableRecord, PersistableRecord {
   var uid: String
 
   static func named(_ name: String, in db: Database) throws -> ClusterRecord {
-    guard let cluster = try ClusterRecord.fetchOne(db, key: name) else {
+    guard let cluster = try ClusterRecord.find(name, in: db) else {
       throw ProviderError(code: "ResourceNotFoundException", message: "No cluster found for name: \(name).")
     }
     return cluster
@@ -38,9 +38,15 @@ struct NodeRecord: Codable, FetchableRecord, PersistableRecord {
   var name: String
   var uid: String
   var ip: String
+
+  /// The cluster's nodes by ordinal, through a statement compiled once a connection.
+  static func all(of cluster: String, in db: Database) throws -> [NodeRecord] {
+    try fetchAll(db.cachedStatement(sql: "SELECT * FROM node WHERE cluster = ? ORDER BY ordinal"), arguments: [cluster])
+  }
 }
 
-struct NodegroupRecord: Codable, FetchableRecord, PersistableRecord {
+struct NodegroupRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
+  static let keyColumn = "cluster"
   static let databaseTableName = "nodegroup"
   var cluster: String
   var size: Int
@@ -73,7 +79,7 @@ enum ClusterHandler: ResourceHandler {
         code: "InvalidParameterException", message: "unsupported Kubernetes version \(version)", address: resource.address)
     }
     let vpc = try VPCRecord.visible(try attributes.string("vpc"), from: account.name, in: db)
-    if var existing = try ClusterRecord.fetchOne(db, key: name) {
+    if var existing = try ClusterRecord.find(name, in: db) {
       guard existing.vpc == vpc.name else {
         throw ProviderError(
           code: "InvalidParameterException", message: "A cluster's VPC cannot be changed: replace the cluster",
@@ -111,8 +117,8 @@ enum ClusterHandler: ResourceHandler {
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    guard let cluster = try ClusterRecord.fetchOne(db, key: stored.name) else { return }
-    if try NodegroupRecord.fetchOne(db, key: cluster.name) != nil {
+    guard let cluster = try ClusterRecord.find(stored.name, in: db) else { return }
+    if try NodegroupRecord.find(cluster.name, in: db) != nil {
       throw ProviderError(
         code: "ResourceInUseException", message: "Cluster has nodegroups attached", address: stored.address)
     }
@@ -125,7 +131,7 @@ enum ClusterHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    guard let cluster = try ClusterRecord.fetchOne(db, key: stored.name) else { return [] }
+    guard let cluster = try ClusterRecord.find(stored.name, in: db) else { return [] }
     return fields(of: cluster)
   }
 
@@ -181,9 +187,9 @@ enum NodegroupHandler: ResourceHandler {
   /// Brings the cluster's nodes to `size`: new nodes get addresses in the VPC; pods of removed nodes
   /// and pods waiting for a node are scheduled again.
   static func reconcileNodes(of cluster: ClusterRecord, size: Int, in db: Database) throws {
-    let vpc = try VPCRecord.fetchOne(db, key: cluster.vpc)!
-    let region = try AccountRecord.fetchOne(db, key: cluster.account)?.region ?? "us-east-1"
-    let nodes = try NodeRecord.filter(Column("cluster") == cluster.name).fetchAll(db)
+    let vpc = try VPCRecord.find(cluster.vpc, in: db)!
+    let region = try AccountRecord.find(cluster.account, in: db)?.region ?? "us-east-1"
+    let nodes = try NodeRecord.all(of: cluster.name, in: db)
     for node in nodes where node.ordinal >= size {
       try Addresses.release(in: vpc.name, holder: "node:\(cluster.name)/\(node.ordinal)", in: db)
       try node.delete(db)
@@ -203,15 +209,14 @@ enum NodegroupHandler: ResourceHandler {
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
     let clusterName = stored.string("cluster")
-    guard let cluster = try ClusterRecord.fetchOne(db, key: clusterName) else { return }
+    guard let cluster = try ClusterRecord.find(clusterName, in: db) else { return }
     try reconcileNodes(of: cluster, size: 0, in: db)
     _ = try NodegroupRecord.deleteOne(db, key: cluster.name)
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
     let clusterName = stored.string("cluster")
-    let nodes = try NodeRecord.filter(Column("cluster") == clusterName).order(Column("ordinal")).fetchAll(db)
-    return fields(of: nodes)
+    return fields(of: try NodeRecord.all(of: clusterName, in: db))
   }
 
   static func outputs(of stored: [StoredResource], in db: Database) throws -> [ResourceAddress: [ModelField]] {
@@ -252,7 +257,7 @@ extension LocalCloud {
   public func describeCluster(_ name: String) throws -> ClusterDescription {
     try pool.read { db in
       let cluster = try ClusterRecord.named(name, in: db)
-      let nodegroup = try NodegroupRecord.fetchOne(db, key: name)
+      let nodegroup = try NodegroupRecord.find(name, in: db)
       return ClusterDescription(name: cluster.name, version: cluster.version, nodes: nodegroup?.size, instanceType: nodegroup?.instanceType)
     }
   }

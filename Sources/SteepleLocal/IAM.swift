@@ -71,11 +71,11 @@ enum RoleHandler: ResourceHandler {
       }
       switch principal {
       case .account(let name):
-        guard try AccountRecord.fetchOne(db, key: name) != nil else {
+        guard try AccountRecord.find(name, in: db) != nil else {
           throw malformed("Invalid principal in policy: \"AWS\":\"\(name)\" (no such account)", resource)
         }
       case .role(let accountName, let trustedRole):
-        guard let trustedAccount = try AccountRecord.fetchOne(db, key: accountName) else {
+        guard let trustedAccount = try AccountRecord.find(accountName, in: db) else {
           throw malformed("Invalid principal in policy: \"AWS\":\"\(accountName)\" (no such account)", resource)
         }
         let isSelf = accountName == account.name && trustedRole == roleName

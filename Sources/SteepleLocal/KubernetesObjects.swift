@@ -114,10 +114,11 @@ enum KubernetesObjects {
 
   /// Places every pod that has no node (or whose node is gone) on a node, and gives it an address.
   static func schedulePods(in cluster: ClusterRecord, _ db: Database) throws {
-    let nodes = try NodeRecord.filter(Column("cluster") == cluster.name).order(Column("ordinal")).fetchAll(db)
+    let nodes = try NodeRecord.all(of: cluster.name, in: db)
     let nodeNames = Set(nodes.map(\.name))
-    let vpc = try VPCRecord.fetchOne(db, key: cluster.vpc)!
-    for var pod in try PodRecord.filter(Column("cluster") == cluster.name).fetchAll(db) {
+    let vpc = try VPCRecord.find(cluster.vpc, in: db)!
+    // (Compiled once a connection: every node group and pod change schedules.)
+    for var pod in try PodRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM pod WHERE cluster = ?"), arguments: [cluster.name]) {
       if !pod.node.isEmpty && nodeNames.contains(pod.node) { continue }
       let chosen: NodeRecord?
       if let requested = pod.requestedNode {
@@ -272,7 +273,7 @@ enum PodHandler: ResourceHandler {
   }
 
   static func delete(_ pod: PodRecord, _ db: Database) throws {
-    if let cluster = try ClusterRecord.fetchOne(db, key: pod.cluster) {
+    if let cluster = try ClusterRecord.find(pod.cluster, in: db) {
       try Addresses.release(in: cluster.vpc, holder: pod.holder, in: db)
     }
     try pod.delete(db)

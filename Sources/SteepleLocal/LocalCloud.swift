@@ -83,7 +83,7 @@ public final class LocalCloud: Sendable {
       guard try NodeRecord.fetchOne(db, key: ["cluster": cluster, "name": node]) != nil else {
         throw ProviderError.kubernetesNotFound("nodes", node)
       }
-      guard let roleName = try NodegroupRecord.fetchOne(db, key: cluster)?.nodeRole,
+      guard let roleName = try NodegroupRecord.find(cluster, in: db)?.nodeRole,
         let role = try RoleRecord.find(resourceName: roleName, in: db)
       else {
         throw ProviderError(
@@ -179,11 +179,11 @@ public final class LocalCloud: Sendable {
   /// accept shared attachments automatically.
   public func acceptTransitGatewayAttachment(vpc: String, account: String) throws {
     try pool.write { db in
-      guard var attachment = try AttachmentRecord.fetchOne(db, key: vpc) else {
+      guard var attachment = try AttachmentRecord.find(vpc, in: db) else {
         throw ProviderError(
           code: "InvalidTransitGatewayAttachmentID.NotFound", message: "Transit Gateway Attachment for \(vpc) was deleted or does not exist.")
       }
-      guard try TransitGatewayRecord.fetchOne(db, key: attachment.transitGateway)?.account == account else {
+      guard try TransitGatewayRecord.find(attachment.transitGateway, in: db)?.account == account else {
         throw ProviderError(
           code: "InvalidTransitGatewayAttachmentID.NotFound", message: "Transit Gateway Attachment \(attachment.id) was deleted or does not exist.")
       }
@@ -214,7 +214,7 @@ public final class LocalCloud: Sendable {
   /// first attachment's is propagated.
   public func transitGatewayRoutes(_ gateway: String) throws -> [TransitGatewayRoute] {
     try pool.read { db in
-      guard try TransitGatewayRecord.fetchOne(db, key: gateway) != nil else {
+      guard try TransitGatewayRecord.find(gateway, in: db) != nil else {
         throw ProviderError(code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(gateway)' does not exist.")
       }
       return try Reachability.Network(db).propagated(by: gateway).map {

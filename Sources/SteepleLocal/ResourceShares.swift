@@ -56,7 +56,7 @@ enum ResourceShareHandler: ResourceHandler {
     let resources = try attributes.strings("resources")
     let allowExternal = try attributes.bool("allow_external_principals", default: true)
     for shared in resources {
-      guard let transitGateway = try TransitGatewayRecord.fetchOne(db, key: shared), transitGateway.account == owner.name
+      guard let transitGateway = try TransitGatewayRecord.find(shared, in: db), transitGateway.account == owner.name
       else {
         throw ProviderError(
           code: "UnknownResourceException",

@@ -54,7 +54,7 @@ enum SPIREServerHandler: ClockedResourceHandler {
     case "node_port":
       address = try NodeRecord.fetchOne(db, key: ["cluster": cluster.name, "name": running.node])?.ip ?? running.ip
     default:
-      address = try Addresses.allocate(in: try VPCRecord.fetchOne(db, key: cluster.vpc)!, holder: loadBalancerHolder(trustDomain), in: db)
+      address = try Addresses.allocate(in: try VPCRecord.find(cluster.vpc, in: db)!, holder: loadBalancerHolder(trustDomain), in: db)
     }
     if expose != "load_balancer" { try Addresses.release(in: cluster.vpc, holder: loadBalancerHolder(trustDomain), in: db) }
     try SPIREServerRuntimeRecord(
@@ -68,7 +68,7 @@ enum SPIREServerHandler: ClockedResourceHandler {
 
   static func remove(_ stored: StoredResource, now: Date, in db: Database) throws {
     guard let server = try SPIREServerRuntimeRecord.fetchOne(db, key: stored.name) else { return }
-    if let cluster = try ClusterRecord.fetchOne(db, key: server.cluster) {
+    if let cluster = try ClusterRecord.find(server.cluster, in: db) {
       try Addresses.release(in: cluster.vpc, holder: loadBalancerHolder(server.trustDomain), in: db)
     }
     if let running = try PodRecord.fetchOne(db, key: ["cluster": server.cluster, "namespace": server.namespace, "name": server.pod]) {

@@ -4,7 +4,12 @@ import SteepleModel
 
 /// A managed resource as the cloud keeps it: its address, placement and attributes as last applied.
 /// What the cloud assigned (IDs, IPs) lives in the service tables and is read back by `outputs`.
-struct StoredResource: Codable, FetchableRecord, PersistableRecord {
+///
+/// The `attributes` and `dependencies` columns hold JSON in the shape `Codable` gives them (what
+/// earlier versions stored through GRDB's JSON encoder), written and read by hand with `ModelJSON`:
+/// an apply stores a resource a step, and Foundation's encoder and decoder cost more than the rest
+/// of the row.
+struct StoredResource: FetchableRecord, PersistableRecord {
   static let databaseTableName = "resource"
 
   var type: String
@@ -32,6 +37,28 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
     dependencies = observed.dependencies.sorted()
   }
 
+  init(row: Row) throws {
+    type = try row.decode(forColumn: "type")
+    name = try row.decode(forColumn: "name")
+    account = try row.decode(forColumn: "account")
+    cluster = try row.decode(forColumn: "cluster")
+    do {
+      attributes = try ModelJSON.fields(from: row.decode(forColumn: "attributes"))
+      dependencies = try ModelJSON.addresses(from: row.decode(forColumn: "dependencies"))
+    } catch let error as ModelJSONError {
+      throw ProviderError.state("the local cloud's record of \(type) \(name) is damaged: \(error)")
+    }
+  }
+
+  func encode(to container: inout PersistenceContainer) {
+    container["type"] = type
+    container["name"] = name
+    container["account"] = account
+    container["cluster"] = cluster
+    container["attributes"] = ModelJSON.text(of: attributes)
+    container["dependencies"] = ModelJSON.text(of: dependencies)
+  }
+
   /// A string attribute as last applied, or `nil`.
   func optionalString(_ name: String) -> String? { attributes[field: name]?.string }
 
@@ -48,8 +75,14 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
 
   /// Saves the resource and the edges to what it depends on.
   func store(in db: Database) throws {
-    try save(db)
     // Statements compiled once a connection: an apply stores a resource a step.
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO resource (type, name, account, cluster, attributes, dependencies) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (type, name) DO UPDATE SET account = excluded.account, cluster = excluded.cluster,
+        attributes = excluded.attributes, dependencies = excluded.dependencies
+        """
+    ).execute(arguments: [type, name, account, cluster, ModelJSON.text(of: attributes), ModelJSON.text(of: dependencies)])
     try db.cachedStatement(sql: "DELETE FROM resourceDependency WHERE type = ? AND name = ?").execute(arguments: [type, name])
     let insert = try db.cachedStatement(
       sql: "INSERT INTO resourceDependency (type, name, dependsOnType, dependsOnName) VALUES (?, ?, ?, ?)")
@@ -77,9 +110,9 @@ struct StoredResource: Codable, FetchableRecord, PersistableRecord {
 extension Database {
   /// Counts one more making of `key` and returns the new count: part of every fresh ID.
   func nextIncarnation(of key: String) throws -> Int {
-    try cachedStatement(
-      sql: "INSERT INTO incarnation (key, count) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET count = count + 1"
-    ).execute(arguments: [key])
-    return try Int.fetchOne(cachedStatement(sql: "SELECT count FROM incarnation WHERE key = ?"), arguments: [key]) ?? 1
+    try Int.fetchOne(
+      cachedStatement(
+        sql: "INSERT INTO incarnation (key, count) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET count = count + 1 RETURNING count"),
+      arguments: [key]) ?? 1
   }
 }

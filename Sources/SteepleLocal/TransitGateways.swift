@@ -5,7 +5,7 @@ import SteepleModel
 
 /// A transit gateway: a regional router that VPCs attach to, with one default route table that every
 /// attachment is associated with and propagates its VPC's CIDR into.
-struct TransitGatewayRecord: Codable, FetchableRecord, PersistableRecord {
+struct TransitGatewayRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
   static let databaseTableName = "transitGateway"
   var name: String
   var account: String
@@ -15,7 +15,8 @@ struct TransitGatewayRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// A VPC's attachment to a transit gateway.
-struct AttachmentRecord: Codable, FetchableRecord, PersistableRecord {
+struct AttachmentRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
+  static let keyColumn = "vpc"
   static let databaseTableName = "attachment"
   static let available = "available"
   static let pendingAcceptance = "pendingAcceptance"
@@ -43,7 +44,7 @@ enum TransitGatewayHandler: ResourceHandler {
         address: resource.address)
     }
     let name = resource.address.name
-    let id = try TransitGatewayRecord.fetchOne(db, key: name)?.id
+    let id = try TransitGatewayRecord.find(name, in: db)?.id
       ?? "tgw-" + Identifiers.hex("tgw", account.id, name, String(try db.nextIncarnation(of: "\(type)/\(name)")))
     try TransitGatewayRecord(
       name: name, account: account.name, id: id, amazonSideAsn: asn,
@@ -52,7 +53,7 @@ enum TransitGatewayHandler: ResourceHandler {
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    guard let gateway = try TransitGatewayRecord.fetchOne(db, key: stored.name) else { return }
+    guard let gateway = try TransitGatewayRecord.find(stored.name, in: db) else { return }
     if try AttachmentRecord.filter(Column("transitGateway") == gateway.name).fetchCount(db) > 0 {
       throw ProviderError(
         code: "IncorrectState",
@@ -62,8 +63,8 @@ enum TransitGatewayHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    guard let gateway = try TransitGatewayRecord.fetchOne(db, key: stored.name),
-      let account = try AccountRecord.fetchOne(db, key: gateway.account)
+    guard let gateway = try TransitGatewayRecord.find(stored.name, in: db),
+      let account = try AccountRecord.find(gateway.account, in: db)
     else { return [] }
     return [
       ModelField("id", .string(gateway.id)),
@@ -74,10 +75,10 @@ enum TransitGatewayHandler: ResourceHandler {
   /// The gateway as `account` sees it: its own, or one shared with it and accepted. Anything else
   /// does not exist for that account, which is how EC2 answers.
   static func visible(_ name: String, from account: String, in db: Database) throws -> TransitGatewayRecord {
-    guard let gateway = try TransitGatewayRecord.fetchOne(db, key: name),
+    guard let gateway = try TransitGatewayRecord.find(name, in: db),
       try ResourceShares.canUse(transitGateway: gateway, from: account, in: db)
     else {
-      let id = try TransitGatewayRecord.fetchOne(db, key: name)?.id ?? name
+      let id = try TransitGatewayRecord.find(name, in: db)?.id ?? name
       throw ProviderError(code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(id)' does not exist.")
     }
     return gateway
@@ -92,7 +93,7 @@ enum AttachmentHandler: ResourceHandler {
     let account = try AccountRecord.named(try attributes.string("account"), in: db)
     let vpc = try VPCRecord.visible(try attributes.string("vpc"), from: account.name, in: db)
     let gateway = try TransitGatewayHandler.visible(try attributes.string("transit_gateway"), from: account.name, in: db)
-    if let existing = try AttachmentRecord.fetchOne(db, key: vpc.name) {
+    if let existing = try AttachmentRecord.find(vpc.name, in: db) {
       guard existing.transitGateway == gateway.name else {
         throw ProviderError(
           code: "DuplicateTransitGatewayAttachment",
@@ -119,12 +120,12 @@ enum AttachmentHandler: ResourceHandler {
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    guard let attachment = try AttachmentRecord.fetchOne(db, key: stored.name) else { return }
+    guard let attachment = try AttachmentRecord.find(stored.name, in: db) else { return }
     try attachment.delete(db)
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    guard let attachment = try AttachmentRecord.fetchOne(db, key: stored.name) else { return [] }
+    guard let attachment = try AttachmentRecord.find(stored.name, in: db) else { return [] }
     return [ModelField("id", .string(attachment.id)), ModelField("state", .string(attachment.state))]
   }
 }
@@ -138,7 +139,7 @@ enum AttachmentAccepterHandler: ResourceHandler {
     let attributes = Attributes(resource)
     let account = try attributes.string("account")
     let vpc = try attributes.string("attachment")
-    guard var attachment = try AttachmentRecord.fetchOne(db, key: vpc) else {
+    guard var attachment = try AttachmentRecord.find(vpc, in: db) else {
       throw ProviderError(
         code: "InvalidTransitGatewayAttachmentID.NotFound", message: "The VPC \(vpc) has no transit gateway attachment",
         address: resource.address)

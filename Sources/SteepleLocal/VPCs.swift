@@ -4,7 +4,7 @@ import SteepleEngine
 import SteepleModel
 
 /// A VPC: an address range in one account, cut into subnets.
-struct VPCRecord: Codable, FetchableRecord, PersistableRecord {
+struct VPCRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
   static let databaseTableName = "vpc"
   var name: String
   var account: String
@@ -16,8 +16,8 @@ struct VPCRecord: Codable, FetchableRecord, PersistableRecord {
 
   /// The VPC as `account` sees it: VPCs are never visible across accounts.
   static func visible(_ name: String, from account: String, in db: Database) throws -> VPCRecord {
-    guard let vpc = try VPCRecord.fetchOne(db, key: name), vpc.account == account else {
-      let id = try VPCRecord.fetchOne(db, key: name)?.id ?? name
+    guard let vpc = try VPCRecord.find(name, in: db), vpc.account == account else {
+      let id = try VPCRecord.find(name, in: db)?.id ?? name
       throw ProviderError(code: "InvalidVpcID.NotFound", message: "The vpc ID '\(id)' does not exist")
     }
     return vpc
@@ -64,7 +64,7 @@ enum VPCHandler: ResourceHandler {
       subnets.append(subnet)
     }
     let name = resource.address.name
-    let existing = try VPCRecord.fetchOne(db, key: name)
+    let existing = try VPCRecord.find(name, in: db)
     if let existing, existing.cidr != cidr {
       throw ProviderError(
         code: "InvalidParameterValue", message: "The primary CIDR block of \(existing.id) cannot be changed: replace the VPC",
@@ -76,7 +76,7 @@ enum VPCHandler: ResourceHandler {
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {
-    guard let vpc = try VPCRecord.fetchOne(db, key: stored.name) else { return }
+    guard let vpc = try VPCRecord.find(stored.name, in: db) else { return }
     let inUse =
       try AttachmentRecord.filter(Column("vpc") == vpc.name).fetchCount(db)
       + ClusterRecord.filter(Column("vpc") == vpc.name).fetchCount(db)
@@ -90,7 +90,7 @@ enum VPCHandler: ResourceHandler {
   }
 
   static func outputs(of stored: StoredResource, in db: Database) throws -> [ModelField] {
-    guard let vpc = try VPCRecord.fetchOne(db, key: stored.name) else { return [] }
+    guard let vpc = try VPCRecord.find(stored.name, in: db) else { return [] }
     return [ModelField("id", .string(vpc.id))]
   }
 
@@ -105,7 +105,7 @@ enum RouteHandler: ResourceHandler {
   static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
     let attributes = Attributes(resource)
     let vpcName = try attributes.string("vpc")
-    guard let owner = try VPCRecord.fetchOne(db, key: vpcName)?.account ?? attributes.optionalString("account") else {
+    guard let owner = try VPCRecord.find(vpcName, in: db)?.account ?? attributes.optionalString("account") else {
       throw ProviderError(code: "InvalidVpcID.NotFound", message: "The vpc ID '\(vpcName)' does not exist", address: resource.address)
     }
     let vpc = try VPCRecord.visible(vpcName, from: try attributes.optionalString("account") ?? owner, in: db)
@@ -126,7 +126,7 @@ enum RouteHandler: ResourceHandler {
     let gatewayName = try attributes.string("transit_gateway")
     let gateway = try TransitGatewayHandler.visible(gatewayName, from: vpc.account, in: db)
     // A route can target a transit gateway only through an attachment of this VPC.
-    guard let attachment = try AttachmentRecord.fetchOne(db, key: vpc.name), attachment.transitGateway == gateway.name else {
+    guard let attachment = try AttachmentRecord.find(vpc.name, in: db), attachment.transitGateway == gateway.name else {
       throw ProviderError(code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(gateway.id)' does not exist.")
     }
     let routes = try RouteRecord.filter(Column("vpc") == vpc.name && Column("destination") != block.description).fetchCount(db)
@@ -153,8 +153,9 @@ enum Addresses {
   /// Gives `holder` an address in the VPC (in its subnets when it has some), the same one each time
   /// it asks while it holds it. AWS keeps the first four and the last address of every block.
   static func allocate(in vpc: VPCRecord, holder: String, in db: Database) throws -> String {
+    // Statements compiled once a connection: every node and pod asks.
     if let held = try String.fetchOne(
-      db, sql: "SELECT ip FROM address WHERE vpc = ? AND holder = ?", arguments: [vpc.name, holder])
+      db.cachedStatement(sql: "SELECT ip FROM address WHERE vpc = ? AND holder = ?"), arguments: [vpc.name, holder])
     {
       return held
     }
@@ -163,7 +164,7 @@ enum Addresses {
     let total = usable.reduce(0, +)
     guard total > 0 else { throw full(vpc) }
     let seed = Identifiers.digest(["address", vpc.id, holder]).prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-    let taken = Set(try String.fetchAll(db, sql: "SELECT ip FROM address WHERE vpc = ?", arguments: [vpc.name]))
+    let taken = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT ip FROM address WHERE vpc = ?"), arguments: [vpc.name]))
     guard UInt64(taken.count) < total else { throw full(vpc) }
     var index = seed % total
     while true {
@@ -177,8 +178,8 @@ enum Addresses {
         rest -= size
       }
       if let candidate, !taken.contains(candidate) {
-        try db.execute(
-          sql: "INSERT INTO address (vpc, ip, holder) VALUES (?, ?, ?)", arguments: [vpc.name, candidate, holder])
+        try db.cachedStatement(sql: "INSERT INTO address (vpc, ip, holder) VALUES (?, ?, ?)").execute(
+          arguments: [vpc.name, candidate, holder])
         return candidate
       }
       index = (index + 1) % total

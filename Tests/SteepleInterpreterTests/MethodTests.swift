@@ -81,6 +81,29 @@ struct MethodTests {
     #expect(run(#""a".upper(1)"#).diagnostics.first?.summary == "upper() takes 0 arguments, but 1 was given")
   }
 
+  @Test("len of a split counts the pieces without making them: the same count and errors as the split")
+  func lengthOfASplit() {
+    let texts = ["", "a", "a/b//c/", "//", "spiffe://td.example.org/ns/app/sa/svc", "a\r\nb\r\n", "é日👍🏽é"]
+    for text in texts {
+      for separator in ["/", "//", "\n", "\r\n", "é", "x"] {
+        let literal = Value.string(text).literal
+        let separatorLiteral = Value.string(separator).literal
+        let counted = run("let n = len(\(literal).split(\(separatorLiteral)))")
+        let made = run("let pieces = \(literal).split(\(separatorLiteral))\nlet n = len(pieces)")
+        #expect(counted.literal("n") == made.literal("n"), "\(literal).split(\(separatorLiteral))")
+      }
+    }
+    expectDiagnostics(#"let n = len(1️⃣"a".split(""))"#, [Expected("runtime-error", "split() separator cannot be empty", at: "1️⃣")])
+    expectDiagnostics(
+      #"let n = len(1️⃣"a".split(1))"#, [Expected("runtime-error", "split() expects a string for 'separator', but got int", at: "1️⃣")])
+    // Anything else with a split method is called as it is: a record's function, a string's
+    // whitespace split.
+    #expect(output("let r = { split: fn(s) { return [s, s, s] } }\nprint(len(r.split(\"x\")))") == "3\n")
+    #expect(evaluate(#"len(" a  b ".split())"#) == "2")
+    let onNil = run(#"let n = len(nil.split("/"))"#).diagnostics.first
+    #expect(onNil != nil && onNil?.summary == run(#"let n = nil.split("/")"#).diagnostics.first?.summary)
+  }
+
   @Test func unknownMethodsSuggestTheClosest() {
     let string = expectDiagnostics(#"""
       let s = "abc"

@@ -68,6 +68,16 @@ struct StringScalarTests {
   ]
   static let needles = ["\n", "\r", "\r\n", ",", "é", "e", "\u{301}", "ab", "/", "👍🏽", "🏽", "語", "zz"]
 
+  @Test("a long text is counted in blocks of words, each block summed before its byte counters overflow")
+  func longTextsAreCountedWhole() {
+    for repeats in [255, 256, 257, 2_000] {
+      for unit in ["é", "日本", "👍🏽", "a\u{80}", "\u{10FFFF}"] {
+        let text = String(repeating: unit, count: repeats * 8) + "xyz"
+        #expect(ScalarText.count(text) == text.unicodeScalars.count, "\(repeats) times \(unit.debugDescription)")
+      }
+    }
+  }
+
   @Test func byteOperationsAgreeWithAWalkOverScalars() {
     for text in Self.texts {
       let scalars = Array(text.unicodeScalars)
