@@ -91,7 +91,7 @@ let package = Package(
       ], swiftSettings: strict),
     // The aws provider: rendering (pure) and driving the aws CLI and kubectl from what it renders.
     .target(
-      name: "SteepleAWS", dependencies: ["SteepleEngine", "SteepleModel", "SteepleCatalog", .product(name: "Subprocess", package: "swift-subprocess")],
+      name: "SteepleAWS", dependencies: ["SteepleEngine", "SteepleModel", "SteepleCatalog", "SteepleSyntax", .product(name: "Subprocess", package: "swift-subprocess")],
       swiftSettings: strict),
     // The embedding API: sessions, host bindings, results as Swift values. Not the local provider.
     .target(

@@ -1,4 +1,5 @@
 import SteepleModel
+import SteepleSyntax
 
 /// A YAML value as the renderer writes it: scalars, lists, maps whose keys keep the order they are
 /// given in, and literal blocks for embedded files (a `server.conf` inside a ConfigMap).
@@ -132,26 +133,8 @@ public indirect enum YAMLNode: Hashable, Sendable {
     return quoted(text)
   }
 
-  /// A double-quoted scalar, escaped as JSON escapes a string (valid YAML).
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-          out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// A double-quoted scalar, escaped as JSON escapes a string (valid YAML), DEL included.
+  static func quoted(_ text: String) -> String { StringQuoting.quote(text, as: .yaml) }
 }
 
 /// One key and its value in a `YAMLNode.map`.

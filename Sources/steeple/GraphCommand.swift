@@ -26,15 +26,8 @@ struct GraphCommand: ParsableCommand {
   @OptionGroup var options: EvaluationOptions
 
   func run() throws {
-    var configuration = options.sessionConfiguration()
-    configuration.output = { text in writeError(text) }
-    let outcome = Session(configuration).run(file: file)
-    options.reporter.report(outcome.diagnostics)
-    if outcome.diagnostics.contains(where: { $0.code == "file-not-found" || $0.code == "file-unreadable" }) {
-      throw ExitCode(2)
-    }
-    guard outcome.succeeded else { throw ExitCode(1) }
-    let graph = TopologyGraph(topology: outcome.topology, resources: DesiredState.resources(for: outcome.topology))
+    let topology = try ScriptLoader.evaluate(file, options: options, quiet: true)
+    let graph = TopologyGraph(topology: topology, resources: DesiredState.resources(for: topology))
     switch format {
     case .mermaid: try writeOutput(MermaidRenderer.render(graph))
     case .dot: try writeOutput(DOTRenderer.render(graph))

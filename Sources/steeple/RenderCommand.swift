@@ -40,15 +40,8 @@ struct RenderCommand: ParsableCommand {
   @OptionGroup var options: EvaluationOptions
 
   func run() throws {
-    var configuration = options.sessionConfiguration()
-    configuration.output = { text in writeError(text) }
-    let outcome = Session(configuration).run(file: file)
-    options.reporter.report(outcome.diagnostics)
-    if outcome.diagnostics.contains(where: { $0.code == "file-not-found" || $0.code == "file-unreadable" }) {
-      throw ExitCode(2)
-    }
-    guard outcome.succeeded else { throw ExitCode(1) }
-    let rendering = AWSRenderer(resources: DesiredState.resources(for: outcome.topology), topology: outcome.topology).render()
+    let topology = try ScriptLoader.evaluate(file, options: options, quiet: true)
+    let rendering = AWSRenderer(resources: DesiredState.resources(for: topology), topology: topology).render()
     let removed: [String]
     do {
       removed = try RenderedFolder.write(rendering.files.map { ($0.path, $0.contents) }, to: out, force: force)

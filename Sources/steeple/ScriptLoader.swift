@@ -8,13 +8,10 @@ import SteepleLocal
 /// standard error when `quiet` because standard output carries JSON), reports its errors and the
 /// topology's, and opens the provider on its state directory.
 enum ScriptLoader {
-  /// With `creating` false (plan), nothing is written: a state that does not exist yet reads as
-  /// empty, and one that does is opened read-only.
-  /// With `provider` `.aws`, the deployment goes through the aws provider over the script's rendering.
-  static func load(
-    _ file: String, options: EvaluationOptions, state: StateOptions, timing: TimingOptions? = nil, quiet: Bool,
-    creating: Bool = true, provider choice: ProviderChoice = .local
-  ) throws -> Deployment {
+  /// Evaluates `file` and checks its topology, reporting what is wrong: what the script prints goes
+  /// to standard output, or to standard error when `quiet`. Exits 2 when the file cannot be read, 1
+  /// on any error.
+  static func evaluate(_ file: String, options: EvaluationOptions, quiet: Bool) throws -> Topology {
     var configuration = options.sessionConfiguration()
     if quiet { configuration.output = { text in writeError(text) } }
     let outcome = Session(configuration).run(file: file)
@@ -23,22 +20,33 @@ enum ScriptLoader {
       throw ExitCode(2)
     }
     guard outcome.succeeded else { throw ExitCode(1) }
+    return outcome.topology
+  }
+
+  /// With `creating` false (plan), nothing is written: a state that does not exist yet reads as
+  /// empty, and one that does is opened read-only.
+  /// With `provider` `.aws`, the deployment goes through the aws provider over the script's rendering.
+  static func load(
+    _ file: String, options: EvaluationOptions, state: StateOptions, timing: TimingOptions? = nil, quiet: Bool,
+    creating: Bool = true, provider choice: ProviderChoice = .local
+  ) throws -> Deployment {
+    let topology = try evaluate(file, options: options, quiet: quiet)
     let directory = state.directory(for: file)
     if let note = state.earlierLayoutNote(for: file) { writeError(note) }
     do {
       switch choice {
       case .local:
         return try Deployment(
-          topology: outcome.topology,
+          topology: topology,
           provider: try provider(directory: directory, timeScale: timing?.timeScale ?? 0, creating: creating),
           stateDirectory: directory)
       case .aws:
         let aws = AWSDriving.provider(
-          for: DesiredState.resources(for: outcome.topology, in: .standard), topology: outcome.topology, state: directory,
+          for: DesiredState.resources(for: topology, in: .standard), topology: topology, state: directory,
           creating: creating)
         return try Deployment(
-          resources: aws.rendering.orderedForStacks(DesiredState.resources(for: outcome.topology, in: .standard)),
-          checks: DesiredState.checks(for: outcome.topology), topology: outcome.topology, provider: aws, stateDirectory: directory)
+          resources: aws.rendering.orderedForStacks(DesiredState.resources(for: topology, in: .standard)),
+          checks: DesiredState.checks(for: topology), topology: topology, provider: aws, stateDirectory: directory)
       }
     } catch let error as EngineError {
       throw fail(error)

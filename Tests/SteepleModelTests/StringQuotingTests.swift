@@ -23,11 +23,12 @@ struct StringQuotingTests {
     #expect(DiagnosticJSON.string(text) == quoted)
   }
 
-  @Test("other control characters differ only as Steeple and JSON write them")
+  @Test("other control characters differ only as Steeple, JSON and YAML write them")
   func controlCharacters() {
     let text = "\u{0}\u{1b}\u{7f}"
     #expect(StringQuoting.quote(text) == #""\0\u{1b}\u{7f}""#)
     #expect(ModelValue.string(text).description == #""\0\u{1b}\u{7f}""#)
     #expect(DiagnosticJSON.string(text) == "\"\\u0000\\u001b\u{7f}\"")
+    #expect(StringQuoting.quote(text + "it's \"q\"\n", as: .yaml) == #""\u0000\u001b\u007fit's \"q\"\n""#)
   }
 }
