@@ -18,6 +18,18 @@ enum CFN {
     .map([YAMLEntry("Fn::Select", .list([.string(String(index)), .map([YAMLEntry("Fn::GetAZs", .string(""))])]))])
   }
 
+  /// An IAM policy document: the policy language's version and `statements`.
+  static func policyDocument(_ statements: [YAMLNode]) -> YAMLNode {
+    .object([("Version", .string("2012-10-17")), ("Statement", .list(statements))])
+  }
+
+  /// The trust policy of a role that an AWS service (`eks.amazonaws.com`) assumes.
+  static func serviceTrust(_ service: String) -> YAMLNode {
+    policyDocument([
+      .object([("Effect", .string("Allow")), ("Principal", .object([("Service", .strings([service]))])), ("Action", .string("sts:AssumeRole"))])
+    ])
+  }
+
   /// An AWS managed policy's ARN, in the stack's partition.
   static func managedPolicy(_ name: String) -> YAMLNode { sub("arn:${AWS::Partition}:iam::aws:policy/\(name)") }
 

@@ -327,7 +327,7 @@ struct StackItems {
             "AWS::IAM::Role",
             [
               ("RoleName", .string(resource.string("role_name") ?? resource.address.name)),
-              ("AssumeRolePolicyDocument", .object([("Version", .string("2012-10-17")), ("Statement", .list(statements))])),
+              ("AssumeRolePolicyDocument", CFN.policyDocument(statements)),
               ("ManagedPolicyArns", arns.isEmpty ? nil : .list(arns)),
             ]))
       ]
@@ -359,13 +359,7 @@ struct StackItems {
                 ("PolicyName", .string(name)), ("Roles", .list([context.value(roleKey, "Name")])),
                 (
                   "PolicyDocument",
-                  .object([
-                    ("Version", .string("2012-10-17")),
-                    (
-                      "Statement",
-                      .list([.object([("Effect", .string("Allow")), ("Action", .string("sts:AssumeRole")), ("Resource", .list(targets))])])
-                    ),
-                  ])
+                  CFN.policyDocument([.object([("Effect", .string("Allow")), ("Action", .string("sts:AssumeRole")), ("Resource", .list(targets))])])
                 ),
               ]))
         ]
@@ -394,21 +388,7 @@ struct StackItems {
           resourceNode(
             "AWS::IAM::Role",
             [
-              (
-                "AssumeRolePolicyDocument",
-                .object([
-                  ("Version", .string("2012-10-17")),
-                  (
-                    "Statement",
-                    .list([
-                      .object([
-                        ("Effect", .string("Allow")), ("Principal", .object([("Service", .strings(["eks.amazonaws.com"]))])),
-                        ("Action", .string("sts:AssumeRole")),
-                      ])
-                    ])
-                  ),
-                ])
-              ),
+              ("AssumeRolePolicyDocument", CFN.serviceTrust("eks.amazonaws.com")),
               ("ManagedPolicyArns", .list([CFN.managedPolicy("AmazonEKSClusterPolicy")])),
             ])),
         YAMLEntry(
@@ -457,21 +437,7 @@ struct StackItems {
             resourceNode(
               "AWS::IAM::Role",
               [
-                (
-                  "AssumeRolePolicyDocument",
-                  .object([
-                    ("Version", .string("2012-10-17")),
-                    (
-                      "Statement",
-                      .list([
-                        .object([
-                          ("Effect", .string("Allow")), ("Principal", .object([("Service", .strings(["ec2.amazonaws.com"]))])),
-                          ("Action", .string("sts:AssumeRole")),
-                        ])
-                      ])
-                    ),
-                  ])
-                ),
+                ("AssumeRolePolicyDocument", CFN.serviceTrust("ec2.amazonaws.com")),
                 (
                   "ManagedPolicyArns",
                   .list(["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"].map(CFN.managedPolicy))
