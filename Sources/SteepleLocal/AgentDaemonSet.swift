@@ -94,21 +94,21 @@ extension LocalCloud {
   public func runAgents(cluster: String, namespace: String, serviceAccount: String, name: String = "spire-agent") throws
     -> [AgentPod]
   {
-    try pool.write { db in
+    try write { db in
       try AgentDaemonSet.reconcile(cluster: cluster, namespace: namespace, name: name, serviceAccount: serviceAccount, in: db)
     }
   }
 
   /// The agents of the DaemonSet `name` that run now, by node.
   public func agents(cluster: String, namespace: String, name: String = "spire-agent") throws -> [AgentPod] {
-    try pool.read { db in
+    try read { db in
       try AgentDaemonSet.agents(of: name, cluster: try ClusterRecord.named(cluster, in: db), namespace: namespace, db)
     }
   }
 
   /// Deletes the agents of the DaemonSet `name`.
   public func removeAgents(cluster: String, namespace: String, name: String = "spire-agent") throws {
-    try pool.write { db in try AgentDaemonSet.remove(cluster: cluster, namespace: namespace, name: name, in: db) }
+    try write { db in try AgentDaemonSet.remove(cluster: cluster, namespace: namespace, name: name, in: db) }
   }
 
   /// The token in the agent's projected service-account volume: audience `spire-server`, bound to its
@@ -121,7 +121,7 @@ extension LocalCloud {
 
   /// The private address of a node of the cluster.
   public func nodeAddress(cluster: String, node: String) throws -> String {
-    try pool.read { db in
+    try read { db in
       guard let record = try NodeRecord.fetchOne(db, key: ["cluster": cluster, "name": node]) else {
         throw ProviderError.kubernetesNotFound("nodes", node)
       }

@@ -255,7 +255,7 @@ public struct ClusterDescription: Sendable, Hashable {
 extension LocalCloud {
   /// The cluster as EKS describes it.
   public func describeCluster(_ name: String) throws -> ClusterDescription {
-    try pool.read { db in
+    try read { db in
       let cluster = try ClusterRecord.named(name, in: db)
       let nodegroup = try NodegroupRecord.find(name, in: db)
       return ClusterDescription(name: cluster.name, version: cluster.version, nodes: nodegroup?.size, instanceType: nodegroup?.instanceType)

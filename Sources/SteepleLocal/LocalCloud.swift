@@ -11,7 +11,7 @@ import SteepleEngine
 public final class LocalCloud: Sendable {
   /// The directory holding `cloud.sqlite`.
   public let stateDirectory: String
-  let pool: DatabasePool
+  private let pool: DatabasePool
   let clock: @Sendable () -> Date
 
   /// Opens the cloud in `stateDirectory` (made 0700 when missing), migrating its database; with
@@ -22,6 +22,17 @@ public final class LocalCloud: Sendable {
     self.pool = try CloudDatabase.open(directory: stateDirectory, readOnly: readOnly)
     self.clock = clock
   }
+
+  /// Reads the state on the calling thread, in one transaction. The cloud reads only so, never with
+  /// GRDB's async `read`, which keeps its reader connection until a cooperative thread resumes the
+  /// awaiting task: once every cooperative thread waits in a synchronous read for a reader that such
+  /// tasks hold, nothing resumes them (a 30-account apply hung so, attesting its agents in parallel).
+  /// A synchronous read holds a connection only while it runs, and never suspends.
+  func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
+
+  /// Writes the state on the calling thread, in one transaction (never suspending while it holds the
+  /// writer, as ``read(_:)`` says why).
+  func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
 
   /// The database's file name in the state directory, `cloud.sqlite`.
   public static var databaseFileName: String { CloudDatabase.fileName }
@@ -34,7 +45,7 @@ public final class LocalCloud: Sendable {
 
   /// The migrations applied to this database, oldest first.
   public func appliedMigrations() throws -> [String] {
-    try pool.read { try CloudSchema.migrator.appliedIdentifiers($0) }.sorted {
+    try read { try CloudSchema.migrator.appliedIdentifiers($0) }.sorted {
       (CloudSchema.migrationIdentifiers.firstIndex(of: $0) ?? .max) < (CloudSchema.migrationIdentifiers.firstIndex(of: $1) ?? .max)
     }
   }
@@ -46,12 +57,12 @@ public final class LocalCloud: Sendable {
 
   /// The account's ID, or `nil` when no such account exists.
   public func accountID(of account: String) throws -> String? {
-    try pool.read { try AccountRecord.fetchOne($0, key: account)?.id }
+    try read { try AccountRecord.fetchOne($0, key: account)?.id }
   }
 
   /// The account root's credentials, as its named profile gives them.
   public func rootCredentials(account name: String) throws -> AWSCredentials {
-    try pool.read { db in
+    try read { db in
       let account = try AccountRecord.named(name, in: db)
       return AWSCredentials(
         account: account.name, accountID: account.id, arn: account.rootArn, roleArn: nil, roleResource: nil, sessionName: nil,
@@ -63,7 +74,7 @@ public final class LocalCloud: Sendable {
   /// instance profile, EKS to its control plane. The role must trust the service.
   public func serviceCredentials(role: String, service: String, sessionName: String) throws -> AWSCredentials {
     let now = clock()
-    return try pool.read { db in
+    return try read { db in
       guard let record = try RoleRecord.find(resourceName: role, in: db) else {
         throw ProviderError(code: "NoSuchEntity", message: "The role with name \(role) cannot be found.")
       }
@@ -78,7 +89,7 @@ public final class LocalCloud: Sendable {
   /// group's role, in a session named after the node. A node group without a role gives none.
   public func nodeCredentials(cluster: String, node: String) throws -> AWSCredentials {
     let now = clock()
-    return try pool.read { db in
+    return try read { db in
       _ = try ClusterRecord.named(cluster, in: db)
       guard try NodeRecord.fetchOne(db, key: ["cluster": cluster, "name": node]) != nil else {
         throw ProviderError.kubernetesNotFound("nodes", node)
@@ -121,7 +132,7 @@ public final class LocalCloud: Sendable {
         message:
           "1 validation error detected: Value '\(durationSeconds)' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200")
     }
-    return try pool.read { db in
+    return try read { db in
       let denied = ProviderError.accessDenied(caller: caller.arn, action: "sts:AssumeRole", resource: roleArn)
       guard let role = try RoleRecord.filter(Column("arn") == roleArn).fetchOne(db) else { throw denied }
       let trusted = role.trust.compactMap(TrustPrincipal.init).contains { principal in
@@ -160,7 +171,7 @@ public final class LocalCloud: Sendable {
 
   /// `ram get-resource-share-invitations` for the account.
   public func shareInvitations(account: String) throws -> [ShareInvitation] {
-    try pool.read { db in
+    try read { db in
       try ShareInvitationRecord.filter(Column("account") == account).order(Column("share")).fetchAll(db).map {
         ShareInvitation(share: $0.share, account: $0.account, arn: $0.arn, status: $0.status)
       }
@@ -169,7 +180,7 @@ public final class LocalCloud: Sendable {
 
   /// `ram accept-resource-share-invitation` by the receiving account.
   public func acceptShareInvitation(share: String, account: String) throws -> ShareInvitation {
-    try pool.write { db in
+    try write { db in
       let invitation = try ShareAcceptanceHandler.accept(share: share, account: account, in: db)
       return ShareInvitation(share: invitation.share, account: invitation.account, arn: invitation.arn, status: invitation.status)
     }
@@ -178,7 +189,7 @@ public final class LocalCloud: Sendable {
   /// `ec2 accept-transit-gateway-vpc-attachment` by the gateway's owner, for a gateway that does not
   /// accept shared attachments automatically.
   public func acceptTransitGatewayAttachment(vpc: String, account: String) throws {
-    try pool.write { db in
+    try write { db in
       guard var attachment = try AttachmentRecord.find(vpc, in: db) else {
         throw ProviderError(
           code: "InvalidTransitGatewayAttachmentID.NotFound", message: "Transit Gateway Attachment for \(vpc) was deleted or does not exist.")
@@ -199,7 +210,7 @@ public final class LocalCloud: Sendable {
   public func reachability(from source: String, in sourceVPC: String? = nil, to destination: String) throws
     -> ReachabilityReport
   {
-    try pool.read { try Reachability.query(from: source, sourceVPC: sourceVPC, to: destination, in: $0) }
+    try read { try Reachability.query(from: source, sourceVPC: sourceVPC, to: destination, in: $0) }
   }
 
   /// A route of a transit gateway's default route table, propagated by an attachment.
@@ -213,7 +224,7 @@ public final class LocalCloud: Sendable {
   /// attachment is associated with it and propagates its VPC's CIDR; of identical CIDRs only the
   /// first attachment's is propagated.
   public func transitGatewayRoutes(_ gateway: String) throws -> [TransitGatewayRoute] {
-    try pool.read { db in
+    try read { db in
       guard try TransitGatewayRecord.find(gateway, in: db) != nil else {
         throw ProviderError(code: "InvalidTransitGatewayID.NotFound", message: "The transitGateway ID '\(gateway)' does not exist.")
       }
@@ -236,7 +247,7 @@ public final class LocalCloud: Sendable {
   /// The cluster's token issuer and its public keys, as `/.well-known/openid-configuration` and
   /// `/openid/v1/jwks` publish them: what a verifier such as SPIRE's k8s_psat attestor trusts.
   public func issuer(cluster: String) throws -> ClusterIssuer {
-    try pool.read { db in
+    try read { db in
       let record = try ClusterRecord.named(cluster, in: db)
       return ClusterIssuer(
         cluster: record.name, issuer: record.oidcIssuer, keys: JSONWebKeySet(keys: [JSONWebKey(try record.privateKey().publicKey)]))
@@ -246,7 +257,7 @@ public final class LocalCloud: Sendable {
   /// A TokenRequest: a signed, projected service-account token.
   public func mintServiceAccountToken(_ request: ServiceAccountTokenRequest) throws -> String {
     let now = clock()
-    return try pool.read { try TokenIssuer.mint(request, now: now, in: $0) }
+    return try read { try TokenIssuer.mint(request, now: now, in: $0) }
   }
 
   /// The token the kubelet writes into a pod's projected service-account volume: for the pod's own
@@ -254,7 +265,7 @@ public final class LocalCloud: Sendable {
   public func projectedToken(cluster: String, namespace: String, pod: String, audiences: [String], expirationSeconds: Int = 3600)
     throws -> String
   {
-    let serviceAccount = try pool.read { db in
+    let serviceAccount = try read { db in
       guard let record = try PodRecord.fetchOne(db, key: ["cluster": cluster, "namespace": namespace, "name": pod]) else {
         throw ProviderError.kubernetesNotFound("pods", pod)
       }
@@ -270,19 +281,19 @@ public final class LocalCloud: Sendable {
   /// `clusterRequest` for a review made with credentials).
   public func reviewToken(_ token: String, cluster: String, audiences: [String] = []) throws -> TokenReviewStatus {
     let now = clock()
-    return try pool.read { try TokenIssuer.review(token, cluster: cluster, audiences: audiences, now: now, in: $0) }
+    return try read { try TokenIssuer.review(token, cluster: cluster, audiences: audiences, now: now, in: $0) }
   }
 
   /// A call to the cluster's API with IAM credentials (as `aws eks get-token` gives `kubectl`):
   /// unmapped roles get 401 `Unauthorized`, mapped ones without the rights get 403 `Forbidden`.
   public func clusterRequest(_ request: ClusterRequest, cluster: String, credentials: AWSCredentials) throws -> ClusterResponse {
     let now = clock()
-    return try pool.read { try ClusterAPI.call(request, cluster: cluster, credentials: credentials, now: now, in: $0) }
+    return try read { try ClusterAPI.call(request, cluster: cluster, credentials: credentials, now: now, in: $0) }
   }
 
   /// The `mapRoles` of the cluster's `aws-auth` ConfigMap.
   public func awsAuthMapRoles(cluster: String) throws -> String {
-    try pool.read { db in
+    try read { db in
       _ = try ClusterRecord.named(cluster, in: db)
       return try ClusterAccessHandler.awsAuthMapRoles(cluster: cluster, in: db)
     }

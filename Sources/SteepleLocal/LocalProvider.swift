@@ -63,7 +63,7 @@ public final class LocalProvider: Provider {
 
   /// Everything the cloud holds, sorted by address, with what it assigned.
   public func observe() async throws -> [ObservedResource] {
-    try await cloud.pool.read { db in
+    try cloud.read { db in
       let stored = try StoredResource.order(Column("type"), Column("name")).fetchAll(db)
       let outputs = try Self.outputs(of: stored, db)
       return stored.map { Self.observed($0, outputs: outputs[$0.address] ?? []) }
@@ -93,7 +93,7 @@ public final class LocalProvider: Provider {
   private func refreshCloud(_ resources: [ObservedResource], unsettled: Set<ResourceAddress>) async throws
     -> [ObservedResource]
   {
-    try await cloud.pool.read { db in
+    try cloud.read { db in
       var held: Set<ResourceAddress> = []
       let rows = try Row.fetchCursor(db, sql: "SELECT type, name FROM resource")
       while let row = try rows.next() { held.insert(ResourceAddress(type: row[0], name: row[1])) }
@@ -120,7 +120,7 @@ public final class LocalProvider: Provider {
     try await prepare(action)
     let seconds = OperationDurations.seconds(for: action) * timeScale
     guard seconds > 0 else { return try await write(action, commit: true) }
-    if let held = try await cloud.pool.read({ db in try Self.holding(action, db) }) { return held }
+    if let held = try cloud.read({ db in try Self.holding(action, db) }) { return held }
     try await write(action, commit: false)
     try await wait(.seconds(seconds))
     try Task.checkCancellation()
@@ -133,7 +133,7 @@ public final class LocalProvider: Provider {
     guard let handler = try ResourceCatalog.handler(for: action.address) as? any ClockedResourceHandler.Type else { return }
     switch action {
     case .create(let resource), .update(let resource, _):
-      let previous = try await cloud.pool.read { db in
+      let previous = try cloud.read { db in
         (try Self.holding(action, db), try StoredResource.find(action.address, in: db))
       }
       guard previous.0 == nil else { return }
@@ -152,7 +152,7 @@ public final class LocalProvider: Provider {
   func write(_ action: Action, commit: Bool) async throws -> ObservedResource? {
     let now = cloud.clock()
     do {
-      return try await cloud.pool.write { db in
+      return try cloud.write { db in
         var result: ObservedResource?
         try db.inSavepoint {
           result = try Self.perform(action, now: now, db)
@@ -304,7 +304,7 @@ public final class LocalProvider: Provider {
   func endpoint(_ text: String) async throws -> (ip: String, vpc: String?) {
     if IPv4.parse(text) != nil { return (text, nil) }
     let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    return try await cloud.pool.read { db in
+    return try cloud.read { db in
       var request = PodRecord.all()
       switch parts.count {
       case 1: request = request.filter(Column("name") == parts[0])

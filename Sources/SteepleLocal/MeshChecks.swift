@@ -168,7 +168,7 @@ actor MeshCheckRun {
 
   /// The policy as the state holds it; the chains attest through `attestations` when given.
   static func load(provider: LocalProvider, attestations: AgentAttestations? = nil) async throws -> MeshCheckRun {
-    let (services, allows) = try await provider.cloud.pool.read { db in
+    let (services, allows) = try provider.cloud.read { db in
       (try MeshServiceRecord.order(Column("name")).fetchAll(db), try MeshAllowRecord.order(Column("name")).fetchAll(db))
     }
     return MeshCheckRun(
@@ -262,7 +262,7 @@ actor MeshCheckRun {
       guard let identity = try? SPIFFEID(parsing: service.identity) else { continue }
       if case .success(let svid) = try await chain(of: service), svids[identity] == nil { svids[identity] = svid }
       if bundles[identity.trustDomain] == nil {
-        bundles[identity.trustDomain] = try? await provider.cloud.pool.read { db in
+        bundles[identity.trustDomain] = try? provider.cloud.read { db in
           try SPIRERuntime.serverCA(identity.trustDomain, db).bundle()
         }
       }

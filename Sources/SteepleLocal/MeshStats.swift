@@ -48,7 +48,7 @@ extension LocalCloud {
   /// Keeps `snapshot`'s counters, replacing those of the same scopes: the last run's values.
   public func recordMeshStats(_ snapshot: StatsSnapshot) async throws {
     let now = clock().timeIntervalSince1970
-    try await pool.write { db in
+    try write { db in
       for (scope, counters) in snapshot.counters {
         let service: String
         switch scope {
@@ -66,7 +66,7 @@ extension LocalCloud {
 
   /// The kept counters, of one service's listener and upstreams when `service` is given, sorted.
   public func meshStats(service: String? = nil) throws -> [MeshStatLine] {
-    try pool.read { db in
+    try read { db in
       var request = MeshStatRecord.order(Column("scope"), Column("stat"))
       if let service { request = request.filter(Column("service") == service) }
       return try request.fetchAll(db).map { MeshStatLine(scope: $0.scope, service: $0.service, stat: $0.stat, value: $0.value) }

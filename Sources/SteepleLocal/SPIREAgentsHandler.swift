@@ -39,7 +39,7 @@ enum SPIREAgentsHandler: ClockedResourceHandler {
 
   static func prepare(_ resource: Resource, previous: StoredResource?, cloud: LocalCloud) async throws {
     let wanted = try Wanted(resource)
-    let pods = try await cloud.pool.write { db -> [AgentPod] in
+    let pods = try cloud.write { db -> [AgentPod] in
       let old = try SPIREAgentSetRecord.fetchOne(db, key: ["trustDomain": wanted.trustDomain.name, "name": wanted.name])
       let made = try SPIRERuntime.ensure(namespace: wanted.namespace, serviceAccount: wanted.serviceAccount, in: wanted.cluster, db)
       try SPIREAgentSetRecord(
@@ -53,7 +53,7 @@ enum SPIREAgentsHandler: ClockedResourceHandler {
         serviceAccount: wanted.serviceAccount, in: db)
     }
     let clock = cloud.clock()
-    let (setup, attested, now) = try await cloud.pool.read { db in
+    let (setup, attested, now) = try cloud.read { db in
       let now = try SPIRERuntime.now(clock, db)
       guard let setup = try SPIREAttestationSetup.read(trustDomain: wanted.trustDomain, name: wanted.name, db) else {
         throw ProviderError.state("the agent set \(wanted.trustDomain)/\(wanted.name) was not recorded")
@@ -66,12 +66,12 @@ enum SPIREAgentsHandler: ClockedResourceHandler {
       do {
         attestations.append((pod, try await setup.attest(pod, cloud: cloud)))
       } catch {
-        if previous == nil { try await cloud.pool.write { db in try undo(wanted, db) } }
+        if previous == nil { try cloud.write { db in try undo(wanted, db) } }
         throw error.providerError
       }
     }
     guard !attestations.isEmpty else { return }
-    try await cloud.pool.write { [attestations] db in
+    try cloud.write { [attestations] db in
       let ca = try SPIRERuntime.serverCA(wanted.trustDomain, db)
       for (pod, attestation) in attestations {
         let svid = try ca.current.issueSVID(for: attestation.agentID, ttl: TimeInterval(setup.server.svidTTL), now: now)

@@ -24,7 +24,7 @@ extension LocalProvider {
       return .failed(reason: "verify attested takes one spire.agents resource name, <trust domain>/<name>")
     }
     let clock = cloud.clock()
-    let read = try await cloud.pool.read { db in try Self.agentSet(named: name, clock: clock, db) }
+    let read = try cloud.read { db in try Self.agentSet(named: name, clock: clock, db) }
     let found: (SPIREAttestationSetup, [AgentPod], [SPIREAgentRecord], Date)
     switch read {
     case .failure(let failure): return .failed(reason: failure.reason)
@@ -45,7 +45,7 @@ extension LocalProvider {
       guard let agent = agents.first(where: { $0.pod == pod.name }) else {
         return .failed(reason: "the agent \(pod.cluster)/\(pod.namespace)/\(pod.name) was never attested: apply again")
       }
-      let notAfter = Date(timeIntervalSince1970: try await cloud.pool.read { db in try Self.agentNotAfter(agent, db) })
+      let notAfter = Date(timeIntervalSince1970: try cloud.read { db in try Self.agentNotAfter(agent, db) })
       guard now <= notAfter else {
         return .failed(
           reason: "first cause: SVID expired: the agent \(agent.agentID)'s SVID expired at \(Self.time(notAfter)) (now \(Self.time(now))): it was not renewed")

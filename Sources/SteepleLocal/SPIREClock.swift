@@ -90,7 +90,7 @@ extension LocalCloud {
   @discardableResult
   public func advanceSPIREClock(by seconds: Int, stopping: [String] = []) throws -> Date {
     let clock = clock()
-    return try pool.write { db in try SPIREClock.advance(by: seconds, stopping: stopping, clock: clock, db) }
+    return try write { db in try SPIREClock.advance(by: seconds, stopping: stopping, clock: clock, db) }
   }
 
   /// What a running SPIRE does as time passes: moves the modelled clock `seconds` ahead (none when
@@ -103,12 +103,12 @@ extension LocalCloud {
       throw ProviderError(code: "InvalidParameterValue", message: "the modelled clock only moves forward, not by \(seconds)s")
     }
     let clock = clock()
-    return try pool.write { db in try SPIREClock.run(advancingBy: seconds, clock: clock, db) }
+    return try write { db in try SPIREClock.run(advancingBy: seconds, clock: clock, db) }
   }
 
   /// The embedded SPIRE's modelled time: the cloud's clock and the offset `advanceSPIREClock` added.
   public func spireNow() throws -> Date {
     let clock = clock()
-    return try pool.read { db in try SPIRERuntime.now(clock, db) }
+    return try read { db in try SPIRERuntime.now(clock, db) }
   }
 }

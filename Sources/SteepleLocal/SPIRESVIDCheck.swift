@@ -55,7 +55,7 @@ extension LocalProvider {
     let wantedID = expectedID
     let clock = cloud.clock()
     let subject: SVIDSubject
-    switch try await cloud.pool.read({ db in try Self.svidSubject(target, container: container, expectedID: wantedID, clock: clock, db) }) {
+    switch try cloud.read({ db in try Self.svidSubject(target, container: container, expectedID: wantedID, clock: clock, db) }) {
     case .failure(let failure): return .failure(failure)
     case .success(let found): subject = found
     }
@@ -76,7 +76,7 @@ extension LocalProvider {
     -> Result<(svid: X509SVID, detail: String), CheckFailure>
   {
     let clock = cloud.clock()
-    let read = try await cloud.pool.read { db in try Self.agentSet(named: set.resourceName, clock: clock, db) }
+    let read = try cloud.read { db in try Self.agentSet(named: set.resourceName, clock: clock, db) }
     guard case .success(let (setup, pods, agents, _)) = read else { return .failure(CheckFailure("the agents \(set.resourceName) are gone")) }
     guard let agentPod = pods.first(where: { $0.node == subject.pod.node }) else {
       return .failure(CheckFailure("no agent of \(set.resourceName) runs on \(subject.pod.node), the node of \(subject.label)"))
@@ -99,7 +99,7 @@ extension LocalProvider {
     }
     let trustDomain = setup.endpoint.trustDomain
     let agentID = try SPIFFEID(parsing: agentRecord.agentID)
-    let (store, held, bundle) = try await cloud.pool.read { db in
+    let (store, held, bundle) = try cloud.read { db in
       (
         try SPIREState.entries(trustDomain, in: db),
         try SPIREState.svids(trustDomain, in: db).filter { $0.agentID == agentID },

@@ -239,42 +239,42 @@ enum SPIREState {
 extension LocalCloud {
   /// The trust domains whose SPIRE server the state holds.
   public func spireTrustDomains() throws -> [TrustDomain] {
-    try pool.read { db in
+    try read { db in
       try String.fetchAll(db, sql: "SELECT trustDomain FROM spireServer ORDER BY trustDomain").map { try TrustDomain($0) }
     }
   }
 
   /// Stores the server's CA: its certificates and rotation state, and its keys (owner-only, in no output).
-  public func saveServer(_ ca: ServerCA) throws { try pool.write { try SPIREState.saveServer(ca, in: $0) } }
+  public func saveServer(_ ca: ServerCA) throws { try write { try SPIREState.saveServer(ca, in: $0) } }
 
   /// The server's CA as stored, with its keys, or `nil` when no server serves `trustDomain`.
-  public func server(_ trustDomain: TrustDomain) throws -> ServerCA? { try pool.read { try SPIREState.server(trustDomain, in: $0) } }
+  public func server(_ trustDomain: TrustDomain) throws -> ServerCA? { try read { try SPIREState.server(trustDomain, in: $0) } }
 
   /// Stores the server's entries, replacing those it had, and the store's revision.
-  public func saveEntries(_ store: EntryStore) throws { try pool.write { try SPIREState.saveEntries(store, in: $0) } }
+  public func saveEntries(_ store: EntryStore) throws { try write { try SPIREState.saveEntries(store, in: $0) } }
 
   /// The server's entries in creation order (empty when it has none).
-  public func entries(_ trustDomain: TrustDomain) throws -> EntryStore { try pool.read { try SPIREState.entries(trustDomain, in: $0) } }
+  public func entries(_ trustDomain: TrustDomain) throws -> EntryStore { try read { try SPIREState.entries(trustDomain, in: $0) } }
 
   /// Stores an attested agent and its SVID (replacing the one it had).
-  public func saveAgent(_ agent: AttestedAgent) throws { try pool.write { try SPIREState.saveAgent(agent, in: $0) } }
+  public func saveAgent(_ agent: AttestedAgent) throws { try write { try SPIREState.saveAgent(agent, in: $0) } }
 
   /// The attested agents of `trustDomain`, by ID.
   public func attestedAgents(_ trustDomain: TrustDomain) throws -> [AttestedAgent] {
-    try pool.read { try SPIREState.agents(trustDomain, in: $0) }
+    try read { try SPIREState.agents(trustDomain, in: $0) }
   }
 
   /// Forgets an agent, its SVID and the workload SVIDs it held.
-  public func removeAgent(_ agentID: SPIFFEID) throws { try pool.write { try SPIREState.removeAgent(agentID, in: $0) } }
+  public func removeAgent(_ agentID: SPIFFEID) throws { try write { try SPIREState.removeAgent(agentID, in: $0) } }
 
   /// Stores a workload SVID an agent holds for an entry (replacing the one it held).
-  public func saveSVID(_ held: HeldSVID) throws { try pool.write { try SPIREState.saveSVID(held, in: $0) } }
+  public func saveSVID(_ held: HeldSVID) throws { try write { try SPIREState.saveSVID(held, in: $0) } }
 
   /// The workload SVIDs the agents of `trustDomain` hold, by SPIFFE ID.
-  public func heldSVIDs(_ trustDomain: TrustDomain) throws -> [HeldSVID] { try pool.read { try SPIREState.svids(trustDomain, in: $0) } }
+  public func heldSVIDs(_ trustDomain: TrustDomain) throws -> [HeldSVID] { try read { try SPIREState.svids(trustDomain, in: $0) } }
 
   /// Removes the server of `trustDomain` and everything it had: keys, entries, agents, SVIDs.
   public func removeServer(_ trustDomain: TrustDomain) throws {
-    try pool.write { db in _ = try SPIREServerRecord.deleteOne(db, key: trustDomain.name) }
+    try write { db in _ = try SPIREServerRecord.deleteOne(db, key: trustDomain.name) }
   }
 }
