@@ -50,6 +50,7 @@ extension Session {
 
   @discardableResult
   public func evaluate(_ file: SourceFile) -> Outcome {
+    model?.earlierInputs = interactive.topology
     let result = LargeStack.run { interpreter.evaluate(file, in: interactive.scope) }
     guard result.succeeded, let model else {
       return Outcome(diagnostics: result.diagnostics, topology: .empty, globals: result.globals, value: result.value)

@@ -113,7 +113,7 @@ struct KubernetesRenderer {
       let target = psat.string("cluster") ?? ""
       let clusterKey = StackItems.key("eks.cluster", target)
       let region = input.access(input.account(ofCluster: target) ?? "").region
-      var args = ["eks", "get-token", "--cluster-name", target, "--region", region]
+      var args = ["eks", "get-token", "--cluster-name", EKS.eksName(target), "--region", region]
       if let role = psat.string("api_role") { args += ["--role-arn", stackValue(StackItems.key("iam.role", role), "Arn")] }
       let kubeconfig = YAMLNode.object([
         ("apiVersion", .string("v1")), ("kind", .string("Config")),

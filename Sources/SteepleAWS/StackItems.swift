@@ -8,6 +8,13 @@ struct StackItems {
 
   /// The logical ID of the item that makes a resource.
   static func key(_ type: String, _ name: String) -> String {
+    // A cluster another account's cluster shares a name with (`eks-cluster@frontend`) keeps its
+    // account in the ID, `ClusterEksClusterAtFrontend`, apart from a cluster `eks-cluster-frontend`.
+    let clusterNamed = ["ec2.vpc", "ec2.transit_gateway_attachment", "ec2.route", "eks.cluster", "eks.nodegroup", "eks.access"]
+    var name = name
+    if clusterNamed.contains(type), let at = name.firstIndex(of: "@"), !name[..<at].contains("/") {
+      name.replaceSubrange(at...at, with: "-at-")
+    }
     switch type {
     case "ec2.vpc": return CFN.logicalID("Vpc", name)
     case "ec2.transit_gateway": return CFN.logicalID("TransitGateway", name)
@@ -396,7 +403,7 @@ struct StackItems {
           resourceNode(
             "AWS::EKS::Cluster",
             [
-              ("Name", .string(name)), ("Version", resource.string("version").map(YAMLNode.string)),
+              ("Name", .string(EKS.eksName(name))), ("Version", resource.string("version").map(YAMLNode.string)),
               ("RoleArn", CFN.getAtt("\(key)ServiceRole", "Arn")),
               (
                 "ResourcesVpcConfig",
