@@ -120,14 +120,16 @@ public struct Kubernetes: Family {
       if declaration.kind == "k8s.namespace" { namespaces[cluster.name, default: []].append(declaration.name) }
       if declaration.kind == "k8s.service_account" { serviceAccounts.insert(declaration.id.name) }
     }
+    let sharedClusterNames = EKS.sharedClusterNames(in: topology)
     for declaration in topology.declarations where declaration.kind == "k8s.service_account" || declaration.kind == "k8s.workload" {
-      guard let cluster = declaration.reference("cluster"), cluster.kind == "cluster", topology[cluster] != nil,
+      guard let cluster = declaration.reference("cluster"), cluster.kind == "cluster", let clusterDeclaration = topology[cluster],
         let namespace = declaration.string("namespace"), StringFormat.dnsLabel.problem(with: namespace) == nil
       else { continue }
+      let clusterName = ModelValue.string(sharedClusterNames[cluster] ?? clusterDeclaration.name)
       let declared = namespaces[cluster.name] ?? []
       if !Self.builtInNamespaces.contains(namespace), !declared.contains(namespace) {
         checker.error(
-          "undeclared-namespace", "namespace \(ModelValue.string(namespace)) is not declared in cluster \(ModelValue.string(cluster.name))",
+          "undeclared-namespace", "namespace \(ModelValue.string(namespace)) is not declared in cluster \(clusterName)",
           detail: "declare it with k8s.namespace(\(ModelValue.string(namespace)), in: ...)", at: declaration.range(of: "namespace"),
           suggestion: Spelling.nearest(to: namespace, in: declared))
         continue
@@ -137,7 +139,7 @@ public struct Kubernetes: Family {
       if !serviceAccounts.contains("\(cluster.name)/\(namespace)/\(account)") {
         checker.error(
           "undeclared-service-account",
-          "service account \(ModelValue.string(account)) is not declared in namespace \(ModelValue.string(namespace)) of cluster \(ModelValue.string(cluster.name))",
+          "service account \(ModelValue.string(account)) is not declared in namespace \(ModelValue.string(namespace)) of cluster \(clusterName)",
           detail: "declare it with k8s.service_account(\(ModelValue.string(account)), in: ..., namespace: \(ModelValue.string(namespace))), or use \"default\"",
           at: declaration.range(of: "service_account"))
       }

@@ -93,6 +93,20 @@ struct SharedClusterNameTests {
     #expect(checks.map(\.arguments) == [[.string("eks-cluster@b/yelb/ui"), .string("solo/yelb/ui")]])
   }
 
+  @Test("a check's message names such a cluster with its account")
+  func messagesQualify() {
+    let source = Self.source + #"""
+      k8s.workload("api", in: in_b, namespace: "nowhere", containers: ["api"])
+      """#
+    #expect(ModelTestSupport.diagnostics(source) == #"""
+      model.spire:11:31: error: namespace "nowhere" is not declared in cluster "eks-cluster@b"
+       11 | k8s.workload("api", in: in_b, namespace: "nowhere", containers: ["api"])
+          |                               ^~~~~~~~~~~~~~~~~~~~
+          = help: declare it with k8s.namespace("nowhere", in: ...)
+
+      """#)
+  }
+
   @Test("a handle names its own cluster's workload in the checks")
   func handlesResolve() throws {
     let source = Self.source.replacingOccurrences(
