@@ -27,7 +27,7 @@ public final class ModelHost: DeclarationHost {
   public init(catalog: Catalog = .standard) { self.catalog = catalog }
 
   /// What the current (or last) run declared.
-  public var topology: Topology { Topology(declarations) }
+  public var topology: Topology { Topology(SharedNameIdentities.qualified(declarations)) }
 
   /// The diagnostics of the last run's topology: conversion problems, then the model's checks.
   public func diagnostics() -> [Diagnostic] { problems + ModelDiagnostics.placed(topology.check(catalog), in: topology.declarations) }

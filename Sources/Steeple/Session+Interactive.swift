@@ -77,7 +77,7 @@ extension Session {
   /// earlier one (the same kind and name; for `verify`, the same check between the same
   /// workloads) replaces it in place: in a REPL, typing a declaration again is how it is changed.
   /// Empty when the embedder gave its own host.
-  public var topology: Topology { Topology(interactive.topology) }
+  public var topology: Topology { Topology(SharedNameIdentities.qualified(interactive.topology)) }
 
   /// The field names a declaration kind (`account`, `aws.role`, ...) takes, offered by
   /// `completions` inside its `{ }`: by default those of the model's schema; completion adds the

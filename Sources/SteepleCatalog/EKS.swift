@@ -87,7 +87,9 @@ public struct EKS: Family {
   }
 
   /// How a cluster that shares its name is written: `eks-cluster@frontend`.
-  public static func qualifiedClusterName(_ name: String, account: String) -> String { "\(name)@\(account)" }
+  public static func qualifiedClusterName(_ name: String, account: String) -> String {
+    SharedNameIdentities.qualifiedName(name, account: account)
+  }
 
   /// The name EKS knows a cluster by: the name of `eks-cluster@frontend` is `eks-cluster`.
   public static func eksName(_ clusterName: String) -> String {

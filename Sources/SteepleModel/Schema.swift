@@ -30,8 +30,8 @@ public struct KindSchema: Sendable {
     /// Unique within the account the field refers to: `frontend/eks-cluster-frontend-access-role`.
     case account(field: String)
     /// Unique within the account the field refers to, and named by the name alone while no other
-    /// account uses it: a second account's `cluster "eks-cluster"` is `other/eks-cluster` (see
-    /// `SharedNameIdentities`), so what one script already declares keeps its identity.
+    /// account uses it: when two accounts have a `cluster "eks-cluster"`, they are
+    /// `eks-cluster@frontend` and `eks-cluster@backend` (see `SharedNameIdentities`).
     case accountWhenShared(field: String)
     /// Unique within a cluster (the field refers to it) and namespace: `eks-cluster-frontend/yelb`
     /// for a namespace, `eks-cluster-frontend/yelb/yelb-ui` with a namespace field.

@@ -25,8 +25,13 @@ struct SharedClusterNameTests {
     """#
 
   @Test("two accounts may each have a cluster of one name")
-  func accepted() {
+  func accepted() throws {
     #expect(ModelTestSupport.diagnostics(Self.source) == "")
+    // The model names both by their accounts, and what stands in them after them.
+    let topology = try ModelTestSupport.topology(Self.source)
+    #expect(topology.declarations(of: "cluster").map(\.id.name) == ["eks-cluster@a", "eks-cluster@b", "solo"])
+    #expect(topology.declarations(of: "k8s.workload").map(\.id.name) == ["eks-cluster@a/yelb/ui", "eks-cluster@b/yelb/ui", "solo/yelb/ui"])
+    #expect(topology.declarations(of: "k8s.workload").map { $0.reference("cluster")?.name } == ["eks-cluster@a", "eks-cluster@b", "solo"])
   }
 
   @Test("a second cluster of the name in the same account is declared twice, at its name, with the first in a note")
