@@ -146,19 +146,39 @@ public struct Engine: Sendable {
     }
   }
 
-  /// Runs the checks one after another, in order. A provider that fails to run a check makes it fail.
+  /// Runs the checks one after another, in order, in one session of the provider (which may share
+  /// work between them). A check the provider fails to run fails, with the provider's error; so does
+  /// every check when the session cannot start. A session that fails to close fails no check: its
+  /// error is noted on the last result.
   public func verify(_ checks: [Check]) async -> [CheckResult] {
-    var results: [CheckResult] = []
+    guard !checks.isEmpty else { return [] }
     let clock = ContinuousClock()
+    let session: any CheckSession
+    do {
+      session = try await provider.checkSession()
+    } catch {
+      return checks.map { CheckResult(check: $0, outcome: .failed(reason: String(describing: error)), duration: .zero) }
+    }
+    var results: [CheckResult] = []
     for check in checks {
       let start = clock.now
       let outcome: CheckOutcome
       do {
-        outcome = try await provider.check(check)
+        outcome = try await session.check(check)
       } catch {
         outcome = .failed(reason: String(describing: error))
       }
       results.append(CheckResult(check: check, outcome: outcome, duration: clock.now - start))
+    }
+    do {
+      try await session.close()
+    } catch {
+      let note = "\nthen closing the checks failed: \(error)"
+      switch results[results.count - 1].outcome {
+      case .passed(let detail): results[results.count - 1].outcome = .passed(detail: detail + note)
+      case .failed(let reason): results[results.count - 1].outcome = .failed(reason: reason + note)
+      case .unsupported(let reason): results[results.count - 1].outcome = .unsupported(reason: reason + note)
+      }
     }
     return results
   }

@@ -112,10 +112,16 @@ public protocol Provider: Sendable {
 
   /// Runs one check against what exists.
   func check(_ check: Check) async throws -> CheckOutcome
+
+  /// A session for the checks of one `verify` run, which may share work between them; by default
+  /// each check is ``check(_:)`` on its own.
+  func checkSession() async throws -> any CheckSession
 }
 
 extension Provider {
   public func render(_ plan: Plan) async throws -> [Artifact] { [] }
 
   public func adoptableResources() async throws -> [ObservedResource] { [] }
+
+  public func checkSession() async throws -> any CheckSession { CheckByCheck(provider: self) }
 }

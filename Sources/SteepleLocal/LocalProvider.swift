@@ -255,14 +255,22 @@ public final class LocalProvider: Provider {
   /// `after:` moved its modelled clock; `mtls`, `denied` and `all` by the data plane started from the
   /// applied policy (MeshChecks.swift).
   public func check(_ check: Check) async throws -> CheckOutcome {
+    try await self.check(check, in: nil)
+  }
+
+  /// A session whose checks share what they read and found (``LocalCheckSession``).
+  public func checkSession() async throws -> any CheckSession { LocalCheckSession(provider: self) }
+
+  /// Runs a check, on its own or as one of `session`'s.
+  func check(_ check: Check, in session: LocalCheckSession?) async throws -> CheckOutcome {
     do {
       try await applyClockFields(of: check)
     } catch let error as ProviderError {
       return .failed(reason: error.message)
     }
     switch check.kind {
-    case "attested": return try await checkAttested(check)
-    case "svid": return try await checkSVID(check)
+    case "attested": return try await checkAttested(check, in: session)
+    case "svid": return try await checkSVID(check, in: session)
     case "reachable":
       let endpoints = check.arguments.compactMap(\.string)
       guard endpoints.count == 2 else {
@@ -279,11 +287,17 @@ public final class LocalProvider: Provider {
       } catch let error as ProviderError {
         return .failed(reason: error.description)
       }
-    case "mtls": return try await checkMTLS(check)
-    case "denied": return try await checkDenied(check)
-    case "all": return try await checkAll(check)
+    case "mtls": return try await checkMTLS(check, in: session)
+    case "denied": return try await checkDenied(check, in: session)
+    case "all": return try await checkAll(check, in: session)
     default: return .unsupported(reason: "the local provider has no check '\(check.kind)'")
     }
+  }
+
+  /// The reading of the mesh a check works from: `session`'s, shared by its checks, or its own.
+  func meshRun(in session: LocalCheckSession?) async throws -> MeshCheckRun {
+    if let session { return try await session.meshRun() }
+    return try await MeshCheckRun.load(provider: self)
   }
 
   /// An endpoint of a check: an address, or a pod (by its workload name, `<namespace>/<pod>` or

@@ -13,10 +13,10 @@ import SteepleSPIRE
 extension LocalProvider {
   /// `verify mtls A -> B`: a real mutual TLS handshake from A's upstream to B's listener, and one
   /// request answered behind it.
-  func checkMTLS(_ check: Check) async throws -> CheckOutcome {
+  func checkMTLS(_ check: Check, in session: LocalCheckSession?) async throws -> CheckOutcome {
     let run: MeshCheckRun
     let from: MeshServiceRecord, to: MeshServiceRecord
-    switch try await pairRun(check) {
+    switch try await pairRun(check, in: session) {
     case .failure(let failure): return .failed(reason: failure.reason)
     case .success(let value): (run, from, to) = value
     }
@@ -37,10 +37,10 @@ extension LocalProvider {
 
   /// `verify denied A -> B`: A's proxy, holding its SVID, dials B's listener directly; passes only when
   /// the handshake fails because B does not admit A's ID.
-  func checkDenied(_ check: Check) async throws -> CheckOutcome {
+  func checkDenied(_ check: Check, in session: LocalCheckSession?) async throws -> CheckOutcome {
     let run: MeshCheckRun
     let from: MeshServiceRecord, to: MeshServiceRecord
-    switch try await pairRun(check) {
+    switch try await pairRun(check, in: session) {
     case .failure(let failure): return .failed(reason: failure.reason)
     case .success(let value): (run, from, to) = value
     }
@@ -62,11 +62,11 @@ extension LocalProvider {
 
   /// `verify all`: every ordered pair of the services, observed through the data plane beside what the
   /// policy declares (the check's `declared` field); any disagreement fails with its first cause.
-  func checkAll(_ check: Check) async throws -> CheckOutcome {
+  func checkAll(_ check: Check, in session: LocalCheckSession?) async throws -> CheckOutcome {
     let names = check.arguments.compactMap(\.string)
     let declared = Set(check.fields[field: "declared"]?.list?.compactMap(\.string) ?? [])
     guard !names.isEmpty else { return .passed(detail: "no mesh service was applied: no ordered pair to check") }
-    let run = try await MeshCheckRun.load(provider: self)
+    let run = try await meshRun(in: session)
     var services: [MeshServiceRecord] = []
     for name in names {
       guard let service = run.services[name] else { return .failed(reason: run.unknown(name)) }
@@ -120,12 +120,14 @@ extension LocalProvider {
   }
 
   /// The run and the two services of a two-service check.
-  private func pairRun(_ check: Check) async throws -> Result<(MeshCheckRun, MeshServiceRecord, MeshServiceRecord), CheckFailure> {
+  private func pairRun(_ check: Check, in session: LocalCheckSession?) async throws
+    -> Result<(MeshCheckRun, MeshServiceRecord, MeshServiceRecord), CheckFailure>
+  {
     let names = check.arguments.compactMap(\.string)
     guard names.count == 2 else {
       return .failure(CheckFailure("verify \(check.kind) takes two services (<trust domain>/<service>), not \(check.arguments.count)"))
     }
-    let run = try await MeshCheckRun.load(provider: self)
+    let run = try await meshRun(in: session)
     guard let from = run.services[names[0]] else { return .failure(CheckFailure(run.unknown(names[0]))) }
     guard let to = run.services[names[1]] else { return .failure(CheckFailure(run.unknown(names[1]))) }
     return .success((run, from, to))
@@ -139,33 +141,42 @@ enum MeshCell: String {
   case noCall = "·"
 }
 
-/// The data plane of one check: the applied policy, each service's SVID chain (checked once), the
-/// modelled now, and the counters persisted when it stops.
-final class MeshCheckRun {
+/// What the mesh checks of one run read and found: the applied policy, the modelled now, each
+/// service's SVID chain and each path between two services' pods (each worked out once), and the
+/// data planes it starts, whose counters are kept when they stop. One check's on its own; in a
+/// ``LocalCheckSession``, every check's of the run.
+actor MeshCheckRun {
   let provider: LocalProvider
   let services: [String: MeshServiceRecord]
   let allows: [MeshAllowRecord]
   let now: Date
+  /// The session's attestations, which the chains share; nil for a check on its own.
+  let attestations: AgentAttestations?
   private var chains: [String: Result<X509SVID, CheckFailure>] = [:]
+  private var held: [HeldSVIDQuestion: Result<(svid: X509SVID, detail: String), CheckFailure>] = [:]
   private var networks: [String: String?] = [:]
 
-  private init(provider: LocalProvider, services: [MeshServiceRecord], allows: [MeshAllowRecord], now: Date) {
+  private init(
+    provider: LocalProvider, services: [MeshServiceRecord], allows: [MeshAllowRecord], now: Date, attestations: AgentAttestations?
+  ) {
     self.provider = provider
+    self.attestations = attestations
     self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.name, $0) })
     self.allows = allows
     self.now = now
   }
 
-  /// The policy as the state holds it.
-  static func load(provider: LocalProvider) async throws -> MeshCheckRun {
+  /// The policy as the state holds it; the chains attest through `attestations` when given.
+  static func load(provider: LocalProvider, attestations: AgentAttestations? = nil) async throws -> MeshCheckRun {
     let (services, allows) = try await provider.cloud.pool.read { db in
       (try MeshServiceRecord.order(Column("name")).fetchAll(db), try MeshAllowRecord.order(Column("name")).fetchAll(db))
     }
-    return MeshCheckRun(provider: provider, services: services, allows: allows, now: try provider.cloud.spireNow())
+    return MeshCheckRun(
+      provider: provider, services: services, allows: allows, now: try provider.cloud.spireNow(), attestations: attestations)
   }
 
   /// A service name that names nothing, with the closest one.
-  func unknown(_ name: String) -> String {
+  nonisolated func unknown(_ name: String) -> String {
     let close = NameSuggestion.closest(to: name, in: services.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
     return "no mesh service named \(name) was applied\(close)"
   }
@@ -205,15 +216,27 @@ final class MeshCheckRun {
   func chain(of service: MeshServiceRecord) async throws -> Result<X509SVID, CheckFailure> {
     if let known = chains[service.name] { return known }
     let expected = try? SPIFFEID(parsing: service.identity)
-    let result = try await provider.heldSVID(for: service.name, container: service.proxy, expectedID: expected, validFor: 0)
-      .map { $0.svid }
+    let result = try await heldSVID(for: service.name, container: service.proxy, expectedID: expected, validFor: 0).map { $0.svid }
     chains[service.name] = result
+    return result
+  }
+
+  /// What `verify svid` finds for `target` (``LocalProvider/heldSVID(for:container:expectedID:validFor:)``),
+  /// worked out once per question in the run.
+  func heldSVID(for target: String, container: String?, expectedID: SPIFFEID?, validFor: Int) async throws
+    -> Result<(svid: X509SVID, detail: String), CheckFailure>
+  {
+    let question = HeldSVIDQuestion(target: target, container: container, expectedID: expectedID, validFor: validFor)
+    if let known = held[question] { return known }
+    let result = try await provider.heldSVID(
+      for: target, container: container, expectedID: expectedID, validFor: validFor, attestations: attestations)
+    held[question] = result
     return result
   }
 
   /// The data plane's configuration: one service per applied `mesh.service`, admitting its own
   /// `allow` list and every `mesh.allow` naming it.
-  func configurations(of names: Set<String>? = nil) -> [MeshServiceConfiguration] {
+  nonisolated func configurations(of names: Set<String>? = nil) -> [MeshServiceConfiguration] {
     let serving = names.map { names in services.values.filter { names.contains($0.name) } } ?? Array(services.values)
     let present = Set(serving.map(\.name))
     return serving.sorted { $0.name < $1.name }.compactMap { service in
@@ -297,6 +320,14 @@ final class MeshCheckRun {
     }
     return lines.joined(separator: "\n")
   }
+}
+
+/// One question `verify svid` asks of the agents, as a run remembers its answer.
+struct HeldSVIDQuestion: Hashable {
+  var target: String
+  var container: String?
+  var expectedID: SPIFFEID?
+  var validFor: Int
 }
 
 /// The SPIRE state has no secret for a proxy: why, as the data plane reports it.

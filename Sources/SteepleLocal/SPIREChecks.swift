@@ -19,7 +19,7 @@ extension LocalProvider {
   }
 
   /// `verify attested "<td>/<agents>"`: every agent of the set attests now, and holds a current SVID.
-  func checkAttested(_ check: Check) async throws -> CheckOutcome {
+  func checkAttested(_ check: Check, in session: LocalCheckSession?) async throws -> CheckOutcome {
     guard check.arguments.count == 1, let name = check.arguments[0].string else {
       return .failed(reason: "verify attested takes one spire.agents resource name, <trust domain>/<name>")
     }
@@ -35,7 +35,7 @@ extension LocalProvider {
     guard !pods.isEmpty else { return .failed(reason: "no agent of \(name) runs: \(setup.set.cluster) has no node") }
     for pod in pods {
       do {
-        _ = try await setup.attest(pod, cloud: cloud)
+        _ = try await setup.attest(pod, cloud: cloud, remembering: await session?.agentAttestations())
       } catch {
         return .failed(reason: "first cause: \(error.cause): \(error.description); \(error.fix)")
       }

@@ -18,7 +18,7 @@ extension LocalProvider {
     var now: Date
   }
 
-  func checkSVID(_ check: Check) async throws -> CheckOutcome {
+  func checkSVID(_ check: Check, in session: LocalCheckSession?) async throws -> CheckOutcome {
     guard check.arguments.count == 1, let target = check.arguments[0].string else {
       return .failed(reason: "verify svid takes one service (<trust domain>/<service>) or workload (<cluster>/<namespace>/<workload>)")
     }
@@ -32,7 +32,13 @@ extension LocalProvider {
       }
     }
     let validFor = check.fields[field: "valid_for"]?.int ?? 0
-    switch try await heldSVID(for: target, container: container, expectedID: expectedID, validFor: validFor) {
+    let found =
+      if let session {
+        try await session.meshRun().heldSVID(for: target, container: container, expectedID: expectedID, validFor: validFor)
+      } else {
+        try await heldSVID(for: target, container: container, expectedID: expectedID, validFor: validFor)
+      }
+    switch found {
     case .success(let found): return .passed(detail: found.detail)
     case .failure(let failure): return .failed(reason: failure.reason)
     }
@@ -40,8 +46,10 @@ extension LocalProvider {
 
   /// The SVID an agent serving `target`'s node holds for it (its proxy `container` when given), after
   /// the chain held: the agent attests, an entry applies, the SVID is issued and current. The first
-  /// broken link otherwise.
-  func heldSVID(for target: String, container: String?, expectedID: SPIFFEID?, validFor: Int) async throws
+  /// broken link otherwise. Agents attest through `attestations` when given (once each per session).
+  func heldSVID(
+    for target: String, container: String?, expectedID: SPIFFEID?, validFor: Int, attestations: AgentAttestations? = nil
+  ) async throws
     -> Result<(svid: X509SVID, detail: String), CheckFailure>
   {
     let wantedID = expectedID
@@ -56,7 +64,7 @@ extension LocalProvider {
     }
     var firstFailure: CheckFailure?
     for set in subject.agentSets {
-      let outcome = try await heldSVID(subject, on: set, validFor: validFor)
+      let outcome = try await heldSVID(subject, on: set, validFor: validFor, attestations: attestations)
       if case .success = outcome { return outcome }
       if case .failure(let failure) = outcome, firstFailure == nil { firstFailure = failure }
     }
@@ -64,7 +72,7 @@ extension LocalProvider {
   }
 
   /// The chain for one agent set: its agent on the pod's node attests, then the entries, then the SVID.
-  func heldSVID(_ subject: SVIDSubject, on set: SPIREAgentSetRecord, validFor: Int) async throws
+  func heldSVID(_ subject: SVIDSubject, on set: SPIREAgentSetRecord, validFor: Int, attestations: AgentAttestations?) async throws
     -> Result<(svid: X509SVID, detail: String), CheckFailure>
   {
     let clock = cloud.clock()
@@ -80,7 +88,7 @@ extension LocalProvider {
       ? "the agents \(set.resourceName) are stopped" : setup.server.stopped ? "the SPIRE server of '\(set.trustDomain)' is stopped" : nil
     if outage == nil {
       do {
-        _ = try await setup.attest(agentPod, cloud: cloud)
+        _ = try await setup.attest(agentPod, cloud: cloud, remembering: attestations)
       } catch {
         return .failure(CheckFailure("first cause: \(error.cause): \(error.description); \(error.fix)"))
       }
