@@ -17,13 +17,17 @@ public final class ModelHost: DeclarationHost {
   private(set) var problems: [Diagnostic] = []
   private var ledger = ModuleLedger<SteepleModel.Declaration>()
   private var handles: [DeclarationID: DeclarationHandle] = [:]
+  /// Who already has a name that is unique per account (two accounts' `cluster "eks-cluster"`).
+  private var sharedNames = SharedNameIdentities()
+  /// What earlier inputs of an interactive session declared: a run names what it declares after them.
+  var earlierInputs: [SteepleModel.Declaration] = []
   /// Where the kinds, their defaults and their rules come from.
   public let catalog: Catalog
 
   public init(catalog: Catalog = .standard) { self.catalog = catalog }
 
   /// What the current (or last) run declared.
-  public var topology: Topology { Topology(declarations) }
+  public var topology: Topology { Topology(SharedNameIdentities.qualified(declarations)) }
 
   /// The diagnostics of the last run's topology: conversion problems, then the model's checks.
   public func diagnostics() -> [Diagnostic] { problems + ModelDiagnostics.placed(topology.check(catalog), in: topology.declarations) }
@@ -31,12 +35,18 @@ public final class ModelHost: DeclarationHost {
   public func runWillStart() {
     declarations = []
     problems = []
+    sharedNames.removeAll()
+    for declaration in earlierInputs { sharedNames.note(declaration) }
     ledger.startRun()
   }
 
   public func moduleWillLoad(_ id: String) { ledger.moduleWillLoad(id) }
   public func moduleDidLoad(_ id: String, loaded: Bool) { ledger.moduleDidLoad(id, loaded: loaded) }
-  public func moduleReused(_ id: String) { declarations += ledger.moduleReused(id) }
+  public func moduleReused(_ id: String) {
+    let reused = ledger.moduleReused(id)
+    for declaration in reused { sharedNames.note(declaration) }
+    declarations += reused
+  }
 
   public func declare(_ record: DeclarationRecord) throws -> Value {
     var fields: [(String, Value, SourceRange)] = []
@@ -70,7 +80,10 @@ public final class ModelHost: DeclarationHost {
       } catch {}
     }
     let schema = catalog.schema(for: kind)
-    let id = schema?.identity(name: name, fields: modelFields) ?? DeclarationID(kind: kind, name: name)
+    var id = schema?.identity(name: name, fields: modelFields) ?? DeclarationID(kind: kind, name: name)
+    if case .accountWhenShared(let field)? = schema?.scope {
+      id = sharedNames.identity(kind: kind, name: name, account: modelFields[field: field]?.reference?.name)
+    }
     // A kind without a name of its own (cluster access) is called by its identity.
     let name = schema?.function?.takesName == false ? id.name : name
     var declaration = SteepleModel.Declaration(id: id, name: name, fields: modelFields, fieldRanges: ranges, nameRange: nameRange, range: range, schema: schema)

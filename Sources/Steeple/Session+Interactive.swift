@@ -50,6 +50,7 @@ extension Session {
 
   @discardableResult
   public func evaluate(_ file: SourceFile) -> Outcome {
+    model?.earlierInputs = interactive.topology
     let result = LargeStack.run { interpreter.evaluate(file, in: interactive.scope) }
     guard result.succeeded, let model else {
       return Outcome(diagnostics: result.diagnostics, topology: .empty, globals: result.globals, value: result.value)
@@ -76,7 +77,7 @@ extension Session {
   /// earlier one (the same kind and name; for `verify`, the same check between the same
   /// workloads) replaces it in place: in a REPL, typing a declaration again is how it is changed.
   /// Empty when the embedder gave its own host.
-  public var topology: Topology { Topology(interactive.topology) }
+  public var topology: Topology { Topology(SharedNameIdentities.qualified(interactive.topology)) }
 
   /// The field names a declaration kind (`account`, `aws.role`, ...) takes, offered by
   /// `completions` inside its `{ }`: by default those of the model's schema; completion adds the

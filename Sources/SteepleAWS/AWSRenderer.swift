@@ -176,7 +176,7 @@ public struct AWSRenderer {
         byCluster[cluster, default: []].append(
           (
             RenderedManifest(
-              cluster: cluster, eksName: cluster, access: input.access(account), path: path,
+              cluster: cluster, eksName: EKS.eksName(cluster), access: input.access(account), path: path,
               kubernetesVersion: eks?.string("version") ?? EKS.defaultVersion, parameters: parameters, objectValues: values),
             Artifact(path: path, contents: text)
           ))

@@ -113,7 +113,7 @@ struct KubernetesRenderer {
       let target = psat.string("cluster") ?? ""
       let clusterKey = StackItems.key("eks.cluster", target)
       let region = input.access(input.account(ofCluster: target) ?? "").region
-      var args = ["eks", "get-token", "--cluster-name", target, "--region", region]
+      var args = ["eks", "get-token", "--cluster-name", EKS.eksName(target), "--region", region]
       if let role = psat.string("api_role") { args += ["--role-arn", stackValue(StackItems.key("iam.role", role), "Arn")] }
       let kubeconfig = YAMLNode.object([
         ("apiVersion", .string("v1")), ("kind", .string("Config")),
@@ -643,7 +643,7 @@ struct KubernetesRenderer {
     let port = callee.int("port") ?? 0
     let calleeCluster = callee.string("cluster") ?? ""
     if calleeCluster == cluster { return .init(service: callee, host: "\(name).\(namespace).svc.cluster.local", port: port) }
-    let placeholderName = "Service" + CFN.logicalID(calleeCluster, namespace, name) + "Address"
+    let placeholderName = "Service" + CFN.logicalID(StackItems.idWords(ofClusterNamed: calleeCluster), namespace, name) + "Address"
     let value = ObjectValue(
       name: placeholderName, cluster: calleeCluster, object: "service/\(namespace)/\(name)", jsonPath: "{.status.loadBalancer.ingress[0].hostname}")
     return .init(service: callee, host: placeholder(placeholderName, .object(value)), port: port)

@@ -8,6 +8,8 @@ struct StackItems {
 
   /// The logical ID of the item that makes a resource.
   static func key(_ type: String, _ name: String) -> String {
+    let clusterNamed = ["ec2.vpc", "ec2.transit_gateway_attachment", "ec2.route", "eks.cluster", "eks.nodegroup", "eks.access"]
+    let name = clusterNamed.contains(type) ? idWords(ofClusterNamed: name) : name
     switch type {
     case "ec2.vpc": return CFN.logicalID("Vpc", name)
     case "ec2.transit_gateway": return CFN.logicalID("TransitGateway", name)
@@ -20,6 +22,15 @@ struct StackItems {
     case "eks.access": return CFN.logicalID("AccessEntry", name)
     default: return CFN.logicalID(type, name)
     }
+  }
+
+  /// A name that starts with a cluster's, with the cluster written for a logical ID: one that
+  /// shares its name with another account's (`eks-cluster@frontend`) keeps its account as
+  /// `eks-cluster-at-frontend`, so its IDs (`ClusterEksClusterAtFrontend`) stay apart from those of
+  /// a cluster `eks-cluster-frontend`.
+  static func idWords(ofClusterNamed name: String) -> String {
+    guard let at = name.firstIndex(of: "@"), !name[..<at].contains("/") else { return name }
+    return name.replacingCharacters(in: at...at, with: "-at-")
   }
 
   /// The key of the ECR repository of the SPIRE server's image with the aws CLI.
@@ -396,7 +407,7 @@ struct StackItems {
           resourceNode(
             "AWS::EKS::Cluster",
             [
-              ("Name", .string(name)), ("Version", resource.string("version").map(YAMLNode.string)),
+              ("Name", .string(EKS.eksName(name))), ("Version", resource.string("version").map(YAMLNode.string)),
               ("RoleArn", CFN.getAtt("\(key)ServiceRole", "Arn")),
               (
                 "ResourcesVpcConfig",

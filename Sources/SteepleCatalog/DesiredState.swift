@@ -37,12 +37,19 @@ public struct Lowering {
   private var addresses: Set<ResourceAddress> = []
   /// The organization each account is in (the accounts family's index, made once).
   private let organizations: [DeclarationID: Declaration]
+  /// The clusters that share their name with another account's, and the names they go by.
+  private let sharedClusterNames: [DeclarationID: String]
 
   init(topology: Topology, catalog: Catalog) {
     self.topology = topology
     self.catalog = catalog
     self.organizations = Accounts.organizations(in: topology)
+    self.sharedClusterNames = EKS.sharedClusterNames(in: topology)
   }
+
+  /// The name a cluster goes by in addresses and attributes (and so in the cloud): its own, or
+  /// `<name>@<account>` when a cluster in another account has the same name.
+  public func clusterName(_ cluster: Declaration) -> String { sharedClusterNames[cluster.id] ?? cluster.name }
 
   /// Adds a resource of a catalog type, unless one with its address was added before. Attributes
   /// without a value are left out; so are dependencies that are `nil` or the resource itself.

@@ -68,7 +68,33 @@ public struct EKS: Family {
       FieldSchema("instance_type", .string(.instanceType), .defaultValue(.string(defaultInstanceType)), "the nodes' EC2 instance type"),
       FieldSchema("version", .string(.kubernetesVersion), .defaultValue(.string(defaultVersion)), "the Kubernetes version"),
       FieldSchema("node_role", .reference(["aws.role"]), .optional, "the IAM role the nodes (and their pods) act as"),
-    ])
+    ],
+    scope: .accountWhenShared(field: "account"))
+
+  /// The names of the clusters whose name a cluster in another account has too (EKS names are
+  /// unique per account and region): `<name>@<account>`, so each has an address, a place in the
+  /// cloud and a kube context of its own. Empty when every name is used once, so a script's
+  /// addresses do not change until a second account uses a name.
+  public static func sharedClusterNames(in topology: Topology) -> [DeclarationID: String] {
+    let clusters = topology.declarations(of: "cluster")
+    var accounts: [String: Set<String>] = [:]
+    for cluster in clusters { accounts[cluster.name, default: []].insert(cluster.reference("account")?.name ?? "") }
+    var names: [DeclarationID: String] = [:]
+    for cluster in clusters where accounts[cluster.name, default: []].count > 1 {
+      names[cluster.id] = qualifiedClusterName(cluster.name, account: cluster.reference("account")?.name ?? "")
+    }
+    return names
+  }
+
+  /// How a cluster that shares its name is written: `eks-cluster@frontend`.
+  public static func qualifiedClusterName(_ name: String, account: String) -> String {
+    SharedNameIdentities.qualifiedName(name, account: account)
+  }
+
+  /// The name EKS knows a cluster by: the name of `eks-cluster@frontend` is `eks-cluster`.
+  public static func eksName(_ clusterName: String) -> String {
+    clusterName.firstIndex(of: "@").map { String(clusterName[..<$0]) } ?? clusterName
+  }
 
   public static let clusterAccess = KindSchema(
     kind: "aws.cluster_access", summary: "lets an IAM role call a cluster's Kubernetes API, as a user in groups",
@@ -181,7 +207,7 @@ public struct EKS: Family {
 
   func lowerCluster(_ declaration: Declaration, into lowering: inout Lowering) {
     guard let account = lowering.find(declaration.reference("account"), "account") else { return }
-    let name = declaration.name
+    let name = lowering.clusterName(declaration)
     Network.lowerVPC(of: declaration, in: account, into: &lowering)
     let placement = Placement(account: account.name, cluster: name)
     lowering.add(
@@ -204,14 +230,15 @@ public struct EKS: Family {
       let account = cluster.reference("account"),
       let role = lowering.find(declaration.reference("role"), "aws.role")
     else { return }
+    let clusterName = lowering.clusterName(cluster)
     lowering.add(
-      "eks.access", "\(cluster.name)/\(role.id.name)", Placement(account: account.name, cluster: cluster.name),
+      "eks.access", "\(clusterName)/\(role.id.name)", Placement(account: account.name, cluster: clusterName),
       [
-        ("cluster", .string(cluster.name)), ("role", .string(role.id.name)), ("mode", declaration.value("mode")),
+        ("cluster", .string(clusterName)), ("role", .string(role.id.name)), ("mode", declaration.value("mode")),
         ("username", .string(declaration.string("username") ?? role.name)), ("groups", declaration.value("groups")),
         ("access_policies", declaration[field: "access_policies"]),
       ],
-      dependencies: [Lowering.address("eks.cluster", cluster.name), Lowering.address("iam.role", role.id.name)],
+      dependencies: [Lowering.address("eks.cluster", clusterName), Lowering.address("iam.role", role.id.name)],
       origin: declaration)
   }
 }

@@ -120,14 +120,16 @@ public struct Kubernetes: Family {
       if declaration.kind == "k8s.namespace" { namespaces[cluster.name, default: []].append(declaration.name) }
       if declaration.kind == "k8s.service_account" { serviceAccounts.insert(declaration.id.name) }
     }
+    let sharedClusterNames = EKS.sharedClusterNames(in: topology)
     for declaration in topology.declarations where declaration.kind == "k8s.service_account" || declaration.kind == "k8s.workload" {
-      guard let cluster = declaration.reference("cluster"), cluster.kind == "cluster", topology[cluster] != nil,
+      guard let cluster = declaration.reference("cluster"), cluster.kind == "cluster", let clusterDeclaration = topology[cluster],
         let namespace = declaration.string("namespace"), StringFormat.dnsLabel.problem(with: namespace) == nil
       else { continue }
+      let clusterName = ModelValue.string(sharedClusterNames[cluster] ?? clusterDeclaration.name)
       let declared = namespaces[cluster.name] ?? []
       if !Self.builtInNamespaces.contains(namespace), !declared.contains(namespace) {
         checker.error(
-          "undeclared-namespace", "namespace \(ModelValue.string(namespace)) is not declared in cluster \(ModelValue.string(cluster.name))",
+          "undeclared-namespace", "namespace \(ModelValue.string(namespace)) is not declared in cluster \(clusterName)",
           detail: "declare it with k8s.namespace(\(ModelValue.string(namespace)), in: ...)", at: declaration.range(of: "namespace"),
           suggestion: Spelling.nearest(to: namespace, in: declared))
         continue
@@ -137,11 +139,28 @@ public struct Kubernetes: Family {
       if !serviceAccounts.contains("\(cluster.name)/\(namespace)/\(account)") {
         checker.error(
           "undeclared-service-account",
-          "service account \(ModelValue.string(account)) is not declared in namespace \(ModelValue.string(namespace)) of cluster \(ModelValue.string(cluster.name))",
+          "service account \(ModelValue.string(account)) is not declared in namespace \(ModelValue.string(namespace)) of cluster \(clusterName)",
           detail: "declare it with k8s.service_account(\(ModelValue.string(account)), in: ..., namespace: \(ModelValue.string(namespace))), or use \"default\"",
           at: declaration.range(of: "service_account"))
       }
     }
+  }
+
+  /// `<cluster>/<namespace>/<name>` of a namespaced object such as a workload, its cluster as the
+  /// lowering names it (`EKS.sharedClusterNames`).
+  public static func path(of object: Declaration, sharedClusterNames: [DeclarationID: String]) -> String {
+    guard let cluster = object.reference("cluster"), let shared = sharedClusterNames[cluster], object.id.name.hasPrefix(cluster.name + "/")
+    else { return object.id.name }
+    return shared + object.id.name.dropFirst(cluster.name.count)
+  }
+
+  /// The paths a script may write for a namespaced object: its path, and the one with its
+  /// cluster's name alone (which names as many objects as accounts have a cluster of that name).
+  public static func writtenPaths(of object: Declaration, in topology: Topology, sharedClusterNames: [DeclarationID: String]) -> [String] {
+    let path = path(of: object, sharedClusterNames: sharedClusterNames)
+    guard let cluster = object.reference("cluster"), let shared = sharedClusterNames[cluster], let plain = topology[cluster]?.name
+    else { return [path] }
+    return [path, plain + path.dropFirst(shared.count)]
   }
 
   // MARK: - Lowering
@@ -150,33 +169,34 @@ public struct Kubernetes: Family {
     guard let cluster = lowering.find(declaration.reference("cluster"), "cluster"), let account = cluster.reference("account") else {
       return
     }
-    let placement = Placement(account: account.name, cluster: cluster.name)
-    let eks = Lowering.address("eks.cluster", cluster.name)
+    let clusterName = lowering.clusterName(cluster)
+    let placement = Placement(account: account.name, cluster: clusterName)
+    let eks = Lowering.address("eks.cluster", clusterName)
     let namespace = declaration.string("namespace") ?? declaration.name
-    let namespaceAddress = Lowering.address("k8s.namespace", "\(cluster.name)/\(namespace)")
+    let namespaceAddress = Lowering.address("k8s.namespace", "\(clusterName)/\(namespace)")
     let declaredNamespace = lowering.contains(namespaceAddress) ? namespaceAddress : nil
     switch declaration.kind {
     case "k8s.namespace":
       lowering.add(
-        "k8s.namespace", "\(cluster.name)/\(declaration.name)", placement,
-        [("cluster", .string(cluster.name)), ("namespace", .string(declaration.name))],
+        "k8s.namespace", "\(clusterName)/\(declaration.name)", placement,
+        [("cluster", .string(clusterName)), ("namespace", .string(declaration.name))],
         dependencies: [eks], origin: declaration)
     case "k8s.service_account":
       lowering.add(
-        "k8s.service_account", "\(cluster.name)/\(namespace)/\(declaration.name)", placement,
-        [("cluster", .string(cluster.name)), ("namespace", .string(namespace)), ("service_account", .string(declaration.name))],
+        "k8s.service_account", "\(clusterName)/\(namespace)/\(declaration.name)", placement,
+        [("cluster", .string(clusterName)), ("namespace", .string(namespace)), ("service_account", .string(declaration.name))],
         dependencies: [eks, declaredNamespace], origin: declaration)
     case "k8s.workload":
       let serviceAccount = declaration.string("service_account") ?? Self.defaultServiceAccount
-      let serviceAccountAddress = Lowering.address("k8s.service_account", "\(cluster.name)/\(namespace)/\(serviceAccount)")
+      let serviceAccountAddress = Lowering.address("k8s.service_account", "\(clusterName)/\(namespace)/\(serviceAccount)")
       lowering.add(
-        "k8s.pod", "\(cluster.name)/\(namespace)/\(declaration.name)", placement,
+        "k8s.pod", "\(clusterName)/\(namespace)/\(declaration.name)", placement,
         [
-          ("cluster", .string(cluster.name)), ("namespace", .string(namespace)), ("service_account", .string(serviceAccount)),
+          ("cluster", .string(clusterName)), ("namespace", .string(namespace)), ("service_account", .string(serviceAccount)),
           ("labels", declaration.value("labels")), ("containers", declaration.value("containers")),
         ],
         dependencies: [
-          eks, Lowering.address("eks.nodegroup", "\(cluster.name)/nodegroup"), declaredNamespace,
+          eks, Lowering.address("eks.nodegroup", "\(clusterName)/nodegroup"), declaredNamespace,
           lowering.contains(serviceAccountAddress) ? serviceAccountAddress : nil,
         ],
         origin: declaration)

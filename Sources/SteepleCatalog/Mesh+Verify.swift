@@ -63,7 +63,13 @@ extension Mesh {
     }
     guard let text = value.string else { return wrong(value.description) }
     if check == "reachable" {
-      if let workload = topology.declarations(of: "k8s.workload").first(where: { $0.id.name == text }) { return .success(.workload(workload)) }
+      let named = topology.declarations(of: "k8s.workload").filter { written(policy, $0).contains(text) }
+      if named.count > 1 {
+        return .failure(.init(
+          code: "ambiguous-check-operand", summary: "verify \(check): \(ModelValue.string(text)) names \(named.count) declarations",
+          detail: "it names \(named.map { "k8s.workload \(policy.path(of: $0))" }.joined(separator: ", ")); pass the handle, or write the cluster as <cluster>@<account>"))
+      }
+      if let workload = named.first { return .success(.workload(workload)) }
       return .success(.endpoint(text))
     }
     var candidates: [String] = []
@@ -85,7 +91,7 @@ extension Mesh {
       if found.isEmpty {
         for workload in topology.declarations(of: "k8s.workload") {
           candidates.append(workload.name)
-          guard workload.name == text || workload.id.name == text else { continue }
+          guard workload.name == text || written(policy, workload).contains(text) else { continue }
           if check == "svid" {
             found.append(.workload(workload))
           } else if case .success(let service) = serviceInFront(of: workload, for: check, policy) {
@@ -93,7 +99,7 @@ extension Mesh {
           } else {
             return serviceInFront(of: workload, for: check, policy)
           }
-          names.append("k8s.workload \(workload.id.name)")
+          names.append("k8s.workload \(policy.path(of: workload))")
         }
       }
     }
@@ -110,6 +116,11 @@ extension Mesh {
     return .failure(.init(
       code: "ambiguous-check-operand", summary: "verify \(check): \(ModelValue.string(text)) names \(found.count) declarations",
       detail: "it names \(names.joined(separator: ", ")); pass the handle, or write <trust domain>/<service> or <cluster>/<namespace>/<workload>"))
+  }
+
+  /// What a script may write for a workload: its path, and its path with the cluster's name alone.
+  static func written(_ policy: MeshPolicy.Policy, _ workload: Declaration) -> [String] {
+    Kubernetes.writtenPaths(of: workload, in: policy.topology, sharedClusterNames: policy.sharedClusterNames)
   }
 
   /// The one service in front of a workload, for `mtls` and `denied`.
@@ -257,7 +268,7 @@ extension Mesh {
         switch resolve(value, for: check, policy) {
         case .success(.service(let service)):
           if check == "reachable" {
-            arguments.append(.string(service.workload?.id.name ?? service.declaration.name))
+            arguments.append(.string(service.workload.map(policy.path(of:)) ?? service.declaration.name))
           } else {
             arguments.append(.string(service.resourceName ?? service.declaration.name))
             if check == "svid" {
@@ -265,7 +276,7 @@ extension Mesh {
               if declaration[field: "id"] == nil, let identity = service.identity { fields.append(ModelField("id", .string(identity))) }
             }
           }
-        case .success(.workload(let workload)): arguments.append(.string(workload.id.name))
+        case .success(.workload(let workload)): arguments.append(.string(policy.path(of: workload)))
         case .success(.agents(let agents)): arguments.append(.string(agentsName(agents)))
         case .success(.endpoint(let text)): arguments.append(.string(text))
         case .failure: arguments.append(value.reference.map { .string($0.name) } ?? value)

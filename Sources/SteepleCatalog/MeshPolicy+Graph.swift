@@ -15,6 +15,12 @@ extension MeshPolicy {
     private let byID: [DeclarationID: Int]
     /// The SPIFFE IDs entries issue.
     public let issued: Set<String>
+    /// The clusters whose name another account's cluster has too, and the names they go by.
+    public let sharedClusterNames: [DeclarationID: String]
+
+    /// `<cluster>/<namespace>/<name>`, how checks and the cloud name a workload, its cluster
+    /// written `<name>@<account>` when it shares its name.
+    public func path(of workload: Declaration) -> String { Kubernetes.path(of: workload, sharedClusterNames: sharedClusterNames) }
 
     /// One `mesh.service`, resolved.
     public struct Service {
@@ -49,6 +55,7 @@ extension MeshPolicy {
 
     public init(_ topology: Topology) {
       self.topology = topology
+      self.sharedClusterNames = EKS.sharedClusterNames(in: topology)
       var services: [Service] = []
       var byID: [DeclarationID: Int] = [:]
       var identities: [DeclarationID: String] = [:]

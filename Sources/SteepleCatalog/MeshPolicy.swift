@@ -123,14 +123,15 @@ public struct MeshPolicy: Family {
       let cluster = lowering.find(workload.reference("cluster"), "cluster"), let account = cluster.reference("account")
     else { return }
     let namespace = workload.string("namespace") ?? Kubernetes.defaultNamespace
-    let pod = Lowering.address("k8s.pod", "\(cluster.name)/\(namespace)/\(workload.name)")
+    let clusterName = lowering.clusterName(cluster)
+    let pod = Lowering.address("k8s.pod", "\(clusterName)/\(namespace)/\(workload.name)")
     let entry = Lowering.address("spire.entry", service.identity ?? "")
     let declaration = service.declaration
     lowering.add(
-      "mesh.service", service.resourceName ?? "", Placement(account: account.name, cluster: cluster.name),
+      "mesh.service", service.resourceName ?? "", Placement(account: account.name, cluster: clusterName),
       [
         ("trust_domain", .string(trustDomain)), ("service", .string(declaration.name)), ("identity", service.identity.map(ModelValue.string)),
-        ("cluster", .string(cluster.name)), ("namespace", .string(namespace)), ("workload", .string(workload.name)),
+        ("cluster", .string(clusterName)), ("namespace", .string(namespace)), ("workload", .string(workload.name)),
         ("port", declaration.value("port")), ("protocol", declaration.value("protocol")), ("tls", .string(service.tls)),
         ("allow", .list(service.allow.map { .string($0.id) })),
         ("calls", .list(service.calls.compactMap { policy.service($0)?.resourceName.map(ModelValue.string) })),

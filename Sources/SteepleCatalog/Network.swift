@@ -224,7 +224,7 @@ public struct Network: Family {
     for gateway in lowering.topology.declarations(of: "aws.transit_gateway") {
       let attached = clusters.compactMap { cluster -> (Declaration, CIDRBlock)? in
         guard cluster.reference("network") == gateway.id,
-          lowering.contains(Lowering.address("ec2.transit_gateway_attachment", cluster.name)),
+          lowering.contains(Lowering.address("ec2.transit_gateway_attachment", lowering.clusterName(cluster))),
           let block = cluster.string("cidr").flatMap(CIDRBlock.init)?.network
         else { return nil }
         return (cluster, block)
@@ -232,15 +232,16 @@ public struct Network: Family {
       for (source, _) in attached {
         guard let account = source.reference("account") else { continue }
         let others = attached.filter { $0.0.id != source.id }.map(\.1)
+        let vpc = lowering.clusterName(source)
         for destination in Self.summaries(of: others) {
           let cidr = destination.description
           lowering.add(
-            "ec2.route", "\(source.name)/\(cidr)", Placement(account: account.name),
+            "ec2.route", "\(vpc)/\(cidr)", Placement(account: account.name),
             [
-              ("account", .string(account.name)), ("vpc", .string(source.name)), ("destination", .string(cidr)),
+              ("account", .string(account.name)), ("vpc", .string(vpc)), ("destination", .string(cidr)),
               ("transit_gateway", .string(gateway.name)),
             ],
-            dependencies: [Lowering.address("ec2.transit_gateway_attachment", source.name)], origin: source)
+            dependencies: [Lowering.address("ec2.transit_gateway_attachment", vpc)], origin: source)
         }
       }
     }
@@ -260,7 +261,7 @@ public struct Network: Family {
 
   /// The VPC a cluster runs in, and its attachment to the cluster's transit gateway.
   static func lowerVPC(of cluster: Declaration, in account: Declaration, into lowering: inout Lowering) {
-    let name = cluster.name
+    let name = lowering.clusterName(cluster)
     let vpc = Lowering.address("ec2.vpc", name)
     lowering.add(
       "ec2.vpc", name, Placement(account: account.name),

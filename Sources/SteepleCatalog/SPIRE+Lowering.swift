@@ -40,24 +40,25 @@ extension SPIRE {
     }
   }
 
-  static func serverPlacement(_ cluster: Declaration) -> Placement? {
-    cluster.reference("account").map { Placement(account: $0.name, cluster: cluster.name) }
+  static func serverPlacement(_ cluster: Declaration, _ lowering: Lowering) -> Placement? {
+    cluster.reference("account").map { Placement(account: $0.name, cluster: lowering.clusterName(cluster)) }
   }
 
   func lowerMesh(_ mesh: Declaration, _ index: Index, _ lowering: inout Lowering) {
-    guard let cluster = index.serverCluster(mesh), let placement = Self.serverPlacement(cluster) else { return }
+    guard let cluster = index.serverCluster(mesh), let placement = Self.serverPlacement(cluster, lowering) else { return }
+    let eksCluster = lowering.clusterName(cluster)
     let server = mesh.value("server")
     func serverField(_ name: String) -> ModelValue? { server?[field: name] ?? Self.server.first { $0.name == name }?.defaultValue }
     lowering.add(
       "spire.server", mesh.name, placement,
       [
-        ("trust_domain", .string(mesh.name)), ("cluster", .string(cluster.name)), ("namespace", serverField("namespace")),
+        ("trust_domain", .string(mesh.name)), ("cluster", .string(eksCluster)), ("namespace", serverField("namespace")),
         ("service_account", serverField("service_account")), ("role", index.serverRole(mesh).map { .string($0.id.name) }),
         ("expose", serverField("expose")), ("port", serverField("port")), ("version", mesh.value("version")),
         ("svid_ttl", Self.seconds(mesh.value("svid_ttl"))), ("jwt_svid_ttl", Self.seconds(mesh.value("jwt_svid_ttl"))),
       ],
       dependencies: [
-        Lowering.address("eks.cluster", cluster.name), Lowering.address("eks.nodegroup", "\(cluster.name)/nodegroup"),
+        Lowering.address("eks.cluster", eksCluster), Lowering.address("eks.nodegroup", "\(eksCluster)/nodegroup"),
       ],
       origin: mesh)
     lowering.add(
@@ -68,9 +69,10 @@ extension SPIRE {
 
   func lowerAgents(_ agents: Declaration, _ index: Index, _ lowering: inout Lowering) {
     guard let mesh = index.mesh(of: agents), let serverCluster = index.serverCluster(mesh),
-      let serverPlacement = Self.serverPlacement(serverCluster), let cluster = lowering.find(agents.reference("cluster"), "cluster"),
-      let placement = Self.serverPlacement(cluster)
+      let serverPlacement = Self.serverPlacement(serverCluster, lowering), let cluster = lowering.find(agents.reference("cluster"), "cluster"),
+      let placement = Self.serverPlacement(cluster, lowering)
     else { return }
+    let eksCluster = lowering.clusterName(cluster)
     let namespace = agents.string("namespace") ?? Self.defaultNamespace
     let serviceAccount = agents.string("service_account") ?? Self.defaultAgentServiceAccount
     let clusterName = agents.string("cluster_name") ?? agents.name
@@ -80,32 +82,32 @@ extension SPIRE {
     lowering.add(
       "spire.psat_cluster", psat, serverPlacement,
       [
-        ("trust_domain", .string(mesh.name)), ("cluster_name", .string(clusterName)), ("cluster", .string(cluster.name)),
+        ("trust_domain", .string(mesh.name)), ("cluster_name", .string(clusterName)), ("cluster", .string(eksCluster)),
         ("allow", allow), ("api_role", role.map { .string($0.id.name) }),
       ],
       dependencies: [
         Lowering.address("spire.server", mesh.name), role.map { Lowering.address("iam.role", $0.id.name) },
-        role.map { Lowering.address("eks.access", "\(cluster.name)/\($0.id.name)") }.flatMap { lowering.contains($0) ? $0 : nil },
+        role.map { Lowering.address("eks.access", "\(eksCluster)/\($0.id.name)") }.flatMap { lowering.contains($0) ? $0 : nil },
       ],
       origin: agents)
     let bundle = "\(mesh.name)/\(agents.name)"
     lowering.add(
       "spire.bundle", bundle, placement,
       [
-        ("trust_domain", .string(mesh.name)), ("cluster", .string(cluster.name)),
+        ("trust_domain", .string(mesh.name)), ("cluster", .string(eksCluster)),
         ("delivery", agents.value("bundle") ?? mesh.value("bundle")), ("namespace", .string(namespace)),
       ],
-      dependencies: [Lowering.address("spire.ca", mesh.name), Lowering.address("eks.cluster", cluster.name)], origin: agents)
+      dependencies: [Lowering.address("spire.ca", mesh.name), Lowering.address("eks.cluster", eksCluster)], origin: agents)
     lowering.add(
       "spire.agents", bundle, placement,
       [
-        ("trust_domain", .string(agents.string("trust_domain") ?? mesh.name)), ("cluster", .string(cluster.name)),
+        ("trust_domain", .string(agents.string("trust_domain") ?? mesh.name)), ("cluster", .string(eksCluster)),
         ("namespace", .string(namespace)), ("service_account", .string(serviceAccount)), ("cluster_name", .string(clusterName)),
-        ("server_cluster", .string(serverCluster.name)),
+        ("server_cluster", .string(lowering.clusterName(serverCluster))),
         ("port", mesh.value("server")?[field: "port"] ?? .int(Self.defaultPort)),
       ],
       dependencies: [
-        Lowering.address("eks.nodegroup", "\(cluster.name)/nodegroup"), Lowering.address("spire.psat_cluster", psat),
+        Lowering.address("eks.nodegroup", "\(eksCluster)/nodegroup"), Lowering.address("spire.psat_cluster", psat),
         Lowering.address("spire.bundle", bundle),
       ],
       origin: agents)
@@ -113,7 +115,7 @@ extension SPIRE {
 
   func lowerEntry(_ entry: Declaration, _ index: Index, _ lowering: inout Lowering) {
     guard let trustDomain = Self.trustDomain(of: entry.name), let mesh = index.meshes[trustDomain],
-      let serverCluster = index.serverCluster(mesh), let placement = Self.serverPlacement(serverCluster)
+      let serverCluster = index.serverCluster(mesh), let placement = Self.serverPlacement(serverCluster, lowering)
     else { return }
     var parentEntry: String?
     let parentID: String?

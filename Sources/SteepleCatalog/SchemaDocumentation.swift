@@ -41,6 +41,9 @@ public enum SchemaDocumentation {
       out += "check: one of \(names.joined(separator: ", "))\n"
     } else if schema.function?.takesName ?? true {
       out += "name: \(schema.nameFormat == .string ? "any text" : "\(schema.nameFormat.title), \(schema.nameFormat.example)")\n"
+      if case .accountWhenShared = schema.scope {
+        out += "      unique within its account; two accounts may use one name, and each such \(schema.kind) is then written <name>@<account> in plans and paths\n"
+      }
     } else {
       out += "name: none of its own; it is known by \(scopeText(schema))\n"
     }

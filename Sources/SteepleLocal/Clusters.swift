@@ -64,13 +64,20 @@ enum ClusterHandler: ResourceHandler {
 
   static func put(_ resource: Resource, previous: StoredResource?, in db: Database) throws {
     let attributes = Attributes(resource)
+    // The key: the name, or `<name>@<account>` when a cluster of another account has the name too.
     let name = resource.address.name
+    let eksName = EKS.eksName(name)
     let account = try AccountRecord.named(try attributes.string("account"), in: db)
-    guard StringFormat.eksClusterName.problem(with: name) == nil else {
+    guard StringFormat.eksClusterName.problem(with: eksName) == nil else {
       throw ProviderError(
         code: "InvalidParameterException",
         message:
-          "1 validation error detected: Value '\(name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9A-Za-z][A-Za-z0-9\\-_]*",
+          "1 validation error detected: Value '\(eksName)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9A-Za-z][A-Za-z0-9\\-_]*",
+        address: resource.address)
+    }
+    guard name == eksName || name == EKS.qualifiedClusterName(eksName, account: account.name) else {
+      throw ProviderError(
+        code: "InvalidParameterException", message: "the cluster \(name) is not named after its account \(account.name)",
         address: resource.address)
     }
     let version = try attributes.optionalString("version") ?? defaultVersion
@@ -107,7 +114,7 @@ enum ClusterHandler: ResourceHandler {
     try ClusterRecord(
       name: name, account: account.name, vpc: vpc.name, version: version,
       endpoint: "https://\(endpointID).gr7.\(account.region).eks.amazonaws.com",
-      arn: "arn:aws:eks:\(account.region):\(account.id):cluster/\(name)",
+      arn: "arn:aws:eks:\(account.region):\(account.id):cluster/\(eksName)",
       oidcIssuer: "https://oidc.eks.\(account.region).amazonaws.com/id/\(issuerID)",
       signingKey: key.rawRepresentation, keyID: JSONWebKey.keyID(of: key.publicKey), uid: clusterUID
     ).insert(db)

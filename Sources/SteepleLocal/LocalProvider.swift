@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import SteepleCatalog
 public import SteepleEngine
 public import SteepleModel
 
@@ -309,15 +310,18 @@ public final class LocalProvider: Provider {
       switch parts.count {
       case 1: request = request.filter(Column("name") == parts[0])
       case 2: request = request.filter(Column("namespace") == parts[0] && Column("name") == parts[1])
-      case 3: request = request.filter(Column("cluster") == parts[0] && Column("namespace") == parts[1] && Column("name") == parts[2])
+      // The cluster as the plan names it, or its name alone, which fits a cluster of each account that has the name.
+      case 3: request = request.filter(Column("namespace") == parts[1] && Column("name") == parts[2])
       default: throw ProviderError(code: "NotFound", message: "no address or pod named \(text)")
       }
-      let pods = try request.order(Column("cluster"), Column("namespace")).fetchAll(db)
+      let pods = try request.order(Column("cluster"), Column("namespace")).fetchAll(db).filter {
+        parts.count < 3 || $0.cluster == parts[0] || EKS.eksName($0.cluster) == parts[0]
+      }
       guard let pod = pods.first else { throw ProviderError(code: "NotFound", message: "no address or pod named \(text)") }
       guard pods.count == 1 else {
         throw ProviderError(
           code: "Ambiguous",
-          message: "\(text) names \(pods.count) pods (\(pods.map { "\($0.cluster)/\($0.namespace)/\($0.name)" }.joined(separator: ", "))): write <cluster>/<namespace>/<pod>")
+          message: "\(text) names \(pods.count) pods (\(pods.map { "\($0.cluster)/\($0.namespace)/\($0.name)" }.joined(separator: ", "))): \(parts.count == 3 ? "write the cluster with its account, as here" : "write <cluster>/<namespace>/<pod>")")
       }
       guard !pod.ip.isEmpty, let cluster = try ClusterRecord.fetchOne(db, key: pod.cluster) else {
         throw ProviderError(code: "Pending", message: "pod \(text) is Pending: it has no node and no address yet")

@@ -11,7 +11,7 @@ extension KindSchema {
       }
     }
     switch scope {
-    case .global:
+    case .global, .accountWhenShared:
       return DeclarationID(kind: kind, name: name)
     case .account(let field):
       return DeclarationID(kind: kind, name: scopeName(field).map { "\($0)/\(name)" } ?? name)

@@ -29,6 +29,10 @@ public struct KindSchema: Sendable {
     case global
     /// Unique within the account the field refers to: `frontend/eks-cluster-frontend-access-role`.
     case account(field: String)
+    /// Unique within the account the field refers to, and named by the name alone while no other
+    /// account uses it: when two accounts have a `cluster "eks-cluster"`, they are
+    /// `eks-cluster@frontend` and `eks-cluster@backend` (see `SharedNameIdentities`).
+    case accountWhenShared(field: String)
     /// Unique within a cluster (the field refers to it) and namespace: `eks-cluster-frontend/yelb`
     /// for a namespace, `eks-cluster-frontend/yelb/yelb-ui` with a namespace field.
     case cluster(field: String, namespace: String?)

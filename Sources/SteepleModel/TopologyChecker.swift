@@ -264,7 +264,10 @@ public struct TopologyChecker {
     for declaration in topology.declarations {
       if let earlier = first[declaration.id] {
         let what = declaration.kind == "verify" ? "the check \(declaration.id.name)" : describe(declaration)
-        let scope = declaration.id.name.hasSuffix("/" + declaration.name) ? declaration.id.name.dropLast(declaration.name.count + 1) : ""
+        var scope = declaration.id.name.hasSuffix("/" + declaration.name) ? declaration.id.name.dropLast(declaration.name.count + 1) : ""
+        if case .accountWhenShared(let field)? = declaration.schema?.scope, let account = declaration.reference(field) {
+          scope = Substring(account.name)
+        }
         error(
           "duplicate-declaration", "\(what) is declared twice",
           detail: declaration.kind == "verify"

@@ -19,6 +19,9 @@ struct TutorialForkTests {
     Fork(file: "tracker.spire", agents: ["tracker-k8s-cluster"], services: [("vote-tracker", "tracker")]),
     Fork(file: "two-clusters.spire", agents: ["frontend-west-k8s-cluster"], services: [("yelb-ui-west", "frontend-west")]),
     Fork(
+      file: "same-name-clusters.spire", agents: ["frontend-second", "backend-second"],
+      services: [("yelb-ui-second", "frontend-second"), ("yelb-appserver-second", "yelbapp-second")]),
+    Fork(
       file: "many-frontends.spire", agents: ["frontend-a-k8s-cluster", "frontend-b-k8s-cluster", "frontend-c-k8s-cluster"],
       services: [("yelb-ui-frontend-a", "frontend-a"), ("yelb-ui-frontend-b", "frontend-b"), ("yelb-ui-frontend-c", "frontend-c")]),
   ]
