@@ -137,6 +137,20 @@ public final class MeshDataPlane: Sendable {
     return StatsSnapshot(counters: counters)
   }
 
+  /// The counters of `scopes` now, those a probe of one edge can move. A probe reads only these
+  /// before and after: ``stats()`` grows with every pair ever probed (each gets its upstream scope),
+  /// so reading all of it at each of `verify all`'s N(N-1) probes made the check grow as N⁴.
+  public func stats(of scopes: [StatsScope]) -> StatsSnapshot {
+    var counters: [StatsScope: [EnvoyStat: UInt64]] = [:]
+    for scope in scopes {
+      switch scope {
+      case .listener(let name): counters[scope] = runtimes[name]?.listenerCounters.snapshot
+      case .upstream: counters[scope] = upstreamCounters.withLockedValue { $0[scope] }?.snapshot
+      }
+    }
+    return StatsSnapshot(counters: counters)
+  }
+
   /// Closes every listener, and shuts down the event loop thread when the data plane made it.
   public func stop() async throws {
     let channels = listeners.withLockedValue { current in
@@ -152,7 +166,8 @@ public final class MeshDataPlane: Sendable {
   /// A real mutual TLS handshake from `from`'s upstream to `to`'s listener and one request answered by
   /// `to`'s workload stand-in. Throws the first broken link as a ``PathFailure``.
   public func mtls(from: String, to: String) async throws(PathFailure) -> MTLSReport {
-    let before = stats()
+    let scopes = Self.scopes(from: from, to: to)
+    let before = stats(of: scopes)
     let (outcome, verdict) = try await probe(from: from, to: to, requireTLS: true)
     guard case .admitted(let clientID?) = verdict, let serverID = outcome.serverID, case .success(let answer) = outcome.answer
     else { throw .noAnswer(service: to, "the listener recorded \(verdict)") }
@@ -160,17 +175,23 @@ public final class MeshDataPlane: Sendable {
       from: from, to: to, clientID: clientID, serverID: serverID, serverSerial: outcome.serverSerial ?? "",
       tlsVersion: Self.name(of: outcome.tlsVersion),
       cipherSuite: outcome.cipherSuite.map(ServerHelloObserver.name(of:)) ?? "unknown", answer: answer.body,
-      countersMoved: stats().moved(since: before))
+      countersMoved: stats(of: scopes).moved(since: before))
+  }
+
+  /// The counters a probe from `from` to `to` moves: `from`'s upstream to `to`, and `to`'s listener.
+  private static func scopes(from: String, to: String) -> [StatsScope] {
+    [.upstream(from: from, to: to), .listener(to)]
   }
 
   /// `from`'s proxy, holding its SVID, dials `to`'s listener directly and makes one request. The report
   /// says why it failed (``DenialReport/deniedByPolicy`` when the listener refused the ID), or that it
   /// went through.
   public func denied(from: String, to: String) async -> DenialReport {
-    let before = stats()
+    let scopes = Self.scopes(from: from, to: to)
+    let before = stats(of: scopes)
     var failure: PathFailure?
     do { _ = try await probe(from: from, to: to, requireTLS: false) } catch { failure = error }
-    return DenialReport(from: from, to: to, failure: failure, countersMoved: stats().moved(since: before))
+    return DenialReport(from: from, to: to, failure: failure, countersMoved: stats(of: scopes).moved(since: before))
   }
 
   /// Dials `to` from `from` and returns the client's outcome with the listener's verdict, or the first

@@ -155,6 +155,7 @@ actor MeshCheckRun {
   private var chains: [String: Result<X509SVID, CheckFailure>] = [:]
   private var held: [HeldSVIDQuestion: Result<(svid: X509SVID, detail: String), CheckFailure>] = [:]
   private var networks: [String: String?] = [:]
+  private var endpoints: [String: Result<(ip: String, vpc: String?), ProviderError>] = [:]
 
   private init(
     provider: LocalProvider, services: [MeshServiceRecord], allows: [MeshAllowRecord], now: Date, attestations: AgentAttestations?
@@ -199,8 +200,8 @@ actor MeshCheckRun {
     let destination = "\(to.cluster)/\(to.namespace)/\(to.workload)"
     var cause: String?
     do {
-      let start = try await provider.endpoint(source)
-      let end = try await provider.endpoint(destination)
+      let start = try await endpoint(source)
+      let end = try await endpoint(destination)
       let report = try provider.cloud.reachability(from: start.ip, in: start.vpc, to: end.ip)
       if !report.reachable {
         cause = "first cause: network: \(source) cannot reach \(destination): \(report.explanation) (after \(report.hops.joined(separator: " -> ")))"
@@ -210,6 +211,15 @@ actor MeshCheckRun {
     }
     networks[key] = cause
     return cause
+  }
+
+  /// A workload's pod address and VPC, read once per workload in the run.
+  private func endpoint(_ workload: String) async throws -> (ip: String, vpc: String?) {
+    if let known = endpoints[workload] { return try known.get() }
+    let found: Result<(ip: String, vpc: String?), ProviderError>
+    do { found = .success(try await provider.endpoint(workload)) } catch let error as ProviderError { found = .failure(error) }
+    endpoints[workload] = found
+    return try found.get()
   }
 
   /// The SVID the agents hold for `service`'s proxy container, or the first broken link of its chain.

@@ -52,7 +52,14 @@ import SteepleSPIRE
     }
     let admitted = await plane.denied(from: "mesh.test/frontend", to: "mesh.test/backend")
     let stats = plane.stats()
+    let scopes: [StatsScope] = [
+      .listener("mesh.test/backend"), .upstream(from: "mesh.test/intruder", to: "mesh.test/backend"), .listener("mesh.test/nobody"),
+    ]
+    let some = plane.stats(of: scopes)
     try await plane.stop()
+    // A probe reads only the scopes it moves; they hold what the whole snapshot holds for them.
+    #expect(some.counters == stats.counters.filter { scopes.contains($0.key) })
+    #expect(some.counters.count == 2, "a scope the plane does not have is left out")
     #expect(report.deniedByPolicy)
     #expect(
       report.failure?.description
