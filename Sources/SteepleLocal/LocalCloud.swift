@@ -213,6 +213,12 @@ public final class LocalCloud: Sendable {
     try read { try Reachability.query(from: source, sourceVPC: sourceVPC, to: destination, in: $0) }
   }
 
+  /// The VPCs, routes, attachments and gateways as they are now, to trace many paths through
+  /// (``Reachability/Network/report(from:sourceVPC:to:)``) without reading them again for each.
+  func reachabilityNetwork() throws -> Reachability.Network {
+    try read { try Reachability.Network($0) }
+  }
+
   /// A route of a transit gateway's default route table, propagated by an attachment.
   public struct TransitGatewayRoute: Hashable, Sendable, Codable {
     public let destination: String

@@ -156,6 +156,7 @@ actor MeshCheckRun {
   private var held: [HeldSVIDQuestion: Result<(svid: X509SVID, detail: String), CheckFailure>] = [:]
   private var networks: [String: String?] = [:]
   private var endpoints: [String: Result<(ip: String, vpc: String?), ProviderError>] = [:]
+  private var network: Reachability.Network?
 
   private init(
     provider: LocalProvider, services: [MeshServiceRecord], allows: [MeshAllowRecord], now: Date, attestations: AgentAttestations?
@@ -202,7 +203,7 @@ actor MeshCheckRun {
     do {
       let start = try await endpoint(source)
       let end = try await endpoint(destination)
-      let report = try provider.cloud.reachability(from: start.ip, in: start.vpc, to: end.ip)
+      let report = try routes().report(from: start.ip, sourceVPC: start.vpc, to: end.ip)
       if !report.reachable {
         cause = "first cause: network: \(source) cannot reach \(destination): \(report.explanation) (after \(report.hops.joined(separator: " -> ")))"
       }
@@ -211,6 +212,14 @@ actor MeshCheckRun {
     }
     networks[key] = cause
     return cause
+  }
+
+  /// The network the run traces its paths through, read at the first path.
+  private func routes() throws -> Reachability.Network {
+    if let network { return network }
+    let read = try provider.cloud.reachabilityNetwork()
+    network = read
+    return read
   }
 
   /// A workload's pod address and VPC, read once per workload in the run.

@@ -83,6 +83,15 @@ enum Reachability {
   static func query(from source: String, sourceVPC: String?, to destination: String, in db: Database) throws
     -> ReachabilityReport
   {
+    try Network(db).report(from: source, sourceVPC: sourceVPC, to: destination)
+  }
+}
+
+extension Reachability.Network {
+  /// The way from `source` (in `sourceVPC` when given) to `destination` through this network, as it
+  /// was read: a check of many pairs reads it once.
+  func report(from source: String, sourceVPC: String?, to destination: String) throws -> ReachabilityReport {
+    let network = self
     guard let from = IPv4.parse(source) else {
       throw ProviderError(code: "InvalidParameterValue", message: "Value (\(source)) for parameter source is not an IPv4 address")
     }
@@ -90,7 +99,6 @@ enum Reachability {
       throw ProviderError(
         code: "InvalidParameterValue", message: "Value (\(destination)) for parameter destination is not an IPv4 address")
     }
-    let network = try Network(db)
     let start: VPCRecord
     if let sourceVPC {
       guard let vpc = network.vpc(sourceVPC), vpc.network.contains(address: from) else {

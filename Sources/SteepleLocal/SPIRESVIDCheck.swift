@@ -102,7 +102,7 @@ extension LocalProvider {
     let (store, held, bundle) = try cloud.read { db in
       (
         try SPIREState.entries(trustDomain, in: db),
-        try SPIREState.svids(trustDomain, in: db).filter { $0.agentID == agentID },
+        try SPIREState.svids(trustDomain, heldBy: agentID, in: db),
         try SPIRERuntime.serverCA(trustDomain, db).bundle()
       )
     }

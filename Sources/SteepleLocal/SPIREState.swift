@@ -226,8 +226,10 @@ enum SPIREState {
     ).save(db)
   }
 
-  static func svids(_ trustDomain: TrustDomain, in db: Database) throws -> [HeldSVID] {
-    try SPIRESVIDRecord.filter(Column("trustDomain") == trustDomain.name).order(Column("spiffeID"), Column("agentID"), Column("entryID"))
+  static func svids(_ trustDomain: TrustDomain, heldBy agent: SPIFFEID? = nil, in db: Database) throws -> [HeldSVID] {
+    var request = SPIRESVIDRecord.filter(Column("trustDomain") == trustDomain.name)
+    if let agent { request = request.filter(Column("agentID") == agent.description) }
+    return try request.order(Column("spiffeID"), Column("agentID"), Column("entryID"))
       .fetchAll(db).map {
         HeldSVID(
           entryID: $0.entryID, agentID: try SPIFFEID(parsing: $0.agentID),
