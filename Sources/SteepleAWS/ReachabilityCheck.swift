@@ -55,10 +55,12 @@ struct ReachabilityCheck {
     } else {
       (address, access) = try await podAddress(name)
     }
-    let found = try await provider.runner.result(
-      of: AWSCommands.networkInterface(holding: ShellWord(address), access: access), values: provider.values)
+    let lookup = AWSCommands.networkInterface(holding: ShellWord(address), access: access)
+    let found = try await provider.runner.result(of: lookup, values: provider.values)
     let interface = found.output.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard found.succeeded else { throw Stop(reason: "first cause: the network interface of \(name) could not be looked up: \(CommandFailure.error(for: AWSCommands.networkInterface(holding: ShellWord(address), access: access), found).message)") }
+    guard found.succeeded else {
+      throw Stop(reason: "first cause: the network interface of \(name) could not be looked up: \(CommandFailure.error(for: lookup, found).message)")
+    }
     guard !interface.isEmpty, interface != "None" else {
       throw Stop(reason: "first cause: no network interface in account \(access.account) (\(access.region)) holds \(address), the address of \(name)")
     }
@@ -97,7 +99,9 @@ struct ReachabilityCheck {
     let command = AWSCommands.podIP(cluster: cluster, namespace: namespace, selector: Self.selector(of: pod), kubeconfig: Runbook.kubeconfig)
     let result = try await provider.runner.result(of: command, values: provider.values)
     let address = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard result.succeeded else { throw Stop(reason: "first cause: the pods of \(pod.address.name) could not be listed: \(CommandFailure.error(for: command, result).message)") }
+    guard result.succeeded else {
+      throw Stop(reason: "first cause: the pods of \(pod.address.name) could not be listed: \(CommandFailure.error(for: command, result).message)")
+    }
     guard !address.isEmpty else {
       throw Stop(reason: "first cause: \(pod.address.name) has no running pod, so it has no address (kubectl get pods -n \(namespace) shows why)")
     }
@@ -167,7 +171,9 @@ struct ReachabilityCheck {
     for attempt in 1...Self.analysisTries {
       let report = InsightsAnalysis(json: try await provider.runner.output(of: describe))
       if report.status != "running" {
-        return report.outcome(from: "\(source.name) (\(source.address), \(source.interface))", to: "\(destination.name) (\(destination.address), \(destination.interface))", analysis: analysis)
+        return report.outcome(
+          from: "\(source.name) (\(source.address), \(source.interface))",
+          to: "\(destination.name) (\(destination.address), \(destination.interface))", analysis: analysis)
       }
       if attempt < Self.analysisTries { try await provider.pause() }
     }

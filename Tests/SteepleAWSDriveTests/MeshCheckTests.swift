@@ -254,6 +254,17 @@ import Testing
     #expect(calls.contains("aws ec2 delete-network-insights-path --network-insights-path-id nip-0001 --profile frontend --region us-east-2"))
   }
 
+  @Test func anAnalysisThatFailsOrAnAddressNoInterfaceHoldsSaysSo() async throws {
+    let analysis = #"{"Status": "failed", "StatusMessage": "The source and destination are the same"}"#
+    let (failed, calls) = try await check("reachable", ["yelb-ui", "10.2.0.10"], mesh: Self.reachability(analysis))
+    #expect(failed == .failed(reason: "the Reachability Analyzer's analysis nia-0001 failed: The source and destination are the same"))
+    #expect(calls.contains("delete-network-insights-path"), "the path is deleted whatever the analysis found")
+    let (noInterface, _) = try await check("reachable", ["yelb-ui", "10.2.0.99"], mesh: Self.reachability("{}"))
+    #expect(noInterface == .failed(reason: "first cause: no network interface in account shared (us-east-2) holds 10.2.0.99, the address of 10.2.0.99"))
+    let (outside, _) = try await check("reachable", ["yelb-ui", "192.168.0.1"], mesh: Self.reachability("{}"))
+    #expect(outside == .failed(reason: "no VPC of the script holds 192.168.0.1, so no account's profile can look up its network interface"))
+  }
+
   @Test func reachableOfAPodWithNoRunningPodStopsBeforeTheAnalyzer() async throws {
     let (outcome, calls) = try await check("reachable", ["frontend/yelb/yelb-db", "10.2.0.10"], mesh: Self.reachability("{}"))
     #expect(
