@@ -3,7 +3,8 @@ import SteepleModel
 
 /// The checks the tutorial ran by hand, run through `kubectl exec` into the SPIRE server:
 /// `attested` reads `spire-server agent list`, `svid` reads `spire-server entry show`. The mesh's
-/// checks (`mtls`, `denied`, `reachable`, `all`) answer unsupported, saying why.
+/// checks (`mtls`, `denied`, `all`) go through the rendered Envoy proxies (``AWSMeshChecks``), and
+/// `reachable` through the VPC Reachability Analyzer (``ReachabilityCheck``).
 struct AWSChecks {
   let provider: AWSProvider
 
@@ -11,14 +12,10 @@ struct AWSChecks {
     switch check.kind {
     case "attested": return try await attested(check)
     case "svid": return try await svid(check)
-    case "mtls", "denied", "all":
-      return .unsupported(
-        reason: "the aws provider does not yet send a request through the rendered Envoy proxies (kubectl exec into the caller's "
-          + "pod and a request to its upstream listener); run the request by hand as the rendered README shows")
-    case "reachable":
-      return .unsupported(
-        reason: "the aws provider does not yet trace a path through VPC route tables and the transit gateway; "
-          + "use the VPC Reachability Analyzer (aws ec2 create-network-insights-path) by hand")
+    case "mtls": return try await AWSMeshChecks(provider: provider).mtls(check)
+    case "denied": return try await AWSMeshChecks(provider: provider).denied(check)
+    case "all": return try await AWSMeshChecks(provider: provider).all(check)
+    case "reachable": return try await ReachabilityCheck(provider: provider).run(check)
     default:
       return .unsupported(reason: "the aws provider has no check '\(check.kind)'")
     }

@@ -197,3 +197,84 @@ public struct SPIREServerLocation: Hashable, Sendable {
     self.workload = workload
   }
 }
+
+// MARK: - Checks
+
+extension AWSCommands {
+  /// How many replicas of a workload's Deployment are ready; empty when none is.
+  static func readyReplicas(_ endpoint: MeshEndpoint, kubeconfig: ShellWord) -> ShellCommand {
+    getValue(endpoint.deployment, jsonPath: "{.status.readyReplicas}", cluster: endpoint.cluster, kubeconfig: kubeconfig)
+  }
+
+  /// `curl` inside the service's Envoy container, as the tutorial ran it: the admin endpoint and the
+  /// outbound listeners are on the pod's loopback, which every container of the pod shares.
+  static func curlInProxy(_ endpoint: MeshEndpoint, kubeconfig: ShellWord, _ arguments: [ShellWord]) -> ShellCommand {
+    kubectl(
+      cluster: endpoint.cluster, kubeconfig: kubeconfig,
+      ["exec", "-n", ShellWord(endpoint.namespace), ShellWord("deployment/\(endpoint.workload)"), "-c", ShellWord(endpoint.proxy), "--", "curl", "-s"]
+        + arguments)
+  }
+
+  /// The Envoy admin endpoint's counters under a prefix (`/stats?filter=`).
+  static func envoyStats(_ endpoint: MeshEndpoint, under prefix: String, kubeconfig: ShellWord) -> ShellCommand {
+    curlInProxy(
+      endpoint, kubeconfig: kubeconfig,
+      [ShellWord("http://127.0.0.1:\(EnvoyConfig.adminPort)/stats?filter=" + EnvoyCounters.filter(under: prefix))])
+  }
+
+  /// One request from the caller's pod to the callee's name as its workload dials it: the outbound
+  /// listener on `127.0.0.1:<callee port>`, then the upstream cluster; prints the HTTP status.
+  static func requestThroughUpstream(_ caller: MeshEndpoint, to callee: MeshEndpoint, kubeconfig: ShellWord) -> ShellCommand {
+    curlInProxy(
+      caller, kubeconfig: kubeconfig,
+      ["-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", ShellWord("http://127.0.0.1:\(callee.port)/")])
+  }
+
+  /// The address of a running pod of a workload, by its labels.
+  static func podIP(cluster: String, namespace: String, selector: String, kubeconfig: ShellWord) -> ShellCommand {
+    kubectl(
+      cluster: cluster, kubeconfig: kubeconfig,
+      ["get", "pods", "-n", ShellWord(namespace), "-l", ShellWord(selector), "--field-selector", "status.phase=Running",
+        "-o", "jsonpath={.items[0].status.podIP}"])
+  }
+
+  /// The network interface that holds an address (with the VPC CNI, a pod's address is a secondary
+  /// address of its node's interface).
+  static func networkInterface(holding address: ShellWord, access: AccountAccess) -> ShellCommand {
+    aws(
+      access,
+      [
+        "ec2", "describe-network-interfaces", "--filters", ShellWord(parts: [.text("Name=addresses.private-ip-address,Values=")] + address.parts),
+        "--query", "NetworkInterfaces[0].NetworkInterfaceId", "--output", "text",
+      ])
+  }
+
+  /// A Reachability Analyzer path from one interface to another (an ID, or an ARN in another account).
+  static func createInsightsPath(source: ShellWord, destination: ShellWord, destinationIP: ShellWord, access: AccountAccess) -> ShellCommand {
+    aws(
+      access,
+      [
+        "ec2", "create-network-insights-path", "--source", source, "--destination", destination, "--destination-ip", destinationIP,
+        "--protocol", "tcp", "--query", "NetworkInsightsPath.NetworkInsightsPathId", "--output", "text",
+      ])
+  }
+
+  static func startInsightsAnalysis(path: ShellWord, access: AccountAccess) -> ShellCommand {
+    aws(
+      access,
+      ["ec2", "start-network-insights-analysis", "--network-insights-path-id", path, "--query", "NetworkInsightsAnalysis.NetworkInsightsAnalysisId",
+        "--output", "text"])
+  }
+
+  static func describeInsightsAnalysis(_ analysis: ShellWord, access: AccountAccess) -> ShellCommand {
+    aws(access, ["ec2", "describe-network-insights-analyses", "--network-insights-analysis-ids", analysis, "--output", "json"])
+  }
+
+  static func deleteInsightsAnalysis(_ analysis: ShellWord, access: AccountAccess) -> ShellCommand {
+    aws(access, ["ec2", "delete-network-insights-analysis", "--network-insights-analysis-id", analysis])
+  }
+
+  static func deleteInsightsPath(_ path: ShellWord, access: AccountAccess) -> ShellCommand {
+    aws(access, ["ec2", "delete-network-insights-path", "--network-insights-path-id", path])
+  }
+}

@@ -16,6 +16,15 @@ enum EnvoyConfig {
   static let image = "envoyproxy/envoy:v1.39.5"
   static let agentCluster = "spire_agent"
 
+  /// The name of the upstream cluster a caller's proxy dials `callee` (a service name) through.
+  static func upstreamCluster(_ callee: String) -> String { "upstream_\(callee)" }
+
+  /// The prefix of the inbound listener's statistics (`listener.0.0.0.0_15001.ssl.handshake`).
+  static var inboundListenerStats: String { "listener.0.0.0.0_\(inboundPort)" }
+
+  /// The prefix of an upstream cluster's statistics (`cluster.upstream_b.ssl.handshake`).
+  static func upstreamClusterStats(_ callee: String) -> String { "cluster." + upstreamCluster(callee) }
+
   /// Where a callee is reached from its callers: a host name and a port.
   struct Upstream {
     let service: Resource
@@ -36,7 +45,7 @@ enum EnvoyConfig {
     ]
     for upstream in upstreams {
       let callee = upstream.service.string("service") ?? upstream.service.address.name
-      let clusterName = "upstream_\(callee)"
+      let clusterName = upstreamCluster(callee)
       listeners.append(
         .object([
           ("name", .string("outbound_\(callee)")),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SteepleCatalog
 import SteepleDataPlane
 import SteepleEngine
 import SteepleModel
@@ -110,7 +111,7 @@ extension LocalProvider {
       observed.append(row)
     }
     try await run.finish(plane)
-    let matrix = MeshCheckRun.matrix(services.map(\.name), observed: observed, declared: declared)
+    let matrix = MeshMatrix.text(services.map(\.name), observed: observed, declared: declared)
     guard disagreements.isEmpty else {
       return .failed(
         reason: "\(disagreements.count) of \(services.count * (services.count - 1)) ordered pairs disagree with the policy; "
@@ -132,13 +133,6 @@ extension LocalProvider {
     guard let to = run.services[names[1]] else { return .failure(CheckFailure(run.unknown(names[1]))) }
     return .success((run, from, to))
   }
-}
-
-/// One cell of `verify all`'s matrix.
-enum MeshCell: String {
-  case talks = "✓"
-  case refused = "✗"
-  case noCall = "·"
 }
 
 /// What the mesh checks of one run read and found: the applied policy, the modelled now, each
@@ -319,25 +313,6 @@ actor MeshCheckRun {
       (moved[scope] ?? [:]).sorted { $0.key < $1.key }.map { "\(scope).\($0.key.rawValue) +\($0.value)" }
     }
     return parts.isEmpty ? "none" : parts.joined(separator: ", ")
-  }
-
-  /// `verify all`'s matrix as lines: a header, then a row per caller, its cells in the same order as the rows
-  /// (the callees), observed beside declared.
-  static func matrix(_ names: [String], observed: [[MeshCell]], declared: Set<String>) -> String {
-    let short = names.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
-    let width = short.map(\.count).max() ?? 0
-    let columns = names.indices.map { String($0 + 1) }.joined(separator: " ")
-    var lines = ["row calls column (✓ talks, ✗ refused, · no call):", "\("".padding(toLength: width + 3, withPad: " ", startingAt: 0))"
-      + "\(columns)   declared: \(columns)"]
-    for (i, from) in names.enumerated() {
-      let seen = observed[i].map(\.rawValue).joined(separator: " ")
-      let wanted = names.map { to in
-        from == to ? MeshCell.noCall.rawValue : declared.contains("\(from) -> \(to)") ? MeshCell.talks.rawValue : MeshCell.refused.rawValue
-      }.joined(separator: " ")
-      let label = "\(i + 1) \(short[i])".padding(toLength: width + 3, withPad: " ", startingAt: 0)
-      lines.append("\(label)\(seen)             \(wanted)")
-    }
-    return lines.joined(separator: "\n")
   }
 }
 

@@ -162,7 +162,8 @@ struct Recorder {
 
   init(
     accounts: [String: String] = ["shared": "111111111111", "frontend": "222222222222"],
-    stackResources: [String: [String]] = DriveFixture.stackResources, stackOutputs: [String: [String: String]] = DriveFixture.stackOutputs
+    stackResources: [String: [String]] = DriveFixture.stackResources, stackOutputs: [String: [String: String]] = DriveFixture.stackOutputs,
+    mesh: String = "{}"
   ) throws {
     folder = try TemporaryDirectory.make("steeple-recorder-")
     let bin = folder.appendingPathComponent("bin")
@@ -180,6 +181,8 @@ struct Recorder {
     let resources = folder.appendingPathComponent("resources.json")
     try JSONSerialization.data(withJSONObject: stackOutputs, options: .sortedKeys).write(to: outputs)
     try JSONSerialization.data(withJSONObject: stackResources, options: .sortedKeys).write(to: resources)
+    let meshFile = folder.appendingPathComponent("mesh.json")
+    try Data(mesh.utf8).write(to: meshFile)
     rendered = folder.appendingPathComponent("rendered").path
     environment = [
       "PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
@@ -188,6 +191,7 @@ struct Recorder {
       "RECORDER_RENDERED": rendered,
       "RECORDER_OUTPUTS": outputs.path,
       "RECORDER_RESOURCES": resources.path,
+      "RECORDER_MESH": meshFile.path,
       "RECORDER_ACCOUNTS": accounts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
     ]
   }
