@@ -204,15 +204,9 @@ enum ScalarText {
   static func split(_ string: String, separator: String) -> [String] {
     withBytes(string) { bytes in
       withBytes(separator) { pattern in
-        // Counted first, so the array is made once at its final size.
-        var count = 1
-        var position = 0
-        while let match = find(pattern, in: bytes, from: position) {
-          count += 1
-          position = match + pattern.count
-        }
         var pieces: [String] = []
-        pieces.reserveCapacity(count)
+        // Counted first, so the array is made once at its final size.
+        pieces.reserveCapacity(pieceCount(bytes, separator: pattern))
         var start = 0
         while let match = find(pattern, in: bytes, from: start) {
           pieces.append(Self.piece(of: string, start..<match))
@@ -226,17 +220,18 @@ enum ScalarText {
 
   /// How many pieces `split` makes: one more than the separator's non-overlapping occurrences.
   static func pieceCount(_ string: String, separator: String) -> Int {
-    withBytes(string) { bytes in
-      withBytes(separator) { pattern in
-        var count = 1
-        var position = 0
-        while let match = find(pattern, in: bytes, from: position) {
-          count += 1
-          position = match + pattern.count
-        }
-        return count
-      }
+    withBytes(string) { bytes in withBytes(separator) { pattern in pieceCount(bytes, separator: pattern) } }
+  }
+
+  /// ``pieceCount(_:separator:)`` over the strings' UTF-8 bytes.
+  private static func pieceCount(_ bytes: UnsafeBufferPointer<UInt8>, separator pattern: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 1
+    var position = 0
+    while let match = find(pattern, in: bytes, from: position) {
+      count += 1
+      position = match + pattern.count
     }
+    return count
   }
 
   /// `split` for a list: the pieces as string values.
