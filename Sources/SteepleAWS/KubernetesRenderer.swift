@@ -194,45 +194,41 @@ struct KubernetesRenderer {
           "spec",
           .object([
             ("replicas", .int(1)), ("serviceName", .string("spire-server")),
-            ("selector", .object([("matchLabels", Self.labels(labels))])),
+            ("selector", Self.selector(labels)),
             (
               "template",
-              .object([
-                ("metadata", .object([("labels", Self.labels(labels))])),
-                (
-                  "spec",
-                  .object([
-                    ("serviceAccountName", .string(account)),
-                    (
-                      "containers",
-                      .list([
-                        .object([
-                          ("name", .string("spire-server")), ("image", .string(image)),
-                          ("args", .strings(["-config", "\(SPIREConfigs.serverConfigDirectory)/server.conf"])),
-                          (
-                            "env",
-                            .list([
-                              .object([("name", .string("AWS_REGION")), ("value", .string(region))]),
-                              .object([("name", .string("AWS_STS_REGIONAL_ENDPOINTS")), ("value", .string("regional"))]),
-                            ])
-                          ),
-                          (
-                            "ports",
-                            .list([
-                              .object([("name", .string("grpc")), ("containerPort", .int(port)), ("protocol", .string("TCP"))]),
-                              .object([("name", .string("health")), ("containerPort", .int(SPIREConfigs.healthPort)), ("protocol", .string("TCP"))]),
-                            ])
-                          ),
-                          ("livenessProbe", Self.probe("/live", port: SPIREConfigs.healthPort)),
-                          ("readinessProbe", Self.probe("/ready", port: SPIREConfigs.healthPort)),
-                          ("volumeMounts", .list(mounts)),
-                        ])
+              Self.podTemplate(
+                labels,
+                spec: [
+                  ("serviceAccountName", .string(account)),
+                  (
+                    "containers",
+                    .list([
+                      .object([
+                        ("name", .string("spire-server")), ("image", .string(image)),
+                        ("args", .strings(["-config", "\(SPIREConfigs.serverConfigDirectory)/server.conf"])),
+                        (
+                          "env",
+                          .list([
+                            .object([("name", .string("AWS_REGION")), ("value", .string(region))]),
+                            .object([("name", .string("AWS_STS_REGIONAL_ENDPOINTS")), ("value", .string("regional"))]),
+                          ])
+                        ),
+                        (
+                          "ports",
+                          .list([
+                            .object([("name", .string("grpc")), ("containerPort", .int(port)), ("protocol", .string("TCP"))]),
+                            .object([("name", .string("health")), ("containerPort", .int(SPIREConfigs.healthPort)), ("protocol", .string("TCP"))]),
+                          ])
+                        ),
+                        ("livenessProbe", Self.probe("/live", port: SPIREConfigs.healthPort)),
+                        ("readinessProbe", Self.probe("/ready", port: SPIREConfigs.healthPort)),
+                        ("volumeMounts", .list(mounts)),
                       ])
-                    ),
-                    ("volumes", .list(volumes)),
-                  ])
-                ),
-              ])
+                    ])
+                  ),
+                  ("volumes", .list(volumes)),
+                ])
             ),
             (
               "volumeClaimTemplates",
@@ -353,93 +349,89 @@ struct KubernetesRenderer {
         (
           "spec",
           .object([
-            ("selector", .object([("matchLabels", Self.labels(labels))])),
+            ("selector", Self.selector(labels)),
             (
               "template",
-              .object([
-                ("metadata", .object([("labels", Self.labels(labels))])),
-                (
-                  "spec",
-                  .object([
-                    ("serviceAccountName", .string(account)), ("hostPID", .bool(true)), ("hostNetwork", .bool(true)),
-                    ("dnsPolicy", .string("ClusterFirstWithHostNet")),
-                    (
-                      "containers",
-                      .list([
+              Self.podTemplate(
+                labels,
+                spec: [
+                  ("serviceAccountName", .string(account)), ("hostPID", .bool(true)), ("hostNetwork", .bool(true)),
+                  ("dnsPolicy", .string("ClusterFirstWithHostNet")),
+                  (
+                    "containers",
+                    .list([
+                      .object([
+                        ("name", .string("spire-agent")), ("image", .string(Self.agentImage(version))),
+                        ("args", .strings(["-config", "/run/spire/config/agent.conf"])),
+                        (
+                          "env",
+                          .list([
+                            .object([
+                              ("name", .string("MY_NODE_NAME")),
+                              ("valueFrom", .object([("fieldRef", .object([("fieldPath", .string("spec.nodeName"))]))])),
+                            ])
+                          ])
+                        ),
+                        ("livenessProbe", Self.probe("/live", port: Self.agentHealthPort)),
+                        ("readinessProbe", Self.probe("/ready", port: Self.agentHealthPort)),
+                        (
+                          "volumeMounts",
+                          .list(
+                            [
+                              Self.mount("config", "/run/spire/config", readOnly: true),
+                              Self.mount("token", "/var/run/secrets/tokens", readOnly: true),
+                              Self.mount("sockets", SPIREConfigs.agentSocketDirectory), Self.mount("data", "/run/spire/data"),
+                            ] + (bundle?.string("delivery") == "insecure" ? [] : [Self.mount("bundle", SPIREConfigs.bundleDirectory, readOnly: true)]))
+                        ),
+                      ])
+                    ])
+                  ),
+                  (
+                    "volumes",
+                    .list(
+                      [
+                        .object([("name", .string("config")), ("configMap", .object([("name", .string(objectName))]))]),
                         .object([
-                          ("name", .string("spire-agent")), ("image", .string(Self.agentImage(version))),
-                          ("args", .strings(["-config", "/run/spire/config/agent.conf"])),
+                          ("name", .string("token")),
                           (
-                            "env",
-                            .list([
-                              .object([
-                                ("name", .string("MY_NODE_NAME")),
-                                ("valueFrom", .object([("fieldRef", .object([("fieldPath", .string("spec.nodeName"))]))])),
-                              ])
+                            "projected",
+                            .object([
+                              (
+                                "sources",
+                                .list([
+                                  .object([
+                                    (
+                                      "serviceAccountToken",
+                                      .object([
+                                        ("path", .string("spire-agent")), ("expirationSeconds", .int(7200)),
+                                        ("audience", .string("spire-server")),
+                                      ])
+                                    )
+                                  ])
+                                ])
+                              )
                             ])
                           ),
-                          ("livenessProbe", Self.probe("/live", port: Self.agentHealthPort)),
-                          ("readinessProbe", Self.probe("/ready", port: Self.agentHealthPort)),
+                        ]),
+                        .object([
+                          ("name", .string("sockets")),
                           (
-                            "volumeMounts",
-                            .list(
-                              [
-                                Self.mount("config", "/run/spire/config", readOnly: true),
-                                Self.mount("token", "/var/run/secrets/tokens", readOnly: true),
-                                Self.mount("sockets", SPIREConfigs.agentSocketDirectory), Self.mount("data", "/run/spire/data"),
-                              ] + (bundle?.string("delivery") == "insecure" ? [] : [Self.mount("bundle", SPIREConfigs.bundleDirectory, readOnly: true)]))
+                            "hostPath",
+                            .object([("path", .string(SPIREConfigs.agentSocketDirectory)), ("type", .string("DirectoryOrCreate"))])
                           ),
-                        ])
-                      ])
-                    ),
-                    (
-                      "volumes",
-                      .list(
-                        [
-                          .object([("name", .string("config")), ("configMap", .object([("name", .string(objectName))]))]),
-                          .object([
-                            ("name", .string("token")),
-                            (
-                              "projected",
-                              .object([
-                                (
-                                  "sources",
-                                  .list([
-                                    .object([
-                                      (
-                                        "serviceAccountToken",
-                                        .object([
-                                          ("path", .string("spire-agent")), ("expirationSeconds", .int(7200)),
-                                          ("audience", .string("spire-server")),
-                                        ])
-                                      )
-                                    ])
-                                  ])
-                                )
-                              ])
-                            ),
-                          ]),
-                          .object([
-                            ("name", .string("sockets")),
-                            (
-                              "hostPath",
-                              .object([("path", .string(SPIREConfigs.agentSocketDirectory)), ("type", .string("DirectoryOrCreate"))])
-                            ),
-                          ]),
-                          .object([("name", .string("data")), ("emptyDir", .map([]))]),
-                        ]
-                          + (bundle?.string("delivery") == "insecure"
-                            ? []
-                            : [
-                              .object([
-                                ("name", .string("bundle")),
-                                ("configMap", .object([("name", .string(SPIREConfigs.bundleConfigMap))])),
-                              ])
-                            ]))
-                    ),
-                  ])
-                ),
-              ])
+                        ]),
+                        .object([("name", .string("data")), ("emptyDir", .map([]))]),
+                      ]
+                        + (bundle?.string("delivery") == "insecure"
+                          ? []
+                          : [
+                            .object([
+                              ("name", .string("bundle")),
+                              ("configMap", .object([("name", .string(SPIREConfigs.bundleConfigMap))])),
+                            ])
+                          ]))
+                  ),
+                ])
             ),
           ])
         )
@@ -601,20 +593,16 @@ struct KubernetesRenderer {
         (
           "spec",
           .object([
-            ("replicas", .int(replicas)), ("selector", .object([("matchLabels", Self.labels(labels))])),
+            ("replicas", .int(replicas)), ("selector", Self.selector(labels)),
             (
               "template",
-              .object([
-                ("metadata", .object([("labels", Self.labels(labels))])),
-                (
-                  "spec",
-                  .object([
-                    ("serviceAccountName", .string(pod.string("service_account") ?? Kubernetes.defaultServiceAccount)),
-                    ("hostAliases", hostAliases.isEmpty ? nil : .list(hostAliases)), ("containers", .list(podContainers)),
-                    ("volumes", volumes.isEmpty ? nil : .list(volumes)),
-                  ])
-                ),
-              ])
+              Self.podTemplate(
+                labels,
+                spec: [
+                  ("serviceAccountName", .string(pod.string("service_account") ?? Kubernetes.defaultServiceAccount)),
+                  ("hostAliases", hostAliases.isEmpty ? nil : .list(hostAliases)), ("containers", .list(podContainers)),
+                  ("volumes", volumes.isEmpty ? nil : .list(volumes)),
+                ])
             ),
           ])
         )
@@ -676,6 +664,14 @@ struct KubernetesRenderer {
   // MARK: - Pieces
 
   static func labels(_ pairs: [(String, String)]) -> YAMLNode { .object(pairs.map { ($0.0, .string($0.1)) }) }
+
+  /// A controller's (StatefulSet, DaemonSet, Deployment) selector of its pods: those labelled `labels`.
+  static func selector(_ labels: [(String, String)]) -> YAMLNode { .object([("matchLabels", Self.labels(labels))]) }
+
+  /// A controller's pod template: pods labelled `labels`, with `spec` as their spec.
+  static func podTemplate(_ labels: [(String, String)], spec: [(String, YAMLNode?)]) -> YAMLNode {
+    .object([("metadata", .object([("labels", Self.labels(labels))])), ("spec", .object(spec))])
+  }
 
   static func mount(_ name: String, _ path: String, readOnly: Bool = false) -> YAMLNode {
     .object([("name", .string(name)), ("mountPath", .string(path)), ("readOnly", readOnly ? .bool(true) : nil)])
