@@ -146,7 +146,6 @@ actor MeshCheckRun {
   let now: Date
   /// The session's attestations, which the chains share; nil for a check on its own.
   let attestations: AgentAttestations?
-  private var chains: [String: Result<X509SVID, CheckFailure>] = [:]
   private var held: [HeldSVIDQuestion: Result<(svid: X509SVID, detail: String), CheckFailure>] = [:]
   private var networks: [String: String?] = [:]
   private var endpoints: [String: Result<(ip: String, vpc: String?), ProviderError>] = [:]
@@ -227,11 +226,8 @@ actor MeshCheckRun {
 
   /// The SVID the agents hold for `service`'s proxy container, or the first broken link of its chain.
   func chain(of service: MeshServiceRecord) async throws -> Result<X509SVID, CheckFailure> {
-    if let known = chains[service.name] { return known }
     let expected = try? SPIFFEID(parsing: service.identity)
-    let result = try await heldSVID(for: service.name, container: service.proxy, expectedID: expected, validFor: 0).map { $0.svid }
-    chains[service.name] = result
-    return result
+    return try await heldSVID(for: service.name, container: service.proxy, expectedID: expected, validFor: 0).map { $0.svid }
   }
 
   /// What `verify svid` finds for `target` (``LocalProvider/heldSVID(for:container:expectedID:validFor:)``),
