@@ -69,6 +69,14 @@ public struct Lowering {
       origin: origin.id))
   }
 
+  /// Adds dependencies to a resource added before (a family's `finish` adds what it could not know
+  /// when it lowered the resource: what other families made in their own `finish`).
+  public mutating func addDependencies(_ extra: some Sequence<ResourceAddress>, to address: ResourceAddress) {
+    guard let position = resources.firstIndex(where: { $0.address == address }) else { return }
+    resources[position].dependencies.formUnion(extra)
+    resources[position].dependencies.remove(address)
+  }
+
   /// Whether a resource with this address was added.
   public func contains(_ address: ResourceAddress) -> Bool { addresses.contains(address) }
 

@@ -113,6 +113,36 @@ extension SPIRE {
       origin: agents)
   }
 
+  /// Agents in another cluster than their server's attest across the network: they wait for the
+  /// routes of both VPCs (to each other, through the transit gateway) and for both attachments, as a
+  /// real agent cannot reach its server before them. The routes are made in the network family's
+  /// `finish`, so the dependencies are added here, after it.
+  public func finish(_ lowering: inout Lowering) {
+    var vpcOfCluster: [String: String] = [:]
+    var routesOfVPC: [String: [ResourceAddress]] = [:]
+    for resource in lowering.resources {
+      switch resource.address.type {
+      case "eks.cluster":
+        if let vpc = resource[attribute: "vpc"]?.string { vpcOfCluster[resource.address.name] = vpc }
+      case "ec2.route":
+        if let vpc = resource[attribute: "vpc"]?.string { routesOfVPC[vpc, default: []].append(resource.address) }
+      default: break
+      }
+    }
+    for agents in lowering.resources where agents.address.type == "spire.agents" {
+      guard let cluster = agents[attribute: "cluster"]?.string, let server = agents[attribute: "server_cluster"]?.string, cluster != server,
+        let agentVPC = vpcOfCluster[cluster], let serverVPC = vpcOfCluster[server], agentVPC != serverVPC
+      else { continue }
+      var path: [ResourceAddress] = []
+      for vpc in [agentVPC, serverVPC] {
+        path += routesOfVPC[vpc] ?? []
+        let attachment = Lowering.address("ec2.transit_gateway_attachment", vpc)
+        if lowering.contains(attachment) { path.append(attachment) }
+      }
+      lowering.addDependencies(path, to: agents.address)
+    }
+  }
+
   func lowerEntry(_ entry: Declaration, _ index: Index, _ lowering: inout Lowering) {
     guard let trustDomain = Self.trustDomain(of: entry.name), let mesh = index.meshes[trustDomain],
       let serverCluster = index.serverCluster(mesh), let placement = Self.serverPlacement(serverCluster, lowering)

@@ -565,3 +565,29 @@ struct SPIRELoweringTests {
     #expect(workload.replaceOnChange == ["spiffe_id"])
   }
 }
+
+extension SPIRELoweringTests {
+  @Test("agents in another VPC than their server's wait for the routes and attachments of both VPCs; the server's own do not")
+  func agentsWaitForThePath() throws {
+    let outcome = ModelTestSupport.session().run(file: GraphTests.tutorialPath)
+    guard outcome.succeeded else { Issue.record("\(outcome.diagnostics)"); return }
+    let resources = DesiredState.resources(for: outcome.topology)
+    func dependencies(_ name: String) -> [String] {
+      let agents = resources.first { $0.address == ResourceAddress(type: "spire.agents", name: name) }
+      return (agents?.dependencies ?? []).map(\.description).sorted()
+    }
+    // The tutorial's server runs in eks-cluster-shared; backend's agents reach it through the gateway.
+    let backend = dependencies("am-multi-account-mesh/backend-k8s-cluster")
+    let path = backend.filter { $0.hasPrefix("ec2.") }
+    let routes = resources.filter {
+      $0.address.type == "ec2.route" && ["eks-cluster-backend", "eks-cluster-shared"].contains($0[attribute: "vpc"]?.string)
+    }
+    #expect(!routes.isEmpty)
+    #expect(
+      path
+        == (routes.map(\.address.description) + [
+          "ec2.transit_gateway_attachment.eks-cluster-backend", "ec2.transit_gateway_attachment.eks-cluster-shared",
+        ]).sorted())
+    #expect(!dependencies("am-multi-account-mesh/frontend-k8s-cluster").filter { $0.hasPrefix("ec2.route.") }.isEmpty)
+  }
+}
