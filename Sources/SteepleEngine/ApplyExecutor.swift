@@ -8,8 +8,8 @@ import Synchronization
 /// One task schedules: it writes the intents of the steps it is about to start (to the journal and
 /// the ledger), syncs both, then starts them as child tasks of a discarding task group (so finished ones are freed at once), at most `parallelism` at a time. It takes every step that has
 /// ended since it last looked, journals their outcomes together with the intents of the steps that
-/// can start now, and syncs once for all of them (a group commit: one fsync per round, not per
-/// step). When a step fails every step that needs it (directly or not) is skipped while everything
+/// can start now, and syncs once for all of them (a group commit: one fsync of each file per round,
+/// not per step, the two at once: `DurableRound`). When a step fails every step that needs it (directly or not) is skipped while everything
 /// else carries on. Cancelling the task stops new steps from starting; the provider calls in flight
 /// run to their end, and what had not started is skipped as cancelled.
 struct ApplyExecutor {
@@ -87,8 +87,7 @@ struct ApplyExecutor {
         // step look in flight, and the next plan, made from what exists, settles it.
         guard !batch.isEmpty else { return }
         do throws(EngineError) {
-          try journal?.sync()
-          try ledger?.sync()
+          try DurableRound.sync(journal, ledger)
         } catch {
           journalError = journalError ?? error
         }
@@ -159,8 +158,7 @@ struct ApplyExecutor {
       record(StepOutcome(step: step, status: .skipped(reason)))
     }
     do throws(EngineError) {
-      try journal?.sync()
-      try ledger?.sync()
+      try DurableRound.sync(journal, ledger)
     } catch {
       journalError = journalError ?? error
     }

@@ -36,7 +36,13 @@ public final class Journal {
 
   /// Writes what is queued and waits until it is on disk.
   public func sync() throws(EngineError) {
-    guard !pending.isEmpty else { return }
+    guard try writePending() else { return }
+    try syncWritten()
+  }
+
+  /// Writes what is queued, without waiting for the disk; `false` when nothing was queued.
+  func writePending() throws(EngineError) -> Bool {
+    guard !pending.isEmpty else { return false }
     var offset = 0
     while offset < pending.count {
       let written = pending.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
@@ -47,8 +53,14 @@ public final class Journal {
       offset += written
     }
     pending.removeAll(keepingCapacity: true)
-    guard fsync(descriptor) == 0 else { throw .io("cannot sync \(path)", errno: errno) }
+    return true
   }
+
+  /// Waits until what was written is on disk.
+  func syncWritten() throws(EngineError) { try syncTarget.sync() }
+
+  /// The open file, to sync from another thread.
+  var syncTarget: SyncTarget { SyncTarget(descriptor: descriptor, path: path) }
 
   /// Reads a journal's entries; a last line cut short by a crash is left out.
   public static func entries(in directory: String, file: String = fileName) -> [JournalEntry] {

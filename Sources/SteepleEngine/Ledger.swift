@@ -134,12 +134,24 @@ public final class Ledger {
 
   /// Writes what is queued and waits until it is on disk.
   public func sync() throws(EngineError) {
-    guard !pending.isEmpty else { return }
+    guard try writePending() else { return }
+    try syncWritten()
+  }
+
+  /// Writes what is queued, without waiting for the disk; `false` when nothing was queued.
+  func writePending() throws(EngineError) -> Bool {
+    guard !pending.isEmpty else { return false }
     let bytes = Array(pending.utf8)
     try Self.writeAll(bytes, to: descriptor, path: path)
     pending.removeAll(keepingCapacity: true)
-    guard fsync(descriptor) == 0 else { throw .io("cannot sync \(path)", errno: errno) }
+    return true
   }
+
+  /// Waits until what was written is on disk.
+  func syncWritten() throws(EngineError) { try syncTarget.sync() }
+
+  /// The open file, to sync from another thread.
+  var syncTarget: SyncTarget { SyncTarget(descriptor: descriptor, path: path) }
 
   /// Writes `contents` as a new file beside `path`, syncs it, and renames it over `path`.
   private static func rewrite(path: String, directory: String, contents: LedgerContents) throws(EngineError) {

@@ -13,14 +13,18 @@ public final class LocalCloud: Sendable {
   public let stateDirectory: String
   private let pool: DatabasePool
   let clock: @Sendable () -> Date
+  /// Where concurrent provider calls share write transactions (``groupWrite(_:)``).
+  let group: GroupCommit
 
   /// Opens the cloud in `stateDirectory` (made 0700 when missing), migrating its database; with
   /// `readOnly`, opens an existing one and writes nothing. `clock` is the services' idea of now,
   /// for token lifetimes.
   public init(stateDirectory: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }) throws {
     self.stateDirectory = stateDirectory
-    self.pool = try CloudDatabase.open(directory: stateDirectory, readOnly: readOnly)
+    let pool = try CloudDatabase.open(directory: stateDirectory, readOnly: readOnly)
+    self.pool = pool
     self.clock = clock
+    self.group = GroupCommit { body in try pool.write { db in try body(db) } }
   }
 
   /// Reads the state on the calling thread, in one transaction. The cloud reads only so, never with
@@ -33,6 +37,15 @@ public final class LocalCloud: Sendable {
   /// Writes the state on the calling thread, in one transaction (never suspending while it holds the
   /// writer, as ``read(_:)`` says why).
   func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
+
+  /// Writes in a savepoint of a transaction shared with the writes that arrive at the same time
+  /// (``GroupCommit``), kept on `.commit`, rolled back on `.rollback`; returns once it is committed.
+  /// The caller suspends instead of holding a thread while it waits.
+  func groupWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> (T, Database.TransactionCompletion)) async throws
+    -> T
+  {
+    try await group.write(body)
+  }
 
   /// The database's file name in the state directory, `cloud.sqlite`.
   public static var databaseFileName: String { CloudDatabase.fileName }

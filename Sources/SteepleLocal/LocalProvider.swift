@@ -6,8 +6,9 @@ public import SteepleModel
 
 /// The `local` provider: makes a topology real in the embedded cloud.
 ///
-/// Each action is one SQLite transaction, so a process killed at any moment leaves an action done
-/// whole or not at all, and applying an action whose effect already holds changes nothing. A
+/// Each action is one SQLite savepoint, in a transaction it shares with the actions that run at the
+/// same time (a group commit), so a process killed at any moment leaves an action done whole or not
+/// at all, and applying an action whose effect already holds changes nothing. A
 /// request is checked at once; the action then takes its modelled duration (`OperationDurations`)
 /// times `timeScale` before its effect is written.
 ///
@@ -153,13 +154,9 @@ public final class LocalProvider: Provider {
   func write(_ action: Action, commit: Bool) async throws -> ObservedResource? {
     let now = cloud.clock()
     do {
-      return try cloud.write { db in
-        var result: ObservedResource?
-        try db.inSavepoint {
-          result = try Self.perform(action, now: now, db)
-          return commit ? .commit : .rollback
-        }
-        return result
+      // Concurrent calls share a transaction, each in its own savepoint.
+      return try await cloud.groupWrite { db in
+        (try Self.perform(action, now: now, db), commit ? .commit : .rollback)
       }
     } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
       throw ProviderError(
