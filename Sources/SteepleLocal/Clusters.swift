@@ -206,10 +206,8 @@ enum NodegroupHandler: ResourceHandler {
       let incarnation = try db.nextIncarnation(of: "node/\(cluster.name)/\(ordinal)")
       let ip = try Addresses.allocate(in: vpc, holder: "node:\(cluster.name)/\(ordinal)", in: db)
       let name = "ip-\(ip.replacingOccurrences(of: ".", with: "-")).\(region).compute.internal"
-      try NodeRecord(
-        cluster: cluster.name, ordinal: ordinal, name: name,
-        uid: Identifiers.uuid("node", cluster.uid, String(ordinal), String(incarnation)), ip: ip
-      ).insert(db)
+      try db.cachedStatement(sql: "INSERT INTO node (cluster, ordinal, name, uid, ip) VALUES (?, ?, ?, ?, ?)").execute(
+        arguments: [cluster.name, ordinal, name, Identifiers.uuid("node", cluster.uid, String(ordinal), String(incarnation)), ip])
     }
     try KubernetesObjects.schedulePods(in: cluster, db)
   }

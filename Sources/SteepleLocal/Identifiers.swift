@@ -7,7 +7,14 @@ import Foundation
 /// many times it has been made), so two clean applies of one script give the same IDs, a resumed
 /// apply gives the IDs a clean one would, and a re-created object gets new ones as in the real cloud.
 enum Identifiers {
-  static func digest(_ parts: [String]) -> [UInt8] { Array(SHA256.hash(data: Data(parts.joined(separator: "\u{1f}").utf8))) }
+  static func digest(_ parts: [String]) -> [UInt8] {
+    var joined: [UInt8] = []
+    for (index, part) in parts.enumerated() {
+      if index > 0 { joined.append(0x1f) }
+      joined.append(contentsOf: part.utf8)
+    }
+    return Array(SHA256.hash(data: joined))
+  }
 
   /// `count` lowercase hex digits, the shape of EC2's resource IDs after their prefix.
   static func hex(_ parts: String..., count: Int = 17) -> String {
@@ -40,8 +47,15 @@ enum Identifiers {
     var bytes = digest(parts)
     bytes[6] = bytes[6] & 0x0f | 0x40
     bytes[8] = bytes[8] & 0x3f | 0x80
-    let hex = lowercaseHex(bytes.prefix(16))
-    let characters = Array(hex)
-    return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    // 8-4-4-4-12 hex digits: a dash before bytes 4, 6, 8 and 10.
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(36)
+    for (index, byte) in bytes.prefix(16).enumerated() {
+      if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 }

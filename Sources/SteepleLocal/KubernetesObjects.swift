@@ -65,11 +65,13 @@ enum KubernetesObjects {
   /// account controller do; an existing one is kept.
   static func createNamespace(_ name: String, in cluster: String, _ db: Database) throws {
     // Cached statements: every cluster makes four namespaces, each with its service account.
-    let existing = try NamespaceRecord.fetchOne(
-      db.cachedStatement(sql: "SELECT * FROM namespace WHERE cluster = ? AND name = ?"), arguments: [cluster, name])
-    if existing != nil { return }
+    let exists = try Bool.fetchOne(
+      db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM namespace WHERE cluster = ? AND name = ?)"), arguments: [cluster, name])
+    if exists == true { return }
     let incarnation = String(try db.nextIncarnation(of: "namespace/\(cluster)/\(name)"))
-    try NamespaceRecord(cluster: cluster, name: name, uid: Identifiers.uuid("namespace", cluster, name, incarnation)).insert(db)
+    // A cached INSERT, not the record's `insert`: GRDB builds that statement anew each time.
+    try db.cachedStatement(sql: "INSERT INTO namespace (cluster, name, uid) VALUES (?, ?, ?)").execute(
+      arguments: [cluster, name, Identifiers.uuid("namespace", cluster, name, incarnation)])
     try createServiceAccount("default", namespace: name, in: cluster, automatic: true, db)
   }
 
@@ -86,10 +88,9 @@ enum KubernetesObjects {
       return
     }
     let incarnation = String(try db.nextIncarnation(of: "serviceaccount/\(cluster)/\(namespace)/\(name)"))
-    try ServiceAccountRecord(
-      cluster: cluster, namespace: namespace, name: name,
-      uid: Identifiers.uuid("serviceaccount", cluster, namespace, name, incarnation), automatic: automatic
-    ).insert(db)
+    try db.cachedStatement(
+      sql: "INSERT INTO serviceAccount (cluster, namespace, name, uid, automatic) VALUES (?, ?, ?, ?, ?)"
+    ).execute(arguments: [cluster, namespace, name, Identifiers.uuid("serviceaccount", cluster, namespace, name, incarnation), automatic])
   }
 
   /// Refuses a pod (or a DaemonSet's pods, named `<name>-`) whose service account does not exist,
