@@ -71,7 +71,7 @@ struct ApplyExecutor {
 
     let completions = Completions()
     await withDiscardingTaskGroup { group in
-      func launch() {
+      func launch() async {
         var batch: [Int] = []
         while running + batch.count < parallelism, nextReady < ready.count, journalError == nil, !Task.isCancelled {
           let id = ready[nextReady]
@@ -87,7 +87,7 @@ struct ApplyExecutor {
         // step look in flight, and the next plan, made from what exists, settles it.
         guard !batch.isEmpty else { return }
         do throws(EngineError) {
-          try DurableRound.sync(journal, ledger)
+          try await DurableRound.flush(try DurableRound.write(journal, ledger))
         } catch {
           journalError = journalError ?? error
         }
@@ -121,7 +121,7 @@ struct ApplyExecutor {
         }
       }
 
-      launch()
+      await launch()
       while running > 0 {
         for finished in await completions.next() {
           running -= 1
@@ -150,7 +150,7 @@ struct ApplyExecutor {
             skipDependents(of: finished.id, because: "needs \(step.address), which failed")
           }
         }
-        launch()
+        await launch()
       }
     }
     let reason = journalError.map { "the journal could not be written: \($0)" } ?? "cancelled"

@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -6,9 +7,9 @@ import Synchronization
 /// An apply runs up to `--parallelism` provider calls at once, and each wants the cloud's single
 /// writer. Instead of queueing each behind the others for a transaction (and a commit) of its own,
 /// a caller adds its write to the group and suspends, without holding a thread. The first caller
-/// to find no one writing becomes the writer: it runs every write waiting, each in a savepoint of
-/// its own inside one transaction, commits once, resumes every caller with its own result, and
-/// goes on while more have arrived.
+/// to find no one writing starts the writer, on a serial queue of its own: it runs every write
+/// waiting, each in a savepoint of its own inside one transaction, commits once, resumes every
+/// caller with its own result, and goes on while more have arrived.
 ///
 /// Each write is still whole or not at all: one that throws rolls back to its savepoint, and its
 /// caller gets its error while the others commit. A caller resumes only after the commit, so what
@@ -29,6 +30,8 @@ final class GroupCommit: Sendable {
   }
 
   private let state = Mutex(State())
+  /// Where groups are written, one at a time.
+  private let queue = DispatchQueue(label: "steeple.local-cloud.group-commit")
   /// How many transactions have committed; tests read it to see writes share one.
   private let commitCount = Atomic<Int>(0)
   private let writer: @Sendable (@Sendable (Database) throws -> Void) throws -> Void
@@ -76,7 +79,9 @@ final class GroupCommit: Sendable {
         state.writing = true
         return true
       }
-      if writes { writeWhileWaiting() }
+      // The writer runs on a thread of its own: the cooperative pool (two threads on a two-core
+      // machine) stays free for the scheduler and the calls that are not writing.
+      if writes { queue.async { self.writeWhileWaiting() } }
     }
   }
 
