@@ -111,16 +111,22 @@ enum AccountHandler: ResourceHandler {
           "'\(resource.address.name)' is account \(existing.id), and an account's ID cannot change; profile '\(profile)' reaches \(id). Declare id: \"\(existing.id)\" to reach it through a new profile, or declare a new account for \(id)",
         address: resource.address)
     }
-    if let other = try AccountRecord.filter(Column("id") == id && Column("name") != resource.address.name).fetchOne(db) {
+    if let other = try AccountRecord.fetchOne(
+      db.cachedStatement(sql: "SELECT * FROM account WHERE id = ? AND name != ?"), arguments: [id, resource.address.name])
+    {
       throw ProviderError(
         code: "EntityAlreadyExists",
         message: "Profile '\(profile)' resolves to account \(id), which is already declared as '\(other.name)'",
         address: resource.address)
     }
-    try AccountRecord(
-      name: resource.address.name, id: id, profile: profile, region: region,
-      organization: try attributes.optionalString("organization")
-    ).save(db)
+    // A cached statement, not the record's `save` (an UPDATE, then an INSERT, each built anew).
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO account (name, id, profile, region, organization) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET id = excluded.id, profile = excluded.profile, region = excluded.region,
+        organization = excluded.organization
+        """
+    ).execute(arguments: [resource.address.name, id, profile, region, try attributes.optionalString("organization")])
   }
 
   static func remove(_ stored: StoredResource, in db: Database) throws {

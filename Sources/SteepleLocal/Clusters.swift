@@ -187,7 +187,12 @@ enum NodegroupHandler: ResourceHandler {
       throw ProviderError(
         code: "InvalidParameterException", message: "The instance type '\(instanceType)' is not valid", address: resource.address)
     }
-    try NodegroupRecord(cluster: cluster.name, size: size, instanceType: instanceType, nodeRole: nodeRole).save(db)
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO nodegroup (cluster, size, instanceType, nodeRole) VALUES (?, ?, ?, ?)
+        ON CONFLICT (cluster) DO UPDATE SET size = excluded.size, instanceType = excluded.instanceType, nodeRole = excluded.nodeRole
+        """
+    ).execute(arguments: [cluster.name, size, instanceType, nodeRole])
     try reconcileNodes(of: cluster, size: size, in: db)
   }
 

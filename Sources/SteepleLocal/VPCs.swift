@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SteepleCatalog
 import SteepleEngine
@@ -13,6 +14,25 @@ struct VPCRecord: Codable, FetchableRecord, PersistableRecord, KeyedRecord {
   var subnets: [String]
 
   var network: CIDRBlock { CIDRBlock(exact: cidr)! }
+
+  /// Read by hand: GRDB's Codable decoder was a tenth of a node group's creation (every node asks
+  /// for its VPC). `subnets` is the JSON array the Codable encoding wrote.
+  init(row: Row) throws {
+    name = row["name"]
+    account = row["account"]
+    id = row["id"]
+    cidr = row["cidr"]
+    let subnetsText: String = row["subnets"]
+    subnets = try JSONDecoder().decode([String].self, from: Data(subnetsText.utf8))
+  }
+
+  init(name: String, account: String, id: String, cidr: String, subnets: [String]) {
+    self.name = name
+    self.account = account
+    self.id = id
+    self.cidr = cidr
+    self.subnets = subnets
+  }
 
   /// The VPC as `account` sees it: VPCs are never visible across accounts.
   static func visible(_ name: String, from account: String, in db: Database) throws -> VPCRecord {
